@@ -1,0 +1,219 @@
+"""Where agent files are: paths given, project and user scopes, plugins, the bundled agents."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from agentbrowser.model.records import WARNING, Agent, Problem
+
+#: Suffixes a folder walk picks up (a file named on the command line is read whatever it is).
+AGENT_SUFFIXES = (".md", ".mdc", ".markdown")
+#: Folders a walk never enters.
+SKIP_DIRS = frozenset({".git", "node_modules", "__pycache__", ".venv", ".hg", ".svn"})
+#: At most this many files from one walk, so a mistaken `agentbrowser /` ends.
+MAX_FILES = 200_000
+
+# (folder relative to a project root or home, scope-independent format hint, SKILL.md only)
+_PROJECT_DIRS: tuple[tuple[str, str | None, bool], ...] = (
+    (".claude/agents", "claude-agent", False),
+    (".claude/commands", "claude-command", False),
+    (".claude/skills", "claude-skill", True),
+    (".opencode/agent", "opencode-agent", False),
+    (".opencode/agents", "opencode-agent", False),
+    (".github/agents", "copilot-agent", False),
+    (".github/chatmodes", "copilot-chatmode", False),
+    (".github/prompts", "copilot-prompt", False),
+    (".cursor/rules", "cursor-rule", False),
+)
+_USER_DIRS: tuple[tuple[str, str | None, bool], ...] = (
+    (".claude/agents", "claude-agent", False),
+    (".claude/commands", "claude-command", False),
+    (".claude/skills", "claude-skill", True),
+    (".config/opencode/agent", "opencode-agent", False),
+    (".config/opencode/agents", "opencode-agent", False),
+)
+
+_SCOPE_RANK = {"project": 0, "user": 1, "plugin": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A file to read: where it is, which scope found it, and a format hint from its folder."""
+
+    path: str
+    scope: str
+    hint: str | None = None
+
+
+def bundled_agents_dir() -> Path:
+    """The folder of the bundled sample agents, in a wheel or in a source checkout."""
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "_bundled_agents"
+    if installed.is_dir():
+        return installed
+    return package.parent / "agents"
+
+
+def walk(root: str, skill_only: bool = False) -> Iterator[str]:
+    """Agent files under a folder, recursively, following symlinks but never in a loop.
+
+    Broken symlinks, FIFOs and other odd entries with an agent suffix are yielded too, so
+    that they are listed with their problem rather than silently dropped.
+    """
+    seen: set[tuple[int, int]] = set()
+    stack = [root]
+    count = 0
+    while stack:
+        folder = stack.pop()
+        try:
+            st = os.stat(folder)
+        except OSError:
+            continue
+        ident = (st.st_dev, st.st_ino)
+        if ident in seen:
+            continue
+        seen.add(ident)
+        try:
+            with os.scandir(folder) as entries:
+                items = sorted(entries, key=lambda e: e.name)
+        except OSError:
+            continue
+        subfolders = []
+        for entry in items:
+            try:
+                is_dir = entry.is_dir()  # follows symlinks; False for broken ones
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if entry.name not in SKIP_DIRS:
+                    subfolders.append(entry.path)
+                continue
+            name = entry.name.lower()
+            if skill_only and name != "skill.md":
+                continue
+            if name.endswith(AGENT_SUFFIXES):
+                yield entry.path
+                count += 1
+                if count >= MAX_FILES:
+                    return
+        stack.extend(reversed(subfolders))
+
+
+def _is_dir(path: str) -> bool:
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def from_paths(paths: Iterable[str]) -> list[Found]:
+    """Files named on the command line (any suffix) and agent files under named folders."""
+    found: list[Found] = []
+    for path in paths:
+        absolute = os.path.abspath(path)
+        if _is_dir(absolute):
+            found.extend(Found(p, "path") for p in walk(absolute))
+        else:
+            found.append(Found(absolute, "path"))
+    return found
+
+
+def project_roots(cwd: str) -> list[str]:
+    """The current folder and its parents up to the repository root (the one holding .git)."""
+    roots = []
+    current = os.path.abspath(cwd)
+    while True:
+        roots.append(current)
+        if os.path.exists(os.path.join(current, ".git")):
+            return roots
+        parent = os.path.dirname(current)
+        if parent == current:
+            return [os.path.abspath(cwd)]  # not in a repository: the current folder only
+        current = parent
+
+
+def _scan_scope(base: str, scope: str, dirs: tuple[tuple[str, str | None, bool], ...]) -> list[Found]:
+    found = []
+    for relative, hint, skill_only in dirs:
+        folder = os.path.join(base, relative)
+        if _is_dir(folder):
+            found.extend(Found(p, scope, hint) for p in walk(folder, skill_only))
+    return found
+
+
+def plugin_agent_files(home: str) -> list[Found]:
+    """Agents of Claude Code plugins: any `agents/` folder under ~/.claude/plugins."""
+    root = os.path.join(home, ".claude", "plugins")
+    if not _is_dir(root):
+        return []
+    found = []
+    for path in walk(root):
+        if os.path.basename(os.path.dirname(path)) == "agents":
+            found.append(Found(path, "plugin", "claude-agent"))
+    return found
+
+
+def default_sources(cwd: str, home: str) -> list[Found]:
+    """Project, user and plugin scopes; the bundled agents when none of them holds anything."""
+    found: list[Found] = []
+    seen_dirs: set[str] = set()
+    for root in project_roots(cwd):
+        if root in seen_dirs:
+            continue
+        seen_dirs.add(root)
+        found.extend(_scan_scope(root, "project", _PROJECT_DIRS))
+    if os.path.abspath(home) not in seen_dirs:
+        found.extend(_scan_scope(home, "user", _USER_DIRS))
+    found.extend(plugin_agent_files(home))
+    if not found:
+        bundled = str(bundled_agents_dir())
+        found = [Found(p, "bundled") for p in walk(bundled)]
+    # One file reachable from two scopes (a symlinked folder) is listed once.
+    unique: dict[str, Found] = {}
+    for item in found:
+        unique.setdefault(item.path, item)
+    return list(unique.values())
+
+
+def resolve_precedence(agents: list[Agent]) -> list[Agent]:
+    """Mark records shadowed by Claude Code's precedence, and duplicates within a scope.
+
+    For one name and format, a project record wins over a user one, which wins over a plugin
+    one. Two files with one name in one scope are both marked as duplicates.
+    """
+    groups: dict[tuple[str, str], list[int]] = {}
+    for index, agent in enumerate(agents):
+        groups.setdefault((agent.format, agent.name), []).append(index)
+    result = list(agents)
+    for indices in groups.values():
+        if len(indices) < 2:
+            continue
+        by_scope: dict[str, list[int]] = {}
+        for index in indices:
+            by_scope.setdefault(agents[index].scope, []).append(index)
+        for members in by_scope.values():
+            if len(members) > 1:
+                for index in members:
+                    others = tuple(agents[i].path for i in members if i != index)
+                    agent = result[index]
+                    result[index] = replace(
+                        agent,
+                        duplicates=others,
+                        problems=agent.problems
+                        + (Problem(WARNING, f"{len(others) + 1} files in scope {agent.scope} are named {agent.name!r}"),),
+                    )
+        ranked = [s for s in by_scope if s in _SCOPE_RANK]
+        if len(ranked) < 2:
+            continue
+        winner_scope = min(ranked, key=_SCOPE_RANK.__getitem__)
+        winner = agents[by_scope[winner_scope][0]].path
+        for scope in ranked:
+            if scope == winner_scope:
+                continue
+            for index in by_scope[scope]:
+                result[index] = replace(result[index], shadowed_by=winner)
+    return result

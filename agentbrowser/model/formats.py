@@ -1,0 +1,171 @@
+"""Which format a file is, what it is called, and its tools as a list."""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+from agentbrowser.model.records import WARNING, Problem
+
+# Suffixes that name a format whatever folder the file is in, longest first.
+_SUFFIX_FORMATS: tuple[tuple[str, str], ...] = (
+    (".agent.md", "copilot-agent"),
+    (".chatmode.md", "copilot-chatmode"),
+    (".prompt.md", "copilot-prompt"),
+    (".instructions.md", "copilot-instructions"),
+    (".mdc", "cursor-rule"),
+)
+
+# Folder pairs that name a format: (parent, child) anywhere in the path.
+_FOLDER_FORMATS: dict[tuple[str, str], str] = {
+    (".claude", "agents"): "claude-agent",
+    (".claude", "commands"): "claude-command",
+    (".opencode", "agent"): "opencode-agent",
+    (".opencode", "agents"): "opencode-agent",
+    ("opencode", "agent"): "opencode-agent",  # ~/.config/opencode/agent
+    ("opencode", "agents"): "opencode-agent",
+    (".github", "agents"): "copilot-agent",
+    (".github", "chatmodes"): "copilot-chatmode",
+    (".github", "prompts"): "copilot-prompt",
+    (".cursor", "rules"): "cursor-rule",
+}
+
+#: Formats whose `allowed-tools` string is space-separated (Agent Skills).
+_SPACE_SEPARATED_TOOLS = frozenset({"claude-skill"})
+
+
+def detect_format(path: str, frontmatter: dict[str, Any] | None, hint: str | None = None) -> str:
+    """The format of a file, from its name, its folders, a discovery hint, then its content."""
+    base = os.path.basename(path)
+    lower = base.lower()
+    for suffix, fmt in _SUFFIX_FORMATS:
+        if lower.endswith(suffix):
+            return fmt
+    if lower == "skill.md":
+        return "claude-skill"
+    parts = [p for p in re.split(r"[\\/]+", os.path.dirname(path)) if p]
+    # The deepest matching folder pair decides (a repo may nest .claude inside .github, ...).
+    for i in range(len(parts) - 1, 0, -1):
+        fmt = _FOLDER_FORMATS.get((parts[i - 1], parts[i]))
+        if fmt:
+            return fmt
+    if hint:
+        return hint
+    if frontmatter:
+        if "name" in frontmatter and "description" in frontmatter:
+            return "claude-agent"
+        # Keys only one format uses, for files kept outside their usual folders.
+        if "argument-hint" in frontmatter or "allowed-tools" in frontmatter:
+            return "claude-command"
+        if "applyTo" in frontmatter:
+            return "copilot-instructions"
+        if "globs" in frontmatter or "alwaysApply" in frontmatter:
+            return "cursor-rule"
+    return "markdown"
+
+
+def _strip_suffix(base: str, fmt: str) -> str:
+    lower = base.lower()
+    for suffix, _ in _SUFFIX_FORMATS:
+        if lower.endswith(suffix):
+            return base[: -len(suffix)]
+    for suffix in (".markdown", ".md", ".txt"):
+        if lower.endswith(suffix):
+            return base[: -len(suffix)]
+    return base
+
+
+def derive_name(path: str, fmt: str, frontmatter: dict[str, Any] | None) -> str:
+    """The frontmatter name, else the file's name without its format suffix.
+
+    OpenCode names an agent by its file whatever the frontmatter says; a skill takes its
+    folder's name when the frontmatter has none.
+    """
+    base = os.path.basename(path)
+    if fmt != "opencode-agent" and frontmatter:
+        name = frontmatter.get("name")
+        if isinstance(name, (str, int, float)) and not isinstance(name, bool):
+            text = str(name).strip()
+            if text:
+                return text
+    if fmt == "claude-skill":
+        folder = os.path.basename(os.path.dirname(os.path.abspath(path)))
+        if folder:
+            return folder
+    return _strip_suffix(base, fmt)
+
+
+def split_tools(text: str, on_space: bool) -> list[str]:
+    """Split a tool string on commas (or whitespace) outside parentheses and brackets.
+
+    ``Bash(git add:*)`` and ``Bash(npm run test, npm run lint)`` stay whole.
+    """
+    entries: list[str] = []
+    depth = 0
+    current: list[str] = []
+    use_space = on_space and "," not in _top_level(text)
+    for char in text:
+        if char in "([{":
+            depth += 1
+        elif char in ")]}" and depth:
+            depth -= 1
+        if depth == 0 and (char == "," or (use_space and char.isspace())):
+            entries.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    entries.append("".join(current))
+    return [e.strip() for e in entries if e.strip()]
+
+
+def _top_level(text: str) -> str:
+    """The text with everything inside parentheses removed."""
+    depth = 0
+    out = []
+    for char in text:
+        if char in "([{":
+            depth += 1
+        elif char in ")]}" and depth:
+            depth -= 1
+        elif depth == 0:
+            out.append(char)
+    return "".join(out)
+
+
+def normalize_tools(
+    frontmatter: dict[str, Any] | None, fmt: str
+) -> tuple[tuple[str, ...] | None, list[Problem]]:
+    """`tools` (or `allowed-tools`) as a tuple of strings; None when neither key is set.
+
+    A comma string, a space string (skills' allowed-tools), a YAML list, or a map of
+    booleans (its true entries) all become a tuple. An empty value is an empty tuple.
+    """
+    problems: list[Problem] = []
+    if not frontmatter:
+        return None, problems
+    key = "tools" if "tools" in frontmatter else "allowed-tools"
+    if key not in frontmatter:
+        return None, problems
+    value = frontmatter[key]
+    if value is None:
+        return None, problems
+    if isinstance(value, str):
+        on_space = key == "allowed-tools" and fmt in _SPACE_SEPARATED_TOOLS
+        return tuple(split_tools(value, on_space)), problems
+    if isinstance(value, dict):
+        return tuple(str(k) for k, v in value.items() if v is True), problems
+    if isinstance(value, list):
+        tools: list[str] = []
+        for item in value:
+            if item is None:
+                continue
+            if isinstance(item, str):
+                tools.extend(split_tools(item, False) if "," in _top_level(item) else [item.strip()])
+            elif isinstance(item, dict):
+                tools.extend(str(k) for k, v in item.items() if v is not False)
+            else:
+                tools.append(str(item))
+        return tuple(t for t in tools if t), problems
+    problems.append(Problem(WARNING, f"`{key}` is a {type(value).__name__}, not a list or string"))
+    return (str(value),), problems
