@@ -95,12 +95,23 @@ def walk(root: str, skill_only: bool = False) -> Iterator[str]:
             name = entry.name.lower()
             if skill_only and name != "skill.md":
                 continue
-            if name.endswith(AGENT_SUFFIXES):
+            if name.endswith(AGENT_SUFFIXES) or (name.endswith(".txt") and _starts_with_frontmatter(entry)):
                 yield entry.path
                 count += 1
                 if count >= MAX_FILES:
                     return
         stack.extend(reversed(subfolders))
+
+
+def _starts_with_frontmatter(entry: os.DirEntry[str]) -> bool:
+    """A .txt file that opens with `---` is an agent saved under another suffix."""
+    try:
+        if not entry.is_file():
+            return False
+        with open(entry.path, "rb") as handle:
+            return handle.read(4).lstrip(b"\xef\xbb\xbf") in (b"---\n", b"---\r")
+    except OSError:
+        return False
 
 
 def _is_dir(path: str) -> bool:

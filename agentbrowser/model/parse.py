@@ -164,12 +164,11 @@ def _read_frontmatter(fm_lines: list[str], found: list[Problem]) -> dict[str, An
         value, duplicates, odd_tags = yamlsafe.load(source)
     except yamlsafe.YamlSyntaxError as exc:
         line = exc.line + 2 if exc.line is not None else None
-        where = f"line {line}" if line else "the frontmatter"
         found.append(
             Problem(
                 ERROR,
-                f"invalid YAML on {where} ({exc}): keys recovered line by line; "
-                "Claude Code would skip this file",
+                f"invalid YAML ({exc}): keys recovered line by line; "
+                "strict readers such as Claude Code drop this file",
                 line,
             )
         )

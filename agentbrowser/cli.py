@@ -1,0 +1,325 @@
+"""Command line: the browser, and the non-interactive commands list, show, diff, lint, copy."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TextIO
+
+from agentbrowser import __version__
+from agentbrowser.model import collection
+from agentbrowser.model.records import ERROR, Agent
+from agentbrowser.model.serialize import agent_to_json
+from agentbrowser.model.text import one_line, sanitize
+
+if TYPE_CHECKING:
+    from agentbrowser.app import AgentBrowserApp
+
+COMMANDS = ("list", "show", "diff", "similar", "lint", "copy")
+#: Formats where a missing tools key means every tool is allowed.
+TOOL_FORMATS = frozenset(
+    {"claude-agent", "claude-command", "claude-skill", "opencode-agent", "copilot-agent", "copilot-chatmode", "copilot-prompt"}
+)
+PARTS = ("prompt", "description", "file", "name", "path")
+
+
+class CliError(Exception):
+    """A user-facing error: printed as one line on stderr, with exit status 2."""
+
+
+def build_app(paths: Sequence[str] = (), use_cache: bool = True) -> AgentBrowserApp:
+    """The one factory for the browser app, used by the CLI, the tests and the screenshots."""
+    from agentbrowser.app import AgentBrowserApp
+
+    return AgentBrowserApp(list(paths), use_cache=use_cache)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="agentbrowser",
+        description="Browse, search, compare and reuse AI agent definitions.",
+        epilog=(
+            "commands: list, show, diff, similar, lint, copy "
+            "(agentbrowser COMMAND --help for each). With no command, opens the browser on "
+            "PATHS, or on the project, user and plugin agents (the bundled samples when there "
+            "are none)."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"agentbrowser {__version__}")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to browse")
+    parser.add_argument("--no-cache", action="store_true", help="do not read or write the index cache")
+    return parser
+
+
+def _command_parser(command: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=f"agentbrowser {command}")
+    if command == "list":
+        parser.description = "List agents as a table, or as JSON."
+        parser.add_argument("--json", action="store_true", help="print a JSON list")
+    elif command == "show":
+        parser.description = "Show one agent rendered for the terminal, as JSON, or as the raw file."
+        parser.add_argument("name")
+        group = parser.add_mutually_exclusive_group()
+        group.add_argument("--json", action="store_true", help="print JSON, with prompt and frontmatter")
+        group.add_argument("--raw", action="store_true", help="print the file as it is")
+    elif command == "diff":
+        parser.description = "Compare two agents: fields, tools, description and prompt."
+        parser.add_argument("a")
+        parser.add_argument("b")
+        parser.add_argument("--json", action="store_true", help="print the comparison as JSON")
+        parser.add_argument("--unified", action="store_true", help="a unified diff, not side by side")
+    elif command == "similar":
+        parser.description = "List the agents most similar to one agent, best first."
+        parser.add_argument("name")
+        parser.add_argument("--json", action="store_true")
+        parser.add_argument("--limit", type=int, default=10)
+    elif command == "lint":
+        parser.description = "Print one line per problem; exit 1 when any is an error."
+    elif command == "copy":
+        parser.description = "Copy part of an agent to the clipboard."
+        parser.add_argument("name")
+        parser.add_argument("--part", choices=PARTS, default="prompt")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: discovered scopes)")
+    return parser
+
+
+def _check_paths(paths: Sequence[str]) -> None:
+    for path in paths:
+        if not os.path.lexists(path):
+            raise CliError(f"no such file or folder: {sanitize(path)}")
+
+
+def _load(paths: Sequence[str]) -> list[Agent]:
+    _check_paths(paths)
+    return collection.load_collection(paths or None)
+
+
+def _display_path(path: str) -> str:
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return sanitize(path)
+    return sanitize(relative if not relative.startswith("..") else path)
+
+
+def _problem_summary(agent: Agent) -> str:
+    if not agent.problems:
+        return ""
+    errors = sum(1 for p in agent.problems if p.severity == ERROR)
+    others = len(agent.problems) - errors
+    parts = []
+    if errors:
+        parts.append(f"{errors} error{'s' * (errors != 1)}")
+    if others:
+        parts.append(f"{others} warning{'s' * (others != 1)}")
+    return ", ".join(parts)
+
+
+def _table_rows(agents: list[Agent]) -> list[list[str]]:
+    rows = [["NAME", "FORMAT", "SCOPE", "MODEL", "TOOLS", "PROBLEMS"]]
+    for agent in agents:
+        if agent.tools is not None:
+            tools = str(len(agent.tools))
+        else:
+            tools = "all" if agent.format in TOOL_FORMATS else "-"
+        scope = agent.scope + (" (shadowed)" if agent.shadowed_by else "")
+        rows.append(
+            [
+                one_line(agent.name, 48),
+                agent.format,
+                scope,
+                one_line(agent.model or "-", 24),
+                tools,
+                _problem_summary(agent),
+            ]
+        )
+    return rows
+
+
+def print_table(agents: list[Agent], out: TextIO) -> None:
+    """A plain, aligned table: readable in a terminal and easy to grep in a pipe."""
+    rows = _table_rows(agents)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        out.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() + "\n")
+
+
+def _pick(agents: list[Agent], name: str) -> Agent:
+    matches = collection.find(agents, name)
+    if not matches:
+        raise CliError(f"no agent named {sanitize(name)!r} (try: agentbrowser list)")
+    if len(matches) > 1:
+        others = ", ".join(_display_path(a.path) for a in matches[1:4])
+        print(
+            f"agentbrowser: note: {len(matches)} agents are named {sanitize(name)!r}; "
+            f"showing {_display_path(matches[0].path)} (also: {others})",
+            file=sys.stderr,
+        )
+    return matches[0]
+
+
+def _json_dump(data: Any, out: TextIO) -> None:
+    json.dump(data, out, indent=2, ensure_ascii=False, allow_nan=False)
+    out.write("\n")
+
+
+def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
+    """`list`: the table, or JSON."""
+    agents = _load(args.paths)
+    if args.json:
+        _json_dump([agent_to_json(a) for a in agents], out)
+    elif agents:
+        print_table(agents, out)
+    else:
+        print("agentbrowser: no agent files found", file=sys.stderr)
+    return 0
+
+
+def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
+    """`show`: one agent for the terminal, as JSON, or the raw file."""
+    agent = _pick(_load(args.paths), args.name)
+    if args.json:
+        _json_dump(agent_to_json(agent, full=True), out)
+        return 0
+    if args.raw:
+        from agentbrowser.model.text import read_text
+
+        read = read_text(agent.path)
+        if read.text is None:
+            raise CliError(f"cannot read {_display_path(agent.path)}: {read.problems[0].message}")
+        text = read.text if not out.isatty() else sanitize(read.text)
+        out.write(text)
+        return 0
+    from agentbrowser.render import render_agent
+
+    render_agent(agent, out)
+    return 0
+
+
+def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
+    """`lint`: one line per problem; exit 1 when any is an error."""
+    agents = _load(args.paths)
+    errors = 0
+    for agent in agents:
+        for problem in agent.problems:
+            where = _display_path(agent.path)
+            if problem.line is not None:
+                where += f":{problem.line}"
+            out.write(f"{where}: {problem.severity}: {sanitize(problem.message)}\n")
+            errors += problem.severity == ERROR
+    if errors:
+        print(f"agentbrowser: {errors} error{'s' * (errors != 1)} in {len(agents)} files", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def part_text(agent: Agent, part: str) -> str:
+    """The text of one part of an agent, as copied."""
+    if part == "prompt":
+        return agent.body
+    if part == "description":
+        return agent.description
+    if part == "name":
+        return agent.name
+    if part == "path":
+        return agent.path
+    from agentbrowser.model.text import read_text
+
+    read = read_text(agent.path)
+    if read.text is None:
+        raise CliError(f"cannot read {_display_path(agent.path)}: {read.problems[0].message}")
+    return read.text
+
+
+def cmd_copy(args: argparse.Namespace, out: TextIO) -> int:
+    """`copy`: to the terminal's clipboard (OSC 52) and the system clipboard."""
+    from agentbrowser.clipboard import copy_text, osc52_sequence
+
+    agent = _pick(_load(args.paths), args.name)
+    text = part_text(agent, args.part)
+    terminal = None
+    if out.isatty():
+
+        def terminal(value: str) -> None:
+            out.write(osc52_sequence(value))
+            out.flush()
+
+    result = copy_text(text, terminal)
+    message = result.describe(f"the {args.part} of {sanitize(agent.name)} ({len(text):,} characters)")
+    if not result.ok:
+        raise CliError(message + f" (print it instead: agentbrowser show {sanitize(agent.name)} --json)")
+    print(message, file=sys.stderr)
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
+    """`diff`: compare two agents."""
+    from agentbrowser.cli_compare import run_diff
+
+    _check_paths(args.paths)
+    return run_diff(args.a, args.b, args.paths, args.json, args.unified, out)
+
+
+def cmd_similar(args: argparse.Namespace, out: TextIO) -> int:
+    """`similar`: the agents most like one agent."""
+    from agentbrowser.cli_compare import run_similar
+
+    _check_paths(args.paths)
+    return run_similar(args.name, args.paths, args.json, args.limit, out)
+
+
+def cmd_browse(args: argparse.Namespace, out: TextIO) -> int:
+    """No command: the browser in a terminal, the listing otherwise."""
+    _check_paths(args.paths)
+    if not (out.isatty() and sys.stdin.isatty()):
+        args.json = False
+        return cmd_list(args, out)
+    build_app(args.paths, use_cache=not args.no_cache).run()
+    return 0
+
+
+_HANDLERS = {
+    "list": cmd_list,
+    "show": cmd_show,
+    "diff": cmd_diff,
+    "similar": cmd_similar,
+    "lint": cmd_lint,
+    "copy": cmd_copy,
+}
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Entry point of the `agentbrowser` command; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    out = out or sys.stdout
+    if hasattr(out, "reconfigure"):
+        try:
+            out.reconfigure(errors="replace")
+        except (ValueError, OSError):  # pragma: no cover - detached streams
+            pass
+    try:
+        if argv and argv[0] in COMMANDS:
+            args = _command_parser(argv[0]).parse_args(argv[1:])
+            return _HANDLERS[argv[0]](args, out)
+        return cmd_browse(_parser().parse_args(argv), out)
+    except CliError as exc:
+        print(f"agentbrowser: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # Downstream closed (`| head`): stop quietly, and keep Python from complaining at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        if os.environ.get("AGENTBROWSER_DEBUG"):
+            raise
+        print(f"agentbrowser: error: {type(exc).__name__}: {sanitize(str(exc))}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

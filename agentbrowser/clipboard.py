@@ -1,0 +1,85 @@
+"""The one way text reaches a clipboard: OSC 52 to the terminal, plus the system clipboard."""
+
+from __future__ import annotations
+
+import base64
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+#: How long the system clipboard may take before we give up on it (xclip can hang).
+SYSTEM_TIMEOUT = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class CopyResult:
+    """Where a copy went, and why a destination failed."""
+
+    destinations: tuple[str, ...]
+    failures: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when the text reached at least one clipboard."""
+        return bool(self.destinations)
+
+    def describe(self, what: str) -> str:
+        """A one-line message for a notification or the CLI."""
+        if not self.destinations:
+            return f"Could not copy {what}: " + "; ".join(self.failures)
+        return f"Copied {what} to the " + " and the ".join(self.destinations)
+
+
+def osc52_sequence(text: str) -> str:
+    """The OSC 52 escape sequence that sets the terminal's clipboard to text."""
+    payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
+    return f"\x1b]52;c;{payload}\a"
+
+
+def _system_copy(text: str, timeout: float) -> str | None:
+    """Copy with pyperclip in a thread with a time limit; None on success, else the reason."""
+    outcome: list[str | None] = []
+
+    def worker() -> None:
+        try:
+            import pyperclip  # imported here: it probes for backends, which costs start-up time
+
+            pyperclip.copy(text)
+            outcome.append(None)
+        except Exception as exc:  # pyperclip raises its own and OS errors alike
+            outcome.append(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+
+    thread = threading.Thread(target=worker, daemon=True, name="agentbrowser-clipboard")
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        return f"system clipboard did not answer within {timeout:g} s"
+    return outcome[0] if outcome else "system clipboard failed"
+
+
+def copy_text(
+    text: str,
+    terminal: Callable[[str], None] | None,
+    system: bool = True,
+    timeout: float = SYSTEM_TIMEOUT,
+) -> CopyResult:
+    """Copy text to the terminal's clipboard (via `terminal`, given OSC 52 text) and the system's.
+
+    `terminal` is Textual's `App.copy_to_clipboard` in the browser, or a writer of the OSC 52
+    sequence in the CLI; None when there is no terminal to write to.
+    """
+    destinations: list[str] = []
+    failures: list[str] = []
+    if terminal is not None:
+        try:
+            terminal(text)
+            destinations.append("terminal clipboard (OSC 52)")
+        except Exception as exc:  # a closed terminal must not crash a copy
+            failures.append(f"terminal: {exc}")
+    if system:
+        reason = _system_copy(text, timeout)
+        if reason is None:
+            destinations.append("system clipboard")
+        else:
+            failures.append(f"system clipboard: {reason}")
+    return CopyResult(tuple(destinations), tuple(failures))

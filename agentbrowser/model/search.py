@@ -1,0 +1,218 @@
+"""Search: fuzzy words over name, description, tools, model and format, plus field filters.
+
+Built for 10,000 agents at one frame per keystroke: haystacks are lower-cased once, words are
+matched by substring first, and by subsequence only against names (short strings; a
+subsequence regex over long descriptions is a known trap). A query that extends the previous
+one filters the previous results only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from agentbrowser.model.records import Agent
+
+#: Field filters a query understands, with their aliases.
+FIELDS: dict[str, str] = {
+    "tool": "tools",
+    "tools": "tools",
+    "model": "model",
+    "format": "format",
+    "scope": "scope",
+    "name": "name",
+    "color": "color",
+    "is": "is",
+}
+_DESCRIPTION_CHARS = 4000  # longer descriptions are searched in their first part only
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A parsed query: free words (lower-case) and field filters."""
+
+    words: tuple[str, ...] = ()
+    filters: tuple[tuple[str, str], ...] = ()
+    text: str = ""
+
+    @property
+    def empty(self) -> bool:
+        """True when the query selects everything."""
+        return not self.words and not self.filters
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One result: the agent's index, its score (higher is better) and name highlights."""
+
+    index: int
+    score: float
+    name_spans: tuple[int, ...] = field(default=())
+    """Offsets of the matched characters in the agent's name."""
+
+
+def parse_query(text: str) -> Query:
+    """Split a query into words and `field:value` filters (unknown fields are words)."""
+    words: list[str] = []
+    filters: list[tuple[str, str]] = []
+    for token in text.split():
+        key, sep, value = token.partition(":")
+        if sep and key.lower() in FIELDS and value:
+            filters.append((FIELDS[key.lower()], value.lower()))
+        elif sep and key.lower() in FIELDS:
+            continue  # `tool:` typed but no value yet: ignore until there is one
+        else:
+            words.append(token.lower())
+    return Query(tuple(words), tuple(filters), text)
+
+
+@dataclass(slots=True)
+class _Entry:
+    name: str
+    description: str
+    tools: tuple[str, ...]
+    tools_text: str
+    model: str
+    format: str
+    scope: str
+    color: str
+    flags: frozenset[str]
+
+
+class SearchIndex:
+    """Lower-cased haystacks for a collection, built once and searched many times."""
+
+    def __init__(self, agents: Sequence[Agent]) -> None:
+        self.entries: list[_Entry] = [self._entry(a) for a in agents]
+        self._last: tuple[Query, list[Match]] | None = None
+
+    @staticmethod
+    def _entry(agent: Agent) -> _Entry:
+        tools = tuple(t.lower() for t in agent.tools or ())
+        flags = set()
+        if agent.has_error:
+            flags.add("error")
+        if agent.problems:
+            flags.add("problem")
+        if any(p.severity == "warning" for p in agent.problems):
+            flags.add("warning")
+        if agent.shadowed_by:
+            flags.add("shadowed")
+        if agent.duplicates:
+            flags.add("duplicate")
+        return _Entry(
+            name=agent.name.lower(),
+            description=agent.description[:_DESCRIPTION_CHARS].lower(),
+            tools=tools,
+            tools_text=" ".join(tools),
+            model=(agent.model or "").lower(),
+            format=agent.format,
+            scope=agent.scope,
+            color=(agent.color or "").lower(),
+            flags=frozenset(flags),
+        )
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def search(self, query: Query | str) -> list[Match]:
+        """Matching agents, best first (ties keep collection order)."""
+        if isinstance(query, str):
+            query = parse_query(query)
+        if query.empty:
+            return [Match(i, 0.0) for i in range(len(self.entries))]
+        candidates: Sequence[int] = range(len(self.entries))
+        if self._last and _extends(query, self._last[0]):
+            candidates = [m.index for m in self._last[1]]
+        matches: list[Match] = []
+        matchers = [(w, _compile_word(w)) for w in query.words]
+        entries = self.entries
+        filters = query.filters
+        append = matches.append
+        for index in candidates:
+            entry = entries[index]
+            if filters and not all(_filter(entry, f, v) for f, v in filters):
+                continue
+            total = 0.0
+            spans: list[int] = []
+            name = entry.name
+            for word, pattern in matchers:
+                # The hot path, inlined: a substring of the name is the common case.
+                position = name.find(word)
+                if position >= 0:
+                    total += _name_score(name, word, position)
+                    spans.extend(range(position, position + len(word)))
+                    continue
+                score, found = _score_word(entry, word, pattern)
+                if score <= 0:
+                    break
+                total += score
+                spans.extend(found)
+            else:
+                append(Match(index, total, tuple(sorted(set(spans))) if len(matchers) > 1 else tuple(spans)))
+        matches.sort(key=lambda m: -m.score)
+        self._last = (query, matches)
+        return matches
+
+
+def _extends(query: Query, previous: Query) -> bool:
+    """True when every result of `query` must be among the results of `previous`."""
+    if len(query.words) < len(previous.words):
+        return False
+    if any(f not in query.filters for f in previous.filters):
+        return False
+    # each earlier word must be a prefix of the word in its place (typing extends words)
+    # and subsequence/substring matches only get rarer as a word grows
+    for old, new in zip(previous.words, query.words):
+        if not new.startswith(old):
+            return False
+    return True
+
+
+def _compile_word(word: str) -> re.Pattern[str] | None:
+    if len(word) < 2 or len(word) > 40:
+        return None
+    return re.compile(".*?".join(re.escape(c) for c in word))
+
+
+def _filter(entry: _Entry, field_name: str, value: str) -> bool:
+    if field_name == "tools":
+        return any(value in tool for tool in entry.tools)
+    if field_name == "is":
+        return value in entry.flags or (value == "problems" and "problem" in entry.flags)
+    return value in getattr(entry, field_name)
+
+
+def _score_word(entry: _Entry, word: str, pattern: re.Pattern[str] | None) -> tuple[float, list[int]]:
+    """How well one word that is not a substring of the name matches, and where in the name."""
+    name = entry.name
+    if word in entry.tools_text or word == entry.model or word in entry.format:
+        return 60.0, []
+    if word in entry.model:
+        return 55.0, []
+    if pattern is not None:
+        found = pattern.search(name)
+        if found:
+            spans = _subsequence_positions(name, word, found.start())
+            spread = spans[-1] - spans[0] + 1
+            return 50.0 + 20.0 * len(word) / spread, spans
+    if word in entry.description:
+        return 30.0, []
+    return 0.0, []
+
+
+def _name_score(name: str, word: str, position: int) -> float:
+    """A substring of the name: better at the start, or at a word boundary, and when longer."""
+    bonus = 40.0 if position == 0 else (25.0 if name[position - 1] in "-_ ./" else 10.0)
+    return 100.0 + bonus + 10.0 * len(word) / len(name)
+
+
+def _subsequence_positions(text: str, word: str, start: int) -> list[int]:
+    positions = []
+    index = start
+    for char in word:
+        index = text.find(char, index)
+        positions.append(index)
+        index += 1
+    return positions

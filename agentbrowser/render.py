@@ -1,0 +1,186 @@
+"""Rich renderables for one agent, shared by `agentbrowser show` and the browser's detail pane.
+
+Every piece of file text is sanitised and placed in `Text` objects, never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TextIO
+
+from markdown_it import MarkdownIt
+from rich.console import Console, Group, RenderableType
+from rich.markdown import Markdown
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.text import Text
+
+from agentbrowser.model.describe import description_blocks
+from agentbrowser.model.records import Agent
+from agentbrowser.model.text import approx_tokens, sanitize
+
+#: Prompts longer than this render as markdown up to here, then as plain text.
+MARKDOWN_CAP = 200_000
+
+#: Colours Claude Code accepts for `color`, mapped to terminal colours.
+SWATCH = {
+    "red": "red",
+    "blue": "blue",
+    "green": "green",
+    "yellow": "yellow",
+    "purple": "magenta",
+    "orange": "dark_orange",
+    "pink": "hot_pink",
+    "cyan": "cyan",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Palette:
+    """Styles for the renderables; the browser fills it from the Textual theme."""
+
+    accent: str = "bold cyan"
+    muted: str = "dim"
+    chip: str = "reverse"
+    error: str = "bold red"
+    warning: str = "yellow"
+    example_border: str = "blue"
+    commentary: str = "italic dim"
+
+
+class SafeMarkdown(Markdown):
+    """Rich's Markdown with raw HTML shown as text: agent prompts are full of `<tags>`.
+
+    Rich's default parser drops HTML blocks, which would hide whole sections of a prompt.
+    """
+
+    def __init__(self, markup: str, **kwargs: object) -> None:
+        super().__init__("", **kwargs)  # type: ignore[arg-type]
+        self.markup = markup
+        parser = MarkdownIt("commonmark", {"html": False}).enable("strikethrough").enable("table")
+        self.parsed = parser.parse(markup)
+
+
+def tools_text(agent: Agent, palette: Palette) -> Text:
+    """Tools as chips, or what their absence means."""
+    if agent.tools is None:
+        return Text("all tools (inherited)", style=palette.muted)
+    if not agent.tools:
+        return Text("no tools", style=palette.warning)
+    text = Text()
+    for index, tool in enumerate(agent.tools):
+        if index:
+            text.append(" ")
+        text.append(f" {sanitize(tool)} ", style=palette.chip)
+    return text
+
+
+def header(agent: Agent, palette: Palette) -> RenderableType:
+    """Name, format, scope, path, model, colour swatch, tools, token counts."""
+    title = Text()
+    if agent.color:
+        title.append("\u25cf ", style=SWATCH.get(agent.color.lower(), "default"))
+    title.append(sanitize(agent.name), style=palette.accent)
+    title.append(f"  {agent.format} \u00b7 {agent.scope}", style=palette.muted)
+    lines: list[RenderableType] = [title]
+    lines.append(Text(sanitize(agent.path), style=palette.muted, overflow="fold"))
+    facts = Text()
+    facts.append("model ", style=palette.muted)
+    facts.append(sanitize(agent.model or "default"))
+    if agent.color:
+        facts.append("   color ", style=palette.muted)
+        facts.append(sanitize(agent.color))
+    facts.append("   tokens ", style=palette.muted)
+    facts.append(f"~{approx_tokens(agent.description):,} description, ~{approx_tokens(agent.body):,} prompt")
+    lines.append(facts)
+    tools = Text("tools ", style=palette.muted)
+    tools.append_text(tools_text(agent, palette))
+    lines.append(tools)
+    if agent.shadowed_by:
+        lines.append(Text(f"shadowed by {sanitize(agent.shadowed_by)}", style=palette.warning))
+    if agent.duplicates:
+        lines.append(
+            Text("same name as " + ", ".join(sanitize(p) for p in agent.duplicates), style=palette.warning)
+        )
+    return Group(*lines)
+
+
+def problems(agent: Agent, palette: Palette) -> RenderableType | None:
+    """The file's problems with their lines, or None."""
+    if not agent.problems:
+        return None
+    text = Text()
+    for index, problem in enumerate(agent.problems):
+        if index:
+            text.append("\n")
+        style = palette.error if problem.severity == "error" else palette.warning
+        where = f"line {problem.line}: " if problem.line else ""
+        text.append(f"{problem.severity}: ", style=style)
+        text.append(where + sanitize(problem.message))
+    return text
+
+
+def description(agent: Agent, palette: Palette) -> RenderableType:
+    """The description with line breaks restored and examples as quoted blocks."""
+    if not agent.description.strip():
+        return Text("(no description)", style=palette.muted)
+    parts: list[RenderableType] = []
+    for block in description_blocks(agent.description):
+        if block.kind == "example":
+            inner: list[RenderableType] = []
+            for child in block.children or ():
+                style = palette.commentary if child.kind == "commentary" else ""
+                inner.append(Text(sanitize(child.text), style=style))
+            parts.append(
+                Panel(
+                    Group(*inner) if inner else Text(""),
+                    title="example",
+                    title_align="left",
+                    border_style=palette.example_border,
+                    padding=(0, 1),
+                )
+            )
+        elif block.kind == "commentary":
+            parts.append(Padding(Text(sanitize(block.text), style=palette.commentary), (0, 0, 0, 2)))
+        else:
+            parts.append(Text(sanitize(block.text)))
+    return Group(*parts)
+
+
+def prompt(agent: Agent, palette: Palette, cap: int = MARKDOWN_CAP, code_theme: str = "monokai") -> RenderableType:
+    """The prompt as markdown with highlighted code; past the cap, plain text with a notice."""
+    body = sanitize(agent.body)
+    if not body.strip():
+        return Text("(empty prompt)", style=palette.muted)
+    if len(body) <= cap:
+        return SafeMarkdown(body, code_theme=code_theme, hyperlinks=False)
+    cut = body.rfind("\n\n", 0, cap)
+    cut = cut if cut > cap // 2 else cap
+    notice = Text(
+        f"\u2014 rendered as markdown up to {cut:,} of {len(body):,} characters; the rest as plain text \u2014",
+        style=palette.warning,
+    )
+    return Group(SafeMarkdown(body[:cut], code_theme=code_theme, hyperlinks=False), notice, Text(body[cut:]))
+
+
+def section(title: str, palette: Palette) -> Text:
+    """A section heading."""
+    return Text(f"\n{title}", style=palette.accent)
+
+
+def agent_renderable(agent: Agent, palette: Palette | None = None) -> RenderableType:
+    """Everything about one agent, top to bottom."""
+    palette = palette or Palette()
+    parts: list[RenderableType] = [header(agent, palette)]
+    found = problems(agent, palette)
+    if found is not None:
+        parts += [section("Problems", palette), found]
+    parts += [section("Description", palette), description(agent, palette)]
+    parts += [section("Prompt", palette), prompt(agent, palette)]
+    return Group(*parts)
+
+
+def render_agent(agent: Agent, out: TextIO) -> None:
+    """Print one agent for `agentbrowser show` (colour only on a terminal)."""
+    console = Console(file=out, highlight=False, emoji=False, markup=False, soft_wrap=False)
+    console.print(agent_renderable(agent))
