@@ -159,7 +159,7 @@ def parse_text(
 
 def _read_frontmatter(fm_lines: list[str], found: list[Problem]) -> dict[str, Any]:
     """Strict YAML first; when that fails, the keys recovered line by line and an error."""
-    source = "\n".join(fm_lines)
+    source = "\n".join(fm_lines) + "\n"  # the line break before the closing --- belongs to it
     try:
         value, duplicates, odd_tags = yamlsafe.load(source)
     except yamlsafe.YamlSyntaxError as exc:

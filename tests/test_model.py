@@ -1,0 +1,328 @@
+"""Pure tests of parsing and normalisation: tables of inputs with readable ids."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+import os
+from pathlib import Path
+
+import pytest
+
+from agentbrowser.model import parse_file, parse_text
+from agentbrowser.model.discovery import bundled_agents_dir, resolve_precedence
+from agentbrowser.model.formats import detect_format, split_tools
+from agentbrowser.model.parse import recover_lines
+from agentbrowser.model.serialize import agent_to_json
+
+# (id, path, text, expected fields) — expected values are checked only for the keys given.
+CASES = [
+    (
+        "claude-agent-plain",
+        "/p/.claude/agents/rev.md",
+        "---\nname: rev\ndescription: Reviews code\ntools: Read, Grep, Bash(git add:*)\nmodel: opus\ncolor: red\n---\nYou review.\n",
+        {"name": "rev", "format": "claude-agent", "tools": ("Read", "Grep", "Bash(git add:*)"), "model": "opus", "color": "red", "body": "You review.\n", "errors": 0},
+    ),
+    (
+        "tools-missing-inherits",
+        "/p/.claude/agents/a.md",
+        "---\nname: a\ndescription: d\n---\nbody\n",
+        {"tools": None, "errors": 0},
+    ),
+    (
+        "tools-empty-list",
+        "/p/.claude/agents/a.md",
+        "---\nname: a\ndescription: d\ntools: []\n---\nbody\n",
+        {"tools": (), "errors": 0},
+    ),
+    (
+        "tools-empty-string",
+        "/p/.claude/agents/a.md",
+        "---\nname: a\ndescription: d\ntools: ''\n---\nbody\n",
+        {"tools": ()},
+    ),
+    (
+        "tools-yaml-list",
+        "/p/x.agent.md",
+        "---\ndescription: d\ntools: ['codebase', 'search', 'edit/editFiles']\n---\n",
+        {"name": "x", "format": "copilot-agent", "tools": ("codebase", "search", "edit/editFiles")},
+    ),
+    (
+        "tools-opencode-bool-map",
+        "/p/.opencode/agent/docs.md",
+        "---\nname: Docs Writer\ndescription: d\ntools:\n  write: false\n  read: true\n  grep: true\n---\n",
+        {"name": "docs", "format": "opencode-agent", "tools": ("read", "grep")},
+    ),
+    (
+        "tools-skill-space-separated",
+        "/p/.claude/skills/pdf/SKILL.md",
+        "---\ndescription: d\nallowed-tools: Read Grep Bash(git add:*)\n---\n",
+        {"name": "pdf", "format": "claude-skill", "tools": ("Read", "Grep", "Bash(git add:*)")},
+    ),
+    (
+        "tools-command-comma-allowed-tools",
+        "/p/.claude/commands/commit.md",
+        "---\ndescription: d\nallowed-tools: Bash(git add:*), Bash(git commit:*)\n---\nDo $ARGUMENTS\n",
+        {"name": "commit", "format": "claude-command", "tools": ("Bash(git add:*)", "Bash(git commit:*)")},
+    ),
+    (
+        "cursor-rule-unquoted-glob-star",
+        "/p/rules/py.mdc",
+        "---\ndescription: Python rules\nglobs: **/*.py\nalwaysApply: false\n---\nUse types.\n",
+        {"name": "py", "format": "cursor-rule", "description": "Python rules", "errors": 1, "error_line": 3},
+    ),
+    (
+        "argument-hint-pipe-alternation",
+        "/p/.claude/commands/clean.md",
+        "---\ndescription: Clean\nargument-hint: [--all] | [--dry-run]\nallowed-tools: Bash(rm:*)\n---\n",
+        {"format": "claude-command", "tools": ("Bash(rm:*)",), "errors": 1, "frontmatter.argument-hint": "[--all] | [--dry-run]"},
+    ),
+    (
+        "description-colon-space-and-examples",
+        "/p/.claude/agents/be.md",
+        "---\nname: be\ndescription: Use it. Examples: <example>user: 'hi'</example>\ntools: Read, Write\nmodel: sonnet\n---\nPrompt\n",
+        {"name": "be", "description": "Use it. Examples: <example>user: 'hi'</example>", "tools": ("Read", "Write"), "model": "sonnet", "errors": 1, "error_line": 3},
+    ),
+    (
+        "recovered-quoted-value",
+        "/p/.claude/agents/q.md",
+        "---\nname: \"q\"\ndescription: 'Says: hi'\nbad: a: b\n---\n",
+        {"name": "q", "description": "Says: hi", "errors": 1},
+    ),
+    (
+        "name-from-file-without-frontmatter-name",
+        "/p/dir/helper.chatmode.md",
+        "---\ndescription: d\n---\n",
+        {"name": "helper", "format": "copilot-chatmode"},
+    ),
+    (
+        "markdown-no-frontmatter",
+        "/p/notes/readme.md",
+        "# Just notes\n",
+        {"name": "readme", "format": "markdown", "errors": 0, "body": "# Just notes\n"},
+    ),
+    (
+        "outside-folders-name-and-description-is-claude-agent",
+        "/p/seeds/x.txt",
+        "---\nname: seed\ndescription: d\n---\n",
+        {"name": "seed", "format": "claude-agent"},
+    ),
+    (
+        "unterminated-frontmatter",
+        "/p/.claude/agents/u.md",
+        "---\nname: u\ndescription: d\n",
+        {"name": "u", "errors": 1},
+    ),
+    (
+        "frontmatter-is-a-list",
+        "/p/.claude/agents/l.md",
+        "---\n- a\n- b\n---\nbody\n",
+        {"name": "l", "errors": 2},  # not a mapping, and so no name
+    ),
+    (
+        "non-string-key-on",
+        "/p/.github/workflows/wf.md",
+        "---\non:\n  push: {}\nname: wf\ndescription: d\n---\n",
+        {"frontmatter.on": {"push": {}}, "errors": 0},
+    ),
+    (
+        "crlf-line-endings",
+        "/p/.claude/agents/c.md",
+        "---\r\nname: c\r\ndescription: d\r\ntools: Read\r\n---\r\nbody\r\n",
+        {"name": "c", "tools": ("Read",), "body": "body\n", "errors": 0},
+    ),
+    (
+        "duplicate-key-warned",
+        "/p/.claude/agents/d.md",
+        "---\nname: d\nname: e\ndescription: x\n---\n",
+        {"name": "e", "warnings_contain": "duplicate key `name`"},
+    ),
+    (
+        "python-tag-never-runs",
+        "/p/.claude/agents/t.md",
+        "---\nname: t\ndescription: !!python/object/apply:os.system ['true']\n---\n",
+        {"name": "t", "warnings_contain": "unsupported YAML tag"},
+    ),
+    (
+        "block-scalar-description",
+        "/p/.claude/agents/b.md",
+        "---\nname: b\ndescription: |\n  line one\n  line two\n---\n",
+        {"description": "line one\nline two\n"},
+    ),
+    (
+        "broken-yaml-block-list-tools-recovered",
+        "/p/.claude/agents/b.md",
+        "---\nname: b\ndescription: x: y\ntools:\n  - Read\n  - Grep\n---\n",
+        {"tools": ("Read", "Grep"), "errors": 1},
+    ),
+    (
+        "broken-yaml-capitalised-continuation-is-not-a-key",
+        "/p/.claude/agents/b.md",
+        "---\nname: b\ndescription: Use it.\n\nExamples:\n- <example>\n  Context: x\n  </example>\ntools: Read\n---\n",
+        {"description": "Use it.", "tools": ("Read",), "errors": 1, "frontmatter.Examples": "<absent>"},
+    ),
+]
+
+
+def _errors(agent) -> list:
+    return [p for p in agent.problems if p.severity == "error"]
+
+
+@pytest.mark.parametrize("path,text,expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_parse_table(path: str, text: str, expected: dict) -> None:
+    agent = parse_text(text.replace("\r\n", "\n"), path)
+    for key, value in expected.items():
+        if key == "errors":
+            assert len(_errors(agent)) == value, agent.problems
+        elif key == "error_line":
+            assert _errors(agent)[0].line == value
+        elif key == "warnings_contain":
+            assert any(value in p.message for p in agent.problems), agent.problems
+        elif key.startswith("frontmatter."):
+            field = key.split(".", 1)[1]
+            assert agent.frontmatter.get(field, "<absent>") == value
+        else:
+            assert getattr(agent, key) == value, key
+
+
+def test_crlf_and_bom_through_the_reader(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_bytes(b"\xef\xbb\xbf---\r\nname: a\r\ndescription: d\r\n---\r\nhello\r\n")
+    agent = parse_file(str(path))
+    assert (agent.name, agent.description, agent.body, agent.problems) == ("a", "d", "hello\n", ())
+
+
+def test_latin1_is_decoded_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_bytes("---\nname: caf\xe9\ndescription: d\n---\n".encode("latin-1"))
+    agent = parse_file(str(path))
+    assert agent.name == "caf\ufffd"
+    assert any("UTF-8" in p.message and p.severity == "warning" for p in agent.problems)
+
+
+def test_size_cap_reads_the_start_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "big.md"
+    path.write_text("---\nname: big\ndescription: d\n---\n" + "x" * (6 * 1024 * 1024))
+    agent = parse_file(str(path))
+    assert agent.name == "big"
+    assert len(agent.body) < 5 * 1024 * 1024 + 10
+    assert any("only the first" in p.message for p in agent.problems)
+
+
+def test_fifo_is_reported_and_never_opened(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    agent = parse_file(str(fifo))  # would block forever if opened for reading
+    assert agent.has_error and "FIFO" in agent.problems[0].message
+
+
+def test_dates_nan_and_infinity_survive_into_json() -> None:
+    agent = parse_text(
+        "---\nname: j\ndescription: d\ncreated: 2024-05-01\nscore: .nan\nlimit: .inf\nneg: -.inf\n---\n",
+        "/p/j.md",
+    )
+    assert agent.frontmatter["created"] == datetime.date(2024, 5, 1)
+    assert math.isnan(agent.frontmatter["score"])
+    data = json.loads(json.dumps(agent_to_json(agent, full=True), allow_nan=False))
+    assert data["frontmatter"]["created"] == "2024-05-01"
+    assert data["frontmatter"]["score"] == "NaN"
+    assert data["frontmatter"]["limit"] == "Infinity"
+    assert data["frontmatter"]["neg"] == "-Infinity"
+
+
+def test_json_keeps_description_as_decoded_and_tools_null_versus_empty() -> None:
+    inherited = agent_to_json(parse_text("---\nname: a\ndescription: 'x\\ny'\n---\n", "/p/a.md"))
+    empty = agent_to_json(parse_text("---\nname: a\ndescription: d\ntools: []\n---\n", "/p/a.md"))
+    assert inherited["description"] == "x\\ny"  # single quotes: the backslash-n stays literal
+    assert inherited["tools"] is None and empty["tools"] == []
+    assert set(inherited) >= {"name", "description", "tools", "model", "color", "format", "scope", "path", "problems", "shadowed_by"}
+
+
+@pytest.mark.parametrize(
+    "text,on_space,expected",
+    [
+        ("Read, Grep", False, ["Read", "Grep"]),
+        ("Bash(git add:*), Bash(git commit:*)", False, ["Bash(git add:*)", "Bash(git commit:*)"]),
+        ("Bash(npm run a, npm run b), Read", False, ["Bash(npm run a, npm run b)", "Read"]),
+        ("Read Grep Bash(git add:*)", True, ["Read", "Grep", "Bash(git add:*)"]),
+        ("Read, Grep Glob", True, ["Read", "Grep Glob"]),  # commas win over spaces
+        ("Read Grep", False, ["Read Grep"]),
+        ("", False, []),
+    ],
+    ids=["comma", "parens-stay-whole", "comma-inside-parens", "space-separated", "commas-win", "no-split-on-space", "empty"],
+)
+def test_split_tools(text: str, on_space: bool, expected: list[str]) -> None:
+    assert split_tools(text, on_space) == expected
+
+
+@pytest.mark.parametrize(
+    "path,frontmatter,expected",
+    [
+        ("/r/.claude/agents/a.md", {}, "claude-agent"),
+        ("/r/.claude/agents/sub/a.md", {}, "claude-agent"),
+        ("/r/.claude/commands/a.md", {}, "claude-command"),
+        ("/r/x/SKILL.md", {}, "claude-skill"),
+        ("/r/.opencode/agent/a.md", {}, "opencode-agent"),
+        ("/r/.opencode/agents/a.md", {}, "opencode-agent"),
+        ("/r/any/a.agent.md", {}, "copilot-agent"),
+        ("/r/any/a.chatmode.md", {}, "copilot-chatmode"),
+        ("/r/any/a.prompt.md", {}, "copilot-prompt"),
+        ("/r/any/a.instructions.md", {}, "copilot-instructions"),
+        ("/r/any/a.mdc", {}, "cursor-rule"),
+        ("/r/any/a.md", {"name": "a", "description": "d"}, "claude-agent"),
+        ("/r/any/a.md", {"description": "d"}, "markdown"),
+        ("/r/any/a.md", {}, "markdown"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)
+def test_detect_format(path: str, frontmatter: dict, expected: str) -> None:
+    assert detect_format(path, frontmatter) == expected
+
+
+def test_recover_lines_strips_quotes_and_keeps_odd_values() -> None:
+    lines = ["name: 'x'", 'description: "a: b"', "globs: **/*.py", "argument-hint: [a] [b]", "tools: [Read, Grep]"]
+    assert recover_lines(lines) == {
+        "name": "x",
+        "description": "a: b",
+        "globs": "**/*.py",
+        "argument-hint": "[a] [b]",
+        "tools": ["Read", "Grep"],
+    }
+
+
+def _agent(name: str, scope: str, path: str):
+    return parse_text(f"---\nname: {name}\ndescription: d\n---\n", path, scope=scope)
+
+
+def test_precedence_project_over_user_over_plugin() -> None:
+    agents = [
+        _agent("rev", "plugin", "/h/.claude/plugins/p/agents/rev.md"),
+        _agent("rev", "user", "/h/.claude/agents/rev.md"),
+        _agent("rev", "project", "/r/.claude/agents/rev.md"),
+        _agent("solo", "user", "/h/.claude/agents/solo.md"),
+    ]
+    resolved = {a.path: a for a in resolve_precedence(agents)}
+    assert resolved["/r/.claude/agents/rev.md"].shadowed_by is None
+    assert resolved["/h/.claude/agents/rev.md"].shadowed_by == "/r/.claude/agents/rev.md"
+    assert resolved["/h/.claude/plugins/p/agents/rev.md"].shadowed_by == "/r/.claude/agents/rev.md"
+    assert resolved["/h/.claude/agents/solo.md"].shadowed_by is None
+
+
+def test_two_files_with_one_name_in_one_scope_are_both_duplicates() -> None:
+    agents = [_agent("rev", "user", "/h/.claude/agents/a.md"), _agent("rev", "user", "/h/.claude/agents/b.md")]
+    first, second = resolve_precedence(agents)
+    assert first.duplicates == ("/h/.claude/agents/b.md",)
+    assert second.duplicates == ("/h/.claude/agents/a.md",)
+    assert first.shadowed_by is None and second.shadowed_by is None
+
+
+def test_bundled_agents_are_found_and_clean() -> None:
+    folder = bundled_agents_dir()
+    from agentbrowser.model import load_collection
+
+    agents = load_collection([str(folder)])
+    assert 10 <= len(agents) <= 14
+    formats = {a.format for a in agents}
+    assert {"claude-agent", "opencode-agent", "copilot-agent", "cursor-rule"} <= formats
+    assert not [a.problems for a in agents if a.problems]
