@@ -1,0 +1,90 @@
+"""Search over a collection: fuzzy words, field filters, ranking and highlights."""
+
+from __future__ import annotations
+
+import pytest
+
+from agentbrowser.model import parse_text
+from agentbrowser.model.describe import description_blocks
+from agentbrowser.model.search import SearchIndex, parse_query
+
+
+def agent(name: str, description: str = "d", tools: str | None = None, model: str | None = None, path: str | None = None, scope: str = "path"):
+    lines = [f"name: {name}", f"description: {description}"]
+    if tools is not None:
+        lines.append(f"tools: {tools}")
+    if model:
+        lines.append(f"model: {model}")
+    return parse_text("---\n" + "\n".join(lines) + "\n---\nbody\n", path or f"/c/.claude/agents/{name}.md", scope=scope)
+
+
+AGENTS = [
+    agent("code-reviewer", "Reviews diffs for bugs", "Read, Grep", "sonnet"),
+    agent("security-reviewer", "Finds vulnerabilities", "Read, Bash(git diff:*)", "opus"),
+    agent("backend-impl-specialist", "Implements server-side logic", None, "sonnet"),
+    agent("test-writer", "Writes tests that fail first", "Read, Write, Bash", "haiku"),
+    parse_text("---\ndescription: Python style\nglobs: '**/*.py'\n---\n", "/c/r/py.mdc"),
+]
+
+
+def names(query: str) -> list[str]:
+    index = SearchIndex(AGENTS)
+    return [AGENTS[m.index].name for m in index.search(query)]
+
+
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("", ["code-reviewer", "security-reviewer", "backend-impl-specialist", "test-writer", "py"]),
+        ("reviewer", ["code-reviewer", "security-reviewer"]),
+        ("specialist", ["backend-impl-specialist"]),
+        ("bis", ["backend-impl-specialist"]),  # subsequence of the name
+        ("vulnerab", ["security-reviewer"]),  # description
+        ("tool:bash", ["security-reviewer", "test-writer"]),
+        ("tool:Bash reviewer", ["security-reviewer"]),
+        ("model:opus", ["security-reviewer"]),
+        ("format:cursor-rule", ["py"]),
+        ("scope:user", []),
+        ("zzzz", []),
+        ("tool:", ["code-reviewer", "security-reviewer", "backend-impl-specialist", "test-writer", "py"]),
+    ],
+    ids=["empty", "word-in-names", "whole-name", "subsequence", "description", "tool-filter", "filter-and-word", "model-filter", "format-filter", "scope-filter", "no-match", "filter-without-value"],
+)
+def test_search(query: str, expected: list[str]) -> None:
+    assert names(query) == expected
+
+
+def test_name_prefix_ranks_first() -> None:
+    assert names("test")[0] == "test-writer"
+    assert names("code")[0] == "code-reviewer"
+
+
+def test_highlight_spans_point_at_matched_characters() -> None:
+    index = SearchIndex(AGENTS)
+    (match,) = index.search("specialist")
+    name = AGENTS[match.index].name
+    assert "".join(name[i] for i in match.name_spans) == "specialist"
+
+
+def test_typing_narrows_incrementally_and_backspace_widens() -> None:
+    index = SearchIndex(AGENTS)
+    assert len(index.search("r")) >= len(index.search("re")) >= len(index.search("rev"))
+    assert [AGENTS[m.index].name for m in index.search("re")] == names("re")
+    assert len(index.search("r")) == len(SearchIndex(AGENTS).search("r"))
+
+
+def test_parse_query_splits_filters_and_words() -> None:
+    query = parse_query("Tool:Bash review model:opus")
+    assert query.words == ("review",)
+    assert query.filters == (("tools", "bash"), ("model", "opus"))
+
+
+def test_description_blocks_examples_and_commentary() -> None:
+    text = "Use it.\\n\\n<example>Context: x user: 'hi' assistant: 'ok'<commentary>why</commentary></example> after"
+    blocks = description_blocks(text)
+    assert [b.kind for b in blocks] == ["text", "example", "text"]
+    assert blocks[0].text == "Use it."
+    example = blocks[1]
+    assert [c.kind for c in example.children] == ["text", "commentary"]
+    assert example.children[0].text == "Context: x\nuser: 'hi'\nassistant: 'ok'"
+    assert example.children[1].text == "why"
