@@ -8,9 +8,11 @@ constructor's tags are understood: python tags never run.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import yaml
+from yaml.constructor import SafeConstructor
 
 try:  # the C loader is ~9x faster; fall back to pure Python where libyaml is missing
     _Loader: type = yaml.CSafeLoader
@@ -23,6 +25,22 @@ MAX_NODES = 200_000
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
+
+# The safe constructor's scalar methods keep no state, so one instance serves every file and
+# thread. Calling them directly skips construct_object's bookkeeping (~3 µs a scalar).
+_SCALARS = SafeConstructor()
+_FAST_SCALARS: dict[str, Callable[[yaml.ScalarNode], Any]] = {
+    "tag:yaml.org,2002:str": lambda node: node.value,
+    "tag:yaml.org,2002:null": lambda node: None,
+    "tag:yaml.org,2002:bool": _SCALARS.construct_yaml_bool,
+    "tag:yaml.org,2002:int": _SCALARS.construct_yaml_int,
+    "tag:yaml.org,2002:float": _SCALARS.construct_yaml_float,
+    "tag:yaml.org,2002:timestamp": _SCALARS.construct_yaml_timestamp,
+    "tag:yaml.org,2002:binary": _SCALARS.construct_yaml_binary,
+}
+# What a scalar constructor raises on a value its tag cannot hold: `2024-13-45` as a date,
+# `!!int x`, an int of more digits than Python converts, bad base64.
+_BAD_SCALAR = (yaml.YAMLError, ValueError, LookupError, OverflowError, TypeError)
 
 
 class YamlLimitError(Exception):
@@ -45,7 +63,6 @@ class _Builder:
     """Turns composed nodes into Python values with limits; records duplicate keys."""
 
     def __init__(self) -> None:
-        self.constructor = yaml.SafeLoader("")  # used only for its scalar constructors
         self.sizes: dict[int, int] = {}
         self.duplicates: list[tuple[str, int]] = []
         self.odd_tags: list[tuple[str, int]] = []
@@ -80,9 +97,15 @@ class _Builder:
         return sizes[id(root)]
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
+        """The scalar's value; its text (and an odd-tag note) when its tag cannot hold it."""
+        fast = _FAST_SCALARS.get(node.tag)
         try:
-            return self.constructor.construct_object(node)
-        except yaml.YAMLError:
+            if fast is not None:
+                return fast(node)
+            # Rare tags (unknown ones, or `!!map` on a scalar): the full constructor, which
+            # raises for what it does not know.
+            return SafeConstructor().construct_object(node)
+        except _BAD_SCALAR:
             self.odd_tags.append((node.tag, node.start_mark.line))
             return node.value
 
@@ -140,7 +163,10 @@ def load(text: str) -> tuple[Any, list[tuple[str, int]], list[tuple[str, int]]]:
     if node is None:
         return None, [], []
     builder = _Builder()
-    builder.expanded_size(node)
+    # Without aliases every node is built once, and a short text cannot hold MAX_NODES nodes
+    # (each takes at least half a character): the size pass is needed only with `*` or length.
+    if "*" in text or len(text) >= MAX_NODES // 2:
+        builder.expanded_size(node)
     value = builder.build(node)
     return value, builder.duplicates, builder.odd_tags
 
