@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from typing import Any
@@ -44,12 +45,9 @@ def detect_format(path: str, frontmatter: dict[str, Any] | None, hint: str | Non
             return fmt
     if lower == "skill.md":
         return "claude-skill"
-    parts = [p for p in re.split(r"[\\/]+", os.path.dirname(path)) if p]
-    # The deepest matching folder pair decides (a repo may nest .claude inside .github, ...).
-    for i in range(len(parts) - 1, 0, -1):
-        fmt = _FOLDER_FORMATS.get((parts[i - 1], parts[i]))
-        if fmt:
-            return fmt
+    fmt = _folder_format(os.path.dirname(path))
+    if fmt:
+        return fmt
     if hint:
         return hint
     if frontmatter:
@@ -63,6 +61,18 @@ def detect_format(path: str, frontmatter: dict[str, Any] | None, hint: str | Non
         if "globs" in frontmatter or "alwaysApply" in frontmatter:
             return "cursor-rule"
     return "markdown"
+
+
+@functools.lru_cache(maxsize=4096)
+def _folder_format(folder: str) -> str | None:
+    """The format a folder's path names, if any (cached: a collection has few folders)."""
+    parts = [p for p in re.split(r"[\\/]+", folder) if p]
+    # The deepest matching folder pair decides (a repo may nest .claude inside .github, ...).
+    for i in range(len(parts) - 1, 0, -1):
+        fmt = _FOLDER_FORMATS.get((parts[i - 1], parts[i]))
+        if fmt:
+            return fmt
+    return None
 
 
 def _strip_suffix(base: str, fmt: str) -> str:
@@ -101,6 +111,10 @@ def split_tools(text: str, on_space: bool) -> list[str]:
 
     ``Bash(git add:*)`` and ``Bash(npm run test, npm run lint)`` stay whole.
     """
+    if "(" not in text and "[" not in text and "{" not in text:
+        # No brackets (the common case): the same split, done by str methods in C.
+        parts = text.split() if on_space and "," not in text else text.split(",")
+        return [p.strip() for p in parts if p.strip()]
     entries: list[str] = []
     depth = 0
     current: list[str] = []
