@@ -13,6 +13,7 @@ from agentbrowser.model.text import read_text
 
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
+_CLOSE_ANYWHERE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 # A top-level key as the owning tools read one: at column 0, starting with a lower-case letter
 # (real keys do: name, description, allowedTools...). `Examples:` or `Context:` at column 0 in a
 # broken multi-line description are text, not keys.
@@ -35,12 +36,17 @@ def split_frontmatter(text: str) -> tuple[list[str] | None, str, int, bool]:
     first = text if first_end < 0 else text[:first_end]
     if not _FENCE.match(first):
         return None, text, 1, True
-    lines = text.split("\n")
-    for index in range(1, len(lines)):
-        if _CLOSE.match(lines[index]):
-            body = "\n".join(lines[index + 1 :])
-            return lines[1:index], body, index + 2, True
-    return lines[1:], "", len(lines) + 1, False
+    if first_end < 0:
+        return [], "", 2, False
+    # Find the closing fence with one multi-line search rather than splitting the whole file:
+    # the body (most of the text) is then one slice.
+    close = _CLOSE_ANYWHERE.search(text, first_end + 1)
+    if close is None:
+        return text[first_end + 1 :].split("\n"), "", text.count("\n") + 2, False
+    start, end = close.span()
+    fm_lines = text[first_end + 1 : start - 1].split("\n") if start > first_end + 1 else []
+    body = text[end + 1 :]
+    return fm_lines, body, text.count("\n", 0, start) + 2, True
 
 
 def _strip_quotes(value: str) -> str:

@@ -85,12 +85,18 @@ def read_text(path: str, cap: int = SIZE_CAP) -> FileText:
             return FileText(None, (Problem(ERROR, "skipped: not a regular file, not read"),))
         chunks: list[bytes] = []
         remaining = cap + 1
+        # Ask for the whole file (one byte more, to see growth) in one call: a regular file
+        # returns less than asked only at its end, which saves the second, empty read.
+        want = min(remaining, fst.st_size + 1, 1 << 20)
         while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
+            chunk = os.read(fd, want)
             if not chunk:
                 break
             chunks.append(chunk)
             remaining -= len(chunk)
+            if len(chunk) < want:
+                break
+            want = min(remaining, 1 << 20)
         data = b"".join(chunks)
     except OSError as exc:
         return FileText(None, (Problem(ERROR, f"cannot read: {exc.strerror}"),), st.st_size, st.st_mtime_ns)
