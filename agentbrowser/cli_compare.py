@@ -1,0 +1,353 @@
+"""The `diff` and `similar` commands: print what agentbrowser.model.compare computed.
+
+This is UI: it may use rich. Every piece of file text goes through ``sanitize`` into a
+``rich.text.Text`` (never parsed as markup), and colour is written only to a terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from agentbrowser.model.collection import find, load_collection
+from agentbrowser.model.compare import (
+    CHANGED,
+    DELETE,
+    EQUAL,
+    INSERT,
+    ONLY_A,
+    ONLY_B,
+    REPLACE,
+    SAME,
+    Comparison,
+    Hunk,
+    Row,
+    SimilarityIndex,
+    compare,
+    unified_hunks,
+)
+from agentbrowser.model.parse import parse_file
+from agentbrowser.model.records import Agent
+from agentbrowser.model.serialize import jsonable
+from agentbrowser.model.text import one_line, sanitize
+
+#: Narrower consoles get a unified diff: two columns of text would be too cramped to read.
+SIDE_BY_SIDE_MIN_WIDTH = 100
+#: Unchanged lines kept around each change, as in a unified diff.
+CONTEXT = 3
+#: Characters of a field's value shown in the field table.
+FIELD_WIDTH = 60
+
+_STATUS_MARK = {SAME: "=", CHANGED: "≠", ONLY_A: "A", ONLY_B: "B"}
+_STATUS_STYLE = {SAME: "dim", CHANGED: "yellow", ONLY_A: "red", ONLY_B: "green"}
+
+
+# --------------------------------------------------------------------------------------------
+# Looking agents up
+
+
+def _error(message: str) -> None:
+    print(f"agentbrowser: error: {message}", file=sys.stderr)
+
+
+def _lookup(agents: list[Agent], name: str) -> Agent | None:
+    """The agent a name (or path) means; a note on stderr when several match, None when none."""
+    matches = find(agents, name)
+    if not matches and os.path.isfile(name):
+        # A file outside the collection (`agentbrowser diff ./draft.md my-agent`) is fine too.
+        matches = [parse_file(os.path.abspath(name))]
+    if not matches:
+        _error(f"no agent named '{sanitize(name)}'")
+        return None
+    if len(matches) > 1:
+        print(
+            f"agentbrowser: note: '{sanitize(name)}' matches {len(matches)} agents;"
+            f" using {sanitize(matches[0].path)}",
+            file=sys.stderr,
+        )
+    return matches[0]
+
+
+def _console(out: IO[str], width: int | None) -> Console:
+    """A console that never reads markup or emoji and colours only a terminal."""
+    return Console(file=out, width=width, markup=False, emoji=False, highlight=False)
+
+
+def _dump(data: Any, out: IO[str]) -> None:
+    out.write(json.dumps(data, allow_nan=False, ensure_ascii=False, indent=2) + "\n")
+
+
+# --------------------------------------------------------------------------------------------
+# diff
+
+
+def run_diff(
+    args_a: str,
+    args_b: str,
+    paths: list[str],
+    as_json: bool,
+    unified: bool,
+    out: IO[str],
+    width: int | None = None,
+) -> int:
+    """`agentbrowser diff A B`: 0 when shown, 2 when an agent is not found.
+
+    ``width`` overrides the console's width (tests); by default rich asks the terminal.
+    """
+    agents = load_collection(paths or None)
+    a = _lookup(agents, args_a)
+    b = _lookup(agents, args_b)
+    if a is None or b is None:
+        return 2
+    result = compare(a, b)
+    if as_json:
+        _dump(result.to_json(), out)
+        return 0
+    console = _console(out, width)
+    if unified:
+        # Only the diff, so it can be piped or saved; sanitised, as it is meant to be read.
+        for line in _unified_lines(result):
+            console.print(line, soft_wrap=True)
+        return 0
+    side_by_side = console.width >= SIDE_BY_SIDE_MIN_WIDTH
+    for renderable in _report(result, a, b, side_by_side):
+        console.print(renderable)
+    return 0
+
+
+def _report(result: Comparison, a: Agent, b: Agent, side_by_side: bool) -> Iterator[RenderableType]:
+    """Header, fields, tools, then description and prompt."""
+    yield _header(result)
+    yield _fields_table(result)
+    yield _tools(result)
+    for title, hunks in (("description", result.description), ("prompt", result.prompt)):
+        yield Text(f"\n{title}", style="bold")
+        if all(h.tag == EQUAL for h in hunks):
+            yield Text("  (identical)" if hunks else "  (empty on both sides)", style="dim")
+        elif side_by_side:
+            yield _side_by_side(hunks)
+        else:
+            yield Group(*_unified_text(hunks, f"a/{a.name}/{title}", f"b/{b.name}/{title}"))
+
+
+def _header(result: Comparison) -> RenderableType:
+    scores = result.scores
+    lines = [
+        Text.assemble(
+            ("A  ", "bold red"), sanitize(result.a.name), "  ", (sanitize(result.a.path), "dim")
+        ),
+        Text.assemble(
+            ("B  ", "bold green"), sanitize(result.b.name), "  ", (sanitize(result.b.path), "dim")
+        ),
+        Text.assemble(
+            ("similarity ", "bold"),
+            (f"{_percent(result.similarity)}", "bold"),
+            f"  (prompt {_percent(scores.prompt)}, description {_percent(scores.description)},"
+            f" tools {_percent(scores.tools)}, other fields {_percent(scores.fields)})",
+            f"  {_count(result.changed_lines, 'changed line')},"
+            f" {_count(result.changed_words, 'changed word')}",
+        ),
+    ]
+    return Group(*lines)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _percent(value: float) -> str:
+    # Never round a difference up to "100%": 100% means identical.
+    text = f"{value * 100:.1f}%"
+    return "99.9%" if text == "100.0%" and value < 1.0 else text
+
+
+def _value(value: Any) -> str:
+    """A field's value on one line; rich cuts it to the column with an ellipsis."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        value = json.dumps(jsonable(value), ensure_ascii=False)
+    return one_line(value, FIELD_WIDTH * 2)
+
+
+def _fields_table(result: Comparison) -> Table:
+    # Fixed widths for the mark and the key, so a narrow console squeezes only the values.
+    key_width = min(max((len(f.field) for f in result.fields), default=5), 24)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
+    table.add_column("", width=1, no_wrap=True)
+    table.add_column("field", width=key_width, no_wrap=True, overflow="ellipsis")
+    table.add_column("A", ratio=1, max_width=FIELD_WIDTH, no_wrap=True, overflow="ellipsis")
+    table.add_column("B", ratio=1, max_width=FIELD_WIDTH, no_wrap=True, overflow="ellipsis")
+    for row in result.fields:
+        style = _STATUS_STYLE[row.status]
+        table.add_row(
+            Text(_STATUS_MARK[row.status], style=style),
+            Text(sanitize(row.field), style=style),
+            Text(_value(row.a)),
+            Text(_value(row.b)),
+        )
+    return table
+
+
+def _tools(result: Comparison) -> RenderableType:
+    tools = result.tools
+
+    def listed(items: Iterable[str], inherits: bool = False) -> str:
+        names = ", ".join(sanitize(t) for t in items)
+        if inherits:
+            return "all tools (inherited)" + (f", so also {names}" if names else "")
+        return names or "-"
+
+    if tools.a_inherits or tools.b_inherits:
+        a_text = listed(() if tools.a_inherits else tools.both, tools.a_inherits)
+        b_text = listed(() if tools.b_inherits else tools.both, tools.b_inherits)
+        lines = [
+            Text.assemble(("tools A  ", "bold red"), a_text),
+            Text.assemble(("tools B  ", "bold green"), b_text),
+        ]
+    else:
+        lines = [
+            Text.assemble(("only A   ", "bold red"), listed(tools.only_a)),
+            Text.assemble(("only B   ", "bold green"), listed(tools.only_b)),
+            Text.assemble(("both     ", "bold"), listed(tools.both)),
+        ]
+    return Group(Text("\ntools", style="bold"), *lines)
+
+
+def _styled(text: str, spans: tuple[tuple[int, int], ...], base: str, changed: str) -> Text:
+    """A line with its changed spans styled; each piece sanitised on its own so spans stay put."""
+    out = Text(style=base)
+    position = 0
+    for start, end in spans:
+        out.append(sanitize(text[position:start]))
+        out.append(sanitize(text[start:end]), style=changed)
+        position = end
+    out.append(sanitize(text[position:]))
+    out.expand_tabs(4)
+    return out
+
+
+def _cells(row: Row) -> tuple[Text, Text, Text, Text]:
+    if row.kind == REPLACE:
+        # Only a replaced line highlights words: a whole added or removed line is just coloured.
+        a = _styled(row.a_text or "", row.a_spans, "red", "bold reverse red")
+        b = _styled(row.b_text or "", row.b_spans, "green", "bold reverse green")
+    else:
+        a = Text(sanitize(row.a_text or ""), style="red" if row.kind == DELETE else "")
+        b = Text(sanitize(row.b_text or ""), style="green" if row.kind == INSERT else "")
+        a.expand_tabs(4)
+        b.expand_tabs(4)
+    a_no = Text(str(row.a_line_no) if row.a_line_no else "", style="dim")
+    b_no = Text(str(row.b_line_no) if row.b_line_no else "", style="dim")
+    return a_no, a, b_no, b
+
+
+def _visible_rows(hunks: tuple[Hunk, ...], context: int) -> Iterator[Row | int]:
+    """Rows near changes; an int stands for that many unchanged rows left out."""
+    last = len(hunks) - 1
+    for index, hunk in enumerate(hunks):
+        if hunk.tag != EQUAL:
+            yield from hunk.rows
+            continue
+        rows = hunk.rows
+        head = rows[:context] if index > 0 else ()
+        tail = rows[-context:] if index < last and context else ()
+        if len(rows) <= len(head) + len(tail):
+            yield from rows
+            continue
+        yield from head
+        yield len(rows) - len(head) - len(tail)
+        yield from tail
+
+
+def _side_by_side(hunks: tuple[Hunk, ...]) -> Table:
+    table = Table(show_header=False, show_edge=False, pad_edge=False, box=None, expand=True)
+    table.add_column(justify="right", no_wrap=True, style="dim")
+    table.add_column(ratio=1, overflow="fold")
+    table.add_column(justify="right", no_wrap=True, style="dim")
+    table.add_column(ratio=1, overflow="fold")
+    for item in _visible_rows(hunks, CONTEXT):
+        if isinstance(item, int):
+            gap = Text(f"⋯ {_count(item, 'unchanged line')}", style="dim")
+            table.add_row(Text(""), gap, Text(""), Text(""))
+        else:
+            table.add_row(*_cells(item))
+    return table
+
+
+def _unified_text(hunks: tuple[Hunk, ...], label_a: str, label_b: str) -> list[Text]:
+    lines = []
+    for line in unified_hunks(hunks, label_a, label_b, CONTEXT):
+        style = ""
+        if line.startswith(("---", "+++")):
+            style = "bold"
+        elif line.startswith("@@"):
+            style = "cyan"
+        elif line.startswith("-"):
+            style = "red"
+        elif line.startswith("+"):
+            style = "green"
+        text = Text(sanitize(line), style=style)
+        text.expand_tabs(4)
+        lines.append(text)
+    return lines
+
+
+def _unified_lines(result: Comparison) -> list[Text]:
+    lines: list[Text] = []
+    for title in ("description", "prompt"):
+        hunks = getattr(result, title)
+        lines += _unified_text(hunks, f"a/{result.a.name}/{title}", f"b/{result.b.name}/{title}")
+    return lines
+
+
+# --------------------------------------------------------------------------------------------
+# similar
+
+
+def run_similar(
+    name: str,
+    paths: list[str],
+    as_json: bool,
+    limit: int,
+    out: IO[str],
+    width: int | None = None,
+) -> int:
+    """`agentbrowser similar NAME`: the agents most like it, best first; 2 when not found."""
+    agents = load_collection(paths or None)
+    target = _lookup(agents, name)
+    if target is None:
+        return 2
+    found = SimilarityIndex(agents).query(target, limit)
+    if as_json:
+        _dump([{"name": a.name, "path": a.path, "similarity": score} for a, score in found], out)
+        return 0
+    console = _console(out, width)
+    if not found:
+        console.print(Text(f"no other agents to compare with {sanitize(target.name)}"))
+        return 0
+    table = Table(show_edge=False, pad_edge=False)
+    table.add_column("name", no_wrap=True)
+    table.add_column("similarity", justify="right", no_wrap=True)
+    table.add_column("path", overflow="fold")
+    for agent, score in found:
+        table.add_row(
+            Text(sanitize(agent.name)),
+            Text(_percent(score)),
+            Text(sanitize(agent.path), style="dim"),
+        )
+    console.print(
+        Text.assemble(
+            "like ", (sanitize(target.name), "bold"), "  ", (sanitize(target.path), "dim")
+        )
+    )
+    console.print(table)
+    return 0
