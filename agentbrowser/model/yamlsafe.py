@@ -8,6 +8,7 @@ constructor's tags are understood: python tags never run.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -38,6 +39,23 @@ _FAST_SCALARS: dict[str, Callable[[yaml.ScalarNode], Any]] = {
     "tag:yaml.org,2002:timestamp": _SCALARS.construct_yaml_timestamp,
     "tag:yaml.org,2002:binary": _SCALARS.construct_yaml_binary,
 }
+# libyaml's composer recurses in C once per nesting level and does not check the depth: it
+# overflows the C stack and the process dies with SIGSEGV, which no `except` catches, past
+# ~20,000 levels on Linux's 8 MB main stack and ~1,500 on a 512 KB thread stack (a worker
+# thread; musl's default is 128 KB). A text that could nest deeper than this is first walked with
+# libyaml's event parser, which keeps its own stack, and refused when too deep. No real
+# frontmatter comes near it, so the extra pass costs nothing in practice.
+_COMPOSE_SAFE_DEPTH = 256
+# Each level of nesting takes a flow bracket or block indentation: a column of a line's prefix
+# of spaces and compact indicators (`- - - x`, `? `, `: `, anchors and tags before them), and a
+# mapping and a sequence can share a column (`a:` then `- b`). Anchor and tag tokens must end in
+# a space so that a line splits into tokens one way only (no catastrophic backtracking).
+_DEEP_BLOCK_PREFIX = re.compile(
+    r"^(?:[ \t\-?:]|[&!][^ \t\n]*[ \t]){%d}" % (_COMPOSE_SAFE_DEPTH // 4), re.MULTILINE
+)
+_OPEN_EVENTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_CLOSE_EVENTS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
 # What a scalar constructor raises on a value its tag cannot hold: `2024-13-45` as a date,
 # `!!int x`, an int of more digits than Python converts, bad base64.
 _BAD_SCALAR = (yaml.YAMLError, ValueError, LookupError, OverflowError, TypeError)
@@ -143,6 +161,27 @@ class _Builder:
         return repr(self.build(node, depth + 1))
 
 
+def _may_nest_deep(text: str) -> bool:
+    """Cheap and conservative: could the text nest deeper than _COMPOSE_SAFE_DEPTH?"""
+    if len(text) <= _COMPOSE_SAFE_DEPTH:
+        return False
+    flow = text.count("[") + text.count("{")
+    return flow > _COMPOSE_SAFE_DEPTH // 2 or _DEEP_BLOCK_PREFIX.search(text) is not None
+
+
+def _check_depth(text: str) -> None:
+    """Refuse a text nested deeper than MAX_DEPTH without composing it (see _COMPOSE_SAFE_DEPTH)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, _OPEN_EVENTS):
+            depth += 1
+            # One more than the builder's limit: the builder counts the root as depth 0.
+            if depth > MAX_DEPTH + 1:
+                raise YamlLimitError(f"nested deeper than {MAX_DEPTH} levels", event.start_mark.line)
+        elif isinstance(event, _CLOSE_EVENTS):
+            depth -= 1
+
+
 def load(text: str) -> tuple[Any, list[tuple[str, int]], list[tuple[str, int]]]:
     """Load one YAML document strictly and safely.
 
@@ -151,6 +190,8 @@ def load(text: str) -> tuple[Any, list[tuple[str, int]], list[tuple[str, int]]]:
     deep or too big.
     """
     try:
+        if _may_nest_deep(text):
+            _check_depth(text)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
