@@ -22,6 +22,10 @@ from agentbrowser.model.text import approx_tokens, sanitize
 #: Prompts longer than this render as markdown up to here, then as plain text.
 MARKDOWN_CAP = 200_000
 
+#: The plain-text rest of a long prompt is cut into Texts of about this many characters at line
+#: ends: rich wraps one huge Text in superlinear time (10 s for 5 MB), pieces in linear time.
+PLAIN_CHUNK = 50_000
+
 #: Colours Claude Code accepts for `color`, mapped to terminal colours.
 SWATCH = {
     "red": "red",
@@ -160,7 +164,19 @@ def prompt(agent: Agent, palette: Palette, cap: int = MARKDOWN_CAP, code_theme: 
         f"\u2014 rendered as markdown up to {cut:,} of {len(body):,} characters; the rest as plain text \u2014",
         style=palette.warning,
     )
-    return Group(SafeMarkdown(body[:cut], code_theme=code_theme, hyperlinks=False), notice, Text(body[cut:]))
+    return Group(SafeMarkdown(body[:cut], code_theme=code_theme, hyperlinks=False), notice, *plain_pieces(body[cut:]))
+
+
+def plain_pieces(text: str, size: int = PLAIN_CHUNK) -> list[Text]:
+    """Plain text as Texts of about `size` characters, each ending at a line end where it can."""
+    pieces = []
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + size)
+        end = len(text) if end < 0 else end
+        pieces.append(Text(text[start:end]))
+        start = end + 1
+    return pieces
 
 
 def section(title: str, palette: Palette) -> Text:
