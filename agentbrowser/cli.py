@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
@@ -161,8 +162,16 @@ def _pick(agents: list[Agent], name: str) -> Agent:
     return matches[0]
 
 
+# What json.dumps(ensure_ascii=False) leaves raw and must not: DEL and the C1 controls (0x9b is
+# CSI to a terminal), and lone surrogates, Python's stand-ins for the bytes of a file name that is
+# not UTF-8 (written raw they become "?" and the path is lost).
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\ud800-\udfff]")
+
+
 def _json_dump(data: Any, out: TextIO) -> None:
-    json.dump(data, out, indent=2, ensure_ascii=False, allow_nan=False)
+    text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+    # They can only be inside JSON strings, where \uXXXX is the same text to a JSON reader.
+    out.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
     out.write("\n")
 
 
@@ -301,7 +310,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             pass
     try:
         if argv and argv[0] in COMMANDS:
-            args = _command_parser(argv[0]).parse_args(argv[1:])
+            # Intermixed: options may follow the positionals (`show NAME --json DIR`); plain
+            # parse_args gives every positional to the first group and rejects DIR.
+            args = _command_parser(argv[0]).parse_intermixed_args(argv[1:])
             return _HANDLERS[argv[0]](args, out)
         return cmd_browse(_parser().parse_args(argv), out)
     except CliError as exc:
