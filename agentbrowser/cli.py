@@ -84,6 +84,8 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("name")
         parser.add_argument("--part", choices=PARTS, default="prompt")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: discovered scopes)")
+    if command in ("list", "show", "lint", "copy"):
+        parser.add_argument("--no-cache", action="store_true", help="do not read or write the index cache")
     return parser
 
 
@@ -93,9 +95,9 @@ def _check_paths(paths: Sequence[str]) -> None:
             raise CliError(f"no such file or folder: {sanitize(path)}")
 
 
-def _load(paths: Sequence[str]) -> list[Agent]:
+def _load(paths: Sequence[str], use_cache: bool = True) -> list[Agent]:
     _check_paths(paths)
-    return collection.load_collection(paths or None)
+    return collection.load_collection(paths or None, use_cache=use_cache)
 
 
 def _display_path(path: str) -> str:
@@ -177,7 +179,7 @@ def _json_dump(data: Any, out: TextIO) -> None:
 
 def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
     """`list`: the table, or JSON."""
-    agents = _load(args.paths)
+    agents = _load(args.paths, not getattr(args, "no_cache", False))
     if args.json:
         _json_dump([agent_to_json(a) for a in agents], out)
     elif agents:
@@ -189,7 +191,7 @@ def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
     """`show`: one agent for the terminal, as JSON, or the raw file."""
-    agent = _pick(_load(args.paths), args.name)
+    agent = _pick(_load(args.paths, not args.no_cache), args.name)
     if args.json:
         _json_dump(agent_to_json(agent, full=True), out)
         return 0
@@ -210,7 +212,7 @@ def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
     """`lint`: one line per problem; exit 1 when any is an error."""
-    agents = _load(args.paths)
+    agents = _load(args.paths, not args.no_cache)
     errors = 0
     for agent in agents:
         for problem in agent.problems:
@@ -246,7 +248,7 @@ def cmd_copy(args: argparse.Namespace, out: TextIO) -> int:
     """`copy`: to the terminal's clipboard (OSC 52) and the system clipboard."""
     from agentbrowser.clipboard import copy_text, osc52_sequence
 
-    agent = _pick(_load(args.paths), args.name)
+    agent = _pick(_load(args.paths, not args.no_cache), args.name)
     text = part_text(agent, args.part)
     terminal = None
     if out.isatty():

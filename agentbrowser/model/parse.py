@@ -9,7 +9,7 @@ from typing import Any
 from agentbrowser.model import yamlsafe
 from agentbrowser.model.formats import derive_name, detect_format, normalize_tools
 from agentbrowser.model.records import ERROR, INFO, WARNING, Agent, Problem
-from agentbrowser.model.text import read_text
+from agentbrowser.model.text import FileText, read_text
 
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
@@ -224,7 +224,11 @@ def _as_optional_text(value: Any) -> str | None:
 def parse_file(path: str, scope: str = "path", hint: str | None = None) -> Agent:
     """Read and parse one file. Never raises: an unreadable file is a record with a problem."""
     path = os.path.abspath(path)
-    read = read_text(path)
+    return parse_read(path, read_text(path), scope, hint)
+
+
+def parse_read(path: str, read: FileText, scope: str = "path", hint: str | None = None) -> Agent:
+    """The record of a file already read by `read_text` (the index cache needs the text too)."""
     if read.text is None:
         fmt = detect_format(path, None, hint)
         return Agent(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import threading
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 ERROR = "error"
@@ -56,7 +57,7 @@ class Agent:
     """Absolute path, as found (symlinks not resolved)."""
     frontmatter: dict[str, Any]
     body: str
-    """The prompt: the file's text after the frontmatter."""
+    """The prompt: the file's text after the frontmatter (read on first use when deferred)."""
     problems: tuple[Problem, ...] = ()
     body_line: int = 1
     """The 1-based line of the file where the body starts."""
@@ -87,3 +88,92 @@ class Agent:
     def key(self) -> str:
         """A stable identity for this record within a collection."""
         return self.path
+
+
+class DeferredBody:
+    """A prompt not read yet: where it starts (in characters) in the file's decoded text.
+
+    A record loaded from the index cache holds one of these instead of its prompt, so a warm
+    start reads no file at all; `Agent.body` reads the file the first time it is asked for.
+    """
+
+    __slots__ = ("offset",)
+
+    def __init__(self, offset: int) -> None:
+        self.offset = offset
+
+    def __repr__(self) -> str:
+        return f"DeferredBody({self.offset})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DeferredBody) and other.offset == self.offset
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+_BODY_LOCK = threading.Lock()
+
+
+class _BodyAttribute:
+    """`Agent.body`: the prompt held in the record's slot, or read from its file on first use.
+
+    It wraps the slot the dataclass made, so `Agent(body=...)`, `dataclasses.replace`, equality
+    and pickling keep working; a plain string passes straight through.
+    """
+
+    def __init__(self, slot: Any) -> None:
+        self.slot = slot
+
+    def __get__(self, agent: Agent | None, owner: type | None = None) -> Any:
+        if agent is None:
+            return self
+        value = self.slot.__get__(agent, owner)
+        if value.__class__ is str:
+            return value
+        return self._read(agent)
+
+    def __set__(self, agent: Agent, value: Any) -> None:
+        self.slot.__set__(agent, value)
+
+    def raw(self, agent: Agent) -> str | DeferredBody:
+        """The slot's content without reading anything."""
+        return self.slot.__get__(agent, Agent)  # type: ignore[no-any-return]
+
+    def _read(self, agent: Agent) -> str:
+        """Read the prompt once; a file changed or gone since the listing gives "" and a problem."""
+        from agentbrowser.model.text import read_text  # text.py imports this module
+
+        with _BODY_LOCK:  # two threads asking at once read the file once
+            value = self.slot.__get__(agent, Agent)
+            if value.__class__ is str:
+                return value  # type: ignore[no-any-return]
+            offset = value.offset if isinstance(value, DeferredBody) else -1
+            read = read_text(agent.path)
+            if read.text is None:
+                body, problem = "", Problem(ERROR, "cannot read the prompt: " + read.problems[0].message)
+            elif (read.size, read.mtime_ns) != (agent.size, agent.mtime_ns) or not 0 <= offset <= len(read.text):
+                body = ""
+                problem = Problem(ERROR, "the file changed on disk after it was listed: reload to read its prompt")
+            else:
+                body, problem = read.text[offset:], None
+            if problem is not None:
+                object.__setattr__(agent, "problems", agent.problems + (problem,))
+            self.slot.__set__(agent, body)
+            return body
+
+
+_BODY = _BodyAttribute(Agent.__dict__["body"])
+Agent.body = _BODY  # type: ignore[assignment,misc]
+
+
+def body_is_loaded(agent: Agent) -> bool:
+    """True when the record holds its prompt (False: it is read from the file on first use)."""
+    return _BODY.raw(agent).__class__ is str
+
+
+def evolve(agent: Agent, **changes: Any) -> Agent:
+    """`dataclasses.replace` that keeps a deferred prompt deferred instead of reading it."""
+    values = {f.name: getattr(agent, f.name) for f in fields(Agent) if f.name != "body"}
+    values["body"] = _BODY.raw(agent)
+    values.update(changes)
+    return Agent(**values)

@@ -1,0 +1,24 @@
+"""Fixtures for every test: the developer's own home and cache stay out of the tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def private_home_and_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point HOME and XDG_CACHE_HOME at fresh folders (outside the test's tmp_path).
+
+    The index cache lives in the user cache folder and default discovery reads ~/.claude: a
+    test must neither read the developer's agents nor write to their cache. Returns the cache
+    root (XDG_CACHE_HOME).
+    """
+    root = tmp_path_factory.mktemp("env")
+    home = root / "home"
+    cache = root / "cache"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    return cache
