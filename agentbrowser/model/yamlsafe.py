@@ -88,6 +88,9 @@ class _Builder:
     def expanded_size(self, root: yaml.Node) -> int:
         """Count the values the document expands to, sharing work across aliases."""
         sizes = self.sizes
+        # Nodes being counted: everything popped while a node is here is its descendant, so
+        # meeting it again means it contains itself (`a: &a [*a]`), which would loop for ever.
+        open_nodes: set[int] = set()
         stack: list[tuple[yaml.Node, bool]] = [(root, False)]
         while stack:
             node, done = stack.pop()
@@ -96,12 +99,15 @@ class _Builder:
             if isinstance(node, yaml.ScalarNode):
                 sizes[id(node)] = 1
                 continue
+            if not done and id(node) in open_nodes:
+                raise YamlLimitError("an alias refers to a value that contains it", node.start_mark.line)
             children = (
                 [n for pair in node.value for n in pair]
                 if isinstance(node, yaml.MappingNode)
                 else list(node.value)
             )
             if done:
+                open_nodes.discard(id(node))
                 total = 1 + sum(sizes.get(id(c), 0) for c in children)
                 sizes[id(node)] = total
                 if total > MAX_NODES:
@@ -110,6 +116,7 @@ class _Builder:
                         node.start_mark.line,
                     )
             else:
+                open_nodes.add(id(node))
                 stack.append((node, True))
                 stack.extend((c, False) for c in children if id(c) not in sizes)
         return sizes[id(root)]
