@@ -15,7 +15,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import stat
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +44,7 @@ COMMITTED: dict[str, str] = {
     "markup_unquoted": "markup-unquoted.md",
     "python_tag_committed": "python-tag.md",
     "alias_bomb": "alias-bomb.md",
+    "recursive_alias": "recursive-alias.md",
     "deep_flow": "deep-flow.md",
     "deep_block": "deep-block.md",
     "duplicate_keys": "duplicate-keys.md",
@@ -89,6 +94,7 @@ EXPECTED: dict[str, Expect] = {
     "python_tag_committed": Expect("warning", "unsupported YAML tag"),
     "python_tag": Expect("warning", "unsupported YAML tag"),
     "alias_bomb": Expect("error", "alias bomb"),
+    "recursive_alias": Expect("error", "contains it"),
     "deep_flow": Expect("error", "nested deeper"),
     "deep_block": Expect("error", "nested deeper"),
     "deep_huge": Expect("error", "nested deeper"),
@@ -241,3 +247,27 @@ def restore_permissions(root: Path) -> None:
             path = os.path.join(folder, name)
             if not os.path.islink(path) and stat.S_ISREG(os.lstat(path).st_mode):
                 os.chmod(path, 0o644)
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise TimeoutError in the main thread after `seconds`, so that a hang is a failure.
+
+    SIGALRM interrupts Python loops and blocking system calls (a FIFO's open) alike. It cannot
+    stop a crash: run what could crash the interpreter in a subprocess. Off the main thread, or
+    without setitimer, it does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -2,8 +2,10 @@
 or reaches the terminal as a control sequence.
 
 The tree comes from tests/hostile_tree.py (shared with the TUI pilot and tmux tests). Nothing
-here can hang: the FIFO is only ever opened with O_NONBLOCK, and the tests that could block run
-in a daemon thread joined with a generous bound (pytest-timeout is not a dependency).
+here can hang or take the suite down (pytest-timeout is not a dependency): the tree is first
+listed in a subprocess with a timeout, so that a crash or a hang fails the tests that use it
+instead of stopping them; in-process commands run under `time_limit` (SIGALRM); what blocks by
+design (a hanging clipboard) runs in a daemon thread joined with a bound.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from .hostile_tree import (
     make_hostile_tree,
     permissions_enforced,
     pwned_marker,
+    time_limit,
 )
 from .paths import BUNDLED
 
@@ -49,17 +52,34 @@ LINT_LINE = re.compile(r"^(?P<file>.+?)(?::(?P<line>\d+))?: (?P<severity>error|w
 STRICT_JSON: dict[str, Any] = {"parse_constant": lambda name: pytest.fail(f"non-standard JSON constant {name}")}
 
 
+def probe(root: Path) -> None:
+    """List root in a subprocess first: a crash (SIGSEGV) or hang there fails, not kills, the suite."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "agentbrowser", "list", "--json", str(root)],
+            capture_output=True,
+            timeout=120,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("listing the hostile tree hung (killed after 120 s)")
+    if done.returncode != 0:
+        pytest.fail(f"listing the hostile tree exited {done.returncode}: {done.stderr[-2000:]!r}")
+
+
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Path]]:
     """One hostile tree for the read-only tests of this module."""
     root = tmp_path_factory.mktemp("hostile") / "tree"
-    return root, make_hostile_tree(root)
+    tree = make_hostile_tree(root)
+    probe(root)
+    return root, tree
 
 
 def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     """cli.main with stdout captured in a StringIO and stderr through capsys."""
     out = StringIO()
-    code = cli.main(args, out=out)
+    with time_limit(120):
+        code = cli.main(args, out=out)
     return code, out.getvalue(), capsys.readouterr().err
 
 
@@ -68,7 +88,8 @@ def listing(hostile: tuple[Path, dict[str, Path]]) -> dict[str, dict[str, Any]]:
     """`list --json` over the tree, by path."""
     root, _ = hostile
     out = StringIO()
-    assert cli.main(["list", "--json", str(root)], out=out) == 0
+    with time_limit(120):
+        assert cli.main(["list", "--json", str(root)], out=out) == 0
     records = json.loads(out.getvalue(), **STRICT_JSON)
     return {record["path"]: record for record in records}
 
@@ -134,9 +155,10 @@ def test_listing_is_exactly_the_tree_and_the_rest_still_works(
     assert len(listing[str(tree["long_description"])]["description"]) == 1024 * 1024
 
 
-def test_committed_fixtures_alone_load_through_the_model() -> None:
+def test_committed_fixtures_alone_load_through_the_model(hostile: tuple[Path, dict[str, Path]]) -> None:
     """The committed folder (no FIFO or symlinks) as another suite would use it: one record each."""
-    agents = load_collection([str(HOSTILE_DATA)])
+    with time_limit(60):  # `hostile` has probed the same files in a subprocess
+        agents = load_collection([str(HOSTILE_DATA)])
     assert len(agents) == len(list(HOSTILE_DATA.glob("*.md")))
     assert sum(a.has_error for a in agents) >= 10
 
@@ -150,11 +172,13 @@ def test_the_json_of_a_non_utf8_file_name_gives_back_its_bytes(
     assert os.fsencode(path).endswith(b"latin\xe9-name.md")  # ...which is the real name
 
 
-def test_special_values_become_portable_json(hostile: tuple[Path, dict[str, Path]]) -> None:
+def test_special_values_become_portable_json(
+    hostile: tuple[Path, dict[str, Path]], capsys: pytest.CaptureFixture[str]
+) -> None:
     _, tree = hostile
-    out = StringIO()
-    assert cli.main(["show", "--json", str(tree["special_values"]), str(tree["special_values"])], out=out) == 0
-    record = json.loads(out.getvalue(), **STRICT_JSON)
+    code, out, _ = run_cli(["show", "--json", str(tree["special_values"]), str(tree["special_values"])], capsys)
+    assert code == 0
+    record = json.loads(out, **STRICT_JSON)
     front = record["frontmatter"]
     assert record["name"] == "nan" and record["description"] == "Infinity"
     assert front["nan"] == "NaN" and front["inf"] == "Infinity" and front["color"] == "-Infinity"
@@ -200,17 +224,19 @@ def test_python_tags_never_run(hostile: tuple[Path, dict[str, Path]]) -> None:
         assert agent.frontmatter["name"][0].startswith("touch ")
         assert all(plain_data(value) for value in agent.frontmatter.values())
     # The CLI too, over the whole tree (the listing fixture may not have run yet).
-    assert cli.main(["list", "--json", str(root)], out=StringIO()) == 0
+    with time_limit(120):
+        assert cli.main(["list", "--json", str(root)], out=StringIO()) == 0
     assert not pwned_marker(root).exists()
     assert not COMMITTED_PWNED_MARKER.exists()
 
 
-@pytest.mark.parametrize("kind", ["alias_bomb", "deep_flow", "deep_block", "deep_huge"])
+@pytest.mark.parametrize("kind", ["alias_bomb", "recursive_alias", "deep_flow", "deep_block", "deep_huge"])
 def test_bombs_and_deep_nesting_are_problems(kind: str, hostile: tuple[Path, dict[str, Path]]) -> None:
     _, tree = hostile
-    agent = parse_file(str(tree[kind]))  # no RecursionError, no hang
+    with time_limit(30):
+        agent = parse_file(str(tree[kind]))  # no RecursionError, no hang
     assert agent.has_error and agent.problems[0].message.startswith("frontmatter refused")
-    assert agent.name in ("billion-laughs", "deep-flow", "deep-block", "deep-huge")  # read on
+    assert agent.name in ("billion-laughs", "recursive-alias", "deep-flow", "deep-block", "deep-huge")
 
 
 DEEP_IN_A_SMALL_THREAD = """
@@ -251,7 +277,8 @@ def test_deep_nesting_cannot_crash_the_process() -> None:
 def test_list_json_keeps_raw_escapes_escaped_by_json(hostile: tuple[Path, dict[str, Path]]) -> None:
     root, tree = hostile
     out = StringIO()
-    assert cli.main(["list", "--json", str(root)], out=out) == 0
+    with time_limit(120):
+        assert cli.main(["list", "--json", str(root)], out=out) == 0
     text = out.getvalue()
     assert not CONTROLS.search(text.replace("\n", ""))  # json.dumps escapes every control...
     records = {r["path"]: r for r in json.loads(text, **STRICT_JSON)}
@@ -383,8 +410,8 @@ def test_the_installed_command_over_the_tree(hostile: tuple[Path, dict[str, Path
 
 
 @pytest.fixture
-def fresh(tmp_path: Path) -> tuple[Path, dict[str, Path]]:
-    """A hostile tree of this test's own, to delete and rewrite files in."""
+def fresh(tmp_path: Path, hostile: tuple[Path, dict[str, Path]]) -> tuple[Path, dict[str, Path]]:
+    """A hostile tree of this test's own, to delete and rewrite files in (`hostile` has probed it)."""
     root = tmp_path / "tree"
     return root, make_hostile_tree(root)
 
