@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import re
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
@@ -13,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from agentbrowser import __version__
 from agentbrowser.model import collection
 from agentbrowser.model.records import ERROR, Agent
-from agentbrowser.model.serialize import agent_to_json
+from agentbrowser.model.serialize import agent_to_json, dumps
 from agentbrowser.model.text import one_line, sanitize
 
 if TYPE_CHECKING:
@@ -164,16 +162,8 @@ def _pick(agents: list[Agent], name: str) -> Agent:
     return matches[0]
 
 
-# What json.dumps(ensure_ascii=False) leaves raw and must not: DEL and the C1 controls (0x9b is
-# CSI to a terminal), and lone surrogates, Python's stand-ins for the bytes of a file name that is
-# not UTF-8 (written raw they become "?" and the path is lost).
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\ud800-\udfff]")
-
-
 def _json_dump(data: Any, out: TextIO) -> None:
-    text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
-    # They can only be inside JSON strings, where \uXXXX is the same text to a JSON reader.
-    out.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+    out.write(dumps(data))
     out.write("\n")
 
 
@@ -201,6 +191,8 @@ def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
         read = read_text(agent.path)
         if read.text is None:
             raise CliError(f"cannot read {_display_path(agent.path)}: {read.problems[0].message}")
+        for problem in read.problems:  # a 20 MB file is read to 5 MB: never cut it silently
+            print(f"agentbrowser: {problem.severity}: {sanitize(problem.message)}", file=sys.stderr)
         text = read.text if not out.isatty() else sanitize(read.text)
         out.write(text)
         return 0
