@@ -290,6 +290,22 @@ def test_list_json_keeps_raw_escapes_escaped_by_json(hostile: tuple[Path, dict[s
     assert raw["name"].startswith("raw\x1b[2J")
 
 
+@pytest.mark.xfail(
+    reason="cli_compare._dump (not ours) writes json.dumps(ensure_ascii=False): DEL and C1 "
+    "controls such as CSI 0x9b go out raw; model.serialize.dumps escapes them",
+    strict=False,
+)
+def test_diff_json_escapes_controls_too(
+    hostile: tuple[Path, dict[str, Path]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, tree = hostile
+    a, b = str(tree["escapes_yaml"]), str(tree["escapes_raw"])
+    code, out, err = run_cli(["diff", "--json", a, b, a, b], capsys)
+    assert code in (0, 1) and "Traceback" not in err
+    json.loads(out, **STRICT_JSON)
+    assert not CONTROLS.search(out.replace("\n", ""))
+
+
 def test_lint_exits_1_with_one_line_per_problem(
     hostile: tuple[Path, dict[str, Path]], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -335,6 +351,9 @@ def test_show_raw_is_raw_in_a_pipe_and_refuses_what_it_cannot_read(
     _, tree = hostile
     code, out, _ = run_cli(["show", "--raw", str(tree["escapes_raw"]), str(tree["escapes_raw"])], capsys)
     assert code == 0 and "\x1b]0;pwned\x07" in out  # a pipe asked for the bytes as they are
+    code, out, err = run_cli(["show", "--raw", str(tree["big_prompt"]), str(tree["big_prompt"])], capsys)
+    assert code == 0 and len(out) == 5 * 1024 * 1024  # the read cap...
+    assert err.startswith("agentbrowser: warning: file is 20,") and "only the first" in err  # ...said
     for kind in ("fifo", "binary", "broken_symlink", "loop_a", "device"):
         code, out, err = run_cli(["show", "--raw", str(tree[kind]), str(tree[kind])], capsys)
         assert code == 2 and not out and err.startswith("agentbrowser: error: cannot read"), kind
