@@ -279,6 +279,9 @@ def cmd_browse(args: argparse.Namespace, out: TextIO) -> int:
     if not (out.isatty() and sys.stdin.isatty()):
         args.json = False
         return cmd_list(args, out)
+    # Discover and parse in a child process, on the other core, while textual is imported and
+    # the first frame drawn: the browser's own sources() and load() take its results.
+    collection.preload(args.paths, use_cache=not args.no_cache)
     build_app(args.paths, use_cache=not args.no_cache).run()
     return 0
 

@@ -321,3 +321,98 @@ def test_cli_list_no_cache_flag(tree: Path, private_home_and_cache: Path) -> Non
     assert cli.main(["list", "--json", str(tree)], out) == 0
     assert json.loads(out.getvalue()) == cold
     assert len(cache_files(private_home_and_cache)) == 1
+
+
+# -- loading in forked processes ------------------------------------------------------------
+
+
+def many(root: Path, count: int) -> Path:
+    for index in range(count):
+        write(root, f"agent-{index:04d}")
+    write(root, "dated", "---\nname: dated\ndescription: d\ncreated: 2024-01-02\n---\nbody\n")
+    write(root, "broken", "---\nname: broken\ndescription: a: b: c\n---\nbody\n")
+    return root
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
+def test_parallel_load_equals_sequential(tmp_path: Path) -> None:
+    from agentbrowser.model import forked
+
+    root = many(tmp_path / "many", forked.PARALLEL_MIN + 50)
+    found = collection.sources([str(root)])
+    sequential = collection.load(found, use_cache=False, jobs=1)
+    parallel = collection.load(found, use_cache=False, jobs=2)
+    assert parallel == sequential
+    # and the cache it writes serves a warm load equal to both
+    collection.load(found, jobs=2)
+    assert collection.load(found) == sequential
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
+def test_preload_hands_its_results_to_the_loader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from agentbrowser.model import forked
+
+    if not forked.can_fork():
+        pytest.skip("other threads are running: forking is off")
+    root = many(tmp_path / "many", 50)
+    monkeypatch.chdir(tmp_path)
+    expected = collection.load(collection.sources([str(root)]), use_cache=False)
+    assert collection.preload([str(root)], use_cache=False)
+    got: dict[str, object] = {}
+
+    def app_worker() -> None:  # the browser calls these from a thread worker
+        found = collection.sources([str(root)])
+        got["preloaded"] = forked.pending_for(found) is not None
+        got["agents"] = cache.load(found, progress=lambda done, total: None)
+
+    thread = threading.Thread(target=app_worker)
+    thread.start()
+    thread.join()
+    assert got["preloaded"] is True
+    assert got["agents"] == expected
+    assert forked.pending_for(collection.sources([str(root)])) is None  # used once: a reload reads the disk
+    # use_cache=False in the preload: nothing was written, even though cache.load asked for it
+    assert not (Path(os.environ["XDG_CACHE_HOME"]) / "agentbrowser").exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
+def test_preload_for_other_paths_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from agentbrowser.model import forked
+
+    first = many(tmp_path / "first", 3)
+    second = many(tmp_path / "second", 4)
+    monkeypatch.chdir(tmp_path)
+    assert collection.preload([str(first)])
+    try:
+        agents = collection.load(collection.sources([str(second)]))
+        assert {Path(a.path).parent.parent.parent for a in agents} == {second}
+    finally:
+        forked.forget_preload()
+
+
+def test_dumps_pretty_is_json_dumps_indent_2() -> None:
+    from agentbrowser.model.serialize import dumps_pretty
+
+    nested: list = []
+    inner = nested
+    for _ in range(150):
+        inner.append([])
+        inner = inner[0]
+    values = [
+        [],
+        {},
+        [[], {}, [{}]],
+        {"a": "é\x00\u2028\"\\", "b": None, "c": [None, True, False, 0, -1, 10**40, 1.5, -0.0, 1e300]},
+        {"k": [{"x": [1, [2, []]]}], "t": (1, "2")},
+        {1: "int key", None: "none key", True: "bool key"},
+        nested,
+        "just a string",
+        3,
+    ]
+    for value in values:
+        assert dumps_pretty(value) == json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)
+    for bad in ([float("nan")], {"x": float("inf")}, [object()]):
+        with pytest.raises((ValueError, TypeError)):
+            dumps_pretty(bad)

@@ -163,13 +163,18 @@ def _optional_str(value: Any) -> bool:
 
 def decode(entry: Any, item: Found, size: int, mtime_ns: int) -> Agent | None:
     """The record an entry holds, when it is valid and still describes the file; else None."""
+    return build(entry, item) if valid(entry, item, size, mtime_ns) else None
+
+
+def valid(entry: Any, item: Found, size: int, mtime_ns: int) -> bool:
+    """True when the entry is well formed and still describes the file (size, mtime, hint)."""
     try:
         if entry.__class__ is not list or len(entry) != _ENTRY_LENGTH:
-            return None
+            return False
         (e_size, e_mtime, hint, offset, name, description, raw, tools, model, color, fmt,
          frontmatter, problems, body_line) = entry  # fmt: skip
         if e_size != size or e_mtime != mtime_ns or hint != item.hint:
-            return None  # the file changed, or was found in another folder kind
+            return False  # the file changed, or was found in another folder kind
         if not (
             frontmatter.__class__ is dict and name.__class__ is str and fmt in _FORMATS
             and (description is None or description.__class__ is str)
@@ -179,19 +184,21 @@ def decode(entry: Any, item: Found, size: int, mtime_ns: int) -> Agent | None:
             and problems.__class__ is list
             and (tools is None or tools.__class__ is list)
         ):  # fmt: skip
-            return None
+            return False
         if tools:
             "".join(tools)  # TypeError unless every tool is a string
         for severity, message, line in problems:
             if severity not in _SEVERITIES or message.__class__ is not str or not (
                 line is None or line.__class__ is int
             ):
-                return None
-        if description is None and frontmatter.get("description").__class__ is not str and raw == 0:
-            return None
+                return False
+        if description is None:  # "the raw description", which must then be text
+            resolved = frontmatter.get("description") if raw.__class__ is int else raw[0]
+            if resolved.__class__ is not str:
+                return False
     except (ValueError, TypeError, AttributeError):
-        return None  # wrong shapes: an entry to read again, not a crash
-    return build(entry, item)
+        return False  # wrong shapes: an entry to read again, not a crash
+    return True
 
 
 def build(entry: list[Any], item: Found) -> Agent:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import pickle
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from agentbrowser.model import forked
 from agentbrowser.model.discovery import Found, default_sources, from_paths, resolve_precedence
 from agentbrowser.model.parse import parse_read
 from agentbrowser.model.text import read_text
@@ -17,9 +19,40 @@ from agentbrowser.model.records import Agent
 def sources(paths: Iterable[str] | None = None, cwd: str | None = None, home: str | None = None) -> list[Found]:
     """The files to read: the given paths, or the default scopes when there are none."""
     paths = list(paths or [])
+    cwd = cwd or os.getcwd()
+    home = home or os.path.expanduser("~")
+    preload = forked.pending(_preload_key(paths, cwd, home))
+    if preload is not None:
+        found = preload.take_found()
+        if found is not None:
+            return found
     if paths:
         return from_paths(paths)
-    return default_sources(cwd or os.getcwd(), home or os.path.expanduser("~"))
+    return default_sources(cwd, home)
+
+
+def _preload_key(paths: list[str], cwd: str, home: str) -> tuple[Any, ...]:
+    return (tuple(paths), cwd, home)
+
+
+def preload(paths: Iterable[str] | None = None, use_cache: bool = True) -> bool:
+    """Start discovering and loading in a child process; False when that is not possible.
+
+    For the browser, before it imports textual: the child works on the second core while this
+    process starts the UI, and the UI's own `sources(paths)` and `load(found)` take the results.
+    """
+    paths = list(paths or [])
+    cwd = os.getcwd()
+    home = os.path.expanduser("~")
+
+    def work(send: Callable[[bytes, Any], None]) -> None:
+        found = sources(paths, cwd, home)
+        send(b"F", [(item.path, item.scope, item.hint) for item in found])
+        with _gc_paused():
+            wires = _load(found, use_cache, lambda done, total: send(b"P", (done, total)), 250, None, None, False)
+        send(b"R", wires)
+
+    return forked.start_preload(_preload_key(paths, cwd, home), work)
 
 
 def load(
@@ -28,15 +61,24 @@ def load(
     progress: Callable[[int, int], None] | None = None,
     every: int = 250,
     cache_file: str | None = None,
+    jobs: int | None = None,
 ) -> list[Agent]:
     """Parse every found file (each becomes a record) and resolve precedence.
 
     With the cache, a file whose size and mtime match its entry is not read: its record comes
-    from the entry, with the prompt read on first use. The cache is rewritten only when a file
-    was parsed or one is gone. `cache_file` names another cache file (tests, the benchmark).
+    from the entry, with the prompt read on first use. The cache is rewritten only when an
+    entry changed or a file is gone. `cache_file` names another cache file (tests, the
+    benchmark). `jobs` processes parse (None: two when many files need parsing and forking is
+    safe here; their records read their prompt on first use, too).
     """
     with _gc_paused():
-        return resolve_precedence(_load(found, use_cache, progress, every, cache_file))
+        preloaded = forked.pending_for(found)
+        if preloaded is not None:
+            wires = preloaded.take_wires(progress)
+            if wires is not None and len(wires) == len(found):
+                agents = [forked.wire_record(wire, item)[0] for wire, item in zip(wires, found)]
+                return resolve_precedence(agents)
+        return resolve_precedence(_load(found, use_cache, progress, every, cache_file, jobs, True))
 
 
 @contextlib.contextmanager
@@ -58,7 +100,10 @@ def _load(
     progress: Callable[[int, int], None] | None,
     every: int,
     cache_file: str | None,
-) -> list[Agent]:
+    jobs: int | None,
+    build: bool,
+) -> list[Any]:
+    """Records (build) or wire items (for a parent process) of the found files, in order."""
     from agentbrowser.model import cache  # json, hashlib and platformdirs only when needed
 
     index: dict[str, list[Any]] = {}
@@ -66,34 +111,59 @@ def _load(
     if use_cache:
         path = cache_file or cache.index_path(cache.collection_key(found))
         index = cache.read_index(path)
-    entries: dict[str, list[Any]] = {}
-    agents: list[Agent] = []
     total = len(found)
-    dirty = False  # an entry was added or replaced: the cache file needs writing
-    for number, item in enumerate(found, 1):
-        agent = None
+    results: list[Any] = [None] * total
+    entries: dict[str, list[Any]] = {}
+    misses: list[int] = []
+    for number, item in enumerate(found):
         entry = index.get(item.path)
         if entry is not None:
             signature = cache.file_signature(item.path)
-            if signature is not None:
-                agent = cache.decode(entry, item, *signature)
-                if agent is not None:
-                    entries[item.path] = entry
-        if agent is None:
+            if signature is not None and cache.valid(entry, item, *signature):
+                entries[item.path] = entry
+                results[number] = cache.build(entry, item) if build else entry
+                continue
+        misses.append(number)
+    hits = total - len(misses)
+    if progress and hits:
+        progress(hits, total)
+    workers = jobs or (forked.jobs() if len(misses) >= forked.PARALLEL_MIN and forked.can_fork() else 1)
+    dirty = False  # an entry was added or replaced: the cache file needs writing
+    if workers > 1 or not build:
+        wires = forked.parse_parallel(
+            [found[i] for i in misses],
+            _parse_wire,
+            workers if forked.can_fork() else 1,
+            (lambda done: progress(hits + done, total)) if progress else None,
+        )
+        for number, wire in zip(misses, wires):
+            item = found[number]
+            if build:
+                agent, entry = forked.wire_record(wire, item)
+                results[number] = agent
+            else:
+                entry = wire if isinstance(wire, list) else None
+                results[number] = wire
+            if entry is not None:
+                entries[item.path] = entry
+                dirty = True
+    else:
+        for done, number in enumerate(misses, 1):
+            item = found[number]
             agent, offset = _parse(item)
+            results[number] = agent
             if use_cache and offset is not None:
                 fresh = cache.encode(agent, item.hint, offset)
                 if fresh is not None:
                     entries[item.path] = fresh
                     dirty = True
-        agents.append(agent)
-        if progress and number % every == 0:
-            progress(number, total)
+            if progress and done % every == 0:
+                progress(hits + done, total)
     # Records that cannot be cached (a date in the frontmatter, an unreadable file) are parsed
     # every time without rewriting the file; entries of files that are gone are dropped.
     if path is not None and (dirty or len(entries) != len(index)):
         cache.write_index(path, entries)
-    return agents
+    return results
 
 
 def _parse(item: Found) -> tuple[Agent, int | None]:
@@ -104,6 +174,15 @@ def _parse(item: Found) -> tuple[Agent, int | None]:
     if read.text is None:
         return agent, None
     return agent, len(read.text) - len(agent.body)
+
+
+def _parse_wire(item: Found) -> forked.Wire:
+    """A file's record as it travels between processes: its cache entry, else pickled."""
+    from agentbrowser.model import cache
+
+    agent, offset = _parse(item)
+    entry = cache.encode(agent, item.hint, offset) if offset is not None else None
+    return entry if entry is not None else pickle.dumps(agent)
 
 
 def load_collection(

@@ -1,0 +1,248 @@
+"""Loading in forked processes: the second core for a cold parse, and a preload before textual.
+
+Threads give nothing here (parsing holds the GIL); processes do. A fork costs a few ms where a
+spawned interpreter costs ~100 ms of imports, so this forks, and only where that is safe: on
+Linux, from a process with one thread (the CLI before the browser starts; a child never runs
+anything that could wait on a lock another thread held). Elsewhere everything runs in-process.
+
+Children send plain values (the index cache's entry lists) with marshal through a pipe they
+share with their parent only: data this process made, never a file from disk. A record that
+has no entry (a date in its frontmatter, an unreadable file) travels pickled, for the same
+reason safe. If a child fails in any way, the parent does its share itself.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import pickle
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, BinaryIO
+
+from agentbrowser.model.discovery import Found
+
+#: Below this many files to parse, a second process costs more than it saves.
+PARALLEL_MIN = 400
+
+#: A wire item: a cache entry (list), or a pickled record (bytes).
+Wire = list[Any] | bytes
+
+
+def can_fork() -> bool:
+    """True where forking is cheap and safe: Linux, and only this thread running."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
+
+
+def jobs() -> int:
+    """How many processes a cold load uses: the CPUs we may run on, at most two."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, 2))
+
+
+def _send(stream: BinaryIO, kind: bytes, payload: Any) -> None:
+    data = marshal.dumps(payload)
+    stream.write(kind + len(data).to_bytes(8, "little"))
+    stream.write(data)
+    stream.flush()
+
+
+def _receive(stream: BinaryIO) -> tuple[bytes, Any] | None:
+    """The next message, or None at the end of the stream or on a short read."""
+    header = stream.read(9)
+    if len(header) < 9:
+        return None
+    size = int.from_bytes(header[1:], "little")
+    data = stream.read(size)
+    if len(data) < size:
+        return None
+    return header[:1], marshal.loads(data)
+
+
+def _child(work: Callable[[BinaryIO], None]) -> tuple[int, BinaryIO] | None:
+    """Fork; the child runs work(stream to the parent) and exits. None when fork fails."""
+    read_fd, write_fd = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_fd)
+        os.close(write_fd)
+        return None
+    if pid == 0:  # pragma: no cover - runs in the child, whose coverage is not collected
+        status = 1
+        try:
+            os.close(read_fd)
+            with os.fdopen(write_fd, "wb") as stream:
+                work(stream)
+            status = 0
+        except BaseException:  # noqa: BLE001 - the parent sees a short stream and recovers
+            pass
+        finally:
+            os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
+    os.close(write_fd)
+    return pid, os.fdopen(read_fd, "rb")
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+
+
+def parse_parallel(
+    items: Sequence[Found],
+    parse: Callable[[Found], Wire],
+    workers: int,
+    progress: Callable[[int], None] | None = None,
+) -> list[Wire]:
+    """parse(item) for every item, spread over `workers` processes (this one included).
+
+    Items are dealt round-robin, so that big and small files spread evenly. `progress` gets
+    this process's count of done items times `workers` (an estimate of the whole).
+    """
+    shares = [list(items[k::workers]) for k in range(workers)]
+    children: list[tuple[int, BinaryIO] | None] = []
+    for share in shares[1:]:
+
+        def work(stream: BinaryIO, share: list[Found] = share) -> None:
+            _send(stream, b"R", [parse(item) for item in share])
+
+        children.append(_child(work))
+    results: list[list[Wire]] = [[]]
+    for number, item in enumerate(shares[0], 1):
+        results[0].append(parse(item))
+        if progress and number % 100 == 0:
+            progress(number * workers)
+    for share, child in zip(shares[1:], children):
+        got: list[Wire] | None = None
+        if child is not None:
+            pid, stream = child
+            with stream:
+                message = _receive(stream)
+            _reap(pid)
+            if message is not None and message[0] == b"R" and len(message[1]) == len(share):
+                got = message[1]
+        results.append(got if got is not None else [parse(item) for item in share])
+    merged: list[Wire] = [b""] * len(items)
+    for k, share_results in enumerate(results):
+        merged[k::workers] = share_results
+    return merged
+
+
+def wire_record(wire: Wire, item: Found) -> tuple[Any, list[Any] | None]:
+    """(record, its cache entry or None) of a wire item made by this program."""
+    from agentbrowser.model import cache
+
+    if isinstance(wire, bytes):
+        return pickle.loads(wire), None  # noqa: S301 - made by our own child, see the docstring
+    return cache.build(wire, item), wire
+
+
+class Preload:
+    """A collection being discovered and loaded by a child while the browser starts.
+
+    `cmd_browse` starts one before importing textual; the app's own `sources()` and `load()`
+    calls with the same arguments then take its results instead of doing the work again.
+    """
+
+    def __init__(self, key: tuple[Any, ...], pid: int, stream: BinaryIO) -> None:
+        self.key = key
+        self.pid = pid
+        self.stream = stream
+        self.found: list[Found] | None = None
+        self.lock = threading.Lock()
+        self.done = False
+
+    def take_found(self) -> list[Found] | None:
+        """The child's list of files (waits for it); None when the child failed."""
+        with self.lock:
+            if self.found is None and not self.done:
+                message = self._next()
+                if message is not None and message[0] == b"F":
+                    self.found = [Found(*row) for row in message[1]]
+                else:
+                    self._close()
+            return self.found
+
+    def take_wires(self, progress: Callable[[int, int], None] | None) -> list[Wire] | None:
+        """The child's records for its list of files (waits, passing progress on); None on failure."""
+        with self.lock:
+            if self.done:
+                return None
+            try:
+                while True:
+                    message = self._next()
+                    if message is None:
+                        return None
+                    kind, payload = message
+                    if kind == b"P" and progress is not None:
+                        progress(*payload)
+                    elif kind == b"R":
+                        return payload  # type: ignore[no-any-return]
+            finally:
+                self._close()
+
+    def _next(self) -> tuple[bytes, Any] | None:
+        try:
+            return _receive(self.stream)
+        except (OSError, ValueError, EOFError, TypeError):
+            return None
+
+    def _close(self) -> None:
+        if not self.done:
+            self.done = True
+            self.stream.close()
+            _reap(self.pid)
+
+
+_pending: Preload | None = None
+_pending_lock = threading.Lock()
+
+
+def start_preload(key: tuple[Any, ...], work: Callable[[Callable[[bytes, Any], None]], None]) -> bool:
+    """Fork a child running work(send); False when forking is not possible here."""
+    global _pending
+    if not can_fork():
+        return False
+
+    def run(stream: BinaryIO) -> None:
+        work(lambda kind, payload: _send(stream, kind, payload))
+
+    child = _child(run)
+    if child is None:
+        return False
+    with _pending_lock:
+        _pending = Preload(key, *child)
+    return True
+
+
+def pending(key: tuple[Any, ...]) -> Preload | None:
+    """The preload started for these arguments, if any is still unused."""
+    with _pending_lock:
+        if _pending is not None and _pending.key == key and not _pending.done:
+            return _pending
+    return None
+
+
+def forget_preload() -> None:
+    """Drop the preload (its child is reaped): the next load does its own work."""
+    global _pending
+    with _pending_lock:
+        preload, _pending = _pending, None
+    if preload is not None:
+        with preload.lock:
+            preload._close()
+
+
+def pending_for(found: list[Found]) -> Preload | None:
+    """The preload whose list of files is this very list (as `sources` returned it)."""
+    with _pending_lock:
+        preload = _pending
+    if preload is not None and preload.found is found and not preload.done:
+        return preload
+    return None
