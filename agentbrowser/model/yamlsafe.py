@@ -20,6 +20,42 @@ try:  # the C loader is ~9x faster; fall back to pure Python where libyaml is mi
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
+
+_IMPLICIT = yaml.resolver.Resolver.yaml_implicit_resolvers
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+class _FastResolver:
+    """The safe resolver's answers with less Python per node (libyaml calls it for each one).
+
+    BaseResolver.resolve builds two lists and a concatenation per scalar; the safe loader has
+    no path resolvers and no wildcard ones (checked at import), so the first character's
+    resolvers decide, else the default tags. ~10 % of a load.
+    """
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in _IMPLICIT.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag  # type: ignore[no-any-return]
+            return _STR_TAG
+        return _SEQ_TAG if kind is yaml.SequenceNode else _MAP_TAG
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        """No path resolvers: nothing to track."""
+
+    def ascend_resolver(self) -> None:
+        """No path resolvers: nothing to track."""
+
+
+if (
+    None not in _IMPLICIT
+    and not _Loader.yaml_path_resolvers
+    and _Loader.yaml_implicit_resolvers is _IMPLICIT
+):
+    _Loader = type("_FastSafeLoader", (_FastResolver, _Loader), {})
+
 MAX_DEPTH = 64
 MAX_NODES = 200_000
 
