@@ -17,7 +17,9 @@ _CLOSE_ANYWHERE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 # A top-level key as the owning tools read one: at column 0, starting with a lower-case letter
 # (real keys do: name, description, allowedTools...). `Examples:` or `Context:` at column 0 in a
 # broken multi-line description are text, not keys.
-_KEY_LINE = re.compile(r"^([a-z_][\w.-]*)[ \t]*:(?:[ \t]+(.*?))?[ \t]*$")
+# The value is taken whole and stripped in code: a lazy `(.*?)[ \t]*$` retried the blanks to the
+# end of the line at every position, quadratic in a run of blanks (500 KB of them: hours).
+_KEY_LINE = re.compile(r"^([a-z_][\w.-]*)[ \t]*:(?:[ \t]+(.*))?$")
 _BLOCK_INDICATOR = re.compile(r"^[|>][+-]?\d?[+-]?$")
 
 #: Formats Claude Code loads as subagents: a broken one is dropped without a word.
@@ -67,7 +69,7 @@ def recover_lines(lines: list[str]) -> dict[str, Any]:
     for line in lines:
         match = _KEY_LINE.match(line)
         if match:
-            keys.append((match.group(1), match.group(2) or "", []))
+            keys.append((match.group(1), (match.group(2) or "").rstrip(" \t"), []))
         elif keys:
             keys[-1][2].append(line)
     for key, inline, following in keys:
