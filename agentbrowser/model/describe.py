@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-_BLOCK = re.compile(r"<(example|commentary)>(.*?)</\1>", re.DOTALL | re.IGNORECASE)
 _UNCLOSED = re.compile(r"<(example|commentary)>", re.IGNORECASE)
+_CLOSE = {kind: re.compile(f"</{kind}>", re.IGNORECASE) for kind in ("example", "commentary")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,22 +29,41 @@ def _tidy(text: str) -> str:
     return "\n".join(lines).strip()
 
 
+def _tagged(text: str) -> Iterator[tuple[int, int, str, str]]:
+    """(start, end, kind, inner) of each `<kind>inner</kind>`, as the regex
+    `<(example|commentary)>(.*?)</\\1>` (DOTALL, IGNORECASE) would find them, in linear time.
+
+    The regex scanned to the end of the text for every tag that is never closed: quadratic, so a
+    144 KB description of `<example>` took 42 s. Here a kind with no closing tag after one point
+    has none after any later point either, so the scan for it is done once.
+    """
+    position = 0
+    unclosed: set[str] = set()
+    while (opened := _UNCLOSED.search(text, position)) is not None:
+        kind = opened.group(1).lower()
+        closed = None if kind in unclosed else _CLOSE[kind].search(text, opened.end())
+        if closed is None:
+            unclosed.add(kind)
+            position = opened.start() + 1
+            continue
+        yield opened.start(), closed.end(), kind, text[opened.end() : closed.start()]
+        position = closed.end()
+
+
 def description_blocks(text: str) -> list[Block]:
     """Split a description into text, example and (nested) commentary blocks."""
     text = unescape_newlines(text)
     blocks: list[Block] = []
     position = 0
-    for match in _BLOCK.finditer(text):
-        before = _tidy(text[position : match.start()])
+    for start, end, kind, inner in _tagged(text):
+        before = _tidy(text[position:start])
         if before:
             blocks.append(Block("text", before))
-        kind = match.group(1).lower()
-        inner = match.group(2)
         if kind == "example":
             blocks.append(_example(inner))
         else:
             blocks.append(Block("commentary", _tidy(inner)))
-        position = match.end()
+        position = end
     rest = _tidy(text[position:])
     if rest:
         # An <example> opened but never closed: show it as a block all the same.
@@ -58,7 +78,9 @@ def description_blocks(text: str) -> list[Block]:
     return blocks
 
 
-_SPEAKER = re.compile(r"[ \t]+(?=(?:Context|context|user|User|assistant|Assistant):[ \t])")
+# The lookbehind starts a match only where a run of blanks starts: without it every position
+# of a long run was tried, each retrying the rest of the run (quadratic: 40 KB of spaces, 17 s).
+_SPEAKER = re.compile(r"(?<![ \t])[ \t]+(?=(?:Context|context|user|User|assistant|Assistant):[ \t])")
 
 
 def _example(inner: str) -> Block:
@@ -66,12 +88,12 @@ def _example(inner: str) -> Block:
     inner = _SPEAKER.sub("\n", inner)
     children: list[Block] = []
     position = 0
-    for match in _BLOCK.finditer(inner):
-        before = _tidy(inner[position : match.start()])
+    for start, end, _, content in _tagged(inner):
+        before = _tidy(inner[position:start])
         if before:
             children.append(Block("text", before))
-        children.append(Block("commentary", _tidy(match.group(2))))
-        position = match.end()
+        children.append(Block("commentary", _tidy(content)))
+        position = end
     rest = _tidy(inner[position:])
     if rest:
         children.append(Block("text", rest))
