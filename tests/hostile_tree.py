@@ -103,6 +103,8 @@ EXPECTED: dict[str, Expect] = {
     "special_values": Expect("warning", "unsupported YAML tag"),
     "big_prompt": Expect("warning", "only the first"),
     "long_description": Expect(None),
+    "tag_flood": Expect(None),
+    "blank_flood": Expect("error", "invalid YAML"),  # `user: ` inside a plain value
     "many_tools": Expect(None),
     "many_tools_list": Expect(None),
     "fifo": Expect("error", "FIFO"),
@@ -181,6 +183,14 @@ def make_hostile_tree(root: Path) -> dict[str, Path]:
     tree["long_description"] = root / "long-description.md"
     tree["long_description"].write_text(
         _agent("long-description", "x" * LONG_DESCRIPTION_CHARS), encoding="utf-8"
+    )
+    # Descriptions that made the example-block regexes quadratic (hours at this size).
+    tree["tag_flood"] = root / "tag-flood.md"
+    tree["tag_flood"].write_text(_agent("tag-flood", "<example>" * 100_000), encoding="utf-8")
+    tree["blank_flood"] = root / "blank-flood.md"
+    tree["blank_flood"].write_text(
+        _agent("blank-flood", "<example>" + " " * 500_000 + "user: hi <commentary>" * 10_000 + "</example>"),
+        encoding="utf-8",
     )
     tools = ", ".join(f"Tool{i}" for i in range(MANY_TOOLS))
     tree["many_tools"] = root / "many-tools.md"

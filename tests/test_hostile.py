@@ -410,6 +410,31 @@ def test_a_long_prompt_renders_in_bounded_time(hostile: tuple[Path, dict[str, Pa
     assert out.getvalue().rstrip().endswith(agent.body.rstrip()[-20:])
 
 
+@pytest.mark.parametrize("kind", ["tag_flood", "blank_flood", "long_description", "many_tools"])
+def test_big_descriptions_and_tool_lists_render_promptly(
+    kind: str, hostile: tuple[Path, dict[str, Path]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`<example>` 100,000 times, or 500,000 blanks in an example, took hours to split into blocks
+    (the regexes were quadratic); now well under the time limit."""
+    _, tree = hostile
+    code, out, err = run_cli(["show", str(tree[kind]), str(tree[kind])], capsys)  # time_limit(120)
+    assert code == 0 and not err and "Description" in out
+
+
+def test_searching_a_hostile_collection_is_prompt(hostile: tuple[Path, dict[str, Path]]) -> None:
+    """A 1 MB name made the subsequence regex quadratic (8.5 s at 40 KB): the filter must not stall."""
+    from agentbrowser.model.search import SearchIndex
+
+    root, _ = hostile
+    with time_limit(60):
+        agents = load_collection([str(root)])
+        long_name = parse_text(f"---\nname: {'a' * 1_000_000}\ndescription: d\n---\n", "/x/long.md")
+        index = SearchIndex([*agents, long_name])
+        for query in ("abc", "xyz", "a", "[bold]", "\x1b", "is:error ab", "tools:tool9999 ab"):
+            index.search(query)
+        assert [m.index for m in index.search("aaz")] == []
+
+
 def test_the_installed_command_over_the_tree(hostile: tuple[Path, dict[str, Path]]) -> None:
     """Real stdout (a pipe), real encoding: JSON parses, lint exits 1, nothing hangs or leaks."""
     root, tree = hostile

@@ -123,6 +123,42 @@ def test_rendering_any_record_raises_nothing_and_leaks_no_control(text: str) -> 
     assert not UNSAFE.search(out.getvalue())
 
 
+# --- description blocks: the linear scanners find what the old regexes found ------------------
+
+OLD_BLOCK = re.compile(r"<(example|commentary)>(.*?)</\1>", re.DOTALL | re.IGNORECASE)
+OLD_SPEAKER = re.compile(r"[ \t]+(?=(?:Context|context|user|User|assistant|Assistant):[ \t])")
+TAGGY = st.lists(
+    st.sampled_from(
+        ["<example>", "</example>", "<Example>", "</EXAMPLE>", "<commentary>", "</commentary>",
+         "<COMMENTARY>", "</example", "x", " ", "  ", "\t", "\n", "user: ", "Context:", "assistant:\t"]
+    ),
+    max_size=20,
+).map("".join)
+
+
+@settings(max_examples=int(200 * SCALE), deadline=None)
+@given(text=TAGGY)
+def test_description_scanners_match_the_regexes_they_replace(text: str) -> None:
+    from agentbrowser.model.describe import _SPEAKER, _tagged, description_blocks
+
+    old = [(m.start(), m.end(), m.group(1).lower(), m.group(2)) for m in OLD_BLOCK.finditer(text)]
+    assert list(_tagged(text)) == old
+    assert _SPEAKER.sub("\n", text) == OLD_SPEAKER.sub("\n", text)
+    description_blocks(text)
+
+
+@settings(max_examples=int(200 * SCALE), deadline=None)
+@given(name=st.text(alphabet="abc-_ .é", max_size=30), word=st.text(alphabet="abcé", min_size=2, max_size=5))
+def test_subsequence_search_matches_the_regex_it_replaces(name: str, word: str) -> None:
+    from agentbrowser.model.search import _subsequence_positions
+
+    found = re.compile(".*?".join(re.escape(c) for c in word)).search(name)
+    spans = _subsequence_positions(name, word)
+    assert (found is None) == (spans is None)
+    if found is not None and spans is not None:
+        assert spans[0] == found.start() and "".join(name[i] for i in spans) == word
+
+
 # --- sanitising ---------------------------------------------------------------------------------
 
 CONTROLISH = st.text(
