@@ -406,7 +406,7 @@ def test_dumps_pretty_is_json_dumps_indent_2() -> None:
         [[], {}, [{}]],
         {"a": "é\x00\u2028\"\\", "b": None, "c": [None, True, False, 0, -1, 10**40, 1.5, -0.0, 1e300]},
         {"k": [{"x": [1, [2, []]]}], "t": (1, "2")},
-        {1: "int key", None: "none key", True: "bool key"},
+        {1: "int key", None: "none key", False: "bool key"},
         nested,
         "just a string",
         3,

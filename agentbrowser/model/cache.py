@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import stat
 import tempfile
@@ -124,7 +125,7 @@ def write_index(path: str, entries: dict[str, list[Any]]) -> bool:
 def _plain(value: Any, depth: int = 0) -> bool:
     """True when JSON gives the value back as it is (no dates, bytes or tuples; str keys)."""
     if isinstance(value, _PLAIN):
-        return not isinstance(value, float) or value == value  # NaN != NaN after a round trip
+        return not isinstance(value, float) or not math.isnan(value)  # NaN != NaN after a round trip
     if depth > 80:
         return False
     if type(value) is list:
@@ -193,7 +194,7 @@ def valid(entry: Any, item: Found, size: int, mtime_ns: int) -> bool:
             ):
                 return False
         if description is None:  # "the raw description", which must then be text
-            resolved = frontmatter.get("description") if raw.__class__ is int else raw[0]
+            resolved = frontmatter.get("description") if raw.__class__ is int else raw[0]  # type: ignore[index]
             if resolved.__class__ is not str:
                 return False
     except (ValueError, TypeError, AttributeError):

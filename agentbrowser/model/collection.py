@@ -12,8 +12,8 @@ from typing import Any
 from agentbrowser.model import forked
 from agentbrowser.model.discovery import Found, default_sources, from_paths, resolve_precedence
 from agentbrowser.model.parse import parse_read
-from agentbrowser.model.text import read_text
 from agentbrowser.model.records import Agent
+from agentbrowser.model.text import read_text
 
 
 def sources(paths: Iterable[str] | None = None, cwd: str | None = None, home: str | None = None) -> list[Found]:

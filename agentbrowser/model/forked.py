@@ -79,7 +79,7 @@ def _child(work: Callable[[BinaryIO], None]) -> tuple[int, BinaryIO] | None:
             with os.fdopen(write_fd, "wb") as stream:
                 work(stream)
             status = 0
-        except BaseException:  # noqa: BLE001 - the parent sees a short stream and recovers
+        except BaseException:  # noqa: BLE001, S110 - the parent sees a short stream and recovers
             pass
         finally:
             os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
@@ -139,7 +139,7 @@ def wire_record(wire: Wire, item: Found) -> tuple[Any, list[Any] | None]:
     from agentbrowser.model import cache
 
     if isinstance(wire, bytes):
-        return pickle.loads(wire), None  # noqa: S301 - made by our own child, see the docstring
+        return pickle.loads(wire), None  # made by our own child: see the module docstring
     return cache.build(wire, item), wire
 
 

@@ -1,0 +1,156 @@
+"""Timing programs in a real terminal: tmux runs them, we poll the screen until text shows."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Seen:
+    """What one run showed: seconds until each pattern appeared, peak memory, the last screen."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+    rss_mb: float | None = None
+    """VmHWM of the program (the pane's process) when the last pattern showed."""
+    children_rss_mb: float | None = None
+    """The largest VmHWM seen among its child processes (a loader that has exited may be missed)."""
+    screen: str = ""
+
+    def get(self, name: str) -> float | None:
+        return self.seconds.get(name)
+
+
+def _hwm_mb(pid: int) -> float | None:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def _children(pid: int) -> list[int]:
+    """Child processes, recursively, from /proc/PID/task/*/children."""
+    found: list[int] = []
+    stack = [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            tasks = os.listdir(f"/proc/{current}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{current}/task/{task}/children", encoding="ascii") as handle:
+                    kids = [int(x) for x in handle.read().split()]
+            except OSError:
+                continue
+            found.extend(kids)
+            stack.extend(kids)
+    return found
+
+
+class Tmux:
+    """A private tmux server (`-L NAME`) whose sessions run the programs under test."""
+
+    def __init__(self, name: str = "bench", width: int = 120, height: int = 36, poll: float = 0.010) -> None:
+        self.name = name
+        self.width = width
+        self.height = height
+        self.poll = poll
+        self.tmux = shutil.which("tmux")
+
+    @property
+    def available(self) -> bool:
+        """True when tmux is installed."""
+        return self.tmux is not None
+
+    def _cmd(self, *args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
+        assert self.tmux is not None
+        return subprocess.run([self.tmux, "-L", self.name, *args], capture_output=True, text=True, check=check)
+
+    def start(self) -> None:
+        """Start the server with an idle session, so that each run's start costs the same."""
+        self._cmd("kill-server")
+        self._cmd("new-session", "-d", "-s", "keep", "-x", str(self.width), "-y", str(self.height), "sleep 86400", check=True)
+
+    def stop(self) -> None:
+        """Stop the server and everything in it."""
+        if self.available:
+            self._cmd("kill-server")
+
+    def capture(self) -> str:
+        return self._cmd("capture-pane", "-p", "-t", "run").stdout
+
+    def run(
+        self,
+        argv: Sequence[str],
+        patterns: Mapping[str, str],
+        env: Mapping[str, str] | None = None,
+        cwd: str | None = None,
+        timeout: float = 60.0,
+        keys: Sequence[str] = (),
+        after_keys: Mapping[str, str] | None = None,
+        key_delay: float = 0.03,
+    ) -> Seen:
+        """Run argv in a fresh session; seconds from start until each pattern (a regex) shows.
+
+        Once every pattern has shown, `keys` are typed one by one (`key_delay` apart) and the
+        `after_keys` patterns are timed from the last key.
+        """
+        parts = ["exec", "env"] + [f"{k}={v}" for k, v in (env or {}).items()] + list(argv)
+        command = " ".join(shlex.quote(p) for p in parts)
+        if cwd:
+            command = f"cd {shlex.quote(cwd)} && {command}"
+        compiled = {name: re.compile(pattern) for name, pattern in patterns.items()}
+        seen = Seen()
+        self._cmd("kill-session", "-t", "run")
+        started = time.perf_counter()
+        self._cmd("new-session", "-d", "-s", "run", "-x", str(self.width), "-y", str(self.height), command, check=True)
+        pid_text = self._cmd("display-message", "-p", "-t", "run", "#{pane_pid}").stdout.strip()
+        pid = int(pid_text) if pid_text.isdigit() else None
+        children_peak = 0.0
+        deadline = started + timeout
+        screen = ""
+        try:
+            while compiled and time.perf_counter() < deadline:
+                screen = self.capture()
+                now = time.perf_counter() - started
+                for name, pattern in list(compiled.items()):
+                    if pattern.search(screen):
+                        seen.seconds[name] = now
+                        del compiled[name]
+                if pid is not None:
+                    for child in _children(pid):
+                        children_peak = max(children_peak, _hwm_mb(child) or 0.0)
+                time.sleep(self.poll)
+            if pid is not None:
+                seen.rss_mb = _hwm_mb(pid)
+            if keys and not compiled:
+                for key in keys:
+                    self._cmd("send-keys", "-t", "run", "-l", key) if len(key) == 1 else self._cmd("send-keys", "-t", "run", key)
+                    time.sleep(key_delay)
+                typed = time.perf_counter()
+                waiting = {name: re.compile(p) for name, p in (after_keys or {}).items()}
+                while waiting and time.perf_counter() < typed + timeout:
+                    screen = self.capture()
+                    now = time.perf_counter() - typed
+                    for name, pattern in list(waiting.items()):
+                        if pattern.search(screen):
+                            seen.seconds[name] = now
+                            del waiting[name]
+                    time.sleep(self.poll)
+        finally:
+            seen.screen = screen
+            seen.children_rss_mb = children_peak or None
+            self._cmd("kill-session", "-t", "run")
+        return seen
