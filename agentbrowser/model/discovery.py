@@ -64,7 +64,10 @@ def walk(root: str, skill_only: bool = False) -> Iterator[str]:
     Broken symlinks, FIFOs and other odd entries with an agent suffix are yielded too, so
     that they are listed with their problem rather than silently dropped.
     """
-    seen: set[tuple[int, int]] = set()
+    # The folders above root count as seen: a link to one of them (`up -> ../..`, `-> /`,
+    # `-> ~`) holds root again, and following it walked everything around root, the whole disk
+    # for a link to / (minutes, and files from anywhere listed as agents).
+    seen = _ancestors(root)
     stack = [root]
     count = 0
     while stack:
@@ -101,6 +104,20 @@ def walk(root: str, skill_only: bool = False) -> Iterator[str]:
                 if count >= MAX_FILES:
                     return
         stack.extend(reversed(subfolders))
+
+
+def _ancestors(root: str) -> set[tuple[int, int]]:
+    """(device, inode) of every folder above root, up to /."""
+    found: set[tuple[int, int]] = set()
+    current = os.path.realpath(root)
+    while (parent := os.path.dirname(current)) != current:
+        current = parent
+        try:
+            st = os.stat(current)
+        except OSError:
+            continue
+        found.add((st.st_dev, st.st_ino))
+    return found
 
 
 def _starts_with_frontmatter(entry: os.DirEntry[str]) -> bool:
