@@ -121,8 +121,9 @@ EXPECTED: dict[str, Expect] = {
     "changing": Expect(None),
 }
 
-#: Kinds whose entry is not a file to list: a folder symlink to its parent, a folder named .md.
-NOT_LISTED = frozenset({"parent_link", "md_folder"})
+#: Kinds whose entry is not a file to list: folder links to the tree's parent, to the folder
+#: above it and to /, and a folder named .md.
+NOT_LISTED = frozenset({"parent_link", "grandparent_link", "root_link", "md_folder"})
 
 
 def pwned_marker(root: Path) -> Path:
@@ -220,6 +221,11 @@ def make_hostile_tree(root: Path) -> dict[str, Path]:
     sub.mkdir()
     tree["parent_link"] = sub / "up"
     os.symlink("..", tree["parent_link"])
+    # Links to folders above the tree: following them walked everything around it (the disk).
+    tree["root_link"] = sub / "slash"
+    os.symlink("/", tree["root_link"])
+    tree["grandparent_link"] = sub / "upup"
+    os.symlink("../..", tree["grandparent_link"])
     tree["md_folder"] = root / "folder.md"
     tree["md_folder"].mkdir()
     tree["in_md_folder"] = tree["md_folder"] / "inside.md"
