@@ -30,6 +30,7 @@ from agentbrowser import cli, clipboard
 from agentbrowser.model import text as text_module
 from agentbrowser.model.collection import load_collection
 from agentbrowser.model.parse import parse_file, parse_text
+from agentbrowser.model.records import body_is_loaded
 from agentbrowser.model.text import read_text
 
 from .hostile_tree import (
@@ -52,13 +53,14 @@ LINT_LINE = re.compile(r"^(?P<file>.+?)(?::(?P<line>\d+))?: (?P<severity>error|w
 STRICT_JSON: dict[str, Any] = {"parse_constant": lambda name: pytest.fail(f"non-standard JSON constant {name}")}
 
 
-def probe(root: Path) -> None:
+def probe(root: Path, cache: Path) -> None:
     """List root in a subprocess first: a crash (SIGSEGV) or hang there fails, not kills, the suite."""
     try:
         done = subprocess.run(
             [sys.executable, "-m", "agentbrowser", "list", "--json", str(root)],
             capture_output=True,
             timeout=120,
+            env={**os.environ, "XDG_CACHE_HOME": str(cache)},
         )
     except subprocess.TimeoutExpired:
         pytest.fail("listing the hostile tree hung (killed after 120 s)")
@@ -71,7 +73,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, P
     """One hostile tree for the read-only tests of this module."""
     root = tmp_path_factory.mktemp("hostile") / "tree"
     tree = make_hostile_tree(root)
-    probe(root)
+    probe(root, tmp_path_factory.mktemp("probe-cache"))
     return root, tree
 
 
@@ -88,7 +90,9 @@ def listing(hostile: tuple[Path, dict[str, Path]]) -> dict[str, dict[str, Any]]:
     """`list --json` over the tree, by path."""
     root, _ = hostile
     out = StringIO()
-    with time_limit(120):
+    # Module-scoped, so set up before conftest's per-test cache folder: use one of its own.
+    with pytest.MonkeyPatch.context() as patch, time_limit(120):
+        patch.setenv("XDG_CACHE_HOME", str(root.parent.parent / "listing-cache"))
         assert cli.main(["list", "--json", str(root)], out=out) == 0
     records = json.loads(out.getvalue(), **STRICT_JSON)
     return {record["path"]: record for record in records}
@@ -494,6 +498,35 @@ def test_file_changed_between_listing_and_showing(
     assert code == 0 and out.endswith("New body.\n")
     code, _, err = run_cli(["show", "changing", str(root)], capsys)
     assert code == 2 and "no agent named" in err
+
+
+def test_the_index_cache_gives_back_what_parsing_gave(
+    fresh: tuple[Path, dict[str, Path]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hostile records survive the cache (cold, then warm, listing agree); a prompt read later from
+    a cached record of a file since deleted, rewritten or swapped for a FIFO is a problem."""
+    root, tree = fresh
+    cold = run_cli(["list", "--json", str(root)], capsys)
+    warm = run_cli(["list", "--json", str(root)], capsys)
+    assert cold[0] == warm[0] == 0 and warm[1] == cold[1]
+    with time_limit(60):
+        agents = {a.path: a for a in load_collection([str(root)])}
+    assert not body_is_loaded(agents[str(tree["vanishing"])])  # warm: prompts read on first use
+    tree["vanishing"].unlink()
+    tree["changing"].write_text("---\nname: changing\n---\nA longer, rewritten prompt.\n")
+    tree["good"].unlink()
+    os.mkfifo(tree["good"])
+    with time_limit(30):
+        for kind in ("vanishing", "changing", "good"):
+            agent = agents[str(tree[kind])]
+            assert agent.body == "" and agent.has_error, kind  # not the old text, nor the new
+            assert "changed on disk" in agent.problems[-1].message or "cannot read" in agent.problems[-1].message
+    code, out, _ = run_cli(["show", str(tree["changing"]), str(root)], capsys)
+    assert code == 0 and "A longer, rewritten prompt." in out  # a new listing reads afresh
+    code, out, _ = run_cli(["list", "--json", str(root)], capsys)
+    records = {r["path"]: r for r in json.loads(out)}
+    assert "FIFO" in records[str(tree["good"])]["problems"][0]["message"]
+    assert str(tree["vanishing"]) not in records
 
 
 def test_file_swapped_for_a_fifo_between_stat_and_open(
