@@ -98,12 +98,18 @@ def _load(paths: Sequence[str], use_cache: bool = True) -> list[Agent]:
     return collection.load_collection(paths or None, use_cache=use_cache)
 
 
+def _inline(text: str) -> str:
+    """Sanitised for one line of output: a newline (in a file name, or a YAML key quoted in a
+    problem) shows as ␤ rather than splitting a `lint` line in two."""
+    return sanitize(text).replace("\n", "\u2424")
+
+
 def _display_path(path: str) -> str:
     try:
         relative = os.path.relpath(path)
     except ValueError:
-        return sanitize(path)
-    return sanitize(relative if not relative.startswith("..") else path)
+        return _inline(path)
+    return _inline(relative if not relative.startswith("..") else path)
 
 
 def _problem_summary(agent: Agent) -> str:
@@ -211,7 +217,7 @@ def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
             where = _display_path(agent.path)
             if problem.line is not None:
                 where += f":{problem.line}"
-            out.write(f"{where}: {problem.severity}: {sanitize(problem.message)}\n")
+            out.write(f"{where}: {problem.severity}: {_inline(problem.message)}\n")
             errors += problem.severity == ERROR
     if errors:
         print(f"agentbrowser: {errors} error{'s' * (errors != 1)} in {len(agents)} files", file=sys.stderr)
