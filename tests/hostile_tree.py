@@ -115,6 +115,7 @@ EXPECTED: dict[str, Expect] = {
     "self_loop": Expect("error", "symlink loop"),
     "unreadable": Expect("error", "permission denied"),
     "control_filename": Expect(None),
+    "newline_filename": Expect("warning", "duplicate key"),
     "nonutf8_filename": Expect(None),
     "in_md_folder": Expect(None),
     "vanishing": Expect(None),
@@ -234,6 +235,12 @@ def make_hostile_tree(root: Path) -> dict[str, Path]:
     # Hostile file names: the name is shown when the frontmatter has none.
     tree["control_filename"] = root / "evil\x1b]0;pwned\x07\x1b[2Jname.md"
     tree["control_filename"].write_text("No frontmatter; my file name is the attack.\n", encoding="utf-8")
+    tree["newline_filename"] = root / "new\nline\tname.md"
+    tree["newline_filename"].write_text(
+        # A key with a newline: the duplicate-key message quotes it.
+        '---\nname: newline\ndescription: d\n"two\\nlines": 1\n"two\\nlines": 2\n---\nBody.\n',
+        encoding="utf-8",
+    )
     nonutf8 = os.path.join(os.fsencode(root), b"latin\xe9-name.md")
     with open(nonutf8, "wb") as handle:
         handle.write(b"No frontmatter; my file name is not UTF-8.\n")

@@ -324,6 +324,8 @@ def test_lint_exits_1_with_one_line_per_problem(
         assert LINT_LINE.match(line), line
     assert any(line.endswith(": error: skipped: a FIFO, not read") for line in lines)
     assert any(": warning: duplicate key `name`: the last one wins" in line for line in lines)
+    # A newline in a file name or a quoted key must not split a problem over two lines.
+    assert any("new\u2424line\tname.md:" in line and "`two\u2424lines`" in line for line in lines)
 
 
 def test_terminal_output_holds_no_control_characters(
