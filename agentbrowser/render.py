@@ -164,7 +164,8 @@ def prompt(agent: Agent, palette: Palette, cap: int = MARKDOWN_CAP, code_theme: 
         f"\u2014 rendered as markdown up to {cut:,} of {len(body):,} characters; the rest as plain text \u2014",
         style=palette.warning,
     )
-    return Group(SafeMarkdown(body[:cut], code_theme=code_theme, hyperlinks=False), notice, *plain_pieces(body[cut:]))
+    markdown = SafeMarkdown(body[:cut], code_theme=code_theme, hyperlinks=False)
+    return Group(markdown, notice, *plain_pieces(body[cut:]))
 
 
 def plain_pieces(text: str, size: int = PLAIN_CHUNK) -> list[Text]:

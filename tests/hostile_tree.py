@@ -166,12 +166,15 @@ def make_hostile_tree(root: Path) -> dict[str, Path]:
         f"description: !!python/object/apply:subprocess.call [[touch, {marker}]]\n"
         f"tools: !!python/object/new:os.system [touch {marker}]\n"
         "---\n"
-        f"!!python/object/apply:os.system [\"touch {marker}\"]\n",
+        f'!!python/object/apply:os.system ["touch {marker}"]\n',
         encoding="utf-8",
     )
     tree["deep_huge"] = root / "deep-huge.md"
     tree["deep_huge"].write_text(
-        "---\nname: deep-huge\ndescription: " + "[" * HUGE_DEPTH + "]" * HUGE_DEPTH + "\n---\nBody.\n",
+        "---\nname: deep-huge\ndescription: "
+        + "[" * HUGE_DEPTH
+        + "]" * HUGE_DEPTH
+        + "\n---\nBody.\n",
         encoding="utf-8",
     )
 
@@ -191,7 +194,10 @@ def make_hostile_tree(root: Path) -> dict[str, Path]:
     tree["tag_flood"].write_text(_agent("tag-flood", "<example>" * 100_000), encoding="utf-8")
     tree["blank_flood"] = root / "blank-flood.md"
     tree["blank_flood"].write_text(
-        _agent("blank-flood", "<example>" + " " * 500_000 + "user: hi <commentary>" * 10_000 + "</example>"),
+        _agent(
+            "blank-flood",
+            "<example>" + " " * 500_000 + "user: hi <commentary>" * 10_000 + "</example>",
+        ),
         encoding="utf-8",
     )
     tools = ", ".join(f"Tool{i}" for i in range(MANY_TOOLS))
@@ -234,7 +240,9 @@ def make_hostile_tree(root: Path) -> dict[str, Path]:
 
     # Hostile file names: the name is shown when the frontmatter has none.
     tree["control_filename"] = root / "evil\x1b]0;pwned\x07\x1b[2Jname.md"
-    tree["control_filename"].write_text("No frontmatter; my file name is the attack.\n", encoding="utf-8")
+    tree["control_filename"].write_text(
+        "No frontmatter; my file name is the attack.\n", encoding="utf-8"
+    )
     tree["newline_filename"] = root / "new\nline\tname.md"
     tree["newline_filename"].write_text(
         # A key with a newline: the duplicate-key message quotes it.
@@ -280,7 +288,9 @@ def time_limit(seconds: float) -> Iterator[None]:
     stop a crash: run what could crash the interpreter in a subprocess. Off the main thread, or
     without setitimer, it does nothing.
     """
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "setitimer"
+    ):
         yield
         return
 

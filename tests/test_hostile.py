@@ -48,9 +48,13 @@ from .paths import BUNDLED
 
 # Anything a terminal could act on: C0 controls but newline and tab, DEL, and C1 (CSI 0x9b...).
 CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-LINT_LINE = re.compile(r"^(?P<file>.+?)(?::(?P<line>\d+))?: (?P<severity>error|warning|info): (?P<message>.+)$")
+LINT_LINE = re.compile(
+    r"^(?P<file>.+?)(?::(?P<line>\d+))?: (?P<severity>error|warning|info): (?P<message>.+)$"
+)
 # json.loads accepts NaN and Infinity unless told not to.
-STRICT_JSON: dict[str, Any] = {"parse_constant": lambda name: pytest.fail(f"non-standard JSON constant {name}")}
+STRICT_JSON: dict[str, Any] = {
+    "parse_constant": lambda name: pytest.fail(f"non-standard JSON constant {name}")
+}
 
 
 def probe(root: Path, cache: Path) -> None:
@@ -61,6 +65,7 @@ def probe(root: Path, cache: Path) -> None:
             capture_output=True,
             timeout=120,
             env={**os.environ, "XDG_CACHE_HOME": str(cache)},
+            check=False,
         )
     except subprocess.TimeoutExpired:
         pytest.fail("listing the hostile tree hung (killed after 120 s)")
@@ -106,7 +111,7 @@ def in_thread(func: Callable[[], Any], bound: float = 20.0) -> Any:
     def target() -> None:
         try:
             result.append(func())
-        except BaseException as exc:  # handed to the test below
+        except BaseException as exc:  # noqa: BLE001 - handed to the test below
             error.append(exc)
 
     thread = threading.Thread(target=target, daemon=True)
@@ -150,7 +155,9 @@ def test_listing_is_exactly_the_tree_and_the_rest_still_works(
     # Every entry once: the folder symlinked to its parent and the loops add nothing.
     assert set(listing) == {str(p) for p in listed_kinds(tree).values()}
     good = listing[str(tree["good"])]
-    assert good["name"] == "good-agent" and good["tools"] == ["Read", "Grep"] and not good["problems"]
+    assert (
+        good["name"] == "good-agent" and good["tools"] == ["Read", "Grep"] and not good["problems"]
+    )
     assert listing[str(tree["bom"])]["name"] == "bom-agent"
     assert listing[str(tree["crlf"])]["tools"] == ["Read", "Edit"]
     assert listing[str(tree["latin1"])]["description"].startswith("caf\ufffd")
@@ -159,7 +166,9 @@ def test_listing_is_exactly_the_tree_and_the_rest_still_works(
     assert len(listing[str(tree["long_description"])]["description"]) == 1024 * 1024
 
 
-def test_committed_fixtures_alone_load_through_the_model(hostile: tuple[Path, dict[str, Path]]) -> None:
+def test_committed_fixtures_alone_load_through_the_model(
+    hostile: tuple[Path, dict[str, Path]],
+) -> None:
     """The committed folder (no FIFO or symlinks) as another suite would use it: one record each."""
     with time_limit(60):  # `hostile` has probed the same files in a subprocess
         agents = load_collection([str(HOSTILE_DATA)])
@@ -180,7 +189,9 @@ def test_special_values_become_portable_json(
     hostile: tuple[Path, dict[str, Path]], capsys: pytest.CaptureFixture[str]
 ) -> None:
     _, tree = hostile
-    code, out, _ = run_cli(["show", "--json", str(tree["special_values"]), str(tree["special_values"])], capsys)
+    code, out, _ = run_cli(
+        ["show", "--json", str(tree["special_values"]), str(tree["special_values"])], capsys
+    )
     assert code == 0
     record = json.loads(out, **STRICT_JSON)
     front = record["frontmatter"]
@@ -200,10 +211,14 @@ def test_nonstring_keys_become_strings(hostile: tuple[Path, dict[str, Path]]) ->
     assert agent.frontmatter["on"] == "push"
 
 
-def test_duplicate_keys_are_reported_with_their_lines(hostile: tuple[Path, dict[str, Path]]) -> None:
+def test_duplicate_keys_are_reported_with_their_lines(
+    hostile: tuple[Path, dict[str, Path]],
+) -> None:
     _, tree = hostile
     agent = parse_file(str(tree["duplicate_keys"]))
-    duplicates = {(p.message.split("`")[1], p.line) for p in agent.problems if "duplicate key" in p.message}
+    duplicates = {
+        (p.message.split("`")[1], p.line) for p in agent.problems if "duplicate key" in p.message
+    }
     assert duplicates == {("name", 4), ("description", 5)}
     assert agent.name == "second"  # the last one wins, as in every YAML reader
 
@@ -234,13 +249,23 @@ def test_python_tags_never_run(hostile: tuple[Path, dict[str, Path]]) -> None:
     assert not COMMITTED_PWNED_MARKER.exists()
 
 
-@pytest.mark.parametrize("kind", ["alias_bomb", "recursive_alias", "deep_flow", "deep_block", "deep_huge"])
-def test_bombs_and_deep_nesting_are_problems(kind: str, hostile: tuple[Path, dict[str, Path]]) -> None:
+@pytest.mark.parametrize(
+    "kind", ["alias_bomb", "recursive_alias", "deep_flow", "deep_block", "deep_huge"]
+)
+def test_bombs_and_deep_nesting_are_problems(
+    kind: str, hostile: tuple[Path, dict[str, Path]]
+) -> None:
     _, tree = hostile
     with time_limit(30):
         agent = parse_file(str(tree[kind]))  # no RecursionError, no hang
     assert agent.has_error and agent.problems[0].message.startswith("frontmatter refused")
-    assert agent.name in ("billion-laughs", "recursive-alias", "deep-flow", "deep-block", "deep-huge")
+    assert agent.name in (
+        "billion-laughs",
+        "recursive-alias",
+        "deep-flow",
+        "deep-block",
+        "deep-huge",
+    )
 
 
 DEEP_IN_A_SMALL_THREAD = """
@@ -269,7 +294,11 @@ def test_deep_nesting_cannot_crash_the_process() -> None:
     """libyaml's composer recursed in C and died with SIGSEGV past ~20,000 levels (~1,500 on a
     512 KB thread stack): in a subprocess, so that a regression fails this test, not the suite."""
     done = subprocess.run(
-        [sys.executable, "-c", DEEP_IN_A_SMALL_THREAD], capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", DEEP_IN_A_SMALL_THREAD],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
     assert done.stdout.strip() == "survived"
@@ -333,7 +362,10 @@ def test_terminal_output_holds_no_control_characters(
 ) -> None:
     """Table, lint and show (every entry, both streams) carry no ESC, BEL, CSI 0x9b or NUL."""
     root, tree = hostile
-    outputs = {"list": run_cli(["list", str(root)], capsys), "lint": run_cli(["lint", str(root)], capsys)}
+    outputs = {
+        "list": run_cli(["list", str(root)], capsys),
+        "lint": run_cli(["lint", str(root)], capsys),
+    }
     for kind, path in listed_kinds(tree).items():
         if kind == "big_prompt":
             continue  # plain ASCII; rendered (for 3 s) in test_a_long_prompt_renders_in_bounded_time
@@ -355,26 +387,41 @@ def test_show_raw_is_raw_in_a_pipe_and_refuses_what_it_cannot_read(
     hostile: tuple[Path, dict[str, Path]], capsys: pytest.CaptureFixture[str]
 ) -> None:
     _, tree = hostile
-    code, out, _ = run_cli(["show", "--raw", str(tree["escapes_raw"]), str(tree["escapes_raw"])], capsys)
+    code, out, _ = run_cli(
+        ["show", "--raw", str(tree["escapes_raw"]), str(tree["escapes_raw"])], capsys
+    )
     assert code == 0 and "\x1b]0;pwned\x07" in out  # a pipe asked for the bytes as they are
-    code, out, err = run_cli(["show", "--raw", str(tree["big_prompt"]), str(tree["big_prompt"])], capsys)
+    code, out, err = run_cli(
+        ["show", "--raw", str(tree["big_prompt"]), str(tree["big_prompt"])], capsys
+    )
     assert code == 0 and len(out) == 5 * 1024 * 1024  # the read cap...
-    assert err.startswith("agentbrowser: warning: file is 20,") and "only the first" in err  # ...said
+    assert (
+        err.startswith("agentbrowser: warning: file is 20,") and "only the first" in err
+    )  # ...said
     for kind in ("fifo", "binary", "broken_symlink", "loop_a", "device"):
         code, out, err = run_cli(["show", "--raw", str(tree[kind]), str(tree[kind])], capsys)
         assert code == 2 and not out and err.startswith("agentbrowser: error: cannot read"), kind
 
 
-MARKUP = ["[bold]x[/]", "[/] unbalanced", "[@click=app.quit]hi[/]", "[link=file:///etc/passwd]x[/link]"]
+MARKUP = [
+    "[bold]x[/]",
+    "[/] unbalanced",
+    "[@click=app.quit]hi[/]",
+    "[link=file:///etc/passwd]x[/link]",
+]
 
 
-def test_markup_shows_literally(hostile: tuple[Path, dict[str, Path]], capsys: pytest.CaptureFixture[str]) -> None:
+def test_markup_shows_literally(
+    hostile: tuple[Path, dict[str, Path]], capsys: pytest.CaptureFixture[str]
+) -> None:
     _, tree = hostile
     code, out, err = run_cli(["show", "[bold]x[/]", str(tree["markup"])], capsys)
     assert code == 0 and not err
     for literal in MARKUP + ["[red]opus", "[bold]markup[/]"]:
         assert literal in out, literal
-    code, out, err = run_cli(["show", str(tree["markup_unquoted"]), str(tree["markup_unquoted"])], capsys)
+    code, out, err = run_cli(
+        ["show", str(tree["markup_unquoted"]), str(tree["markup_unquoted"])], capsys
+    )
     assert code == 0 and "[@click=app.quit]hi[/] unbalanced [/]" in out
     code, out, _ = run_cli(["list", str(tree["markup"])], capsys)
     assert "[bold]x[/]" in out
@@ -446,12 +493,18 @@ def test_the_installed_command_over_the_tree(hostile: tuple[Path, dict[str, Path
     root, tree = hostile
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     listed = subprocess.run(
-        ["agentbrowser", "list", "--json", str(root)], capture_output=True, timeout=120, env=env
+        ["agentbrowser", "list", "--json", str(root)],
+        capture_output=True,
+        timeout=120,
+        env=env,
+        check=False,
     )
     assert listed.returncode == 0, listed.stderr
     records = json.loads(listed.stdout.decode("utf-8"), **STRICT_JSON)
     assert {r["path"] for r in records} == {str(p) for p in listed_kinds(tree).values()}
-    linted = subprocess.run(["agentbrowser", "lint", str(root)], capture_output=True, timeout=120, env=env)
+    linted = subprocess.run(
+        ["agentbrowser", "lint", str(root)], capture_output=True, timeout=120, env=env, check=False
+    )
     assert linted.returncode == 1 and b"Traceback" not in linted.stderr
     assert not CONTROLS.search(linted.stdout.decode("utf-8", "replace"))
 
@@ -484,7 +537,11 @@ def test_file_deleted_between_listing_and_showing(
     with pytest.raises(cli.CliError, match="not found"):
         cli.part_text(listed, "file")
     code, out, err = run_cli(["show", "vanishing", str(root)], capsys)
-    assert code == 2 and err.startswith("agentbrowser: error: no agent named") and "Traceback" not in err
+    assert (
+        code == 2
+        and err.startswith("agentbrowser: error: no agent named")
+        and "Traceback" not in err
+    )
 
 
 def test_file_changed_between_listing_and_showing(
@@ -522,7 +579,10 @@ def test_the_index_cache_gives_back_what_parsing_gave(
         for kind in ("vanishing", "changing", "good"):
             agent = agents[str(tree[kind])]
             assert agent.body == "" and agent.has_error, kind  # not the old text, nor the new
-            assert "changed on disk" in agent.problems[-1].message or "cannot read" in agent.problems[-1].message
+            assert (
+                "changed on disk" in agent.problems[-1].message
+                or "cannot read" in agent.problems[-1].message
+            )
     code, out, _ = run_cli(["show", str(tree["changing"]), str(root)], capsys)
     assert code == 0 and "A longer, rewritten prompt." in out  # a new listing reads afresh
     code, out, _ = run_cli(["list", "--json", str(root)], capsys)
@@ -540,7 +600,11 @@ def test_file_swapped_for_a_fifo_between_stat_and_open(
     fifo = tmp_path / "swapped.md"
     os.mkfifo(fifo)
     real_stat = os.stat
-    monkeypatch.setattr(text_module.os, "stat", lambda p, *a, **k: real_stat(regular) if str(p) == str(fifo) else real_stat(p, *a, **k))
+    monkeypatch.setattr(
+        text_module.os,
+        "stat",
+        lambda p, *a, **k: real_stat(regular) if str(p) == str(fifo) else real_stat(p, *a, **k),
+    )
     try:
         result = in_thread(lambda: read_text(str(fifo)), bound=10)
     finally:
@@ -554,7 +618,7 @@ def test_file_swapped_for_a_fifo_between_stat_and_open(
 
 
 def test_unreadable_file_is_listed_either_way(fresh: tuple[Path, dict[str, Path]]) -> None:
-    root, tree = fresh
+    _, tree = fresh
     agent = parse_file(str(tree["unreadable"]))
     assert stat.S_IMODE(os.lstat(tree["unreadable"]).st_mode) == 0
     if permissions_enforced(tree["unreadable"]):
@@ -592,10 +656,13 @@ def test_browsing_never_writes_to_the_collection(
         for args in (["list"], ["list", "--json"], ["lint"]):
             run_cli([*args, str(source)], capsys)
     for kind in ("good", "escapes_raw", "markup", "fifo", "unreadable", "big_prompt"):
-        for flag in ([], ["--json"], ["--raw"]) if kind != "big_prompt" else (["--json"], ["--raw"]):
+        for flag in (
+            ([], ["--json"], ["--raw"]) if kind != "big_prompt" else (["--json"], ["--raw"])
+        ):
             run_cli(["show", *flag, str(tree[kind]), str(root)], capsys)
     run_cli(["show", "code-reviewer", str(BUNDLED)], capsys)
-    time.sleep(0.01)  # a write in the same clock tick as the first snapshot would still differ in content
+    # A write in the same clock tick as the first snapshot would still differ in content.
+    time.sleep(0.01)
     assert snapshot(root, BUNDLED) == before
 
 
@@ -626,7 +693,9 @@ def test_clipboard_hanging_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not result.ok and "did not answer within 0.5 s" in result.failures[0]
 
 
-def test_clipboard_terminal_still_works_when_the_system_one_hangs(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_clipboard_terminal_still_works_when_the_system_one_hangs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import pyperclip
 
     release = threading.Event()

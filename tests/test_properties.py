@@ -32,7 +32,9 @@ from .hostile_tree import time_limit
 #: Examples per property: ~150 keeps the file near 10 s on 2 cores; raise it for a deep search
 #: (AGENTBROWSER_EXAMPLES=5000 python -m pytest tests/test_properties.py).
 SCALE = int(os.environ.get("AGENTBROWSER_EXAMPLES", "150")) / 150
-FAST = settings(max_examples=int(150 * SCALE), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(
+    max_examples=int(150 * SCALE), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 # C0 controls but newline and tab, DEL, C1 controls, and bidi overrides and isolates.
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -46,6 +48,7 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # --- strategies ---------------------------------------------------------------------------------
 
 # What YAML and frontmatter are made of, with controls, odd spaces and non-ASCII mixed in.
+# fmt: off
 YAMLISH = st.sampled_from(
     [
         "name", "description", "tools", "model", "on", "null", "~", "1", ".nan", ".inf", "2024-01-01",
@@ -55,6 +58,7 @@ YAMLISH = st.sampled_from(
         "\x1b[2J", "\x1b]0;t\x07", "\x9b", "\ufeff", "\u202e", "é", "\U0001f600", "[bold]", "[/]",
     ]
 )
+# fmt: on
 YAML_LINE = st.lists(st.one_of(YAMLISH, st.text(max_size=6)), max_size=8).map("".join)
 FRONTMATTER_TEXT = st.builds(
     lambda lines, body, close: "---\n" + "\n".join(lines) + ("\n---\n" if close else "\n") + body,
@@ -129,8 +133,24 @@ OLD_BLOCK = re.compile(r"<(example|commentary)>(.*?)</\1>", re.DOTALL | re.IGNOR
 OLD_SPEAKER = re.compile(r"[ \t]+(?=(?:Context|context|user|User|assistant|Assistant):[ \t])")
 TAGGY = st.lists(
     st.sampled_from(
-        ["<example>", "</example>", "<Example>", "</EXAMPLE>", "<commentary>", "</commentary>",
-         "<COMMENTARY>", "</example", "x", " ", "  ", "\t", "\n", "user: ", "Context:", "assistant:\t"]
+        [
+            "<example>",
+            "</example>",
+            "<Example>",
+            "</EXAMPLE>",
+            "<commentary>",
+            "</commentary>",
+            "<COMMENTARY>",
+            "</example",
+            "x",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "user: ",
+            "Context:",
+            "assistant:\t",
+        ]
     ),
     max_size=20,
 ).map("".join)
@@ -148,7 +168,10 @@ def test_description_scanners_match_the_regexes_they_replace(text: str) -> None:
 
 
 @settings(max_examples=int(200 * SCALE), deadline=None)
-@given(name=st.text(alphabet="abc-_ .é", max_size=30), word=st.text(alphabet="abcé", min_size=2, max_size=5))
+@given(
+    name=st.text(alphabet="abc-_ .é", max_size=30),
+    word=st.text(alphabet="abcé", min_size=2, max_size=5),
+)
 def test_subsequence_search_matches_the_regex_it_replaces(name: str, word: str) -> None:
     from agentbrowser.model.search import _subsequence_positions
 
@@ -182,11 +205,20 @@ def test_sanitize_leaves_no_control_character(text: str) -> None:
 
 
 @settings(max_examples=int(200 * SCALE), deadline=None)
-@given(value=st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(), st.text(alphabet=st.characters(exclude_categories=()))),
-    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=4), inner, max_size=4)),
-    max_leaves=12,
-))
+@given(
+    value=st.recursive(
+        st.one_of(
+            st.none(),
+            st.booleans(),
+            st.integers(),
+            st.text(alphabet=st.characters(exclude_categories=())),
+        ),
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=4), inner, max_size=4)
+        ),
+        max_leaves=12,
+    )
+)
 def test_json_output_is_strict_escaped_and_round_trips(value: object) -> None:
     text = dumps(value)
     assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f]", text)  # newlines only from indent
@@ -233,7 +265,11 @@ def build_tree(root: Path, entries: list[tuple]) -> list[bytes]:
         elif kind == "fifo":
             os.mkfifo(path)
         else:
-            link = {"SELF": base, "ROOT": os.fsencode(root), "SIBLING": os.path.basename(folders[-1])}
+            link = {
+                "SELF": base,
+                "ROOT": os.fsencode(root),
+                "SIBLING": os.path.basename(folders[-1]),
+            }
             os.symlink(link.get(target, os.fsencode(target)), path)
     return expected
 

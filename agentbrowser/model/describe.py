@@ -80,7 +80,9 @@ def description_blocks(text: str) -> list[Block]:
 
 # The lookbehind starts a match only where a run of blanks starts: without it every position
 # of a long run was tried, each retrying the rest of the run (quadratic: 40 KB of spaces, 17 s).
-_SPEAKER = re.compile(r"(?<![ \t])[ \t]+(?=(?:Context|context|user|User|assistant|Assistant):[ \t])")
+_SPEAKER = re.compile(
+    r"(?<![ \t])[ \t]+(?=(?:Context|context|user|User|assistant|Assistant):[ \t])"
+)
 
 
 def _example(inner: str) -> Block:

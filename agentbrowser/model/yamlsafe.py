@@ -91,7 +91,7 @@ _COMPOSE_SAFE_DEPTH = 256
 # mapping and a sequence can share a column (`a:` then `- b`). Anchor and tag tokens must end in
 # a space so that a line splits into tokens one way only (no catastrophic backtracking).
 _DEEP_BLOCK_PREFIX = re.compile(
-    r"^(?:[ \t\-?:]|[&!][^ \t\n]*[ \t]){%d}" % (_COMPOSE_SAFE_DEPTH // 4), re.MULTILINE
+    r"^(?:[ \t\-?:]|[&!][^ \t\n]*[ \t])" + f"{{{_COMPOSE_SAFE_DEPTH // 4}}}", re.MULTILINE
 )
 _OPEN_EVENTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _CLOSE_EVENTS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
@@ -140,7 +140,8 @@ class _Builder:
                 sizes[id(node)] = 1
                 continue
             if not done and id(node) in open_nodes:
-                raise YamlLimitError("an alias refers to a value that contains it", node.start_mark.line)
+                message = "an alias refers to a value that contains it"
+                raise YamlLimitError(message, node.start_mark.line)
             children = (
                 [n for pair in node.value for n in pair]
                 if isinstance(node, yaml.MappingNode)
@@ -224,7 +225,8 @@ def _check_depth(text: str) -> None:
             depth += 1
             # One more than the builder's limit: the builder counts the root as depth 0.
             if depth > MAX_DEPTH + 1:
-                raise YamlLimitError(f"nested deeper than {MAX_DEPTH} levels", event.start_mark.line)
+                message = f"nested deeper than {MAX_DEPTH} levels"
+                raise YamlLimitError(message, event.start_mark.line)
         elif isinstance(event, _CLOSE_EVENTS):
             depth -= 1
 
