@@ -36,7 +36,7 @@ from agentbrowser.model.compare import (
 )
 from agentbrowser.model.parse import parse_file
 from agentbrowser.model.records import Agent
-from agentbrowser.model.serialize import jsonable
+from agentbrowser.model.serialize import dumps, jsonable
 from agentbrowser.model.text import one_line, sanitize
 
 #: Narrower consoles get a unified diff: two columns of text would be too cramped to read.
@@ -82,7 +82,7 @@ def _console(out: IO[str], width: int | None) -> Console:
 
 
 def _dump(data: Any, out: IO[str]) -> None:
-    out.write(json.dumps(data, allow_nan=False, ensure_ascii=False, indent=2) + "\n")
+    out.write(dumps(data) + "\n")
 
 
 # --------------------------------------------------------------------------------------------

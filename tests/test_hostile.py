@@ -329,11 +329,6 @@ def test_list_json_keeps_raw_escapes_escaped_by_json(hostile: tuple[Path, dict[s
     assert raw["name"].startswith("raw\x1b[2J")
 
 
-@pytest.mark.xfail(
-    reason="cli_compare._dump (not ours) writes json.dumps(ensure_ascii=False): DEL and C1 "
-    "controls such as CSI 0x9b go out raw; model.serialize.dumps escapes them",
-    strict=False,
-)
 def test_diff_json_escapes_controls_too(
     hostile: tuple[Path, dict[str, Path]], capsys: pytest.CaptureFixture[str]
 ) -> None:
