@@ -31,7 +31,7 @@ from typing import Any
 
 from agentbrowser import __version__
 from agentbrowser.model.discovery import Found
-from agentbrowser.model.records import FORMATS, Agent, DeferredBody, Problem
+from agentbrowser.model.records import FORMATS, Agent, DeferredBody, Problem, agent_from_values
 
 MAGIC = "agentbrowser-index"
 #: Bump when the entry layout changes.
@@ -207,7 +207,7 @@ def build(entry: list[Any], item: Found) -> Agent:
     (size, mtime_ns, _, offset, name, description, raw, tools, model, color, fmt, frontmatter,
      problems, body_line) = entry  # fmt: skip
     raw = frontmatter.get("description") if raw == 0 else raw[0]
-    return Agent(
+    return agent_from_values((
         name,
         raw if description is None else description,
         None if tools is None else tuple(tools),
@@ -217,13 +217,15 @@ def build(entry: list[Any], item: Found) -> Agent:
         item.scope,
         item.path,
         frontmatter,
-        DeferredBody(offset),  # type: ignore[arg-type]
+        DeferredBody(offset),
         tuple([Problem(*p) for p in problems]) if problems else (),
         body_line,
         raw,
         size,
         mtime_ns,
-    )
+        None,  # shadowed_by and duplicates: resolve_precedence sets them
+        (),
+    ))  # fmt: skip
 
 
 def file_signature(path: str) -> tuple[int, int] | None:

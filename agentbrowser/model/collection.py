@@ -49,8 +49,9 @@ def preload(paths: Iterable[str] | None = None, use_cache: bool = True) -> bool:
         found = sources(paths, cwd, home)
         send(b"F", [(item.path, item.scope, item.hint) for item in found])
         with _gc_paused():
-            wires = _load(found, use_cache, lambda done, total: send(b"P", (done, total)), 250, None, None, False)
-        send(b"R", wires)
+            wires, save = _load(found, use_cache, lambda done, total: send(b"P", (done, total)), 250, None, None, False)
+            send(b"R", wires)
+            save()  # after sending: the browser does not wait for the cache file
 
     return forked.start_preload(_preload_key(paths, cwd, home), work)
 
@@ -78,7 +79,9 @@ def load(
             if wires is not None and len(wires) == len(found):
                 agents = [forked.wire_record(wire, item)[0] for wire, item in zip(wires, found)]
                 return resolve_precedence(agents)
-        return resolve_precedence(_load(found, use_cache, progress, every, cache_file, jobs, True))
+        agents, save = _load(found, use_cache, progress, every, cache_file, jobs, True)
+        save()
+        return resolve_precedence(agents)
 
 
 @contextlib.contextmanager
@@ -102,8 +105,9 @@ def _load(
     cache_file: str | None,
     jobs: int | None,
     build: bool,
-) -> list[Any]:
-    """Records (build) or wire items (for a parent process) of the found files, in order."""
+) -> tuple[list[Any], Callable[[], None]]:
+    """Records (build) or wire items (for a parent process) of the found files, in order, and
+    the function that writes the cache file when it needs writing."""
     from agentbrowser.model import cache  # json, hashlib and platformdirs only when needed
 
     index: dict[str, list[Any]] = {}
@@ -161,9 +165,11 @@ def _load(
                 progress(hits + done, total)
     # Records that cannot be cached (a date in the frontmatter, an unreadable file) are parsed
     # every time without rewriting the file; entries of files that are gone are dropped.
-    if path is not None and (dirty or len(entries) != len(index)):
-        cache.write_index(path, entries)
-    return results
+    def save() -> None:
+        if path is not None and (dirty or len(entries) != len(index)):
+            cache.write_index(path, entries)
+
+    return results, save
 
 
 def _parse(item: Found) -> tuple[Agent, int | None]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import marshal
 import os
 import pickle
+import queue
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -147,16 +148,39 @@ class Preload:
     """A collection being discovered and loaded by a child while the browser starts.
 
     `cmd_browse` starts one before importing textual; the app's own `sources()` and `load()`
-    calls with the same arguments then take its results instead of doing the work again.
+    calls with the same arguments then take its results instead of doing the work again. A
+    thread drains the pipe as the child writes: a pipe holds 64 KB, and a child blocked on a
+    full pipe would wait for the app to ask (measured: 0.5 s lost with 2,000 agents).
     """
 
     def __init__(self, key: tuple[Any, ...], pid: int, stream: BinaryIO) -> None:
         self.key = key
         self.pid = pid
-        self.stream = stream
         self.found: list[Found] | None = None
         self.lock = threading.Lock()
         self.done = False
+        self.messages: queue.SimpleQueue[tuple[bytes, bytes] | None] = queue.SimpleQueue()
+        self.reader = threading.Thread(target=self._drain, args=(stream,), name="agentbrowser-preload", daemon=True)
+        self.reader.start()
+
+    def _drain(self, stream: BinaryIO) -> None:
+        """Read the child's messages as they come (undecoded); None at the end."""
+        try:
+            while True:
+                header = stream.read(9)
+                if len(header) < 9:
+                    break
+                size = int.from_bytes(header[1:], "little")
+                data = stream.read(size)
+                if len(data) < size:
+                    break
+                self.messages.put((header[:1], data))
+        except (OSError, ValueError):
+            pass
+        finally:
+            self.messages.put(None)
+            stream.close()
+            _reap(self.pid)
 
     def take_found(self) -> list[Found] | None:
         """The child's list of files (waits for it); None when the child failed."""
@@ -166,7 +190,7 @@ class Preload:
                 if message is not None and message[0] == b"F":
                     self.found = [Found(*row) for row in message[1]]
                 else:
-                    self._close()
+                    self.done = True
             return self.found
 
     def take_wires(self, progress: Callable[[int, int], None] | None) -> list[Wire] | None:
@@ -185,19 +209,22 @@ class Preload:
                     elif kind == b"R":
                         return payload  # type: ignore[no-any-return]
             finally:
-                self._close()
+                self.done = True
 
     def _next(self) -> tuple[bytes, Any] | None:
+        item = self.messages.get()
+        if item is None:
+            self.messages.put(None)  # the end stays the end for the next caller
+            return None
+        kind, data = item
         try:
-            return _receive(self.stream)
-        except (OSError, ValueError, EOFError, TypeError):
+            return kind, marshal.loads(data)
+        except (ValueError, EOFError, TypeError):
             return None
 
     def _close(self) -> None:
-        if not self.done:
-            self.done = True
-            self.stream.close()
-            _reap(self.pid)
+        """Use nothing more from the child (the reader ends, and reaps it, at its end)."""
+        self.done = True
 
 
 _pending: Preload | None = None
