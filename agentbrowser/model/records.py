@@ -43,10 +43,15 @@ class Problem:
 
 @dataclass(frozen=True, slots=True)
 class Agent:
-    """One file, read leniently. Text fields hold the file's text as is (not sanitised)."""
+    """One file, read leniently. Text fields hold the file's text as is (not sanitised).
+
+    The repr leaves out the long text fields (description, frontmatter, prompt): it must not
+    read a deferred prompt from disk, and Textual's `@work` reprs its arguments to name a
+    worker, so a repr of 10,000 records costs ~0.8 s with them and ~40 ms without.
+    """
 
     name: str
-    description: str
+    description: str = field(repr=False)
     tools: tuple[str, ...] | None
     """None when the key is missing (the agent inherits every tool); () when it is empty."""
     model: str | None
@@ -55,13 +60,13 @@ class Agent:
     scope: str
     path: str
     """Absolute path, as found (symlinks not resolved)."""
-    frontmatter: dict[str, Any]
-    body: str
+    frontmatter: dict[str, Any] = field(repr=False)
+    body: str = field(repr=False)
     """The prompt: the file's text after the frontmatter (read on first use when deferred)."""
     problems: tuple[Problem, ...] = ()
     body_line: int = 1
     """The 1-based line of the file where the body starts."""
-    raw_description: Any = None
+    raw_description: Any = field(default=None, repr=False)
     """The description as YAML decoded it (None when the key is missing)."""
     size: int = 0
     mtime_ns: int = 0
