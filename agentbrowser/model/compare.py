@@ -53,6 +53,7 @@ from agentbrowser.model.similar import (
     similarity_scores,
     text_similarity,
     tools_similarity,
+    vocabulary,
     vocabulary_similarity,
 )
 
@@ -96,6 +97,7 @@ __all__ = [
     "tools_similarity",
     "unified",
     "unified_hunks",
+    "vocabulary",
     "vocabulary_similarity",
     "word_spans",
 ]
