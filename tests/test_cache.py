@@ -416,3 +416,15 @@ def test_dumps_pretty_is_json_dumps_indent_2() -> None:
     for bad in ([float("nan")], {"x": float("inf")}, [object()]):
         with pytest.raises((ValueError, TypeError)):
             dumps_pretty(bad)
+
+
+def test_sources_with_paths_work_in_a_deleted_folder(tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    assert len(collection.sources([str(tree)])) >= 9
+    assert collection.preload([str(tree)]) in (True, False)  # no exception either way
+    from agentbrowser.model import forked
+
+    forked.forget_preload()

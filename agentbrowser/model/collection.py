@@ -19,20 +19,24 @@ from agentbrowser.model.text import read_text
 def sources(paths: Iterable[str] | None = None, cwd: str | None = None, home: str | None = None) -> list[Found]:
     """The files to read: the given paths, or the default scopes when there are none."""
     paths = list(paths or [])
-    cwd = cwd or os.getcwd()
-    home = home or os.path.expanduser("~")
-    preload = forked.pending(_preload_key(paths, cwd, home))
+    preload = forked.pending(_preload_key(paths, cwd, home)) if forked.preloading() else None
     if preload is not None:
         found = preload.take_found()
         if found is not None:
             return found
     if paths:
         return from_paths(paths)
-    return default_sources(cwd, home)
+    return default_sources(cwd or os.getcwd(), home or os.path.expanduser("~"))
 
 
-def _preload_key(paths: list[str], cwd: str, home: str) -> tuple[Any, ...]:
-    return (tuple(paths), cwd, home)
+def _preload_key(paths: list[str], cwd: str | None, home: str | None) -> tuple[Any, ...]:
+    """What a preload was started for: the paths, and where relative ones and scopes resolve."""
+    if cwd is None:
+        try:
+            cwd = os.getcwd()
+        except OSError:  # the current folder was deleted
+            cwd = ""
+    return (tuple(paths), cwd, home or os.path.expanduser("~"))
 
 
 def preload(paths: Iterable[str] | None = None, use_cache: bool = True) -> bool:
@@ -42,18 +46,17 @@ def preload(paths: Iterable[str] | None = None, use_cache: bool = True) -> bool:
     process starts the UI, and the UI's own `sources(paths)` and `load(found)` take the results.
     """
     paths = list(paths or [])
-    cwd = os.getcwd()
-    home = os.path.expanduser("~")
+    key = _preload_key(paths, None, None)
 
     def work(send: Callable[[bytes, Any], None]) -> None:
-        found = sources(paths, cwd, home)
+        found = sources(paths, key[1] or None, key[2])
         send(b"F", [(item.path, item.scope, item.hint) for item in found])
         with _gc_paused():
             wires, save = _load(found, use_cache, lambda done, total: send(b"P", (done, total)), 250, None, None, False)
             send(b"R", wires)
             save()  # after sending: the browser does not wait for the cache file
 
-    return forked.start_preload(_preload_key(paths, cwd, home), work)
+    return forked.start_preload(key, work)
 
 
 def load(

@@ -248,6 +248,12 @@ def start_preload(key: tuple[Any, ...], work: Callable[[Callable[[bytes, Any], N
     return True
 
 
+def preloading() -> bool:
+    """True while a preload's results are waiting to be taken (a cheap check)."""
+    preload = _pending
+    return preload is not None and not preload.done
+
+
 def pending(key: tuple[Any, ...]) -> Preload | None:
     """The preload started for these arguments, if any is still unused."""
     with _pending_lock:
