@@ -51,11 +51,12 @@ Bare().run()
 
 @dataclass
 class Process:
-    """A finished program: wall seconds, what it printed, and its peak RSS."""
+    """A finished program: wall seconds, what it printed, its peak RSS and CPU seconds."""
 
     seconds: float
     stdout: str
     rss_mb: float
+    cpu: float = 0.0
 
 
 def run_process(argv: Sequence[str], env: dict[str, str] | None = None, stdout_to_null: bool = False) -> Process:
@@ -72,7 +73,7 @@ def run_process(argv: Sequence[str], env: dict[str, str] | None = None, stdout_t
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(argv)} exited with {proc.returncode}")
-    return Process(seconds, stdout, usage.ru_maxrss / 1024)
+    return Process(seconds, stdout, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 
 
 def floor_parse(root: str, repeat: int) -> tuple[float, float, float]:

@@ -98,14 +98,13 @@ class Tmux:
         env: Mapping[str, str] | None = None,
         cwd: str | None = None,
         timeout: float = 60.0,
-        keys: Sequence[str] = (),
-        after_keys: Mapping[str, str] | None = None,
+        steps: Sequence[tuple[Sequence[str], str, str]] = (),
         key_delay: float = 0.03,
     ) -> Seen:
         """Run argv in a fresh session; seconds from start until each pattern (a regex) shows.
 
-        Once every pattern has shown, `keys` are typed one by one (`key_delay` apart) and the
-        `after_keys` patterns are timed from the last key.
+        Once every pattern has shown, each step (keys, name, pattern) types its keys one by one
+        (`key_delay` apart) and times `pattern` from its last key, as `name`.
         """
         parts = ["exec", "env"] + [f"{k}={v}" for k, v in (env or {}).items()] + list(argv)
         command = " ".join(shlex.quote(p) for p in parts)
@@ -135,20 +134,20 @@ class Tmux:
                 time.sleep(self.poll)
             if pid is not None:
                 seen.rss_mb = _hwm_mb(pid)
-            if keys and not compiled:
+            for keys, name, pattern_text in steps if not compiled else ():
                 for key in keys:
                     self._cmd("send-keys", "-t", "run", "-l", key) if len(key) == 1 else self._cmd("send-keys", "-t", "run", key)
                     time.sleep(key_delay)
                 typed = time.perf_counter()
-                waiting = {name: re.compile(p) for name, p in (after_keys or {}).items()}
-                while waiting and time.perf_counter() < typed + timeout:
+                pattern = re.compile(pattern_text)
+                while time.perf_counter() < typed + timeout:
                     screen = self.capture()
-                    now = time.perf_counter() - typed
-                    for name, pattern in list(waiting.items()):
-                        if pattern.search(screen):
-                            seen.seconds[name] = now
-                            del waiting[name]
+                    if pattern.search(screen):
+                        seen.seconds[name] = time.perf_counter() - typed
+                        break
                     time.sleep(self.poll)
+                else:
+                    break
         finally:
             seen.screen = screen
             seen.children_rss_mb = children_peak or None
