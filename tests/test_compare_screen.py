@@ -476,3 +476,56 @@ def test_compare_screen_snapshot(snap_compare, in_repo: None) -> None:  # type: 
         await asyncio.sleep(0)
 
     assert snap_compare(bundled_app(), terminal_size=SIZE, run_before=run_before)
+
+
+# -- end to end, in a real terminal --------------------------------------------------------
+
+
+def _tmux(server: str, *args: str) -> str:
+    import subprocess
+
+    result = subprocess.run(
+        ["tmux", "-L", server, *args], check=False, capture_output=True, text=True, timeout=10
+    )
+    return result.stdout
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_in_tmux_space_down_space_d_shows_both_names_side_by_side() -> None:
+    import os
+    import sys
+    import time
+
+    command = shutil.which("agentbrowser")
+    # COLUMNS and LINES (set under pytest) would win over the pane's real size.
+    launch = "env -u COLUMNS -u LINES " + (
+        f"{command} --no-cache {BUNDLED}"
+        if command
+        else f"{sys.executable} -m agentbrowser --no-cache {BUNDLED}"
+    )
+    server = f"compare-e2e-{os.getpid()}"
+    _tmux(server, "new-session", "-d", "-s", "t", "-x", "120", "-y", "36", launch)
+    try:
+
+        def screen_until(condition, timeout: float = 15.0) -> str:  # type: ignore[no-untyped-def]
+            deadline = time.monotonic() + timeout
+            while True:
+                text = _tmux(server, "capture-pane", "-t", "t", "-p")
+                if condition(text) or time.monotonic() > deadline:
+                    return text
+                time.sleep(0.05)
+
+        screen_until(lambda text: "12 agents" in text)
+        for key in ("space", "Down", "space", "d"):
+            _tmux(server, "send-keys", "-t", "t", key)
+            time.sleep(0.15)
+        text = screen_until(lambda text: "Similarity" in text and "Prompt" in text)
+        # The first two agents of the bundled list, each at the top of its column.
+        names = [line for line in text.splitlines() if " A code-reviewer" in line]
+        assert names and " B debugger" in names[0], text
+        _tmux(server, "send-keys", "-t", "t", "Escape")
+        text = screen_until(lambda text: "Agents" in text and "Similarity" not in text)
+        assert "Similarity" not in text
+    finally:
+        _tmux(server, "kill-server")
