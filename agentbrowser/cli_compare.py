@@ -32,6 +32,7 @@ from agentbrowser.model.compare import (
     Row,
     SimilarityIndex,
     compare,
+    percent,
     unified_hunks,
 )
 from agentbrowser.model.parse import parse_file
@@ -149,9 +150,9 @@ def _header(result: Comparison) -> RenderableType:
         ),
         Text.assemble(
             ("similarity ", "bold"),
-            (f"{_percent(result.similarity)}", "bold"),
-            f"  (prompt {_percent(scores.prompt)}, description {_percent(scores.description)},"
-            f" tools {_percent(scores.tools)}, other fields {_percent(scores.fields)})",
+            (f"{percent(result.similarity)}", "bold"),
+            f"  (prompt {percent(scores.prompt)}, description {percent(scores.description)},"
+            f" tools {percent(scores.tools)}, other fields {percent(scores.fields)})",
             f"  {_count(result.changed_lines, 'changed line')},"
             f" {_count(result.changed_words, 'changed word')}",
         ),
@@ -161,12 +162,6 @@ def _header(result: Comparison) -> RenderableType:
 
 def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
-
-
-def _percent(value: float) -> str:
-    # Never round a difference up to "100%": 100% means identical.
-    text = f"{value * 100:.1f}%"
-    return "99.9%" if text == "100.0%" and value < 1.0 else text
 
 
 def _value(value: Any) -> str:
@@ -341,7 +336,7 @@ def run_similar(
     for agent, score in found:
         table.add_row(
             Text(sanitize(agent.name)),
-            Text(_percent(score)),
+            Text(percent(score)),
             Text(sanitize(agent.path), style="dim"),
         )
     console.print(

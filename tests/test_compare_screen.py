@@ -19,7 +19,7 @@ from textual.pilot import Pilot
 
 from agentbrowser.app import AgentBrowserApp
 from agentbrowser.cli import build_app
-from agentbrowser.model.compare import compare, unified
+from agentbrowser.model.compare import compare, percent, unified
 from agentbrowser.model.records import Agent
 from agentbrowser.screens.browse import BrowseScreen
 from agentbrowser.screens.compare import CompareScreen
@@ -27,7 +27,6 @@ from agentbrowser.widgets.compare_layout import (
     DiffStyles,
     columns,
     lay_out,
-    percent,
     styled_line,
 )
 from agentbrowser.widgets.diff_view import ColumnHeader
@@ -389,7 +388,7 @@ def make_agent(
 
 @pytest.mark.parametrize(
     ("value", "shown"),
-    [(1.0, "100.0 %"), (0.99999, "99.9 %"), (0.9994, "99.9 %"), (0.5, "50.0 %"), (0.0, "0.0 %")],
+    [(1.0, "100.0%"), (0.99999, "99.9%"), (0.9994, "99.9%"), (0.5, "50.0%"), (0.0, "0.0%")],
     ids=["identical", "almost-rounds-up", "rounds-down", "half", "nothing"],
 )
 def test_percent_never_says_100_for_a_difference(value: float, shown: str) -> None:
@@ -397,8 +396,8 @@ def test_percent_never_says_100_for_a_difference(value: float, shown: str) -> No
 
 
 def test_percent_without_decimals_never_rounds_up_to_100() -> None:
-    assert percent(0.996, 0) == "99 %"
-    assert percent(1.0, 0) == "100 %"
+    assert percent(0.996, 0) == "99%"
+    assert percent(1.0, 0) == "100%"
 
 
 def test_spans_are_applied_before_sanitising() -> None:

@@ -174,6 +174,17 @@ def similarity_scores(a: Agent, b: Agent) -> Scores:
     )
 
 
+def percent(value: float, decimals: int = 1) -> str:
+    """A similarity for people: ``64.9%``; ``100%`` only when it is exactly 1.0.
+
+    A difference never rounds up to 100: 0.9996 is ``99.9%``, whatever the decimals.
+    """
+    text = f"{value * 100:.{decimals}f}%"
+    if value < 1.0 and text.startswith("100"):
+        return f"{100 - 10**-decimals:.{decimals}f}%"
+    return text
+
+
 def similarity(a: Agent, b: Agent) -> float:
     """How alike two agents are, 0..1; exactly 1.0 when their content is identical."""
     return similarity_scores(a, b).total

@@ -19,10 +19,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from agentbrowser.model.compare import Comparison
+from agentbrowser.model.compare import Comparison, percent
 from agentbrowser.model.records import Agent
 from agentbrowser.model.text import one_line
-from agentbrowser.widgets.compare_layout import percent, plural
+from agentbrowser.widgets.compare_layout import plural
 from agentbrowser.widgets.diff_view import ColumnHeader, DiffView
 from agentbrowser.widgets.pieces import display_path
 

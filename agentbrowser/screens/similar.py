@@ -70,7 +70,7 @@ class SimilarityCache:
 
 def _row(agent: Agent, score: float | None, width: int = 90) -> Text:
     """An option's text: similarity, name and description, sanitised (never markup)."""
-    from agentbrowser.widgets.compare_layout import percent
+    from agentbrowser.model.similar import percent
 
     text = Text(no_wrap=True, overflow="ellipsis", end="")
     if score is not None:

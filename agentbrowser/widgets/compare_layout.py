@@ -117,14 +117,6 @@ class DiffDocument:
         return "\n".join("".join(segment.text for segment in line).rstrip() for line in self.lines)
 
 
-def percent(value: float, decimals: int = 1) -> str:
-    """A similarity as a percentage; 100 % only when it is exactly 1.0 (a difference never rounds up)."""
-    text = f"{value * 100:.{decimals}f} %"
-    if value < 1.0 and text.startswith("100"):
-        return f"{100 - 10**-decimals:.{decimals}f} %"
-    return text
-
-
 def plural(count: int, noun: str) -> str:
     """``1 changed line``, ``3 changed lines``."""
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
