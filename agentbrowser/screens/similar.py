@@ -135,8 +135,16 @@ class SimilarScreen(ModalScreen[Agent | None]):
     def find(self) -> None:
         """Build (or reuse) the index and ask it, in a thread."""
         started = time.perf_counter()
-        index = self.cache.index(self.agents)
-        results = index.query(self.target, SIMILAR_LIMIT)
+        try:
+            index = self.cache.index(self.agents)
+            results = index.query(self.target, SIMILAR_LIMIT)
+        except Exception as exc:  # noqa: BLE001 (a bug in the model: say so, keep the app alive)
+            error = f"{type(exc).__name__}: {exc}"
+            self.app.call_from_thread(
+                self.notify, f"Could not rank similar agents: {error}", severity="error"
+            )
+            self.post_message(SimilarFound([], time.perf_counter() - started))
+            return
         self.post_message(SimilarFound(results, time.perf_counter() - started))
 
     def on_similar_found(self, message: SimilarFound) -> None:
