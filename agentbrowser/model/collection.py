@@ -137,22 +137,33 @@ def _load(
     workers = jobs or (forked.jobs() if len(misses) >= forked.PARALLEL_MIN and forked.can_fork() else 1)
     dirty = False  # an entry was added or replaced: the cache file needs writing
     if workers > 1 or not build:
-        wires = forked.parse_parallel(
+
+        def local(item: Found) -> tuple[Any, list[Any] | None]:
+            """(record or wire item, cache entry) of a file parsed in this process."""
+            if not build:
+                wire = _parse_wire(item)
+                return wire, wire if isinstance(wire, list) else None
+            agent, offset = _parse(item)
+            entry = cache.encode(agent, item.hint, offset) if use_cache and offset is not None else None
+            return agent, entry
+
+        def convert(wire: forked.Wire, item: Found) -> tuple[Any, list[Any] | None]:
+            if not build:
+                return wire, wire if isinstance(wire, list) else None
+            return forked.wire_record(wire, item)
+
+        parsed = forked.parse_parallel(
             [found[i] for i in misses],
+            local,
             _parse_wire,
+            convert,
             workers if forked.can_fork() else 1,
             (lambda done: progress(hits + done, total)) if progress else None,
         )
-        for number, wire in zip(misses, wires):
-            item = found[number]
-            if build:
-                agent, entry = forked.wire_record(wire, item)
-                results[number] = agent
-            else:
-                entry = wire if isinstance(wire, list) else None
-                results[number] = wire
-            if entry is not None:
-                entries[item.path] = entry
+        for number, (result, entry) in zip(misses, parsed):
+            results[number] = result
+            if entry is not None and use_cache:
+                entries[found[number].path] = entry
                 dirty = True
     else:
         for done, number in enumerate(misses, 1):

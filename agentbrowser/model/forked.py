@@ -97,12 +97,16 @@ def _reap(pid: int) -> None:
 
 def parse_parallel(
     items: Sequence[Found],
-    parse: Callable[[Found], Wire],
+    local: Callable[[Found], Any],
+    remote: Callable[[Found], Wire],
+    convert: Callable[[Wire, Found], Any],
     workers: int,
     progress: Callable[[int], None] | None = None,
-) -> list[Wire]:
-    """parse(item) for every item, spread over `workers` processes (this one included).
+) -> list[Any]:
+    """local(item) for every item, the work spread over `workers` processes (this one included).
 
+    This process runs `local` on its share; children run `remote` and send wire items, which
+    `convert` turns into what `local` returns (so this process's records skip the round trip).
     Items are dealt round-robin, so that big and small files spread evenly. `progress` gets
     this process's count of done items times `workers` (an estimate of the whole).
     """
@@ -111,25 +115,25 @@ def parse_parallel(
     for share in shares[1:]:
 
         def work(stream: BinaryIO, share: list[Found] = share) -> None:
-            _send(stream, b"R", [parse(item) for item in share])
+            _send(stream, b"R", [remote(item) for item in share])
 
         children.append(_child(work))
-    results: list[list[Wire]] = [[]]
+    results: list[list[Any]] = [[]]
     for number, item in enumerate(shares[0], 1):
-        results[0].append(parse(item))
+        results[0].append(local(item))
         if progress and number % 100 == 0:
             progress(number * workers)
     for share, child in zip(shares[1:], children):
-        got: list[Wire] | None = None
+        got: list[Any] | None = None
         if child is not None:
             pid, stream = child
             with stream:
                 message = _receive(stream)
             _reap(pid)
             if message is not None and message[0] == b"R" and len(message[1]) == len(share):
-                got = message[1]
-        results.append(got if got is not None else [parse(item) for item in share])
-    merged: list[Wire] = [b""] * len(items)
+                got = [convert(wire, item) for wire, item in zip(message[1], share)]
+        results.append(got if got is not None else [local(item) for item in share])
+    merged: list[Any] = [None] * len(items)
     for k, share_results in enumerate(results):
         merged[k::workers] = share_results
     return merged

@@ -115,7 +115,7 @@ def _pretty(value: Any, out: list[str], newline: str) -> None:
     elif kind is int:
         out.append(int.__repr__(value))
     elif kind is float:
-        if value != value or value in (math.inf, -math.inf):
+        if math.isnan(value) or math.isinf(value):
             raise _Unusual  # json raises its own ValueError for these
         out.append(float.__repr__(value))
     elif kind is list or kind is tuple:
