@@ -1,0 +1,44 @@
+"""The Textual app: styles, app-wide bindings, the command palette and the screens; thin."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from agentbrowser.commands import AgentCommands
+from agentbrowser.screens.browse import BrowseScreen
+
+
+class AgentBrowserApp(App[None]):
+    """Browse, search and copy agent definitions. Build it with `cli.build_app`."""
+
+    CSS_PATH = "agentbrowser.tcss"
+    TITLE = "agentbrowser"
+    COMMANDS = App.COMMANDS | {AgentCommands}
+    BINDINGS = [
+        Binding("question_mark", "help", "Help"),
+        Binding("f1", "help", "Help", show=False),
+        Binding("q", "quit", "Quit", show=False),
+        Binding("ctrl+p", "command_palette", "Command palette", show=False),
+    ]
+
+    def __init__(self, paths: list[str], use_cache: bool = True) -> None:
+        super().__init__()
+        self.paths = paths
+        """Files and folders to browse; empty: the project, user and plugin scopes."""
+        self.use_cache = use_cache
+        """Read and write the index cache (when the cache module is there)."""
+
+    def get_default_screen(self) -> Screen[None]:
+        """The browse screen is the app's base screen."""
+        return BrowseScreen(self.paths, self.use_cache)
+
+    def action_help(self) -> None:
+        """Show every binding (or close help when it is showing)."""
+        from agentbrowser.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+        else:
+            self.push_screen(HelpScreen())

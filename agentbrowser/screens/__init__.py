@@ -1,0 +1,1 @@
+"""Screens of the browser: browse (list and detail), help and the copy menu."""

@@ -1,0 +1,391 @@
+"""The browse screen: the list on the left, the highlighted agent on the right, search on top.
+
+Widgets announce (AgentList.Highlighted, FilterInput.Navigate), this screen decides. Disk work
+(loading, polling for changes, reading a file to copy) happens in thread workers that post
+messages; the screen swaps in a new `Library` snapshot when one arrives.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shlex
+import subprocess
+import time
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Label
+
+from agentbrowser.messages import LibraryChanged, LibraryLoaded, LoadFailed, LoadProgress
+from agentbrowser.model.library import Library, apply_changes, load_library, refresh
+from agentbrowser.model.records import Agent
+from agentbrowser.model.text import one_line
+from agentbrowser.widgets.agent_list import AgentList
+from agentbrowser.widgets.agent_view import AgentView
+from agentbrowser.widgets.filter_input import FilterInput
+
+#: Seconds between two polls of the loaded files; discovery runs again every REDISCOVER polls.
+POLL_SECONDS = 2.0
+REDISCOVER = 5
+#: At most this many agents are marked for comparison.
+MAX_MARKED = 2
+
+
+def count_text(matches: int, total: int, query: str) -> str:
+    """`12 agents`, or `3/12 agents` while a filter is active."""
+    noun = "agent" if total == 1 else "agents"
+    if query.strip():
+        return f"{matches:,}/{total:,} {noun}"
+    return f"{total:,} {noun}"
+
+
+class BrowseScreen(Screen[None]):
+    """Browse a collection: search it, read an agent, copy its prompt, open it in an editor."""
+
+    AUTO_FOCUS = "#agents"
+
+    BINDINGS = [
+        Binding("slash", "search", "Search"),
+        Binding("c", "copy_prompt", "Copy prompt"),
+        Binding("y", "copy_menu", "Copy\u2026"),
+        Binding("space", "toggle_mark", "Mark"),
+        Binding("d", "compare", "Compare"),
+        Binding("e", "edit", "Open in $EDITOR", show=False),
+        Binding("r", "toggle_raw", "Raw file / rendered", show=False),
+        Binding("ctrl+r,f5", "reload", "Reload all files", show=False),
+        Binding("escape", "back", "Back to the list; again: clear the search", show=False),
+    ]
+
+    def __init__(self, paths: list[str], use_cache: bool = True) -> None:
+        super().__init__()
+        self.paths = paths
+        self.use_cache = use_cache
+        self.library: Library | None = None
+        """The collection shown; None until the first load finishes."""
+        self.marked: list[str] = []
+        """Paths marked for comparison (space), oldest first, at most two."""
+        self.load_seconds = 0.0
+        """How long the last full load took (parse and index, in the worker)."""
+        self._polls = 0
+        self._polling = False
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            with Vertical(id="sidebar"):
+                with Horizontal(id="searchbar"):
+                    yield FilterInput(placeholder="/ search: words, tool:Bash, model:opus\u2026", id="filter")
+                    yield Label("Loading\u2026", id="count")
+                yield AgentList(id="agents")
+            yield AgentView(id="detail")
+        yield Footer()
+
+    @property
+    def agent_list(self) -> AgentList:
+        """The list widget."""
+        return self.query_one(AgentList)
+
+    @property
+    def agent_view(self) -> AgentView:
+        """The detail pane."""
+        return self.query_one(AgentView)
+
+    @property
+    def filter_input(self) -> FilterInput:
+        """The search box."""
+        return self.query_one(FilterInput)
+
+    @property
+    def selected(self) -> Agent | None:
+        """The highlighted agent."""
+        return self.agent_list.highlighted
+
+    def on_mount(self) -> None:
+        self.agent_view.border_title = "Detail"
+        self.query_one("#sidebar").border_title = "Agents"
+        # Paint first, then load: the first frame never waits for the disk.
+        self.call_after_refresh(self.load)
+
+    # -- loading and live reload -----------------------------------------------------------
+
+    def _loader(self):  # type: ignore[no-untyped-def]
+        """The cached reader when the cache module offers one and it is wanted, else None."""
+        if not self.use_cache:
+            return None
+        try:
+            from agentbrowser.model import cache  # written alongside: may not exist yet
+        except ImportError:
+            return None
+        return getattr(cache, "load", None)
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load(self) -> None:
+        """Read the whole collection, posting progress, then the snapshot."""
+        started = time.perf_counter()
+
+        def progress(done: int, total: int) -> None:
+            self.post_message(LoadProgress(done, total))
+
+        try:
+            library = load_library(self.paths, progress, loader=self._loader())
+        except Exception as exc:  # a bug or a vanished folder: say so instead of a blank screen
+            self.post_message(LoadFailed(f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(LibraryLoaded(library, time.perf_counter() - started))
+
+    def on_load_progress(self, message: LoadProgress) -> None:
+        """Show how far loading has got."""
+        text = f"Loading\u2026 {message.done:,}/{message.total:,}"
+        self.query_one("#count", Label).update(text)
+        if self.library is None:
+            self.agent_list.empty_text = text
+
+    def on_load_failed(self, message: LoadFailed) -> None:
+        """Loading stopped: tell the user, and leave the screen usable."""
+        self.query_one("#count", Label).update("load failed")
+        self.agent_list.empty_text = "Could not load agents"
+        self.notify(f"Could not load the agents: {message.error}", severity="error", timeout=10)
+
+    def on_library_loaded(self, message: LibraryLoaded) -> None:
+        """The collection is read: fill the list, keep the selection on a reload."""
+        keep = self.selected.path if self.selected else None
+        self.load_seconds = message.seconds
+        self._swap(message.library, keep)
+        if not message.library.agents:
+            where = ", ".join(self.paths) or "the project, user and plugin folders"
+            self.agent_list.empty_text = f"No agent files found in {one_line(where, 60)}"
+            self.agent_view.placeholder = "Nothing to show"
+        if self._timer is None:
+            self._timer = self.set_interval(POLL_SECONDS, self._poll_tick, name="poll")
+
+    def on_library_changed(self, message: LibraryChanged) -> None:
+        """Files changed on disk: show the new snapshot, staying on the same agent."""
+        if self.library is None or message.base_generation != self.library.generation:
+            return  # computed from an older snapshot: the next poll sees the change again
+        selected = self.selected
+        self._swap(message.library, selected.path if selected else None)
+        # The same path, a new record: the list does not announce it, so redraw the detail.
+        new = self.selected
+        if new is not None and selected is not None and new.path == selected.path and new is not selected:
+            self.agent_view.show(new)
+
+    def _swap(self, library: Library, keep: str | None) -> None:
+        self.library = library
+        paths = {agent.path for agent in library.agents}
+        self.marked = [path for path in self.marked if path in paths]
+        self.agent_list.set_marked(self.marked)
+        self._apply_filter(keep)
+
+    def _poll_tick(self) -> None:
+        if self.library is None or self._polling:
+            return
+        self._polls += 1
+        self._polling = True
+        self.poll(self.library, self._polls % REDISCOVER == 0)
+
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    def poll(self, library: Library, rediscover: bool = False) -> None:
+        """Stat every loaded file (and, now and then, look for new ones); post what changed."""
+        try:
+            changed = refresh(library, rediscover)
+        finally:
+            self._polling = False
+        if changed is not None:
+            self.post_message(LibraryChanged(changed, library.generation))
+
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    def reload_paths(self, paths: list[str]) -> None:
+        """Read some files again now (after the editor closed)."""
+        library = self.library
+        if library is not None:
+            self.post_message(LibraryChanged(apply_changes(library, paths), library.generation))
+
+    def action_reload(self) -> None:
+        """Read every file again."""
+        self.notify("Reloading all files\u2026")
+        self.load()
+
+    # -- search ----------------------------------------------------------------------------
+
+    def _apply_filter(self, keep: str | None = None) -> None:
+        """Search the collection for the box's text and show the results, best first."""
+        library = self.library
+        if library is None:
+            return
+        query = self.filter_input.value
+        matches = library.index.search(query)
+        self.agent_list.empty_text = f"No agent matches {one_line(query, 40)!r}" if query.strip() else "No agents"
+        self.agent_list.set_matches(library.agents, matches, keep=keep)
+        self.query_one("#count", Label).update(count_text(len(matches), len(library.agents), query))
+        if not matches:
+            self.agent_view.placeholder = "No agent matches the search"
+
+    @on(Input.Changed, "#filter")
+    def search_as_you_type(self, event: Input.Changed) -> None:
+        """Typing selects the best match; clearing the box stays on the agent shown."""
+        keep = self.selected.path if self.selected and not event.value.strip() else None
+        self._apply_filter(keep)
+
+    @on(Input.Submitted, "#filter")
+    def leave_search(self) -> None:
+        """Enter in the box goes to the list."""
+        self.agent_list.focus()
+
+    @on(FilterInput.Navigate)
+    def move_from_search(self, event: FilterInput.Navigate) -> None:
+        """Arrow keys in the box move the list's highlight."""
+        self.agent_list.move_to(self.agent_list.cursor + event.delta)
+
+    def action_search(self) -> None:
+        """Focus the search box."""
+        self.filter_input.focus()
+
+    def action_back(self) -> None:
+        """Escape: from the box or the detail to the list; in the list, clear the search."""
+        if self.focused is not self.agent_list:
+            self.agent_list.focus()
+        elif self.filter_input.value:
+            self.filter_input.value = ""
+
+    def action_clear_search(self) -> None:
+        """Empty the search box: every agent is listed again."""
+        self.filter_input.value = ""
+
+    def action_toggle_compact(self) -> None:
+        """One line per agent, or two."""
+        self.agent_list.compact = not self.agent_list.compact
+
+    # -- the highlighted agent -------------------------------------------------------------
+
+    @on(AgentList.Highlighted)
+    def show_highlighted(self, event: AgentList.Highlighted) -> None:
+        """Show the highlighted agent beside the list."""
+        self.agent_view.show(event.agent)
+
+    @on(AgentList.Activated)
+    def read_activated(self) -> None:
+        """Enter on an agent: focus the detail pane to scroll it."""
+        self.agent_view.focus()
+
+    def action_toggle_raw(self) -> None:
+        """Switch the detail pane between rendered and the raw file."""
+        view = self.agent_view
+        view.raw = not view.raw
+        view.border_title = "Raw file" if view.raw else "Detail"
+
+    def action_copy_prompt(self) -> None:
+        """Copy the highlighted agent's prompt (without frontmatter)."""
+        if self.selected is not None:
+            self.copy_part(self.selected, "prompt")
+
+    def action_copy(self, part: str) -> None:
+        """Copy one part of the highlighted agent (from the command palette)."""
+        if self.selected is not None:
+            self.copy_part(self.selected, part)
+
+    def action_copy_menu(self) -> None:
+        """Choose a part of the highlighted agent to copy."""
+        from agentbrowser.screens.copy_menu import CopyMenu
+
+        agent = self.selected
+        if agent is None:
+            return
+
+        def chosen(part: str | None) -> None:
+            if part:
+                self.copy_part(agent, part)
+
+        self.app.push_screen(CopyMenu(agent), chosen)
+
+    @work(thread=True, group="copy", exit_on_error=False)
+    def copy_part(self, agent: Agent, part: str) -> None:
+        """Copy in a thread: reading the file or a slow system clipboard never blocks the UI."""
+        from agentbrowser.cli import CliError, part_text
+        from agentbrowser.clipboard import copy_text
+
+        name = one_line(agent.name, 60)
+        try:
+            text = part_text(agent, part)
+        except CliError as exc:
+            self.app.call_from_thread(self.notify, f"Nothing copied: {exc}", severity="warning")
+            return
+        if not text:
+            self.app.call_from_thread(self.notify, f"The {part} of {name} is empty: nothing copied", severity="warning")
+            return
+
+        def terminal(value: str) -> None:
+            self.app.call_from_thread(self.app.copy_to_clipboard, value)
+
+        result = copy_text(text, terminal=terminal)
+        message = result.describe(f"{part} of {name} ({len(text):,} chars)")
+        if not result.ok:
+            self.app.call_from_thread(self.notify, message, title="Copy failed", severity="warning", timeout=8)
+            return
+        if result.failures:
+            message += "\n(not elsewhere: " + "; ".join(result.failures) + ")"
+        self.app.call_from_thread(self.notify, message, title="Copied")
+
+    def action_edit(self) -> None:
+        """Open the highlighted file in $VISUAL or $EDITOR, then read it again."""
+        from textual.app import SuspendNotSupported
+
+        agent = self.selected
+        if agent is None:
+            return
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        if not editor:
+            self.notify("Set $VISUAL or $EDITOR to open files from here (e.g. export EDITOR=nano)", severity="warning")
+            return
+        try:
+            with self.app.suspend():
+                subprocess.run([*shlex.split(editor), agent.path], check=False)
+        except SuspendNotSupported:
+            self.notify("This terminal cannot hand over to an editor", severity="warning")
+            return
+        except (OSError, ValueError) as exc:
+            self.notify(f"Could not start {editor!r}: {exc}", severity="error")
+            return
+        self.reload_paths([agent.path])
+
+    # -- comparison (the compare screen comes with its own issue) --------------------------
+
+    def action_toggle_mark(self) -> None:
+        """Mark or unmark the highlighted agent for comparison (two at most: the oldest goes)."""
+        agent = self.selected
+        if agent is None:
+            return
+        if agent.path in self.marked:
+            self.marked.remove(agent.path)
+        else:
+            self.marked.append(agent.path)
+            del self.marked[:-MAX_MARKED]
+        self.agent_list.set_marked(self.marked)
+
+    def compare_pair(self) -> tuple[Agent, Agent] | None:
+        """The two marked agents, or the marked one and the highlighted one."""
+        library = self.library
+        if library is None:
+            return None
+        by_path = {agent.path: agent for agent in library.agents}
+        chosen = [by_path[path] for path in self.marked if path in by_path]
+        if len(chosen) == 1 and self.selected is not None and self.selected.path != chosen[0].path:
+            chosen.append(self.selected)
+        return (chosen[0], chosen[1]) if len(chosen) == 2 else None
+
+    def action_compare(self) -> None:
+        """Open the compare screen for the pair, when the compare screen exists."""
+        if importlib.util.find_spec("agentbrowser.screens.compare") is None:
+            self.notify("compare: coming soon", severity="information")
+            return
+        pair = self.compare_pair()
+        if pair is None:
+            self.notify("Mark two agents with space (or mark one and highlight another), then press d")
+            return
+        from agentbrowser.screens.compare import CompareScreen  # type: ignore[import-not-found]
+
+        self.app.push_screen(CompareScreen(*pair))

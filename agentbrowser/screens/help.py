@@ -1,0 +1,113 @@
+"""The help screen (`?`, F1): every binding, read from the classes that define them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+#: How to search, shown under the keys.
+SEARCH_HELP: tuple[tuple[str, str], ...] = (
+    ("words", "fuzzy over name, description, tools, model and format; all must match"),
+    ("tool:Bash", "agents allowed that tool"),
+    ("model:opus", "agents whose model contains opus"),
+    ("format:cursor-rule", "one format (claude-agent, copilot-agent, opencode-agent, ...)"),
+    ("scope:user", "project, user, plugin, bundled or path"),
+    ("is:error", "agents with errors (also is:warning, is:shadowed, is:duplicate)"),
+)
+
+#: Markers in the list.
+MARKERS: tuple[tuple[str, str], ...] = (
+    ("\u258e", "the agent's colour"),
+    ("\u25cf", "marked for comparison (space)"),
+    ("\u2717 !", "the file has errors / warnings"),
+    ("\u2193", "shadowed by an agent of the same name in a higher scope"),
+    ("\u2261", "another file in the same scope has the same name"),
+)
+
+Section = tuple[str, list[tuple[str, str]]]
+
+
+def binding_rows(app: App[object], bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
+    """(keys, description) rows; keys bound to one action are shown together."""
+    rows: dict[str, list[str]] = {}
+    descriptions: dict[str, str] = {}
+    for binding in Binding.make_bindings(bindings):
+        if not binding.description:
+            continue
+        rows.setdefault(binding.action, [])
+        key = app.get_key_display(binding)
+        if key not in rows[binding.action]:
+            rows[binding.action].append(key)
+        descriptions[binding.action] = binding.description
+    return [(" ".join(keys), descriptions[action]) for action, keys in rows.items()]
+
+
+def help_sections(app: App[object]) -> list[Section]:
+    """Every binding of the browser, grouped by where it works."""
+    from textual.containers import ScrollableContainer
+
+    from agentbrowser.screens.browse import BrowseScreen
+    from agentbrowser.screens.copy_menu import CopyMenu
+    from agentbrowser.widgets.agent_list import AgentList
+    from agentbrowser.widgets.agent_view import AgentView
+    from agentbrowser.widgets.filter_input import FilterInput
+
+    scrolling = [b for b in Binding.make_bindings(ScrollableContainer.BINDINGS) if "left" not in b.action and "right" not in b.action]
+    return [
+        ("Everywhere", binding_rows(app, [*app.BINDINGS, *BrowseScreen.BINDINGS])),
+        ("List", binding_rows(app, AgentList.BINDINGS)),
+        ("Detail pane (tab to focus)", binding_rows(app, [*AgentView.BINDINGS, *scrolling])),
+        (
+            "Search box",
+            binding_rows(app, FilterInput.BINDINGS)
+            + [("enter", "go to the list"), ("esc", "go to the list, keeping the filter")],
+        ),
+        ("Copy menu (y)", binding_rows(app, CopyMenu.BINDINGS)),
+    ]
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys, search syntax and list markers; any of escape, q, ? or F1 closes it."""
+
+    BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close help")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help"):
+            yield Label(Text("agentbrowser help"), id="help-title")
+            yield Static(self._keys(), id="help-keys")
+            yield Static(self._table("Search", SEARCH_HELP), id="help-search")
+            yield Static(self._table("List markers", MARKERS), id="help-markers")
+            yield Label(Text("escape, q, ? or F1 closes this screen"), id="help-hint")
+
+    def _keys(self) -> Table:
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(justify="right", no_wrap=True, min_width=12)
+        grid.add_column()
+        for title, rows in help_sections(self.app):
+            grid.add_row("", "")
+            grid.add_row("", Text(title, style="bold underline"))
+            for keys, description in rows:
+                grid.add_row(Text(keys, style="bold"), Text(description))
+        return grid
+
+    @staticmethod
+    def _table(title: str, rows: Iterable[tuple[str, str]]) -> Table:
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(justify="right", no_wrap=True, min_width=12)
+        grid.add_column()
+        grid.add_row("", "")
+        grid.add_row("", Text(title, style="bold underline"))
+        for term, meaning in rows:
+            grid.add_row(Text(term, style="bold"), Text(meaning))
+        return grid
+
+    def action_close(self) -> None:
+        """Back to the browser."""
+        self.dismiss(None)

@@ -1,0 +1,279 @@
+"""The detail pane: one agent rendered with rich in a thread, shown through the Line API.
+
+Textual's Markdown widget takes ~2 s for 50 KB and minutes for 500 KB, and rich's Markdown in a
+Static blocks the event loop for ~1.9 s at 500 KB. Here a thread worker renders the agent piece
+by piece into lines of segments for the pane's width, and the pane draws only the visible ones;
+the loop never waits for a render, and the first screenful of any agent appears at once.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rich.console import Console, RenderableType
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from rich.theme import Theme
+from textual import work
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.worker import get_current_worker
+
+from agentbrowser.model.records import Agent
+from agentbrowser.render import Palette
+from agentbrowser.widgets.pieces import agent_pieces, raw_pieces
+
+#: A rendered piece is sent to the pane at least this often while a big agent renders.
+EMIT_SECONDS = 0.05
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What to render: everything the thread needs, captured on the event loop."""
+
+    agent: Agent
+    raw: bool
+    width: int
+    palette: Palette
+    theme: Theme
+    code_theme: str
+    generation: int
+
+
+class AgentView(ScrollView, can_focus=True):
+    """Everything about the selected agent: header, problems, description, prompt; or the raw file."""
+
+    BINDINGS = [
+        Binding("k", "scroll_up", "Scroll up", show=False),
+        Binding("j", "scroll_down", "Scroll down", show=False),
+    ]
+
+    COMPONENT_CLASSES = {
+        "agent-view--accent",
+        "agent-view--muted",
+        "agent-view--chip",
+        "agent-view--error",
+        "agent-view--warning",
+        "agent-view--example",
+        "agent-view--commentary",
+        "agent-view--heading",
+        "agent-view--code",
+        "agent-view--link",
+    }
+
+    @dataclass
+    class Rendered(Message):
+        """Lines rendered by the thread: the start of a render (`first`) or more of it."""
+
+        generation: int
+        lines: list[Strip]
+        first: bool
+        done: bool
+        seconds: float
+
+    raw: reactive[bool] = reactive(False)
+    """Show the file as it is on disk (sanitised, with line numbers) instead of rendered."""
+
+    placeholder: reactive[str] = reactive("Loading\u2026")
+    """What the pane says when no agent is shown."""
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.agent: Agent | None = None
+        self._lines: list[Strip] = []
+        self._generation = 0
+        self._rendered: tuple[int, Palette, bool] | None = None
+        self.rendering = False
+        """True while a render is under way (tests and the screenshot script wait on it)."""
+        self.last_render_seconds = 0.0
+        """How long the last complete render took in its thread."""
+
+    # -- what to show ----------------------------------------------------------------------
+
+    def show(self, agent: Agent | None) -> None:
+        """Show an agent (None: the placeholder), from the top."""
+        same = agent is not None and self.agent is not None and agent.path == self.agent.path
+        self.agent = agent
+        if not same:
+            self.scroll_to(0, 0, animate=False, immediate=True)
+        self._start()
+
+    @property
+    def text(self) -> str:
+        """The rendered text, as plain lines (for tests)."""
+        return "\n".join(strip.text.rstrip() for strip in self._lines)
+
+    def watch_raw(self) -> None:
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        self._start()
+
+    def watch_placeholder(self) -> None:
+        if self.agent is None:
+            self._start()
+
+    def on_resize(self) -> None:
+        if self._rendered is None or self._rendered[0] != self._width:
+            self._start()
+
+    def notify_style_update(self) -> None:
+        """A theme change restyles the components: render again when the palette changed."""
+        super().notify_style_update()
+        if self.is_mounted and self._rendered is not None and self._rendered[1] != self._palette():
+            self._start()
+
+    @property
+    def _width(self) -> int:
+        return self.scrollable_content_region.width
+
+    # -- rendering -------------------------------------------------------------------------
+
+    def _style(self, name: str) -> str:
+        return str(self.get_component_rich_style(f"agent-view--{name}", partial=True))
+
+    def _palette(self) -> Palette:
+        return Palette(
+            accent=self._style("accent"),
+            muted=self._style("muted"),
+            chip=self._style("chip"),
+            error=self._style("error"),
+            warning=self._style("warning"),
+            example_border=self._style("example"),
+            commentary=self._style("commentary"),
+        )
+
+    def _theme(self) -> Theme:
+        """Rich's markdown styles taken from the Textual theme, so every theme looks right."""
+        heading, code, link = self._style("heading"), self._style("code"), self._style("link")
+        return Theme(
+            {
+                "markdown.h1": heading,
+                "markdown.h1.border": heading,
+                "markdown.h2": heading,
+                "markdown.h3": heading,
+                "markdown.h4": heading,
+                "markdown.h5": heading,
+                "markdown.h6": heading,
+                "markdown.code": code,
+                "markdown.link": link,
+                "markdown.link_url": link,
+                "markdown.block_quote": self._style("commentary"),
+                "markdown.hr": self._style("muted"),
+                "markdown.item.bullet": self._style("accent"),
+                "markdown.item.number": self._style("accent"),
+            }
+        )
+
+    def _start(self) -> None:
+        """Render the current agent (or placeholder) for the current width, in a thread."""
+        width = self._width
+        if not self.is_mounted or width <= 0:
+            return
+        self._generation += 1
+        palette = self._palette()
+        self._rendered = (width, palette, self.raw)
+        if self.agent is None:
+            self.rendering = False
+            self._set_lines([Strip([Segment(" " + self.placeholder, Style.parse(palette.muted))])])
+            return
+        self.rendering = True
+        dark = self.app.current_theme.dark if self.app.current_theme else True
+        job = _Job(
+            agent=self.agent,
+            raw=self.raw,
+            width=width,
+            palette=palette,
+            theme=self._theme(),
+            code_theme="monokai" if dark else "friendly",
+            generation=self._generation,
+        )
+        self._render_in_thread(job)
+
+    @work(thread=True, exclusive=True, group="agent-view", exit_on_error=False)
+    def _render_in_thread(self, job: _Job) -> None:
+        """Render piece by piece, sending lines at least every EMIT_SECONDS; stop when stale."""
+        worker = get_current_worker()
+        started = time.perf_counter()
+        console = Console(
+            file=io.StringIO(),
+            width=job.width,
+            color_system="truecolor",
+            force_terminal=True,
+            legacy_windows=False,
+            markup=False,
+            emoji=False,
+            highlight=False,
+            theme=job.theme,
+        )
+        options = console.options.update(width=job.width, height=None)
+        gutter_width = 0
+        pending: list[Strip] = []
+        first = True
+        last_emit = started
+        pieces: Iterable[RenderableType | tuple[Text, Text]]
+        pieces = raw_pieces(job.agent, job.palette) if job.raw else agent_pieces(job.agent, job.palette, job.code_theme)
+        for piece in pieces:
+            if worker.is_cancelled:
+                return
+            if isinstance(piece, tuple):
+                gutter, line = piece
+                gutter_width = gutter_width or gutter.cell_len
+                pending.extend(self._gutter_lines(console, options, gutter, line, job.width, gutter_width))
+            else:
+                rendered = console.render_lines(piece, options, pad=True, new_lines=False)
+                pending.extend(Strip(segments, job.width) for segments in rendered)
+            now = time.perf_counter()
+            if first or now - last_emit >= EMIT_SECONDS:
+                self.post_message(self.Rendered(job.generation, pending, first, False, now - started))
+                pending, first, last_emit = [], False, now
+        self.post_message(self.Rendered(job.generation, pending, first, True, time.perf_counter() - started))
+
+    @staticmethod
+    def _gutter_lines(console: Console, options, gutter: Text, line: Text, width: int, gutter_width: int) -> list[Strip]:  # type: ignore[no-untyped-def]
+        """One raw line wrapped beside its line number (continuations get a blank gutter)."""
+        body_width = max(1, width - gutter_width)
+        wrapped = console.render_lines(line, options.update(width=body_width), pad=True, new_lines=False)
+        blank = Segment(" " * gutter_width)
+        strips = []
+        for index, segments in enumerate(wrapped):
+            head = list(gutter.render(console)) if index == 0 else [blank]
+            strips.append(Strip(head + segments, width))
+        return strips
+
+    def on_agent_view_rendered(self, message: Rendered) -> None:
+        """Lines from the thread: start a new document, or extend the one under way."""
+        message.stop()
+        if message.generation != self._generation:
+            return  # a stale render of an agent no longer shown
+        if message.first:
+            self._lines = list(message.lines)
+        else:
+            self._lines.extend(message.lines)
+        if message.done:
+            self.rendering = False
+            self.last_render_seconds = message.seconds
+        self._update()
+
+    def _set_lines(self, lines: list[Strip]) -> None:
+        self._lines = lines
+        self._update()
+
+    def _update(self) -> None:
+        self.virtual_size = Size(self._width, len(self._lines))
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        """Draw one visible line."""
+        width = self._width
+        index = y + round(self.scroll_y)
+        base = self.rich_style
+        if index >= len(self._lines):
+            return Strip.blank(width, base)
+        return self._lines[index].apply_style(base).crop_extend(0, width, base)

@@ -1,0 +1,30 @@
+"""The search box: an Input whose arrow keys move the list, as in fzf."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Input
+
+
+class FilterInput(Input):
+    """Type to filter the list; up/down and page keys move the highlight without leaving."""
+
+    BINDINGS = [
+        Binding("down", "navigate(1)", "Next match", show=False),
+        Binding("up", "navigate(-1)", "Previous match", show=False),
+        Binding("pagedown", "navigate(10)", "Page down", show=False),
+        Binding("pageup", "navigate(-10)", "Page up", show=False),
+    ]
+
+    @dataclass
+    class Navigate(Message):
+        """Move the list's highlight by `delta` rows."""
+
+        delta: int
+
+    def action_navigate(self, delta: int) -> None:
+        """Ask the screen to move the list's highlight."""
+        self.post_message(self.Navigate(delta))

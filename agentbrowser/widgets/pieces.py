@@ -1,0 +1,141 @@
+"""An agent cut into rich renderables that can be rendered one after the other, in a thread.
+
+The detail pane renders these off the event loop and shows each piece as soon as it is ready:
+the header and description of a 1 MB agent appear at once, and the prompt follows in chunks.
+Nothing here touches Textual, so it can run in any thread.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+
+from rich.console import RenderableType
+from rich.style import Style
+from rich.text import Text
+
+from agentbrowser import render
+from agentbrowser.model.records import ERROR, Agent
+from agentbrowser.model.text import read_text, sanitize
+
+#: Prompts up to this size render as one markdown document; longer ones in chunks this big.
+CHUNK = 24_000
+#: Raw files render this many lines a piece.
+RAW_LINES = 400
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def display_path(path: str, cwd: str | None = None, home: str | None = None) -> str:
+    """A path as a user would type it: relative under the current folder, else with ~."""
+    cwd = cwd or os.getcwd()
+    home = home or os.path.expanduser("~")
+    try:
+        if os.path.commonpath([cwd, path]) == cwd:
+            return os.path.relpath(path, cwd)
+    except ValueError:  # different drives, or relative and absolute mixed
+        return path
+    if home not in ("", "/") and path.startswith(home.rstrip(os.sep) + os.sep):
+        return "~" + path[len(home.rstrip(os.sep)) :]
+    return path
+
+
+def for_display(agent: Agent, show_path: Callable[[str], str] = display_path) -> Agent:
+    """The record with its paths shortened for the header (the record itself is unchanged)."""
+    return replace(
+        agent,
+        path=show_path(agent.path),
+        shadowed_by=show_path(agent.shadowed_by) if agent.shadowed_by else None,
+        duplicates=tuple(show_path(p) for p in agent.duplicates),
+    )
+
+
+def markdown_chunks(body: str, size: int = CHUNK) -> list[str]:
+    """Split markdown at blank lines outside code fences into pieces of about `size` characters.
+
+    Each piece renders on its own, so a cut never lands inside a code block; a list split in
+    two keeps its numbering (commonmark starts an ordered list at its first number).
+    """
+    if len(body) <= size:
+        return [body]
+    chunks: list[str] = []
+    start = 0
+    fence: str | None = None
+    position = 0
+    for line in body.splitlines(keepends=True):
+        found = _FENCE.match(line)
+        if found:
+            marker = found.group(1)
+            if fence is None:
+                fence = marker[0] * len(marker)
+            elif marker.startswith(fence):
+                fence = None
+        position += len(line)
+        if fence is None and not line.strip() and position - start >= size:
+            chunks.append(body[start:position])
+            start = position
+        elif position - start >= size * 4:
+            # An unclosed fence or one huge paragraph: cut anyway rather than render it whole.
+            chunks.append(body[start:position])
+            start = position
+            fence = None
+    if start < len(body):
+        chunks.append(body[start:])
+    return chunks
+
+
+def agent_pieces(agent: Agent, palette: render.Palette, code_theme: str) -> Iterator[RenderableType]:
+    """Header, problems, description, then the prompt in chunks (markdown up to the cap)."""
+    yield render.header(for_display(agent), palette)
+    found = render.problems(agent, palette)
+    if found is not None:
+        yield render.section("Problems", palette)
+        yield found
+    yield render.section("Description", palette)
+    yield render.description(agent, palette)
+    yield render.section("Prompt", palette)
+    body = sanitize(agent.body)
+    if len(body) <= CHUNK:
+        yield render.prompt(agent, palette, code_theme=code_theme)
+        return
+    cap = render.MARKDOWN_CAP
+    cut = len(body)
+    if len(body) > cap:
+        cut = body.rfind("\n\n", 0, cap)
+        cut = cut if cut > cap // 2 else cap
+    for chunk in markdown_chunks(body[:cut]):
+        yield render.SafeMarkdown(chunk, code_theme=code_theme, hyperlinks=False)
+    if cut < len(body):
+        yield Text(
+            f"\u2014 rendered as markdown up to {cut:,} of {len(body):,} characters; "
+            "the rest as plain text (r shows the raw file) \u2014",
+            style=palette.warning,
+        )
+        rest = body[cut:]
+        for start in range(0, len(rest), CHUNK * 4):
+            yield Text(rest[start : start + CHUNK * 4])
+
+
+def raw_pieces(agent: Agent, palette: render.Palette) -> Iterator[RenderableType | tuple[Text, Text]]:
+    """The file as it is on disk, sanitised, with line numbers: yields (gutter, line) pairs."""
+    read = read_text(agent.path)
+    title = Text(f"{display_path(agent.path)}  (raw file)", style=palette.accent)
+    yield title
+    if read.text is None:
+        for problem in read.problems:
+            yield Text(sanitize(problem.message), style=palette.error)
+        return
+    marks = {p.line: p.severity for p in agent.problems if p.line}
+    lines = read.text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    digits = len(str(len(lines)))
+    muted = Style.parse(palette.muted)
+    for number, line in enumerate(lines, 1):
+        severity = marks.get(number)
+        gutter_style = muted
+        if severity is not None:
+            gutter_style = Style.parse(palette.error if severity == ERROR else palette.warning)
+        yield Text(f"{number:>{digits}} ", style=gutter_style), Text(sanitize(line))
