@@ -19,6 +19,8 @@ BROWSE_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Agent: toggle raw file", "toggle_raw", "Show the file as it is on disk, or rendered (r)"),
     ("Agent: mark for comparison", "toggle_mark", "Mark or unmark the highlighted agent (space)"),
     ("Agent: compare marked", "compare", "Compare the two marked agents side by side (d)"),
+    ("Agent: compare with\u2026", "compare_with", "Pick a second agent by fuzzy search and compare them"),
+    ("Agent: similar agents", "similar", "The agents most like the highlighted one, best first (S)"),
     ("View: search", "search", "Focus the search box (/)"),
     ("View: clear search", "clear_search", "Show every agent again"),
     ("View: toggle compact list", "toggle_compact", "One line per agent, or two"),

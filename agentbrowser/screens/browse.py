@@ -7,11 +7,11 @@ messages; the screen swaps in a new `Library` snapshot when one arrives.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shlex
 import subprocess
 import time
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -28,6 +28,9 @@ from agentbrowser.model.text import one_line
 from agentbrowser.widgets.agent_list import AgentList
 from agentbrowser.widgets.agent_view import AgentView
 from agentbrowser.widgets.filter_input import FilterInput
+
+if TYPE_CHECKING:
+    from agentbrowser.screens.similar import SimilarityCache
 
 #: Seconds between two polls of the loaded files; discovery runs again every REDISCOVER polls.
 POLL_SECONDS = 2.0
@@ -55,6 +58,7 @@ class BrowseScreen(Screen[None]):
         Binding("y", "copy_menu", "Copy\u2026"),
         Binding("space", "toggle_mark", "Mark"),
         Binding("d", "compare", "Compare"),
+        Binding("S", "similar", "Similar agents", show=False),
         Binding("e", "edit", "Open in $EDITOR", show=False),
         Binding("r", "toggle_raw", "Raw file / rendered", show=False),
         Binding("ctrl+r,f5", "reload", "Reload all files", show=False),
@@ -69,6 +73,8 @@ class BrowseScreen(Screen[None]):
         """The collection shown; None until the first load finishes."""
         self.marked: list[str] = []
         """Paths marked for comparison (space), oldest first, at most two."""
+        self.similar_cache: SimilarityCache | None = None
+        """The similarity index of the collection (S), built on first use, rebuilt after a change."""
         self.load_seconds = 0.0
         """How long the last full load took (parse and index, in the worker)."""
         self._polls = 0
@@ -352,7 +358,7 @@ class BrowseScreen(Screen[None]):
             return
         self.reload_paths([agent.path])
 
-    # -- comparison (the compare screen comes with its own issue) --------------------------
+    # -- comparison ------------------------------------------------------------------------
 
     def action_toggle_mark(self) -> None:
         """Mark or unmark the highlighted agent for comparison (two at most: the oldest goes)."""
@@ -378,14 +384,28 @@ class BrowseScreen(Screen[None]):
         return (chosen[0], chosen[1]) if len(chosen) == 2 else None
 
     def action_compare(self) -> None:
-        """Open the compare screen for the pair, when the compare screen exists."""
-        if importlib.util.find_spec("agentbrowser.screens.compare") is None:
-            self.notify("compare: coming soon", severity="information")
-            return
+        """Open the compare screen for the pair."""
         pair = self.compare_pair()
         if pair is None:
             self.notify("Mark two agents with space (or mark one and highlight another), then press d")
             return
-        from agentbrowser.screens.compare import CompareScreen  # type: ignore[import-not-found]
+        from agentbrowser.screens.compare import CompareScreen
 
         self.app.push_screen(CompareScreen(*pair))
+
+    def action_similar(self) -> None:
+        """List the agents most like the highlighted one (S); enter compares with the chosen one."""
+        from agentbrowser.screens.similar import SimilarityCache, SimilarScreen
+
+        if self.selected is None or self.library is None:
+            return
+        if self.similar_cache is None:
+            self.similar_cache = SimilarityCache()
+        self.app.push_screen(SimilarScreen(self.selected, self.library.agents, self.similar_cache))
+
+    def action_compare_with(self) -> None:
+        """Compare the highlighted agent with one picked by fuzzy search (command palette)."""
+        from agentbrowser.screens.similar import CompareWithScreen
+
+        if self.selected is not None and self.library is not None:
+            self.app.push_screen(CompareWithScreen(self.selected, self.library.agents, self.library.index))

@@ -54,6 +54,7 @@ def help_sections(app: App[object]) -> list[Section]:
     from textual.containers import ScrollableContainer
 
     from agentbrowser.screens.browse import BrowseScreen
+    from agentbrowser.screens.compare import CompareScreen
     from agentbrowser.screens.copy_menu import CopyMenu
     from agentbrowser.widgets.agent_list import AgentList
     from agentbrowser.widgets.agent_view import AgentView
@@ -70,6 +71,7 @@ def help_sections(app: App[object]) -> list[Section]:
             + [("enter", "go to the list"), ("esc", "go to the list, keeping the filter")],
         ),
         ("Copy menu (y)", binding_rows(app, CopyMenu.BINDINGS)),
+        ("Compare screen (d)", binding_rows(app, CompareScreen.BINDINGS)),
     ]
 
 
