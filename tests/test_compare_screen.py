@@ -294,12 +294,7 @@ async def test_seeds_tools_as_sets(seeds: Path) -> None:
 
 # -- similar agents and compare with ---------------------------------------------------------
 
-needs_hooks = pytest.mark.skipif(
-    not hasattr(BrowseScreen, "action_similar"), reason="the browse screen has no S binding yet"
-)
 
-
-@needs_hooks
 async def test_shift_s_lists_similar_agents_best_first_and_enter_compares() -> None:
     from agentbrowser.screens.similar import SimilarScreen
 
@@ -327,7 +322,6 @@ async def test_shift_s_lists_similar_agents_best_first_and_enter_compares() -> N
         assert isinstance(pilot.app.screen, BrowseScreen)
 
 
-@needs_hooks
 async def test_the_similarity_index_is_built_once_per_collection() -> None:
     async with bundled_app().run_test(size=SIZE) as pilot:
         browse = await loaded(pilot)
@@ -339,7 +333,6 @@ async def test_the_similarity_index_is_built_once_per_collection() -> None:
         assert index is not None and len(index) == len(browse.library.agents)
 
 
-@needs_hooks
 async def test_compare_with_picks_the_second_agent_by_fuzzy_search() -> None:
     from agentbrowser.screens.similar import CompareWithScreen
 
@@ -355,6 +348,34 @@ async def test_compare_with_picks_the_second_agent_by_fuzzy_search() -> None:
         await pilot.press("enter")
         screen = await compared(pilot)
         assert (screen.a.name, screen.b.name) == ("code-reviewer", "security-reviewer")
+
+
+async def test_help_lists_the_compare_keys() -> None:
+    from agentbrowser.screens.help import HelpScreen, help_sections
+
+    async with bundled_app().run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(pilot.app.screen, HelpScreen)
+        sections = dict(help_sections(pilot.app))
+        compare_keys = dict(sections["Compare screen (d)"])
+        assert compare_keys["n"] == "Next change" and compare_keys["u"] == "Split / unified"
+        assert ("S", "Similar agents") in sections["Everywhere"]
+
+
+async def test_the_command_palette_offers_the_compare_commands() -> None:
+    from agentbrowser.commands import BROWSE_COMMANDS
+
+    names = {name for name, _, _ in BROWSE_COMMANDS}
+    assert {"Agent: similar agents", "Agent: compare with\u2026", "Agent: compare marked"} <= names
+    async with bundled_app().run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await highlight(pilot, "code-reviewer")
+        await pilot.press("ctrl+p")
+        await pilot.press(*"similar agents")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "SimilarScreen")
 
 
 # -- layout without a terminal -------------------------------------------------------------
