@@ -38,11 +38,15 @@ def tree(tmp_path: Path) -> Path:
         write(root, name)
     write(root, "dated", "---\nname: dated\ndescription: d\ncreated: 2024-01-02\n---\nbody\n")
     write(root, "broken", "---\nname: broken\ndescription: a: b: c\n---\nbody\n")
-    write(root, "crlf", "\ufeff---\r\nname: crlf\r\ndescription: é\r\n---\r\nline one\r\nline two\r\n")
+    write(
+        root, "crlf", "\ufeff---\r\nname: crlf\r\ndescription: é\r\n---\r\nline one\r\nline two\r\n"
+    )
     write(root, "nofm", "just a prompt, no frontmatter\n")
     write(root, "unclosed", "---\nname: unclosed\n")
     (root / ".cursor" / "rules").mkdir(parents=True)
-    (root / ".cursor" / "rules" / "style.mdc").write_text("---\nglobs: '*.py'\nalwaysApply: true\n---\nUse ruff.\n")
+    (root / ".cursor" / "rules" / "style.mdc").write_text(
+        "---\nglobs: '*.py'\nalwaysApply: true\n---\nUse ruff.\n"
+    )
     return root
 
 
@@ -129,7 +133,9 @@ BAD_CACHES = {
 
 
 @pytest.mark.parametrize("kind", sorted(BAD_CACHES))
-def test_bad_cache_is_ignored_and_rebuilt(tree: Path, private_home_and_cache: Path, kind: str) -> None:
+def test_bad_cache_is_ignored_and_rebuilt(
+    tree: Path, private_home_and_cache: Path, kind: str
+) -> None:
     expected = load(tree, use_cache=False)
     load(tree)
     [index] = cache_files(private_home_and_cache)
@@ -160,7 +166,9 @@ def test_bad_cache_is_ignored_and_rebuilt(tree: Path, private_home_and_cache: Pa
     assert load(tree) == expected
 
 
-def test_wrong_types_in_one_entry_reread_that_file_only(tree: Path, private_home_and_cache: Path) -> None:
+def test_wrong_types_in_one_entry_reread_that_file_only(
+    tree: Path, private_home_and_cache: Path
+) -> None:
     load(tree)
     [index] = cache_files(private_home_and_cache)
     doc = json.loads(index.read_bytes())
@@ -185,7 +193,9 @@ def test_no_cache_neither_reads_nor_writes(tree: Path, private_home_and_cache: P
     assert index.stat().st_mtime_ns == before
 
 
-def test_cache_is_written_only_when_something_changed(tree: Path, private_home_and_cache: Path) -> None:
+def test_cache_is_written_only_when_something_changed(
+    tree: Path, private_home_and_cache: Path
+) -> None:
     load(tree)
     [index] = cache_files(private_home_and_cache)
     os.utime(index, ns=(1, 1))
@@ -207,12 +217,16 @@ def test_no_temporary_files_are_left(tree: Path, private_home_and_cache: Path) -
     load(tree)
     write(tree, "zeta")
     load(tree)
-    leftovers = [p.name for p in (private_home_and_cache / "agentbrowser").iterdir() if p.suffix != ".json"]
+    leftovers = [
+        p.name for p in (private_home_and_cache / "agentbrowser").iterdir() if p.suffix != ".json"
+    ]
     assert leftovers == []
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="XDG_CACHE_HOME is a Linux convention")
-def test_xdg_cache_home_is_honoured(tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_xdg_cache_home_is_honoured(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     elsewhere = tmp_path / "xdg"
     monkeypatch.setenv("XDG_CACHE_HOME", str(elsewhere))
     assert cache.cache_dir() == str(elsewhere / "agentbrowser")
@@ -220,14 +234,18 @@ def test_xdg_cache_home_is_honoured(tree: Path, tmp_path: Path, monkeypatch: pyt
     assert len(cache_files(elsewhere)) == 1
 
 
-def test_unwritable_cache_folder_is_not_an_error(tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unwritable_cache_folder_is_not_an_error(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
     assert load(tree) == load(tree, use_cache=False)
 
 
-def test_other_collections_have_their_own_cache_file(tree: Path, tmp_path: Path, private_home_and_cache: Path) -> None:
+def test_other_collections_have_their_own_cache_file(
+    tree: Path, tmp_path: Path, private_home_and_cache: Path
+) -> None:
     other = tmp_path / "other"
     write(other, "solo")
     load(tree)
@@ -244,7 +262,9 @@ def test_hint_change_is_not_served_from_the_cache(tree: Path) -> None:
     from agentbrowser.model.discovery import Found
 
     as_path = collection.load([Found(str(path), "path")], cache_file=str(tree.parent / "c.json"))
-    hinted = collection.load([Found(str(path), "user", "claude-command")], cache_file=str(tree.parent / "c.json"))
+    hinted = collection.load(
+        [Found(str(path), "user", "claude-command")], cache_file=str(tree.parent / "c.json")
+    )
     assert as_path[0].format == "claude-agent"
     assert hinted[0].format == "claude-command"
     assert hinted[0].scope == "user"
@@ -349,7 +369,9 @@ def test_parallel_load_equals_sequential(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
-def test_preload_hands_its_results_to_the_loader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_preload_hands_its_results_to_the_loader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import threading
 
     from agentbrowser.model import forked
@@ -372,13 +394,17 @@ def test_preload_hands_its_results_to_the_loader(tmp_path: Path, monkeypatch: py
     thread.join()
     assert got["preloaded"] is True
     assert got["agents"] == expected
-    assert forked.pending_for(collection.sources([str(root)])) is None  # used once: a reload reads the disk
+    assert (
+        forked.pending_for(collection.sources([str(root)])) is None
+    )  # used once: a reload reads the disk
     # use_cache=False in the preload: nothing was written, even though cache.load asked for it
     assert not (Path(os.environ["XDG_CACHE_HOME"]) / "agentbrowser").exists()
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
-def test_preload_for_other_paths_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_preload_for_other_paths_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from agentbrowser.model import forked
 
     first = many(tmp_path / "first", 3)
@@ -404,7 +430,11 @@ def test_dumps_pretty_is_json_dumps_indent_2() -> None:
         [],
         {},
         [[], {}, [{}]],
-        {"a": "é\x00\u2028\"\\", "b": None, "c": [None, True, False, 0, -1, 10**40, 1.5, -0.0, 1e300]},
+        {
+            "a": 'é\x00\u2028"\\',
+            "b": None,
+            "c": [None, True, False, 0, -1, 10**40, 1.5, -0.0, 1e300],
+        },
         {"k": [{"x": [1, [2, []]]}], "t": (1, "2")},
         {1: "int key", None: "none key", False: "bool key"},
         nested,
@@ -412,13 +442,17 @@ def test_dumps_pretty_is_json_dumps_indent_2() -> None:
         3,
     ]
     for value in values:
-        assert dumps_pretty(value) == json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)
+        assert dumps_pretty(value) == json.dumps(
+            value, indent=2, ensure_ascii=False, allow_nan=False
+        )
     for bad in ([float("nan")], {"x": float("inf")}, [object()]):
         with pytest.raises((ValueError, TypeError)):
             dumps_pretty(bad)
 
 
-def test_sources_with_paths_work_in_a_deleted_folder(tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sources_with_paths_work_in_a_deleted_folder(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     gone = tmp_path / "gone"
     gone.mkdir()
     monkeypatch.chdir(gone)

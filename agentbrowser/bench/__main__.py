@@ -86,7 +86,11 @@ def machine() -> list[str]:
     except Exception:  # noqa: BLE001 - only for the header
         rich_version = getattr(rich, "__version__", "?")
     load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
-    tmux = subprocess.run(["tmux", "-V"], capture_output=True, text=True, check=False).stdout.strip() if shutil.which("tmux") else "no tmux"
+    tmux = (
+        subprocess.run(["tmux", "-V"], capture_output=True, text=True, check=False).stdout.strip()
+        if shutil.which("tmux")
+        else "no tmux"
+    )
     return [
         f"machine: {os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else '?'}), {cpu}",
         (
@@ -136,13 +140,28 @@ class Bench:
         runs = []
         shared = self.fresh_cache()
         if cold_cache is False:  # warm it first
-            self.tmux.run(argv, patterns, {**env, "XDG_CACHE_HOME": shared}, cwd=self.work, timeout=self.args.timeout)
+            self.tmux.run(
+                argv,
+                patterns,
+                {**env, "XDG_CACHE_HOME": shared},
+                cwd=self.work,
+                timeout=self.args.timeout,
+            )
         for _ in range(repeat or self.repeat):
             cache = self.fresh_cache() if cold_cache else shared
-            seen = self.tmux.run(argv, patterns, {**env, "XDG_CACHE_HOME": cache}, cwd=self.work, timeout=self.args.timeout, **kwargs)  # type: ignore[arg-type]
+            seen = self.tmux.run(
+                argv,
+                patterns,
+                {**env, "XDG_CACHE_HOME": cache},
+                cwd=self.work,
+                timeout=self.args.timeout,
+                **kwargs,
+            )  # type: ignore[arg-type]
             missing = [name for name in patterns if seen.get(name) is None]
             if missing:
-                self.notes.append(f"{' '.join(argv[-2:])}: {', '.join(missing)} never showed within {self.args.timeout:.0f} s; last screen:\n{seen.screen}")
+                self.notes.append(
+                    f"{' '.join(argv[-2:])}: {', '.join(missing)} never showed within {self.args.timeout:.0f} s; last screen:\n{seen.screen}"
+                )
             runs.append(seen)
         return runs
 
@@ -154,19 +173,27 @@ class Bench:
             home = os.path.join(self.work, f"home-{size}")
             made = generate(os.path.join(home, ".claude", "agents"), size, mixed=False, seed=size)
             self.homes[size] = home
-            self.log(f"{size:,} Claude agents in {home}/.claude/agents ({made.total_bytes / made.count / 1024:.1f} KB each, {made.broken} broken)")
+            self.log(
+                f"{size:,} Claude agents in {home}/.claude/agents ({made.total_bytes / made.count / 1024:.1f} KB each, {made.broken} broken)"
+            )
         self.mixed = os.path.join(self.work, "mixed-10000")
         made = generate(self.mixed, 10000, mixed=True)
-        self.log(f"10,000 mixed agents in {self.mixed} ({made.total_bytes / made.count / 1024:.1f} KB each, {made.broken} broken)")
+        self.log(
+            f"10,000 mixed agents in {self.mixed} ({made.total_bytes / made.count / 1024:.1f} KB each, {made.broken} broken)"
+        )
         # Installed packages have bytecode; this checkout may not (PYTHONDONTWRITEBYTECODE).
         package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        subprocess.run([self.python, "-m", "compileall", "-q", package], check=False, capture_output=True)
+        subprocess.run(
+            [self.python, "-m", "compileall", "-q", package], check=False, capture_output=True
+        )
         os.makedirs(os.path.join(self.work, "empty-home"), exist_ok=True)
 
     def floors(self) -> None:
         self.floor_parse: dict[int, tuple[float, float, float]] = {}
         for size in SIZES:
-            self.floor_parse[size] = probes.floor_parse(os.path.join(self.homes[size], ".claude", "agents"), self.repeat)
+            self.floor_parse[size] = probes.floor_parse(
+                os.path.join(self.homes[size], ".claude", "agents"), self.repeat
+            )
         self.floor_parse_mixed = probes.floor_parse(self.mixed, self.repeat)
         row_in = Row("(a) floor: read + libyaml-parse every file, in one process")
         row_prog = Row("(a) floor: the same as a program (interpreter start included)")
@@ -186,14 +213,24 @@ class Bench:
         if not os.path.exists(script):
             with open(script, "w", encoding="utf-8") as handle:
                 handle.write(probes.BARE_APP)
-        runs = self.terminal_runs([self.python, script], {"first": r"bare-agent-000"}, {"HOME": os.path.join(self.work, "empty-home")}, None, repeat=repeat)
+        runs = self.terminal_runs(
+            [self.python, script],
+            {"first": r"bare-agent-000"},
+            {"HOME": os.path.join(self.work, "empty-home")},
+            None,
+            repeat=repeat,
+        )
         return [r.get("first") for r in runs]
 
     def bare_row(self) -> None:
         """The bare app's median over every run (first, and between the browser's runs)."""
         if getattr(self, "bare_runs", None):
             self.bare = median(self.bare_runs)
-            row = Row("(b) floor: bare Textual app, 400 names, first paint", {"400": ms(self.bare)}, f"tmux, {len(self.bare_runs)} runs spread over the benchmark")
+            row = Row(
+                "(b) floor: bare Textual app, 400 names, first paint",
+                {"400": ms(self.bare)},
+                f"tmux, {len(self.bare_runs)} runs spread over the benchmark",
+            )
             self.rows.insert(2, row)
 
     def app(self) -> None:
@@ -209,7 +246,14 @@ class Bench:
             ("full-warm", "(c) agentbrowser: full list, warm"),
         )}  # fmt: skip
         columns = [(f"{size:,}", size, argv, {"HOME": self.homes[size]}) for size in SIZES]
-        columns.append(("10,000 mixed", 10000, argv + [self.mixed], {"HOME": os.path.join(self.work, "empty-home")}))
+        columns.append(
+            (
+                "10,000 mixed",
+                10000,
+                argv + [self.mixed],
+                {"HOME": os.path.join(self.work, "empty-home")},
+            )
+        )
         self.rss: dict[str, tuple[float | None, float | None]] = {}
         for column, size, command, env in columns:
             patterns = {"first": NAME_PATTERN, "full": self.count_pattern(size)}
@@ -257,7 +301,13 @@ class Bench:
             if size > self.args.peer_max:
                 continue
             self.log(f"LazyClaude {size:,}")
-            runs = self.terminal_runs([command], {"first": NAME_PATTERN, "full": rf"\bof {size}\b"}, {"HOME": self.homes[size]}, None, repeat=self.repeat if size < 10000 else max(1, self.repeat // 2))
+            runs = self.terminal_runs(
+                [command],
+                {"first": NAME_PATTERN, "full": rf"\bof {size}\b"},
+                {"HOME": self.homes[size]},
+                None,
+                repeat=self.repeat if size < 10000 else max(1, self.repeat // 2),
+            )
             first = median([r.get("first") for r in runs])
             full = median([r.get("full") for r in runs])
             self.peer_results[size] = {"first": first, "full": full}
@@ -277,7 +327,9 @@ class Bench:
             result = probes.run_process(floor, env)
             floors.append(result.seconds)
             floor_cpu.append(result.cpu)
-            result = probes.run_process(argv[:4] + ["--no-cache"] + argv[4:], env, stdout_to_null=True)
+            result = probes.run_process(
+                argv[:4] + ["--no-cache"] + argv[4:], env, stdout_to_null=True
+            )
             cold.append(result.seconds)
             cold_cpu.append(result.cpu)
             rss = max(rss, result.rss_mb)
@@ -286,9 +338,23 @@ class Bench:
         self.list_warm = statistics.median(warm)
         self.list_floor = statistics.median(floors)
         self.list_rss = rss
-        self.rows.append(Row("(d) floor program (a), run alternately with list --json", {"10,000 mixed": ms(self.list_floor)}, f"CPU {statistics.median(floor_cpu):.2f} s"))
-        self.rows.append(Row("(d) agentbrowser list --json, --no-cache", {"10,000 mixed": ms(self.list_cold)}, f"CPU {statistics.median(cold_cpu):.2f} s (two processes)"))
-        self.rows.append(Row("(d) agentbrowser list --json, warm cache", {"10,000 mixed": ms(self.list_warm)}))
+        self.rows.append(
+            Row(
+                "(d) floor program (a), run alternately with list --json",
+                {"10,000 mixed": ms(self.list_floor)},
+                f"CPU {statistics.median(floor_cpu):.2f} s",
+            )
+        )
+        self.rows.append(
+            Row(
+                "(d) agentbrowser list --json, --no-cache",
+                {"10,000 mixed": ms(self.list_cold)},
+                f"CPU {statistics.median(cold_cpu):.2f} s (two processes)",
+            )
+        )
+        self.rows.append(
+            Row("(d) agentbrowser list --json, warm cache", {"10,000 mixed": ms(self.list_warm)})
+        )
 
     def selection(self) -> None:
         """Selecting agents with 5 KB, 1 MB and 100 KB prompts in the browser (tmux)."""
@@ -298,7 +364,9 @@ class Bench:
         os.makedirs(folder, exist_ok=True)
         for number, size in enumerate((5_000, 1_000_000, 100_000, 5_000), 1):
             with open(os.path.join(folder, f"sel-{number}.md"), "w", encoding="utf-8") as handle:
-                handle.write(f"---\nname: sel-{number}\ndescription: Prompt of {size:,} characters\n---\nPROMPT-OF-SEL-{number} starts here.\n\n")
+                handle.write(
+                    f"---\nname: sel-{number}\ndescription: Prompt of {size:,} characters\n---\nPROMPT-OF-SEL-{number} starts here.\n\n"
+                )
                 handle.write(probes.prompt_of(size))
         steps = [(["j"], f"sel-{n}", rf"PROMPT-OF-SEL-{n}\b") for n in (2, 3, 4)]
         runs = self.terminal_runs(
@@ -309,7 +377,9 @@ class Bench:
             steps=steps,
             key_delay=0.0,
         )
-        self.selected = {name: median([r.get(name) for r in runs]) for name in ("sel-2", "sel-3", "sel-4")}
+        self.selected = {
+            name: median([r.get(name) for r in runs]) for name in ("sel-2", "sel-3", "sel-4")
+        }
         self.rows.append(Row(
             "(f) browser: key j to the next agent's prompt on screen: 1 MB / then 100 KB (pressed while the 1 MB one renders) / then 5 KB",
             {"-": " / ".join(ms(self.selected[k]) for k in ("sel-2", "sel-3", "sel-4"))},
@@ -358,9 +428,20 @@ class Bench:
                 text += f" (loader child {child:.0f} MB)"
             values[key] = text
         if values:
-            self.rows.append(Row("(h) peak RSS of the browser with 10,000 agents listed", {"-": "; ".join(f"{k}: {v}" for k, v in values.items())}))
+            self.rows.append(
+                Row(
+                    "(h) peak RSS of the browser with 10,000 agents listed",
+                    {"-": "; ".join(f"{k}: {v}" for k, v in values.items())},
+                )
+            )
         if hasattr(self, "list_rss"):
-            self.rows.append(Row("(h) peak RSS of list --json --no-cache", {"10,000 mixed": f"{self.list_rss:.0f} MB"}, f"floor program {self.floor_parse_mixed[2]:.0f} MB"))
+            self.rows.append(
+                Row(
+                    "(h) peak RSS of list --json --no-cache",
+                    {"10,000 mixed": f"{self.list_rss:.0f} MB"},
+                    f"floor program {self.floor_parse_mixed[2]:.0f} MB",
+                )
+            )
 
     # -- targets and output ----------------------------------------------------------------------
 
@@ -368,33 +449,96 @@ class Bench:
         bare = self.bare
         results = getattr(self, "app_results", {})
         first_2000 = results.get("2,000 cold", {}).get("first")
-        self.targets.append(Target("first name with 2,000 Claude agents (cold) <= 1.3x bare Textual start", first_2000, bare * 1.3 if bare else None))
+        self.targets.append(
+            Target(
+                "first name with 2,000 Claude agents (cold) <= 1.3x bare Textual start",
+                first_2000,
+                bare * 1.3 if bare else None,
+            )
+        )
         peer = getattr(self, "peer_results", {}).get(2000, {}).get("first")
         source = "measured" if peer else "published"
         peer = peer or PUBLISHED_PEER[2000]
-        self.targets.append(Target(f"first name with 2,000 Claude agents <= 0.5x LazyClaude ({source}: {peer:.2f} s)", first_2000, peer / 2))
+        self.targets.append(
+            Target(
+                f"first name with 2,000 Claude agents <= 0.5x LazyClaude ({source}: {peer:.2f} s)",
+                first_2000,
+                peer / 2,
+            )
+        )
         full_cold = results.get("10,000 mixed cold", {}).get("full")
         floor_sum = self.floor_parse_mixed[1] + bare if bare else None
-        self.targets.append(Target("cold full list of 10,000 mixed <= 1.0x (read+parse in one process + bare Textual start)", full_cold, floor_sum))
+        self.targets.append(
+            Target(
+                "cold full list of 10,000 mixed <= 1.0x (read+parse in one process + bare Textual start)",
+                full_cold,
+                floor_sum,
+            )
+        )
         full_warm = results.get("10,000 mixed warm", {}).get("full")
-        self.targets.append(Target("warm full list of 10,000 <= 1.5x bare Textual start", full_warm, bare * 1.5 if bare else None))
-        self.targets.append(Target("filter per keystroke over 10,000, p95 < 16 ms", self.filter_p95, 0.016))
-        self.targets.append(Target(f"typing {NEEDLE!r} shows its description <= 0.3 s after the last key (tmux)", getattr(self, "typed", None), 0.3))
-        self.targets.append(Target("render of a 5 KB prompt to lines <= 50 ms (larger ones: in the app's thread, progressive)", self.render.get(5_000), 0.050))
+        self.targets.append(
+            Target(
+                "warm full list of 10,000 <= 1.5x bare Textual start",
+                full_warm,
+                bare * 1.5 if bare else None,
+            )
+        )
+        self.targets.append(
+            Target("filter per keystroke over 10,000, p95 < 16 ms", self.filter_p95, 0.016)
+        )
+        self.targets.append(
+            Target(
+                f"typing {NEEDLE!r} shows its description <= 0.3 s after the last key (tmux)",
+                getattr(self, "typed", None),
+                0.3,
+            )
+        )
+        self.targets.append(
+            Target(
+                "render of a 5 KB prompt to lines <= 50 ms (larger ones: in the app's thread, progressive)",
+                self.render.get(5_000),
+                0.050,
+            )
+        )
         rss = [v[0] for v in getattr(self, "rss", {}).values() if v[0]]
-        self.targets.append(Target("peak RSS of the browser with 10,000 agents < 150 MB", max(rss) / 1000 if rss else None, 0.150, "GB"))
+        self.targets.append(
+            Target(
+                "peak RSS of the browser with 10,000 agents < 150 MB",
+                max(rss) / 1000 if rss else None,
+                0.150,
+                "GB",
+            )
+        )
         if hasattr(self, "list_cold"):
-            self.targets.append(Target("list --json on 10,000 (--no-cache) <= 1.3x the read+parse program", self.list_cold, self.list_floor * 1.3))
+            self.targets.append(
+                Target(
+                    "list --json on 10,000 (--no-cache) <= 1.3x the read+parse program",
+                    self.list_cold,
+                    self.list_floor * 1.3,
+                )
+            )
         if getattr(self, "selected", None):
-            self.targets.append(Target("next agent while a 1 MB prompt renders: on screen <= 100 ms after the key (50 ms + key-to-screen)", self.selected.get("sel-3"), 0.100))
+            self.targets.append(
+                Target(
+                    "next agent while a 1 MB prompt renders: on screen <= 100 ms after the key (50 ms + key-to-screen)",
+                    self.selected.get("sel-3"),
+                    0.100,
+                )
+            )
 
     def print(self, out: Callable[[str], None]) -> None:
         columns = ["400", "2,000", "10,000", "10,000 mixed", "-"]
         columns = [c for c in columns if any(c in row.values for row in self.rows)]
         extra = sorted({k for row in self.rows for k in row.values} - set(columns))
         columns += extra
-        header = [f"measurement (median of {self.repeat})"] + [c if c != "-" else "" for c in columns] + ["note"]
-        table = [header] + [[row.label] + [row.values.get(c, "") for c in columns] + [row.note] for row in self.rows]
+        header = (
+            [f"measurement (median of {self.repeat})"]
+            + [c if c != "-" else "" for c in columns]
+            + ["note"]
+        )
+        table = [header] + [
+            [row.label] + [row.values.get(c, "") for c in columns] + [row.note] for row in self.rows
+        ]
         out("")
         out("| " + " | ".join(header) + " |")
         out("|" + "|".join("---" for _ in header) + "|")
@@ -418,7 +562,12 @@ def install_peer(work: str) -> str | None:
     venv = os.path.join(work, "peer-venv")
     try:
         subprocess.run([sys.executable, "-m", "venv", venv], check=True, capture_output=True)
-        subprocess.run([os.path.join(venv, "bin", "pip"), "install", "-q", "lazyclaude"], check=True, capture_output=True, timeout=600)
+        subprocess.run(
+            [os.path.join(venv, "bin", "pip"), "install", "-q", "lazyclaude"],
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
     except (subprocess.SubprocessError, OSError):
         return None
     command = os.path.join(venv, "bin", "lazyclaude")
@@ -428,10 +577,18 @@ def install_peer(work: str) -> str | None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m agentbrowser.bench", description=__doc__)
     parser.add_argument("--repeat", type=int, default=5, help="runs per measurement (median)")
-    parser.add_argument("--count-pattern", default=r"\b(?:{n:,}|{n}) agents\b", help="regex for the browser's full count; {n} and {n:,} are replaced")
+    parser.add_argument(
+        "--count-pattern",
+        default=r"\b(?:{n:,}|{n}) agents\b",
+        help="regex for the browser's full count; {n} and {n:,} are replaced",
+    )
     parser.add_argument("--peer", help="the lazyclaude command (default: on PATH)")
-    parser.add_argument("--install-peer", action="store_true", help="pip install lazyclaude into a throwaway venv")
-    parser.add_argument("--peer-max", type=int, default=10000, help="largest collection to show the peer")
+    parser.add_argument(
+        "--install-peer", action="store_true", help="pip install lazyclaude into a throwaway venv"
+    )
+    parser.add_argument(
+        "--peer-max", type=int, default=10000, help="largest collection to show the peer"
+    )
     parser.add_argument("--poll", type=float, default=10.0, help="ms between two screen captures")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for a screen")
     parser.add_argument("--keep", action="store_true", help="keep the generated collections")
@@ -471,7 +628,9 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep:
             shutil.rmtree(bench.work, ignore_errors=True)
     bench.print(out)
-    out(f"(benchmark took {time.perf_counter() - started:.0f} s; cold = empty index cache, files in the OS page cache)")
+    out(
+        f"(benchmark took {time.perf_counter() - started:.0f} s; cold = empty index cache, files in the OS page cache)"
+    )
     if args.markdown:
         with open(args.markdown, "w", encoding="utf-8") as handle:
             handle.write("\n".join(lines) + "\n")

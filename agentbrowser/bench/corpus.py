@@ -7,17 +7,124 @@ import random
 from dataclasses import dataclass
 
 ADJECTIVES = (
-    "senior", "backend", "frontend", "data", "cloud", "mobile", "security", "platform", "test",
-    "docs", "ml", "devops", "api", "graphql", "rust", "python", "go", "react", "kotlin", "swift",
+    "senior",
+    "backend",
+    "frontend",
+    "data",
+    "cloud",
+    "mobile",
+    "security",
+    "platform",
+    "test",
+    "docs",
+    "ml",
+    "devops",
+    "api",
+    "graphql",
+    "rust",
+    "python",
+    "go",
+    "react",
+    "kotlin",
+    "swift",
 )
 NOUNS = (
-    "reviewer", "architect", "engineer", "debugger", "writer", "planner", "optimizer", "auditor",
-    "migrator", "analyst", "tester", "designer", "profiler", "refactorer", "mentor", "helper",
+    "reviewer",
+    "architect",
+    "engineer",
+    "debugger",
+    "writer",
+    "planner",
+    "optimizer",
+    "auditor",
+    "migrator",
+    "analyst",
+    "tester",
+    "designer",
+    "profiler",
+    "refactorer",
+    "mentor",
+    "helper",
 )
-TOOLS = ("Read", "Write", "Edit", "Grep", "Glob", "Bash", "WebFetch", "WebSearch", "Task", "TodoWrite")
+TOOLS = (
+    "Read",
+    "Write",
+    "Edit",
+    "Grep",
+    "Glob",
+    "Bash",
+    "WebFetch",
+    "WebSearch",
+    "Task",
+    "TodoWrite",
+)
 MODELS = ("sonnet", "opus", "haiku", "inherit")
 COLORS = ("red", "blue", "green", "yellow", "purple", "orange", "pink", "cyan")
-WORDS = ["the", "code", "base", "must", "stay", "readable", "and", "every", "change", "should", "come", "with", "a", "test", "that", "proves", "it", "works", "review", "the", "diff", "carefully", "look", "for", "race", "conditions", "unchecked", "errors", "and", "missing", "validation", "of", "input", "from", "users", "explain", "each", "finding", "with", "the", "file", "and", "line", "and", "suggest", "a", "fix", "prefer", "small", "focused", "functions", "name", "things", "for", "what", "they", "do", "keep", "side", "effects", "at", "the", "edges"]
+WORDS = [
+    "the",
+    "code",
+    "base",
+    "must",
+    "stay",
+    "readable",
+    "and",
+    "every",
+    "change",
+    "should",
+    "come",
+    "with",
+    "a",
+    "test",
+    "that",
+    "proves",
+    "it",
+    "works",
+    "review",
+    "the",
+    "diff",
+    "carefully",
+    "look",
+    "for",
+    "race",
+    "conditions",
+    "unchecked",
+    "errors",
+    "and",
+    "missing",
+    "validation",
+    "of",
+    "input",
+    "from",
+    "users",
+    "explain",
+    "each",
+    "finding",
+    "with",
+    "the",
+    "file",
+    "and",
+    "line",
+    "and",
+    "suggest",
+    "a",
+    "fix",
+    "prefer",
+    "small",
+    "focused",
+    "functions",
+    "name",
+    "things",
+    "for",
+    "what",
+    "they",
+    "do",
+    "keep",
+    "side",
+    "effects",
+    "at",
+    "the",
+    "edges",
+]
 
 #: The 15-letter name the filter benchmark types one key at a time.
 NEEDLE = "securityauditor"
@@ -85,9 +192,18 @@ def _file(rng: random.Random, fmt: str, name: str, broken: bool) -> tuple[str, s
     tools = rng.sample(TOOLS, rng.randint(2, 6))
     body = _body(rng, rng.randint(2200, 3400))
     # A broken file: an unquoted description holding `: `, which strict YAML rejects.
-    desc_line = f"description: {description}: see below" if broken else f"description: {_quote(description)}"
+    desc_line = (
+        f"description: {description}: see below"
+        if broken
+        else f"description: {_quote(description)}"
+    )
     if fmt == "claude-agent":
-        fm = [f"name: {name}", desc_line, f"tools: {', '.join(tools)}", f"model: {rng.choice(MODELS)}"]
+        fm = [
+            f"name: {name}",
+            desc_line,
+            f"tools: {', '.join(tools)}",
+            f"model: {rng.choice(MODELS)}",
+        ]
         if rng.random() < 0.5:
             fm.append(f"color: {rng.choice(COLORS)}")
         return f".claude/agents/{name}.md", _doc(fm, body)
@@ -98,14 +214,24 @@ def _file(rng: random.Random, fmt: str, name: str, broken: bool) -> tuple[str, s
         fm = [f"name: {name}", desc_line, f"allowed-tools: {' '.join(tools)}"]
         return f".claude/skills/{name}/SKILL.md", _doc(fm, body)
     if fmt == "opencode-agent":
-        fm = [desc_line, "mode: subagent", f"model: anthropic/claude-{rng.choice(MODELS)}", "temperature: 0.2", "tools:"]
+        fm = [
+            desc_line,
+            "mode: subagent",
+            f"model: anthropic/claude-{rng.choice(MODELS)}",
+            "temperature: 0.2",
+            "tools:",
+        ]
         fm += [f"  {t.lower()}: {str(rng.random() < 0.7).lower()}" for t in tools]
         return f".opencode/agent/{name}.md", _doc(fm, body)
     if fmt == "copilot-agent":
         fm = [desc_line, "tools: [" + ", ".join(f"'{t.lower()}'" for t in tools) + "]"]
         return f".github/agents/{name}.agent.md", _doc(fm, body)
     if fmt == "copilot-chatmode":
-        fm = [desc_line, "tools: [" + ", ".join(f"'{t.lower()}'" for t in tools) + "]", "model: GPT-4.1"]
+        fm = [
+            desc_line,
+            "tools: [" + ", ".join(f"'{t.lower()}'" for t in tools) + "]",
+            "model: GPT-4.1",
+        ]
         return f".github/chatmodes/{name}.chatmode.md", _doc(fm, body)
     fm = [desc_line, "globs: '**/*.py'", f"alwaysApply: {str(rng.random() < 0.2).lower()}"]
     return f".cursor/rules/{name}.mdc", _doc(fm, body)
@@ -115,7 +241,9 @@ def _doc(frontmatter: list[str], body: str) -> str:
     return "---\n" + "\n".join(frontmatter) + "\n---\n\n" + body
 
 
-def generate(root: str, count: int, mixed: bool = True, seed: int = 5, broken_every: int = 50) -> Generated:
+def generate(
+    root: str, count: int, mixed: bool = True, seed: int = 5, broken_every: int = 50
+) -> Generated:
     """Write `count` agent files under `root`, spread over repositories of up to 500 files.
 
     With mixed=False every file is a Claude Code agent directly in `root` (a ~/.claude/agents).
@@ -128,7 +256,11 @@ def generate(root: str, count: int, mixed: bool = True, seed: int = 5, broken_ev
     made: set[str] = set()
     for index in range(count):
         fmt = rng.choice(formats) if mixed else "claude-agent"
-        name = NEEDLE if index == count // 2 else f"{rng.choice(ADJECTIVES)}-{rng.choice(NOUNS)}-{index}"
+        name = (
+            NEEDLE
+            if index == count // 2
+            else f"{rng.choice(ADJECTIVES)}-{rng.choice(NOUNS)}-{index}"
+        )
         is_broken = index % broken_every == broken_every - 1
         relative, text = _file(rng, fmt, name, is_broken)
         broken += is_broken

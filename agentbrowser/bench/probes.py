@@ -59,7 +59,9 @@ class Process:
     cpu: float = 0.0
 
 
-def run_process(argv: Sequence[str], env: dict[str, str] | None = None, stdout_to_null: bool = False) -> Process:
+def run_process(
+    argv: Sequence[str], env: dict[str, str] | None = None, stdout_to_null: bool = False
+) -> Process:
     """Run a program to its end; wall time and the peak RSS of it and its waited-for children."""
     started = time.perf_counter()
     out = subprocess.DEVNULL if stdout_to_null else subprocess.PIPE
@@ -142,7 +144,9 @@ def render_seconds(size: int, repeat: int = 3) -> float:
     )
     times = []
     for _ in range(repeat):
-        console = Console(file=io.StringIO(), width=70, force_terminal=True, color_system="truecolor")
+        console = Console(
+            file=io.StringIO(), width=70, force_terminal=True, color_system="truecolor"
+        )
         started = time.perf_counter()
         console.render_lines(agent_renderable(agent), console.options.update(width=70), pad=False)
         times.append(time.perf_counter() - started)

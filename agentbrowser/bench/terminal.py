@@ -62,7 +62,9 @@ def _children(pid: int) -> list[int]:
 class Tmux:
     """A private tmux server (`-L NAME`) whose sessions run the programs under test."""
 
-    def __init__(self, name: str = "bench", width: int = 120, height: int = 36, poll: float = 0.010) -> None:
+    def __init__(
+        self, name: str = "bench", width: int = 120, height: int = 36, poll: float = 0.010
+    ) -> None:
         self.name = name
         self.width = width
         self.height = height
@@ -76,12 +78,25 @@ class Tmux:
 
     def _cmd(self, *args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
         assert self.tmux is not None
-        return subprocess.run([self.tmux, "-L", self.name, *args], capture_output=True, text=True, check=check)
+        return subprocess.run(
+            [self.tmux, "-L", self.name, *args], capture_output=True, text=True, check=check
+        )
 
     def start(self) -> None:
         """Start the server with an idle session, so that each run's start costs the same."""
         self._cmd("kill-server")
-        self._cmd("new-session", "-d", "-s", "keep", "-x", str(self.width), "-y", str(self.height), "sleep 86400", check=True)
+        self._cmd(
+            "new-session",
+            "-d",
+            "-s",
+            "keep",
+            "-x",
+            str(self.width),
+            "-y",
+            str(self.height),
+            "sleep 86400",
+            check=True,
+        )
 
     def stop(self) -> None:
         """Stop the server and everything in it."""
@@ -114,7 +129,18 @@ class Tmux:
         seen = Seen()
         self._cmd("kill-session", "-t", "run")
         started = time.perf_counter()
-        self._cmd("new-session", "-d", "-s", "run", "-x", str(self.width), "-y", str(self.height), command, check=True)
+        self._cmd(
+            "new-session",
+            "-d",
+            "-s",
+            "run",
+            "-x",
+            str(self.width),
+            "-y",
+            str(self.height),
+            command,
+            check=True,
+        )
         pid_text = self._cmd("display-message", "-p", "-t", "run", "#{pane_pid}").stdout.strip()
         pid = int(pid_text) if pid_text.isdigit() else None
         children_peak = 0.0
@@ -136,7 +162,9 @@ class Tmux:
                 seen.rss_mb = _hwm_mb(pid)
             for keys, name, pattern_text in steps if not compiled else ():
                 for key in keys:
-                    self._cmd("send-keys", "-t", "run", "-l", key) if len(key) == 1 else self._cmd("send-keys", "-t", "run", key)
+                    self._cmd("send-keys", "-t", "run", "-l", key) if len(key) == 1 else self._cmd(
+                        "send-keys", "-t", "run", key
+                    )
                     time.sleep(key_delay)
                 typed = time.perf_counter()
                 pattern = re.compile(pattern_text)

@@ -94,7 +94,11 @@ def read_index(path: str) -> dict[str, list[Any]]:
         return {}  # missing, unreadable, not UTF-8, not JSON (truncated, garbage)
     if not isinstance(data, dict):
         return {}
-    if data.get("magic") != MAGIC or data.get("format") != FORMAT or data.get("parser") != parser_stamp():
+    if (
+        data.get("magic") != MAGIC
+        or data.get("format") != FORMAT
+        or data.get("parser") != parser_stamp()
+    ):
         return {}
     entries = data.get("entries")
     return entries if isinstance(entries, dict) else {}
@@ -125,7 +129,9 @@ def write_index(path: str, entries: dict[str, list[Any]]) -> bool:
 def _plain(value: Any, depth: int = 0) -> bool:
     """True when JSON gives the value back as it is (no dates, bytes or tuples; str keys)."""
     if isinstance(value, _PLAIN):
-        return not isinstance(value, float) or not math.isnan(value)  # NaN != NaN after a round trip
+        return not isinstance(value, float) or not math.isnan(
+            value
+        )  # NaN != NaN after a round trip
     if depth > 80:
         return False
     if type(value) is list:
@@ -189,8 +195,10 @@ def valid(entry: Any, item: Found, size: int, mtime_ns: int) -> bool:
         if tools:
             "".join(tools)  # TypeError unless every tool is a string
         for severity, message, line in problems:
-            if severity not in _SEVERITIES or message.__class__ is not str or not (
-                line is None or line.__class__ is int
+            if (
+                severity not in _SEVERITIES
+                or message.__class__ is not str
+                or not (line is None or line.__class__ is int)
             ):
                 return False
         if description is None:  # "the raw description", which must then be text

@@ -16,7 +16,9 @@ from agentbrowser.model.records import Agent
 from agentbrowser.model.text import read_text
 
 
-def sources(paths: Iterable[str] | None = None, cwd: str | None = None, home: str | None = None) -> list[Found]:
+def sources(
+    paths: Iterable[str] | None = None, cwd: str | None = None, home: str | None = None
+) -> list[Found]:
     """The files to read: the given paths, or the default scopes when there are none."""
     paths = list(paths or [])
     preload = forked.pending(_preload_key(paths, cwd, home)) if forked.preloading() else None
@@ -52,7 +54,15 @@ def preload(paths: Iterable[str] | None = None, use_cache: bool = True) -> bool:
         found = sources(paths, key[1] or None, key[2])
         send(b"F", [(item.path, item.scope, item.hint) for item in found])
         with _gc_paused():
-            wires, save = _load(found, use_cache, lambda done, total: send(b"P", (done, total)), 250, None, None, False)
+            wires, save = _load(
+                found,
+                use_cache,
+                lambda done, total: send(b"P", (done, total)),
+                250,
+                None,
+                None,
+                False,
+            )
             send(b"R", wires)
             save()  # after sending: the browser does not wait for the cache file
 
@@ -134,7 +144,9 @@ def _load(
     hits = total - len(misses)
     if progress and hits:
         progress(hits, total)
-    workers = jobs or (forked.jobs() if len(misses) >= forked.PARALLEL_MIN and forked.can_fork() else 1)
+    workers = jobs or (
+        forked.jobs() if len(misses) >= forked.PARALLEL_MIN and forked.can_fork() else 1
+    )
     dirty = False  # an entry was added or replaced: the cache file needs writing
     if workers > 1 or not build:
 
@@ -144,7 +156,9 @@ def _load(
                 wire = _parse_wire(item)
                 return wire, wire if isinstance(wire, list) else None
             agent, offset = _parse(item)
-            entry = cache.encode(agent, item.hint, offset) if use_cache and offset is not None else None
+            entry = (
+                cache.encode(agent, item.hint, offset) if use_cache and offset is not None else None
+            )
             return agent, entry
 
         def convert(wire: forked.Wire, item: Found) -> tuple[Any, list[Any] | None]:
@@ -177,6 +191,7 @@ def _load(
                     dirty = True
             if progress and done % every == 0:
                 progress(hits + done, total)
+
     # Records that cannot be cached (a date in the frontmatter, an unreadable file) are parsed
     # every time without rewriting the file; entries of files that are gone are dropped.
     def save() -> None:

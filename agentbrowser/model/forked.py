@@ -33,7 +33,9 @@ Wire = list[Any] | bytes
 
 def can_fork() -> bool:
     """True where forking is cheap and safe: Linux, and only this thread running."""
-    return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
+    return (
+        sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
+    )
 
 
 def jobs() -> int:
@@ -164,7 +166,9 @@ class Preload:
         self.lock = threading.Lock()
         self.done = False
         self.messages: queue.SimpleQueue[tuple[bytes, bytes] | None] = queue.SimpleQueue()
-        self.reader = threading.Thread(target=self._drain, args=(stream,), name="agentbrowser-preload", daemon=True)
+        self.reader = threading.Thread(
+            target=self._drain, args=(stream,), name="agentbrowser-preload", daemon=True
+        )
         self.reader.start()
 
     def _drain(self, stream: BinaryIO) -> None:
@@ -235,7 +239,9 @@ _pending: Preload | None = None
 _pending_lock = threading.Lock()
 
 
-def start_preload(key: tuple[Any, ...], work: Callable[[Callable[[bytes, Any], None]], None]) -> bool:
+def start_preload(
+    key: tuple[Any, ...], work: Callable[[Callable[[bytes, Any], None]], None]
+) -> bool:
     """Fork a child running work(send); False when forking is not possible here."""
     global _pending
     if not can_fork():
