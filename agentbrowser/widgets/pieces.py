@@ -121,7 +121,8 @@ def agent_pieces(agent: Agent, palette: render.Palette, code_theme: str) -> Iter
 def raw_pieces(agent: Agent, palette: render.Palette) -> Iterator[RenderableType | tuple[Text, Text]]:
     """The file as it is on disk, sanitised, with line numbers: yields (gutter, line) pairs."""
     read = read_text(agent.path)
-    title = Text(f"{display_path(agent.path)}  (raw file)", style=palette.accent)
+    # The path is file-system text too: a name can hold ESC (a title or clipboard escape).
+    title = Text(f"{sanitize(display_path(agent.path))}  (raw file)", style=palette.accent)
     yield title
     if read.text is None:
         for problem in read.problems:
