@@ -26,8 +26,17 @@ class CopyResult:
     def describe(self, what: str) -> str:
         """A one-line message for a notification or the CLI."""
         if not self.destinations:
-            return f"Could not copy {what}: " + "; ".join(self.failures)
-        return f"Copied {what} to the " + " and the ".join(self.destinations)
+            return f"Could not copy {what}: " + "; ".join(_short(f) for f in self.failures)
+        message = f"Copied {what} to the " + " and the ".join(self.destinations)
+        if self.failures:
+            message += " (" + "; ".join(_short(f) for f in self.failures) + ")"
+        return message
+
+
+def _short(reason: str, limit: int = 90) -> str:
+    """The first sentence of a reason: pyperclip's run on with a link to its manual."""
+    first = reason.split(". ", 1)[0].rstrip(".")
+    return first if len(first) <= limit else first[: limit - 1] + "\u2026"
 
 
 def osc52_sequence(text: str) -> str:
