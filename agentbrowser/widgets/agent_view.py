@@ -243,7 +243,9 @@ class AgentView(ScrollView, can_focus=True):
         blank = Segment(" " * gutter_width)
         strips = []
         for index, segments in enumerate(wrapped):
-            head = list(gutter.render(console)) if index == 0 else [blank]
+            # Text.render drops the Text's own style (it applies only spans): style it here, or
+            # the line numbers lose their muted colour and a problem's line is not marked.
+            head = [Segment(gutter.plain, console.get_style(gutter.style))] if index == 0 else [blank]
             strips.append(Strip(head + segments, width))
         return strips
 
