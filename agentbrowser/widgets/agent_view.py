@@ -196,7 +196,7 @@ class AgentView(ScrollView, can_focus=True):
         )
         self._render_in_thread(job)
 
-    @work(thread=True, exclusive=True, group="agent-view", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="agent-view", exit_on_error=False, description="render")
     def _render_in_thread(self, job: _Job) -> None:
         """Render piece by piece, sending lines at least every EMIT_SECONDS; stop when stale."""
         worker = get_current_worker()
