@@ -462,3 +462,15 @@ def test_sources_with_paths_work_in_a_deleted_folder(
     from agentbrowser.model import forked
 
     forked.forget_preload()
+
+
+def test_browser_no_cache_neither_reads_nor_writes(tree: Path, private_home_and_cache: Path) -> None:
+    """The browser's loader (first load and reloads) honours --no-cache."""
+    from agentbrowser.screens.browse import BrowseScreen
+
+    found = collection.sources([str(tree)])
+    agents = BrowseScreen([str(tree)], use_cache=False)._loader()(found)
+    assert [a.path for a in agents] == [a.path for a in load(tree, use_cache=False)]
+    assert not (private_home_and_cache / "agentbrowser").exists()
+    BrowseScreen([str(tree)], use_cache=True)._loader()(found)
+    assert len(cache_files(private_home_and_cache)) == 1

@@ -22,6 +22,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Label
 
 from agentbrowser.messages import LibraryChanged, LibraryLoaded, LoadFailed, LoadProgress
+from agentbrowser.model import collection
 from agentbrowser.model.library import Library, apply_changes, load_library, refresh
 from agentbrowser.model.records import Agent
 from agentbrowser.model.text import one_line
@@ -123,14 +124,13 @@ class BrowseScreen(Screen[None]):
     # -- loading and live reload -----------------------------------------------------------
 
     def _loader(self):  # type: ignore[no-untyped-def]
-        """The cached reader when the cache module offers one and it is wanted, else None."""
-        if not self.use_cache:
-            return None
-        try:
-            from agentbrowser.model import cache  # written alongside: may not exist yet
-        except ImportError:
-            return None
-        return getattr(cache, "load", None)
+        """collection.load with the index cache, or (--no-cache) one that neither reads nor writes it."""
+        use_cache = self.use_cache
+
+        def loader(found, progress=None):  # type: ignore[no-untyped-def]
+            return collection.load(found, use_cache=use_cache, progress=progress)
+
+        return loader
 
     # Every worker gets a description: without one, Textual builds it from the repr of the
     # arguments on the event loop (~65 ms for a Library of 10,000 agents, every poll).
