@@ -118,8 +118,9 @@ class BrowseScreen(Screen[None]):
     def on_mount(self) -> None:
         self.agent_view.border_title = "Detail"
         self.query_one("#sidebar").border_title = "Agents"
-        # Paint first, then load: the first frame never waits for the disk.
-        self.call_after_refresh(self.load)
+        # Load at once, in a thread: the first frame never waits for it (the worker mostly
+        # waits on the preload's pipe), and the list is not held back by the first paint.
+        self.load()
 
     # -- loading and live reload -----------------------------------------------------------
 
