@@ -143,7 +143,9 @@ def apply_changes(
         if record is None or item.path in again:
             record = parse_file(item.path, item.scope, item.hint)
         agents.append(record)
-    return _snapshot(library.paths, found, resolve_precedence(agents), library.generation + 1)
+    changed = _snapshot(library.paths, found, resolve_precedence(agents), library.generation + 1)
+    changed.index.build()  # here, in the poll's thread, not on the first keystroke
+    return changed
 
 
 def refresh(library: Library, rediscover: bool = False) -> Library | None:

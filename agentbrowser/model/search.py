@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import operator
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -98,11 +99,36 @@ class _Entry:
 
 
 class SearchIndex:
-    """Lower-cased haystacks for a collection, built once and searched many times."""
+    """Lower-cased haystacks for a collection, built once and searched many times.
+
+    The haystacks are built on first use (a search that is not empty) or by `build()`, which
+    the browser calls in a thread once the list is on screen: ~50 ms for 10,000 agents that
+    would otherwise delay the list. Building is thread-safe.
+    """
 
     def __init__(self, agents: Sequence[Agent]) -> None:
-        self.entries: list[_Entry] = [self._entry(a) for a in agents]
+        self._agents: Sequence[Agent] | None = agents
+        self._count = len(agents)
+        self._entries: list[_Entry] | None = None
+        self._lock = threading.Lock()
         self._last: tuple[Query, list[Match]] | None = None
+
+    @property
+    def entries(self) -> list[_Entry]:
+        """The haystacks, one per agent (built now when they are not yet)."""
+        entries = self._entries
+        if entries is None:
+            with self._lock:
+                if self._entries is None:
+                    assert self._agents is not None
+                    self._entries = [self._entry(a) for a in self._agents]
+                    self._agents = None
+                entries = self._entries
+        return entries
+
+    def build(self) -> None:
+        """Build the haystacks now (in a thread: the next search need not)."""
+        self.entries  # noqa: B018
 
     @staticmethod
     def _entry(agent: Agent) -> _Entry:
@@ -131,7 +157,7 @@ class SearchIndex:
         )
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return self._count
 
     def search(self, query: Query | str) -> list[Match]:
         """Matching agents, best first (ties keep collection order)."""
@@ -149,8 +175,8 @@ class SearchIndex:
         if isinstance(query, str):
             query = parse_query(query)
         if query.empty:
-            return [_match(i, 0.0, ()) for i in range(len(self.entries))]
-        candidates: Sequence[int] = range(len(self.entries))
+            return [_match(i, 0.0, ()) for i in range(self._count)]
+        candidates: Sequence[int] = range(self._count)
         if self._last and _extends(query, self._last[0]):
             candidates = [m.index for m in self._last[1]]
         matches: list[Match] = []

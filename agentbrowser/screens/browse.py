@@ -145,10 +145,17 @@ class BrowseScreen(Screen[None]):
 
         try:
             library = load_library(self.paths, progress, loader=self._loader())
+            if self.library is not None:
+                library.index.build()  # a reload: the search box may hold a query
         except Exception as exc:  # a bug or a vanished folder: say so instead of a blank screen
             self.post_message(LoadFailed(f"{type(exc).__name__}: {exc}"))
             return
         self.post_message(LibraryLoaded(library, time.perf_counter() - started))
+
+    @work(thread=True, group="index", exit_on_error=False, description="index")
+    def build_index(self, library: Library) -> None:
+        """Build the search haystacks once the list is on screen (~50 ms for 10,000 agents)."""
+        library.index.build()
 
     def on_load_progress(self, message: LoadProgress) -> None:
         """Show how far loading has got."""
@@ -161,13 +168,14 @@ class BrowseScreen(Screen[None]):
         """Loading stopped: tell the user, and leave the screen usable."""
         self.query_one("#count", Label).update("load failed")
         self.agent_list.empty_text = "Could not load agents"
-        self.notify(f"Could not load the agents: {message.error}", severity="error", timeout=10)
+        self.notify(f"Could not load the agents: {message.error}", severity="error", timeout=10, markup=False)
 
     def on_library_loaded(self, message: LibraryLoaded) -> None:
         """The collection is read: fill the list, keep the selection on a reload."""
         keep = self.selected.path if self.selected else None
         self.load_seconds = message.seconds
         self._swap(message.library, keep)
+        self.call_after_refresh(self.build_index, message.library)
         if not message.library.agents:
             where = ", ".join(self.paths) or "the project, user and plugin folders"
             self.agent_list.empty_text = f"No agent files found in {one_line(where, 60)}"
@@ -332,23 +340,27 @@ class BrowseScreen(Screen[None]):
         try:
             text = part_text(agent, part)
         except CliError as exc:
-            self.app.call_from_thread(self.notify, f"Nothing copied: {exc}", severity="warning")
+            self.app.call_from_thread(self.notify, f"Nothing copied: {exc}", severity="warning", markup=False)
             return
         if not text:
-            self.app.call_from_thread(self.notify, f"The {part} of {name} is empty: nothing copied", severity="warning")
+            self.app.call_from_thread(
+                self.notify, f"The {part} of {name} is empty: nothing copied", severity="warning", markup=False
+            )
             return
 
         def terminal(value: str) -> None:
             self.app.call_from_thread(self.app.copy_to_clipboard, value)
 
         result = copy_text(text, terminal=terminal)
+        # describe() names the failed destinations too. Not markup: a name such as "[/x]" is
+        # text, and a markup error would drop the notification silently.
         message = result.describe(f"{part} of {name} ({len(text):,} chars)")
         if not result.ok:
-            self.app.call_from_thread(self.notify, message, title="Copy failed", severity="warning", timeout=8)
+            self.app.call_from_thread(
+                self.notify, message, title="Copy failed", severity="warning", timeout=8, markup=False
+            )
             return
-        if result.failures:
-            message += "\n(not elsewhere: " + "; ".join(result.failures) + ")"
-        self.app.call_from_thread(self.notify, message, title="Copied")
+        self.app.call_from_thread(self.notify, message, title="Copied", markup=False)
 
     def action_edit(self) -> None:
         """Open the highlighted file in $VISUAL or $EDITOR, then read it again."""
@@ -368,7 +380,7 @@ class BrowseScreen(Screen[None]):
             self.notify("This terminal cannot hand over to an editor", severity="warning")
             return
         except (OSError, ValueError) as exc:
-            self.notify(f"Could not start {editor!r}: {exc}", severity="error")
+            self.notify(f"Could not start {editor!r}: {exc}", severity="error", markup=False)
             return
         self.reload_paths([agent.path])
 
