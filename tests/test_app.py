@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import stat
 from collections.abc import Callable, Iterator
@@ -101,13 +102,10 @@ def count_label(pilot: Pilot[None]) -> str:
 
 
 async def loaded(pilot: Pilot[None]) -> BrowseScreen:
-    """The browse screen once the count reads "N agents" and the detail is rendered."""
+    """The browse screen once the count reads "N agents" ("1 agent") and the detail is rendered."""
     screen = pilot.app.screen
     assert isinstance(screen, BrowseScreen)
-    await wait_for(
-        pilot,
-        lambda: count_label(pilot).endswith(" agents") and "Loading" not in count_label(pilot),
-    )
+    await wait_for(pilot, lambda: re.fullmatch(r"[\d,/]+ agents?", count_label(pilot)))
     return await rendered(pilot)
 
 
@@ -412,7 +410,9 @@ async def test_a_system_clipboard_failure_is_a_notification(
         # The terminal's clipboard still got it, and the message says where it did not go.
         assert screen.selected is not None and app.clipboard == screen.selected.body
         assert shown[0]["title"] == "Copied"
-        assert "not elsewhere: system clipboard: could not find" in shown[0]["message"]
+        message = shown[0]["message"]
+        assert "to the terminal clipboard (OSC 52) (system clipboard: could not find" in message
+        assert message.count("could not find") == 1  # said once
         assert app.is_running
 
 
@@ -440,6 +440,21 @@ async def test_no_clipboard_at_all_is_a_warning_not_a_crash(
         await pilot.press("j")
         screen = await rendered(pilot)
         assert screen.agent_list.cursor == 1 and app.is_running
+
+
+async def test_a_name_with_markup_is_notified_as_text(tmp_path: Path) -> None:
+    name = "[bold]x[/] [/oops] [link=https://example.com]y"
+    (tmp_path / "a.md").write_text(f'---\nname: "{name}"\ndescription: d\n---\nbody\n')
+    app = build_app([str(tmp_path)], use_cache=False)
+    async with app.run_test(size=SIZE) as pilot:
+        shown = record_notifications(app)
+        await loaded(pilot)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: shown)
+        # As markup, "[/oops]" is an error and the toast never shows; "[bold]" would style.
+        assert f"Copied prompt of {name} (5 chars)" in shown[0]["message"]
+        assert shown[0]["markup"] is False
+        assert app.clipboard == "body\n"
 
 
 # -- raw file, editor, live reload -----------------------------------------------------------
