@@ -5,12 +5,11 @@ Every piece of file text is sanitised and placed in `Text` objects, never parsed
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from markdown_it import MarkdownIt
 from rich.console import Console, Group, RenderableType
-from rich.markdown import Markdown
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.text import Text
@@ -52,17 +51,46 @@ class Palette:
     commentary: str = "italic dim"
 
 
-class SafeMarkdown(Markdown):
-    """Rich's Markdown with raw HTML shown as text: agent prompts are full of `<tags>`.
+if TYPE_CHECKING:
+    from rich.markdown import Markdown
 
-    Rich's default parser drops HTML blocks, which would hide whole sections of a prompt.
-    """
+_markdown_lock = threading.Lock()
 
-    def __init__(self, markup: str, **kwargs: object) -> None:
-        super().__init__("", **kwargs)  # type: ignore[arg-type]
-        self.markup = markup
-        parser = MarkdownIt("commonmark", {"html": False}).enable("strikethrough").enable("table")
-        self.parsed = parser.parse(markup)
+
+def _safe_markdown_class() -> type[Markdown]:
+    """SafeMarkdown, defined on first use: markdown_it, rich.markdown and pygments take ~50 ms
+    to import, which the browser's first frame should not wait for (its detail pane renders
+    in a thread)."""
+    with _markdown_lock:
+        made = globals().get("SafeMarkdown")
+        if made is not None:
+            return made  # type: ignore[no-any-return]
+        from markdown_it import MarkdownIt
+        from rich.markdown import Markdown
+
+        class SafeMarkdown(Markdown):
+            """Rich's Markdown with raw HTML shown as text: agent prompts are full of `<tags>`.
+
+            Rich's default parser drops HTML blocks, which would hide whole sections of a prompt.
+            """
+
+            def __init__(self, markup: str, **kwargs: object) -> None:
+                super().__init__("", **kwargs)  # type: ignore[arg-type]
+                self.markup = markup
+                parser = MarkdownIt("commonmark", {"html": False}).enable("strikethrough").enable("table")
+                self.parsed = parser.parse(markup)
+
+        SafeMarkdown.__module__ = __name__
+        SafeMarkdown.__qualname__ = "SafeMarkdown"
+        globals()["SafeMarkdown"] = SafeMarkdown
+        return SafeMarkdown
+
+
+def __getattr__(name: str) -> Any:
+    """`render.SafeMarkdown`: the class, made on first use."""
+    if name == "SafeMarkdown":
+        return _safe_markdown_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def tools_text(agent: Agent, palette: Palette) -> Text:
@@ -157,14 +185,14 @@ def prompt(agent: Agent, palette: Palette, cap: int = MARKDOWN_CAP, code_theme: 
     if not body.strip():
         return Text("(empty prompt)", style=palette.muted)
     if len(body) <= cap:
-        return SafeMarkdown(body, code_theme=code_theme, hyperlinks=False)
+        return _safe_markdown_class()(body, code_theme=code_theme, hyperlinks=False)
     cut = body.rfind("\n\n", 0, cap)
     cut = cut if cut > cap // 2 else cap
     notice = Text(
         f"\u2014 rendered as markdown up to {cut:,} of {len(body):,} characters; the rest as plain text \u2014",
         style=palette.warning,
     )
-    markdown = SafeMarkdown(body[:cut], code_theme=code_theme, hyperlinks=False)
+    markdown = _safe_markdown_class()(body[:cut], code_theme=code_theme, hyperlinks=False)
     return Group(markdown, notice, *plain_pieces(body[cut:]))
 
 
