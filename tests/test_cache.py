@@ -401,6 +401,35 @@ def test_preload_hands_its_results_to_the_loader(
     assert not (Path(os.environ["XDG_CACHE_HOME"]) / "agentbrowser").exists()
 
 
+def test_preloaded_never_waits_and_hands_over_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The browser's mount takes a preload's records only when they have all arrived."""
+    import time
+
+    from agentbrowser.model import forked, library
+
+    if not forked.can_fork():
+        pytest.skip("other threads are running: forking is off")
+    root = many(tmp_path / "many", 50)
+    monkeypatch.chdir(tmp_path)
+    expected = collection.load(collection.sources([str(root)]), use_cache=False)
+    assert library.preloaded_library([str(root)], use_cache=False) is None  # no preload
+    assert collection.preload([str(root)], use_cache=False)
+    try:
+        preload = forked.pending(collection._preload_key([str(root)], None, None))
+        assert preload is not None
+        assert library.preloaded_library([str(tmp_path)], use_cache=False) is None  # other paths
+        deadline = time.monotonic() + 30
+        while not preload.arrived.is_set() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        lib = library.preloaded_library([str(root)], use_cache=False)
+        assert lib is not None and list(lib.agents) == expected
+        assert library.preloaded_library([str(root)], use_cache=False) is None  # used once
+    finally:
+        forked.forget_preload()
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
 def test_preload_for_other_paths_is_not_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch

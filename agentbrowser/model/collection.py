@@ -69,6 +69,25 @@ def preload(paths: Iterable[str] | None = None, use_cache: bool = True) -> bool:
     return forked.start_preload(key, work)
 
 
+def preloaded(
+    paths: Iterable[str] | None = None, use_cache: bool = True
+) -> tuple[list[Found], list[Agent]] | None:
+    """The preload's files and records when they have all arrived (it never waits); else None.
+
+    For the browser's mount: records already in this process are turned into the list at once
+    (~25 ms for 2,000, ~100 ms for 10,000), so the first frame can show them; when they are
+    still coming, the browser loads in a thread and shows progress.
+    """
+    paths = list(paths or [])
+    preload = forked.pending(_preload_key(paths, None, None)) if forked.preloading() else None
+    if preload is None or not preload.arrived.is_set():
+        return None
+    found = preload.take_found()
+    if found is None:
+        return None
+    return found, load(found, use_cache=use_cache)
+
+
 def load(
     found: list[Found],
     use_cache: bool = True,

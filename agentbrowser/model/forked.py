@@ -165,6 +165,8 @@ class Preload:
         self.found: list[Found] | None = None
         self.lock = threading.Lock()
         self.done = False
+        self.arrived = threading.Event()
+        """Set once the child's records are all here: taking them no longer waits."""
         self.messages: queue.SimpleQueue[tuple[bytes, bytes] | None] = queue.SimpleQueue()
         self.reader = threading.Thread(
             target=self._drain, args=(stream,), name="agentbrowser-preload", daemon=True
@@ -183,6 +185,8 @@ class Preload:
                 if len(data) < size:
                     break
                 self.messages.put((header[:1], data))
+                if header[:1] == b"R":
+                    self.arrived.set()
         except (OSError, ValueError):
             pass
         finally:

@@ -103,6 +103,14 @@ def load_library(
     return _snapshot(paths, found, agents, 0)
 
 
+def preloaded_library(paths: Sequence[str], use_cache: bool = True) -> Library | None:
+    """The snapshot of a preload whose records have all arrived (never waits), else None."""
+    result = collection.preloaded(paths, use_cache)
+    if result is None:
+        return None
+    return _snapshot(paths, *result, 0)
+
+
 def unresolved(agent: Agent) -> Agent:
     """The record as parse_file made it, before `resolve_precedence` marked it.
 
