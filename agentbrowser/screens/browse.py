@@ -7,6 +7,7 @@ messages; the screen swaps in a new `Library` snapshot when one arrives.
 
 from __future__ import annotations
 
+import gc
 import os
 import shlex
 import subprocess
@@ -166,8 +167,13 @@ class BrowseScreen(Screen[None]):
 
     @work(thread=True, group="index", exit_on_error=False, description="index")
     def build_index(self, library: Library) -> None:
-        """Build the search haystacks once the list is on screen (~50 ms for 10,000 agents)."""
+        """Build the search haystacks once the list is on screen (~50 ms for 10,000 agents).
+
+        Then freeze what the heap holds: the cyclic GC no longer walks the collection's ~100,000
+        objects (a full collection with 10,000 agents: ~30 ms, at any moment, say a keystroke).
+        """
         library.index.build()
+        gc.freeze()
 
     def on_load_progress(self, message: LoadProgress) -> None:
         """Show how far loading has got."""
