@@ -119,6 +119,14 @@ def read_text(path: str, cap: int = SIZE_CAP) -> FileText:
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Bidirectional overrides and isolates, which can make text read differently than it is.
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Lone surrogates: the stand-ins for the bytes of a file name that is not UTF-8. A terminal
+# writer cannot encode them (Textual writes `\udce9`, six cells where one was laid out).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _surrogate(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -138,6 +146,8 @@ def sanitize(text: str) -> str:
     text = _CONTROL.sub(_visible, text)
     if _BIDI.search(text):
         text = _BIDI.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub(_surrogate, text)  # the byte it stands for, as \xe9
     return text
 
 
