@@ -96,6 +96,17 @@ class _Entry:
     scope: str
     color: str
     flags: frozenset[str]
+    mask: int
+    """The name's characters as bits (`_char_mask`): a word with a character the name lacks
+    is no subsequence of it, which two integer operations tell."""
+
+
+def _char_mask(text: str) -> int:
+    """One bit per character (its code modulo 63): a superset test for subsequences."""
+    mask = 0
+    for char in set(text):
+        mask |= 1 << (ord(char) % 63)
+    return mask
 
 
 class SearchIndex:
@@ -154,6 +165,7 @@ class SearchIndex:
             scope=agent.scope,
             color=(agent.color or "").lower(),
             flags=frozenset(flags),
+            mask=_char_mask(agent.name.lower()),
         )
 
     def __len__(self) -> int:
@@ -189,6 +201,7 @@ class SearchIndex:
             # unrolled (the first keys of a query match nearly all of 10,000 agents).
             word, fuzzy = matchers[0]
             length = len(word)
+            wanted = _char_mask(word)
             for index in candidates:
                 entry = entries[index]
                 name = entry.name
@@ -203,7 +216,8 @@ class SearchIndex:
                 elif word in entry.model:
                     append(_match(index, 55.0, ()))
                 else:
-                    positions = _subsequence_positions(name, word) if fuzzy else None
+                    fits = fuzzy and (entry.mask & wanted) == wanted
+                    positions = _subsequence_positions(name, word) if fits else None
                     if positions:
                         spread = positions[-1] - positions[0] + 1
                         append(_match(index, 50.0 + 20.0 * length / spread, tuple(positions)))
