@@ -16,6 +16,32 @@ from agentbrowser.model.records import Agent, DeferredBody, body_is_loaded, evol
 AGENT = "---\nname: {name}\ndescription: Reviews {name}\ntools: Read, Grep\nmodel: opus\n---\nYou review {name}.\n"
 
 
+def in_fresh_process(test):
+    """Run a fork test in a new pytest process: forking is off once other threads run.
+
+    Earlier tests leave threads behind (a clipboard worker given up on, Textual's), and the
+    loader rightly refuses to fork then. In a fresh process the test runs as the CLI does,
+    with one thread, so it never skips for the order it ran in.
+    """
+    import functools
+    import subprocess
+
+    @functools.wraps(test)
+    def wrapper(*args, **kwargs):
+        if os.environ.get("AGENTBROWSER_FRESH_PROCESS") == test.__name__:
+            return test(*args, **kwargs)
+        env = {**os.environ, "AGENTBROWSER_FRESH_PROCESS": test.__name__}
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+             f"{__file__}::{test.__name__}"],
+            env=env, capture_output=True, text=True, timeout=300, cwd=Path(__file__).parents[1],
+        )
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+        assert "1 passed" in result.stdout, result.stdout[-2000:]
+
+    return wrapper
+
+
 def write(folder: Path, name: str, text: str | None = None) -> Path:
     path = folder / ".claude" / "agents" / f"{name}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -369,6 +395,7 @@ def test_parallel_load_equals_sequential(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
+@in_fresh_process
 def test_preload_hands_its_results_to_the_loader(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -376,8 +403,7 @@ def test_preload_hands_its_results_to_the_loader(
 
     from agentbrowser.model import forked
 
-    if not forked.can_fork():
-        pytest.skip("other threads are running: forking is off")
+    assert forked.can_fork()  # a fresh process (in_fresh_process) has one thread
     root = many(tmp_path / "many", 50)
     monkeypatch.chdir(tmp_path)
     expected = collection.load(collection.sources([str(root)]), use_cache=False)
@@ -401,6 +427,7 @@ def test_preload_hands_its_results_to_the_loader(
     assert not (Path(os.environ["XDG_CACHE_HOME"]) / "agentbrowser").exists()
 
 
+@in_fresh_process
 def test_preloaded_never_waits_and_hands_over_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -409,8 +436,7 @@ def test_preloaded_never_waits_and_hands_over_once(
 
     from agentbrowser.model import forked, library
 
-    if not forked.can_fork():
-        pytest.skip("other threads are running: forking is off")
+    assert forked.can_fork()  # a fresh process (in_fresh_process) has one thread
     root = many(tmp_path / "many", 50)
     monkeypatch.chdir(tmp_path)
     expected = collection.load(collection.sources([str(root)]), use_cache=False)
@@ -431,6 +457,7 @@ def test_preloaded_never_waits_and_hands_over_once(
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
+@in_fresh_process
 def test_preload_for_other_paths_is_not_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
