@@ -88,3 +88,20 @@ def test_description_blocks_examples_and_commentary() -> None:
     assert [c.kind for c in example.children] == ["text", "commentary"]
     assert example.children[0].text == "Context: x\nuser: 'hi'\nassistant: 'ok'"
     assert example.children[1].text == "why"
+
+
+def test_results_are_a_lazy_sequence_of_matches() -> None:
+    index = SearchIndex(AGENTS)
+    results = index.search("re")
+    assert len(results) == len(list(results)) > 0
+    assert results[0] == list(results)[0] and results[-1] == list(results)[-1]
+    assert results[1:3] == list(results)[1:3]
+    assert results == list(results) and bool(index.search("zzzz")) is False
+
+
+def test_a_character_sharing_a_mask_bit_is_no_subsequence() -> None:
+    """Names' characters are kept as bits (code modulo 63): '"' shares 'a''s bit."""
+    assert ord('"') % 63 == ord("a") % 63
+    index = SearchIndex([agent("a-b", "nothing here")])
+    assert list(index.search('"b')) == []
+    assert [m.name_spans for m in index.search("ab")] == [(0, 2)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import operator
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from agentbrowser.model.records import Agent
@@ -54,7 +54,7 @@ class Match:
     """Offsets of the matched characters in the agent's name."""
 
 
-_SCORE = operator.attrgetter("score")
+_SCORE = operator.itemgetter(1)
 _new_object = object.__new__
 _set_index = Match.__dict__["index"].__set__
 _set_score = Match.__dict__["score"].__set__
@@ -68,6 +68,52 @@ def _match(index: int, score: float, name_spans: tuple[int, ...]) -> Match:
     _set_score(match, score)
     _set_spans(match, name_spans)
     return match
+
+
+#: A result before it is asked for: (agent index, score, name spans).
+_Row = tuple[int, float, tuple[int, ...]]
+
+
+class Matches(Sequence[Match]):
+    """Search results, best first, as a read-only sequence of Match.
+
+    A query's first keys match nearly all of 10,000 agents and the list shows ~15: a Match is
+    made when asked for (an index, an iteration), not 10,000 of them per keystroke.
+    """
+
+    __slots__ = ("_rows",)
+
+    def __init__(self, rows: list[_Row]) -> None:
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, item):  # type: ignore[no-untyped-def,override]
+        if isinstance(item, slice):
+            return [_match(*row) for row in self._rows[item]]
+        return _match(*self._rows[item])
+
+    def __iter__(self) -> Iterator[Match]:
+        for row in self._rows:
+            yield _match(*row)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Matches):
+            return self._rows == other._rows
+        if isinstance(other, Sequence):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Matches({len(self._rows)} results)"
+
+    @property
+    def indices(self) -> list[int]:
+        """The agents' indexes, best first."""
+        return [row[0] for row in self._rows]
 
 
 def parse_query(text: str) -> Query:
@@ -96,6 +142,9 @@ class _Entry:
     scope: str
     color: str
     flags: frozenset[str]
+    rest: str
+    """Tools, model and format joined by newlines: one test for all three (a word holds no
+    whitespace, so it is in `rest` exactly when it is in one of them)."""
     mask: int
     """The name's characters as bits (`_char_mask`): a word with a character the name lacks
     is no subsequence of it, which two integer operations tell."""
@@ -122,7 +171,7 @@ class SearchIndex:
         self._count = len(agents)
         self._entries: list[_Entry] | None = None
         self._lock = threading.Lock()
-        self._last: tuple[Query, list[Match]] | None = None
+        self._last: tuple[Query, Matches] | None = None
 
     @property
     def entries(self) -> list[_Entry]:
@@ -165,13 +214,14 @@ class SearchIndex:
             scope=agent.scope,
             color=(agent.color or "").lower(),
             flags=frozenset(flags),
+            rest=" ".join(tools) + "\n" + (agent.model or "").lower() + "\n" + agent.format,
             mask=_char_mask(agent.name.lower()),
         )
 
     def __len__(self) -> int:
         return self._count
 
-    def search(self, query: Query | str) -> list[Match]:
+    def search(self, query: Query | str) -> Matches:
         """Matching agents, best first (ties keep collection order)."""
         # The first keys of a query match most of a big collection: ~10,000 new objects, whose
         # allocation would trigger collections of every object the app holds (half the time).
@@ -183,15 +233,15 @@ class SearchIndex:
             if was_enabled:
                 gc.enable()
 
-    def _search(self, query: Query | str) -> list[Match]:
+    def _search(self, query: Query | str) -> Matches:
         if isinstance(query, str):
             query = parse_query(query)
         if query.empty:
-            return [_match(i, 0.0, ()) for i in range(self._count)]
+            return Matches([(i, 0.0, ()) for i in range(self._count)])
         candidates: Sequence[int] = range(self._count)
         if self._last and _extends(query, self._last[0]):
-            candidates = [m.index for m in self._last[1]]
-        matches: list[Match] = []
+            candidates = self._last[1].indices
+        matches: list[_Row] = []
         matchers = [(w, _fuzzy_word(w)) for w in query.words]
         entries = self.entries
         filters = query.filters
@@ -201,31 +251,45 @@ class SearchIndex:
             # unrolled (the first keys of a query match nearly all of 10,000 agents).
             word, fuzzy = matchers[0]
             length = len(word)
-            wanted = _char_mask(word)
+            # -1 never fits a mask (masks are positive): no subsequence for a word too short.
+            wanted = _char_mask(word) if fuzzy else -1
+            first = word[0]
+            spans_at: dict[int, tuple[int, ...]] = {}
             for index in candidates:
                 entry = entries[index]
                 name = entry.name
                 position = name.find(word)
                 if position >= 0:
                     bonus = 40.0 if position == 0 else (25.0 if name[position - 1] in "-_ ./" else 10.0)
-                    append(_match(index, 100.0 + bonus + 10.0 * length / len(name), tuple(range(position, position + length))))
+                    spans = spans_at.get(position)
+                    if spans is None:
+                        spans = spans_at[position] = tuple(range(position, position + length))
+                    append((index, 100.0 + bonus + 10.0 * length / len(name), spans))
                     continue
                 # _score_word, inlined: most entries of a one- or two-letter query come here.
-                if word in entry.tools_text or word == entry.model or word in entry.format:
-                    append(_match(index, 60.0, ()))
-                elif word in entry.model:
-                    append(_match(index, 55.0, ()))
-                else:
-                    fits = fuzzy and (entry.mask & wanted) == wanted
-                    positions = _subsequence_positions(name, word) if fits else None
-                    if positions:
-                        spread = positions[-1] - positions[0] + 1
-                        append(_match(index, 50.0 + 20.0 * length / spread, tuple(positions)))
-                    elif word in entry.description:
-                        append(_match(index, 30.0, ()))
+                if word in entry.rest:  # in the tools, the model or the format
+                    if word in entry.tools_text or word == entry.model or word in entry.format:
+                        append((index, 60.0, ()))
+                    else:
+                        append((index, 55.0, ()))  # word in entry.model
+                    continue
+                if entry.mask & wanted == wanted and (at := name.find(first)) >= 0:
+                    # _subsequence_positions, inlined
+                    positions = [at]
+                    for char in word[1:]:
+                        at = name.find(char, at + 1)
+                        if at < 0:
+                            break
+                        positions.append(at)
+                    else:
+                        append((index, 50.0 + 20.0 * length / (at - positions[0] + 1), tuple(positions)))
+                        continue
+                if word in entry.description:
+                    append((index, 30.0, ()))
             matches.sort(key=_SCORE, reverse=True)  # reverse keeps ties in order, like -score
-            self._last = (query, matches)
-            return matches
+            result = Matches(matches)
+            self._last = (query, result)
+            return result
         for index in candidates:
             entry = entries[index]
             if filters and not all(_filter(entry, f, v) for f, v in filters):
@@ -246,10 +310,11 @@ class SearchIndex:
                 total += score
                 spans.extend(found)
             else:
-                append(_match(index, total, tuple(sorted(set(spans))) if len(matchers) > 1 else tuple(spans)))
+                append((index, total, tuple(sorted(set(spans))) if len(matchers) > 1 else tuple(spans)))
         matches.sort(key=_SCORE, reverse=True)
-        self._last = (query, matches)
-        return matches
+        result = Matches(matches)
+        self._last = (query, result)
+        return result
 
 
 def _extends(query: Query, previous: Query) -> bool:
