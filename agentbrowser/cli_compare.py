@@ -6,7 +6,6 @@ This is UI: it may use rich. Every piece of file text goes through ``sanitize`` 
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -37,8 +36,8 @@ from agentbrowser.model.compare import (
 )
 from agentbrowser.model.parse import parse_file
 from agentbrowser.model.records import Agent
-from agentbrowser.model.serialize import dumps, jsonable
-from agentbrowser.model.text import one_line, sanitize
+from agentbrowser.model.serialize import dumps, value_line
+from agentbrowser.model.text import plural, sanitize
 
 #: Narrower consoles get a unified diff: two columns of text would be too cramped to read.
 SIDE_BY_SIDE_MIN_WIDTH = 100
@@ -153,24 +152,16 @@ def _header(result: Comparison) -> RenderableType:
             (f"{percent(result.similarity)}", "bold"),
             f"  (prompt {percent(scores.prompt)}, description {percent(scores.description)},"
             f" tools {percent(scores.tools)}, other fields {percent(scores.fields)})",
-            f"  {_count(result.changed_lines, 'changed line')},"
-            f" {_count(result.changed_words, 'changed word')}",
+            f"  {plural(result.changed_lines, 'changed line')},"
+            f" {plural(result.changed_words, 'changed word')}",
         ),
     ]
     return Group(*lines)
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
-
-
 def _value(value: Any) -> str:
     """A field's value on one line; rich cuts it to the column with an ellipsis."""
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        value = json.dumps(jsonable(value), ensure_ascii=False)
-    return one_line(value, FIELD_WIDTH * 2)
+    return value_line(value, FIELD_WIDTH * 2)
 
 
 def _fields_table(result: Comparison) -> Table:
@@ -271,7 +262,7 @@ def _side_by_side(hunks: tuple[Hunk, ...]) -> Table:
     table.add_column(ratio=1, overflow="fold")
     for item in _visible_rows(hunks, CONTEXT):
         if isinstance(item, int):
-            gap = Text(f"⋯ {_count(item, 'unchanged line')}", style="dim")
+            gap = Text(f"⋯ {plural(item, 'unchanged line')}", style="dim")
             table.add_row(Text(""), gap, Text(""), Text(""))
         else:
             table.add_row(*_cells(item))

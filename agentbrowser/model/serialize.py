@@ -160,3 +160,14 @@ def _pretty(value: Any, out: list[str], newline: str) -> None:
         out.append(newline + "}")
     else:
         raise _Unusual
+
+
+def value_line(value: Any, limit: int) -> str:
+    """A frontmatter value on one sanitised line (lists and maps as compact JSON)."""
+    from agentbrowser.model.text import one_line
+
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        value = json.dumps(jsonable(value), ensure_ascii=False)
+    return one_line(value, limit)

@@ -161,3 +161,8 @@ def one_line(text: str, limit: int = 200) -> str:
 def approx_tokens(text: str) -> int:
     """A rough token count (about four characters a token), good enough to compare sizes."""
     return (len(text) + 3) // 4
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 changed line``, ``3 changed lines``."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"

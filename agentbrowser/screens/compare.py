@@ -21,8 +21,7 @@ from textual.widgets import Footer, Static
 
 from agentbrowser.model.compare import Comparison, percent
 from agentbrowser.model.records import Agent
-from agentbrowser.model.text import one_line
-from agentbrowser.widgets.compare_layout import plural
+from agentbrowser.model.text import one_line, plural
 from agentbrowser.widgets.diff_view import ColumnHeader, DiffView
 from agentbrowser.widgets.pieces import display_path
 

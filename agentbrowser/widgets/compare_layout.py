@@ -12,7 +12,6 @@ their lines wrap.
 from __future__ import annotations
 
 import gc
-import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -36,8 +35,8 @@ from agentbrowser.model.compare import (
     Row,
     rows,
 )
-from agentbrowser.model.serialize import jsonable
-from agentbrowser.model.text import one_line, sanitize
+from agentbrowser.model.serialize import value_line
+from agentbrowser.model.text import one_line, plural, sanitize
 
 #: Cells left of everything: where the view marks the current change.
 MARGIN = 1
@@ -117,18 +116,9 @@ class DiffDocument:
         return "\n".join("".join(segment.text for segment in line).rstrip() for line in self.lines)
 
 
-def plural(count: int, noun: str) -> str:
-    """``1 changed line``, ``3 changed lines``."""
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
-
-
 def value_text(value: Any) -> str:
     """A frontmatter value on one sanitised line (lists and maps as compact JSON)."""
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        value = json.dumps(jsonable(value), ensure_ascii=False)
-    return one_line(value, 400)
+    return value_line(value, 400)
 
 
 def styled_line(text: str, spans: Sequence[tuple[int, int]], style: Style, word: Style) -> Text:
