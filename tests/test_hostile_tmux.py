@@ -121,6 +121,9 @@ def tmux(tmp_path: Path) -> Iterator[Tmux]:
         yield server
     finally:
         server("kill-server", check=False)
+        # tmux 3.3a leaves the socket file behind.
+        folder = Path(os.environ.get("TMUX_TMPDIR") or "/tmp") / f"tmux-{os.getuid()}"
+        (folder / server.socket).unlink(missing_ok=True)
 
 
 class Screen:
