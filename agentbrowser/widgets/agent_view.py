@@ -9,6 +9,7 @@ the loop never waits for a render, and the first screenful of any agent appears 
 from __future__ import annotations
 
 import io
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -42,6 +43,10 @@ class _Job:
     agent: Agent
     raw: bool
     width: int
+    height: int
+    """The pane's visible lines: until they are filled, each piece is sent as soon as it is ready."""
+    shown: threading.Event
+    """Set by the event loop once the lines sent so far are on screen."""
     palette: Palette
     theme: Theme
     code_theme: str
@@ -90,6 +95,7 @@ class AgentView(ScrollView, can_focus=True):
         self.agent: Agent | None = None
         self._lines: list[Strip] = []
         self._generation = 0
+        self._shown = threading.Event()
         self._rendered: tuple[int, Palette, bool] | None = None
         self.rendering = False
         """True while a render is under way (tests and the screenshot script wait on it)."""
@@ -177,6 +183,8 @@ class AgentView(ScrollView, can_focus=True):
         if not self.is_mounted or width <= 0:
             return
         self._generation += 1
+        self._shown.set()  # a render still waiting for the screen stops waiting (and ends)
+        self._shown = threading.Event()
         palette = self._palette()
         self._rendered = (width, palette, self.raw)
         if self.agent is None:
@@ -189,6 +197,8 @@ class AgentView(ScrollView, can_focus=True):
             agent=self.agent,
             raw=self.raw,
             width=width,
+            height=self.scrollable_content_region.height,
+            shown=self._shown,
             palette=palette,
             theme=self._theme(),
             code_theme="monokai" if dark else "friendly",
@@ -217,6 +227,7 @@ class AgentView(ScrollView, can_focus=True):
         pending: list[Strip] = []
         first = True
         last_emit = started
+        sent = 0
         pieces: Iterable[RenderableType | tuple[Text, Text]]
         pieces = raw_pieces(job.agent, job.palette) if job.raw else agent_pieces(job.agent, job.palette, job.code_theme)
         for piece in pieces:
@@ -230,9 +241,15 @@ class AgentView(ScrollView, can_focus=True):
                 rendered = console.render_lines(piece, options, pad=True, new_lines=False)
                 pending.extend(Strip(segments, job.width) for segments in rendered)
             now = time.perf_counter()
-            if first or now - last_emit >= EMIT_SECONDS:
+            if first or sent < job.height or now - last_emit >= EMIT_SECONDS:
                 self.post_message(self.Rendered(job.generation, pending, first, False, now - started))
+                filled = sent < job.height <= sent + len(pending)
+                sent += len(pending)
                 pending, first, last_emit = [], False, now
+                if filled:
+                    # The visible part is sent: let the event loop show it (and take the next
+                    # key) before rendering the rest holds the GIL again.
+                    job.shown.wait(0.25)
         self.post_message(self.Rendered(job.generation, pending, first, True, time.perf_counter() - started))
 
     @staticmethod
@@ -258,6 +275,8 @@ class AgentView(ScrollView, can_focus=True):
             self._lines = list(message.lines)
         else:
             self._lines.extend(message.lines)
+        if len(self._lines) >= self.scrollable_content_region.height:
+            self.call_after_refresh(self._shown.set)
         if message.done:
             self.rendering = False
             self.last_render_seconds = message.seconds

@@ -20,8 +20,14 @@ from agentbrowser import render
 from agentbrowser.model.records import ERROR, Agent
 from agentbrowser.model.text import read_text, sanitize
 
-#: Prompts up to this size render as one markdown document; longer ones in chunks this big.
-CHUNK = 24_000
+#: Prompts up to this size render as one markdown document; longer ones in chunks this big
+#: (rich renders markdown at ~4.6 ms a KB: a chunk holds the thread ~20 ms, and a render that
+#: is no longer wanted stops at the next chunk).
+CHUNK = 4_000
+#: The first chunk of a long prompt is smaller, so that its start shows at once (~10 ms).
+FIRST_CHUNK = 2_000
+#: Plain text past the markdown cap renders in pieces of about this many characters (~1 ms a KB).
+PLAIN_CHUNK = 16_000
 #: Raw files render this many lines a piece.
 RAW_LINES = 400
 
@@ -52,18 +58,20 @@ def for_display(agent: Agent, show_path: Callable[[str], str] = display_path) ->
     )
 
 
-def markdown_chunks(body: str, size: int = CHUNK) -> list[str]:
-    """Split markdown at blank lines outside code fences into pieces of about `size` characters.
+def markdown_chunks(body: str, size: int = CHUNK, first: int | None = None) -> list[str]:
+    """Split markdown at blank lines outside code fences into pieces of about `size` characters
+    (the first of about `first`, when given).
 
     Each piece renders on its own, so a cut never lands inside a code block; a list split in
     two keeps its numbering (commonmark starts an ordered list at its first number).
     """
-    if len(body) <= size:
+    if len(body) <= (first or size):
         return [body]
     chunks: list[str] = []
     start = 0
     fence: str | None = None
     position = 0
+    size, later = first or size, size
     for line in body.splitlines(keepends=True):
         found = _FENCE.match(line)
         if found:
@@ -75,11 +83,11 @@ def markdown_chunks(body: str, size: int = CHUNK) -> list[str]:
         position += len(line)
         if fence is None and not line.strip() and position - start >= size:
             chunks.append(body[start:position])
-            start = position
-        elif position - start >= size * 4:
+            start, size = position, later
+        elif position - start >= later * 4:
             # An unclosed fence or one huge paragraph: cut anyway rather than render it whole.
             chunks.append(body[start:position])
-            start = position
+            start, size = position, later
             fence = None
     if start < len(body):
         chunks.append(body[start:])
@@ -105,7 +113,7 @@ def agent_pieces(agent: Agent, palette: render.Palette, code_theme: str) -> Iter
     if len(body) > cap:
         cut = body.rfind("\n\n", 0, cap)
         cut = cut if cut > cap // 2 else cap
-    for chunk in markdown_chunks(body[:cut]):
+    for chunk in markdown_chunks(body[:cut], CHUNK, FIRST_CHUNK):
         yield render.SafeMarkdown(chunk, code_theme=code_theme, hyperlinks=False)
     if cut < len(body):
         yield Text(
@@ -113,9 +121,22 @@ def agent_pieces(agent: Agent, palette: render.Palette, code_theme: str) -> Iter
             "the rest as plain text (r shows the raw file) \u2014",
             style=palette.warning,
         )
-        rest = body[cut:]
-        for start in range(0, len(rest), CHUNK * 4):
-            yield Text(rest[start : start + CHUNK * 4])
+        yield from plain_chunks(body[cut:])
+
+
+def plain_chunks(text: str, size: int = PLAIN_CHUNK) -> Iterator[Text]:
+    """Plain text as Texts of about `size` characters, cut at a line end where one is near
+    (a line is never split in two unless it is longer than `size`)."""
+    start = 0
+    while start < len(text):
+        end = start + size
+        if end < len(text):
+            newline = text.find("\n", end, end + size)
+            if newline < 0:
+                newline = text.rfind("\n", start, end)
+            end = newline + 1 if newline >= start else end
+        yield Text(text[start:end].removesuffix("\n"))
+        start = end
 
 
 def raw_pieces(agent: Agent, palette: render.Palette) -> Iterator[RenderableType | tuple[Text, Text]]:
