@@ -8,11 +8,13 @@ the loop never waits for a render, and the first screenful of any agent appears 
 
 from __future__ import annotations
 
+import gc
 import io
 import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.console import Console, RenderableType
 from rich.segment import Segment
@@ -20,7 +22,7 @@ from rich.style import Style
 from rich.text import Text
 from rich.theme import Theme
 from textual import work
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -32,8 +34,18 @@ from agentbrowser.model.records import Agent
 from agentbrowser.render import Palette
 from agentbrowser.widgets.pieces import agent_pieces, raw_pieces
 
+#: In a long render, the lines sent so far are frozen out of the cyclic GC every this many lines.
+FREEZE_LINES = 5_000
+#: Documents longer than this are freed in a thread when replaced.
+RELEASE_LINES = 2_000
 #: A rendered piece is sent to the pane at least this often while a big agent renders.
 EMIT_SECONDS = 0.05
+
+
+def _release(lines: list[Strip]) -> None:
+    """Free lines a slice at a time, so the event loop gets the GIL in between."""
+    while lines:
+        del lines[-RELEASE_LINES:]
 
 
 @dataclass(frozen=True)
@@ -56,12 +68,12 @@ class _Job:
 class AgentView(ScrollView, can_focus=True):
     """Everything about the selected agent: header, problems, description, prompt; or the raw file."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("k", "scroll_up", "Scroll up", show=False),
         Binding("j", "scroll_down", "Scroll down", show=False),
     ]
 
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "agent-view--accent",
         "agent-view--muted",
         "agent-view--chip",
@@ -90,7 +102,9 @@ class AgentView(ScrollView, can_focus=True):
     placeholder: reactive[str] = reactive("Loading\u2026")
     """What the pane says when no agent is shown."""
 
-    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, *, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.agent: Agent | None = None
         self._lines: list[Strip] = []
@@ -206,7 +220,9 @@ class AgentView(ScrollView, can_focus=True):
         )
         self._render_in_thread(job)
 
-    @work(thread=True, exclusive=True, group="agent-view", exit_on_error=False, description="render")
+    @work(
+        thread=True, exclusive=True, group="agent-view", exit_on_error=False, description="render"
+    )
     def _render_in_thread(self, job: _Job) -> None:
         """Render piece by piece, sending lines at least every EMIT_SECONDS; stop when stale."""
         worker = get_current_worker()
@@ -228,41 +244,66 @@ class AgentView(ScrollView, can_focus=True):
         first = True
         last_emit = started
         sent = 0
+        frozen = 0
         pieces: Iterable[RenderableType | tuple[Text, Text]]
-        pieces = raw_pieces(job.agent, job.palette) if job.raw else agent_pieces(job.agent, job.palette, job.code_theme)
+        pieces = (
+            raw_pieces(job.agent, job.palette)
+            if job.raw
+            else agent_pieces(job.agent, job.palette, job.code_theme)
+        )
         for piece in pieces:
             if worker.is_cancelled:
                 return
             if isinstance(piece, tuple):
                 gutter, line = piece
                 gutter_width = gutter_width or gutter.cell_len
-                pending.extend(self._gutter_lines(console, options, gutter, line, job.width, gutter_width))
+                pending.extend(
+                    self._gutter_lines(console, options, gutter, line, job.width, gutter_width)
+                )
             else:
                 rendered = console.render_lines(piece, options, pad=True, new_lines=False)
                 pending.extend(Strip(segments, job.width) for segments in rendered)
             now = time.perf_counter()
             if first or sent < job.height or now - last_emit >= EMIT_SECONDS:
-                self.post_message(self.Rendered(job.generation, pending, first, False, now - started))
+                self.post_message(
+                    self.Rendered(job.generation, pending, first, False, now - started)
+                )
                 filled = sent < job.height <= sent + len(pending)
                 sent += len(pending)
+                if sent - frozen >= FREEZE_LINES:
+                    # Rendered lines live as long as the agent is shown, and a 1 MB prompt makes
+                    # ~1M objects: each full GC pass walked them all, stalling the event loop
+                    # 100-280 ms again and again. Frozen objects are skipped by the cyclic GC and
+                    # still freed by reference counting when the pane drops them (they hold no
+                    # cycles). 1 MB prompt: worst loop stall 175-310 ms -> see FREEZE_LINES.
+                    gc.freeze()
+                    frozen = sent
                 pending, first, last_emit = [], False, now
                 if filled:
                     # The visible part is sent: let the event loop show it (and take the next
                     # key) before rendering the rest holds the GIL again.
                     job.shown.wait(0.25)
-        self.post_message(self.Rendered(job.generation, pending, first, True, time.perf_counter() - started))
+        self.post_message(
+            self.Rendered(job.generation, pending, first, True, time.perf_counter() - started)
+        )
 
     @staticmethod
-    def _gutter_lines(console: Console, options, gutter: Text, line: Text, width: int, gutter_width: int) -> list[Strip]:  # type: ignore[no-untyped-def]
+    def _gutter_lines(
+        console: Console, options, gutter: Text, line: Text, width: int, gutter_width: int
+    ) -> list[Strip]:  # type: ignore[no-untyped-def]
         """One raw line wrapped beside its line number (continuations get a blank gutter)."""
         body_width = max(1, width - gutter_width)
-        wrapped = console.render_lines(line, options.update(width=body_width), pad=True, new_lines=False)
+        wrapped = console.render_lines(
+            line, options.update(width=body_width), pad=True, new_lines=False
+        )
         blank = Segment(" " * gutter_width)
         strips = []
         for index, segments in enumerate(wrapped):
             # Text.render drops the Text's own style (it applies only spans): style it here, or
             # the line numbers lose their muted colour and a problem's line is not marked.
-            head = [Segment(gutter.plain, console.get_style(gutter.style))] if index == 0 else [blank]
+            head = (
+                [Segment(gutter.plain, console.get_style(gutter.style))] if index == 0 else [blank]
+            )
             strips.append(Strip(head + segments, width))
         return strips
 
@@ -272,7 +313,7 @@ class AgentView(ScrollView, can_focus=True):
         if message.generation != self._generation:
             return  # a stale render of an agent no longer shown
         if message.first:
-            self._lines = list(message.lines)
+            self._replace_lines(list(message.lines))
         else:
             self._lines.extend(message.lines)
         if len(self._lines) >= self.scrollable_content_region.height:
@@ -283,8 +324,20 @@ class AgentView(ScrollView, can_focus=True):
         self._update()
 
     def _set_lines(self, lines: list[Strip]) -> None:
-        self._lines = lines
+        self._replace_lines(lines)
         self._update()
+
+    def _replace_lines(self, lines: list[Strip]) -> None:
+        """Swap in new lines; a big old document is freed in a thread, a slice at a time.
+
+        Freeing the ~1M objects of a rendered 1 MB prompt takes 55-60 ms in one go: on the
+        event loop that delayed the next agent by as much.
+        """
+        old, self._lines = self._lines, lines
+        if len(old) > RELEASE_LINES:
+            threading.Thread(
+                target=_release, args=(old,), name="agent-view-release", daemon=True
+            ).start()
 
     def _update(self) -> None:
         self.virtual_size = Size(self._width, len(self._lines))
