@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from agentbrowser.commands import AgentCommands
@@ -16,7 +18,7 @@ class AgentBrowserApp(App[None]):
     CSS_PATH = "agentbrowser.tcss"
     TITLE = "agentbrowser"
     COMMANDS = App.COMMANDS | {AgentCommands}
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help"),
         Binding("f1", "help", "Help", show=False),
         Binding("q", "quit", "Quit", show=False),

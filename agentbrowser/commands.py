@@ -9,8 +9,16 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 #: (name, action on the browse screen, help). The names say what is done to what.
 BROWSE_COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("Agent: copy prompt", "copy_prompt", "Copy the highlighted agent's prompt, without frontmatter (c)"),
-    ("Agent: copy\u2026", "copy_menu", "Choose prompt, description, file, name or path to copy (y)"),
+    (
+        "Agent: copy prompt",
+        "copy_prompt",
+        "Copy the highlighted agent's prompt, without frontmatter (c)",
+    ),
+    (
+        "Agent: copy\u2026",
+        "copy_menu",
+        "Choose prompt, description, file, name or path to copy (y)",
+    ),
     ("Agent: copy description", "copy('description')", "Copy the description"),
     ("Agent: copy whole file", "copy('file')", "Copy the file as it is on disk"),
     ("Agent: copy name", "copy('name')", "Copy the agent's name"),
@@ -19,8 +27,16 @@ BROWSE_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Agent: toggle raw file", "toggle_raw", "Show the file as it is on disk, or rendered (r)"),
     ("Agent: mark for comparison", "toggle_mark", "Mark or unmark the highlighted agent (space)"),
     ("Agent: compare marked", "compare", "Compare the two marked agents side by side (d)"),
-    ("Agent: compare with\u2026", "compare_with", "Pick a second agent by fuzzy search and compare them"),
-    ("Agent: similar agents", "similar", "The agents most like the highlighted one, best first (S)"),
+    (
+        "Agent: compare with\u2026",
+        "compare_with",
+        "Pick a second agent by fuzzy search and compare them",
+    ),
+    (
+        "Agent: similar agents",
+        "similar",
+        "The agents most like the highlighted one, best first (S)",
+    ),
     ("View: search", "search", "Focus the search box (/)"),
     ("View: clear search", "clear_search", "Show every agent again"),
     ("View: toggle compact list", "toggle_compact", "One line per agent, or two"),

@@ -12,11 +12,11 @@ import os
 import shlex
 import subprocess
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
@@ -60,7 +60,7 @@ class BrowseScreen(Screen[None]):
 
     AUTO_FOCUS = "#agents"
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         # Priority: checked as each key arrives, so focus has moved before the next key of a
         # burst (a fast typist, a paste, tmux send-keys) is handed to a widget. Without it,
         # `/name` typed at once loses `name`, and `escape c` types a `c` into the box.
@@ -73,7 +73,9 @@ class BrowseScreen(Screen[None]):
         Binding("e", "edit", "Open in $EDITOR", show=False),
         Binding("r", "toggle_raw", "Raw file / rendered", show=False),
         Binding("ctrl+r,f5", "reload", "Reload all files", show=False),
-        Binding("escape", "back", "Back to the list; again: clear the search", show=False, priority=True),
+        Binding(
+            "escape", "back", "Back to the list; again: clear the search", show=False, priority=True
+        ),
     ]
 
     def __init__(self, paths: list[str], use_cache: bool = True) -> None:
@@ -96,7 +98,9 @@ class BrowseScreen(Screen[None]):
         with Horizontal(id="main"):
             with Vertical(id="sidebar"):
                 with Horizontal(id="searchbar"):
-                    yield FilterInput(placeholder="/ search: words, tool:Bash, model:opus\u2026", id="filter")
+                    yield FilterInput(
+                        placeholder="/ search: words, tool:Bash, model:opus\u2026", id="filter"
+                    )
                     yield Label("Loading\u2026", id="count")
                 yield AgentList(id="agents")
             yield AgentView(id="detail")
@@ -160,7 +164,7 @@ class BrowseScreen(Screen[None]):
             library = load_library(self.paths, progress, loader=self._loader())
             if self.library is not None:
                 library.index.build()  # a reload: the search box may hold a query
-        except Exception as exc:  # a bug or a vanished folder: say so instead of a blank screen
+        except Exception as exc:  # noqa: BLE001 - any failure is shown, never a blank screen
             self.post_message(LoadFailed(f"{type(exc).__name__}: {exc}"))
             return
         self.post_message(LibraryLoaded(library, time.perf_counter() - started))
@@ -186,7 +190,12 @@ class BrowseScreen(Screen[None]):
         """Loading stopped: tell the user, and leave the screen usable."""
         self.query_one("#count", Label).update("load failed")
         self.agent_list.empty_text = "Could not load agents"
-        self.notify(f"Could not load the agents: {message.error}", severity="error", timeout=10, markup=False)
+        self.notify(
+            f"Could not load the agents: {message.error}",
+            severity="error",
+            timeout=10,
+            markup=False,
+        )
 
     def on_library_loaded(self, message: LibraryLoaded) -> None:
         """The collection is read: fill the list, keep the selection on a reload."""
@@ -209,7 +218,12 @@ class BrowseScreen(Screen[None]):
         self._swap(message.library, selected.path if selected else None)
         # The same path, a new record: the list does not announce it, so redraw the detail.
         new = self.selected
-        if new is not None and selected is not None and new.path == selected.path and new is not selected:
+        if (
+            new is not None
+            and selected is not None
+            and new.path == selected.path
+            and new is not selected
+        ):
             self.agent_view.show(new)
 
     def _swap(self, library: Library, keep: str | None) -> None:
@@ -257,7 +271,9 @@ class BrowseScreen(Screen[None]):
             return
         query = self.filter_input.value
         matches = library.index.search(query)
-        self.agent_list.empty_text = f"No agent matches {one_line(query, 40)!r}" if query.strip() else "No agents"
+        self.agent_list.empty_text = (
+            f"No agent matches {one_line(query, 40)!r}" if query.strip() else "No agents"
+        )
         self.agent_list.set_matches(library.agents, matches, keep=keep)
         self.query_one("#count", Label).update(count_text(len(matches), len(library.agents), query))
         if not matches:
@@ -358,11 +374,16 @@ class BrowseScreen(Screen[None]):
         try:
             text = part_text(agent, part)
         except CliError as exc:
-            self.app.call_from_thread(self.notify, f"Nothing copied: {exc}", severity="warning", markup=False)
+            self.app.call_from_thread(
+                self.notify, f"Nothing copied: {exc}", severity="warning", markup=False
+            )
             return
         if not text:
             self.app.call_from_thread(
-                self.notify, f"The {part} of {name} is empty: nothing copied", severity="warning", markup=False
+                self.notify,
+                f"The {part} of {name} is empty: nothing copied",
+                severity="warning",
+                markup=False,
             )
             return
 
@@ -375,7 +396,12 @@ class BrowseScreen(Screen[None]):
         message = result.describe(f"{part} of {name} ({len(text):,} chars)")
         if not result.ok:
             self.app.call_from_thread(
-                self.notify, message, title="Copy failed", severity="warning", timeout=8, markup=False
+                self.notify,
+                message,
+                title="Copy failed",
+                severity="warning",
+                timeout=8,
+                markup=False,
             )
             return
         self.app.call_from_thread(self.notify, message, title="Copied", markup=False)
@@ -389,7 +415,10 @@ class BrowseScreen(Screen[None]):
             return
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
         if not editor:
-            self.notify("Set $VISUAL or $EDITOR to open files from here (e.g. export EDITOR=nano)", severity="warning")
+            self.notify(
+                "Set $VISUAL or $EDITOR to open files from here (e.g. export EDITOR=nano)",
+                severity="warning",
+            )
             return
         try:
             with self.app.suspend():
@@ -431,7 +460,9 @@ class BrowseScreen(Screen[None]):
         """Open the compare screen for the pair."""
         pair = self.compare_pair()
         if pair is None:
-            self.notify("Mark two agents with space (or mark one and highlight another), then press d")
+            self.notify(
+                "Mark two agents with space (or mark one and highlight another), then press d"
+            )
             return
         from agentbrowser.screens.compare import CompareScreen
 
@@ -452,4 +483,6 @@ class BrowseScreen(Screen[None]):
         from agentbrowser.screens.similar import CompareWithScreen
 
         if self.selected is not None and self.library is not None:
-            self.app.push_screen(CompareWithScreen(self.selected, self.library.agents, self.library.index))
+            self.app.push_screen(
+                CompareWithScreen(self.selected, self.library.agents, self.library.index)
+            )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
@@ -27,7 +29,7 @@ CHOICES: tuple[tuple[str, str, str], ...] = (
 class CopyMenu(ModalScreen[str | None]):
     """Pick a part to copy; dismisses with its name, or None on escape."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "dismiss_menu", "Cancel"),
         Binding("y", "choose('prompt')", "Copy prompt", show=False),
         *(Binding(key, f"choose('{part}')", f"Copy {part}") for key, part, _ in CHOICES),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -60,7 +61,11 @@ def help_sections(app: App[object]) -> list[Section]:
     from agentbrowser.widgets.agent_view import AgentView
     from agentbrowser.widgets.filter_input import FilterInput
 
-    scrolling = [b for b in Binding.make_bindings(ScrollableContainer.BINDINGS) if "left" not in b.action and "right" not in b.action]
+    scrolling = [
+        b
+        for b in Binding.make_bindings(ScrollableContainer.BINDINGS)
+        if "left" not in b.action and "right" not in b.action
+    ]
     return [
         ("Everywhere", binding_rows(app, [*app.BINDINGS, *BrowseScreen.BINDINGS])),
         ("List", binding_rows(app, AgentList.BINDINGS)),
@@ -78,7 +83,9 @@ def help_sections(app: App[object]) -> list[Section]:
 class HelpScreen(ModalScreen[None]):
     """Keys, search syntax and list markers; any of escape, q, ? or F1 closes it."""
 
-    BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close help")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark,f1", "close", "Close help")
+    ]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -73,7 +74,7 @@ class AgentList(ScrollView, can_focus=True):
 
     ALLOW_MAXIMIZE = False
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor_up", "Up", show=False),
         Binding("down,j", "cursor_down", "Down", show=False),
         Binding("home,g", "first", "First", show=False),
@@ -83,7 +84,7 @@ class AgentList(ScrollView, can_focus=True):
         Binding("enter", "activate", "Read", show=False),
     ]
 
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "agent-list--cursor",
         "agent-list--name",
         "agent-list--match",
@@ -131,7 +132,9 @@ class AgentList(ScrollView, can_focus=True):
     empty_text: reactive[str] = reactive("Loading\u2026")
     """What the list says when it has no rows."""
 
-    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, *, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._agents: Sequence[Agent] = ()
         self._matches: Sequence[Match] = ()
@@ -167,7 +170,9 @@ class AgentList(ScrollView, can_focus=True):
         """The agent listed at a row."""
         return self._agents[self._matches[row].index]
 
-    def set_matches(self, agents: Sequence[Agent], matches: Sequence[Match], keep: str | None = None) -> None:
+    def set_matches(
+        self, agents: Sequence[Agent], matches: Sequence[Match], keep: str | None = None
+    ) -> None:
         """Show new results: `keep` is the path to stay on when it is still listed, else row 0."""
         self._agents = agents
         self._matches = matches
@@ -341,7 +346,10 @@ class AgentList(ScrollView, can_focus=True):
             return [Segment(_flat(name), name_style)]
         hit_style = name_style + self._style("agent-list--match")
         spans = set(match.name_spans)
-        return [Segment(_flat(char), hit_style if i in spans else name_style) for i, char in enumerate(name)]
+        return [
+            Segment(_flat(char), hit_style if i in spans else name_style)
+            for i, char in enumerate(name)
+        ]
 
     def _first_line(self, agent: Agent, match: Match, width: int, base: Style) -> list[Segment]:
         lead = self._lead(agent, base)
@@ -351,12 +359,19 @@ class AgentList(ScrollView, can_focus=True):
         tail_width = BADGE_WIDTH + 1 + (model_width + 1 if model_width else 0)
         tail = [Segment(badge.rjust(BADGE_WIDTH), base + self._style("agent-list--badge"))]
         if model_width:
-            tail += [Segment(" ", base), *_fit([Segment(model, base + self._style("agent-list--model"))], model_width, base)]
+            tail += [
+                Segment(" ", base),
+                *_fit([Segment(model, base + self._style("agent-list--model"))], model_width, base),
+            ]
         tail.append(Segment(" ", base))
         name_width = width - 4 - 1 - tail_width
         if self.compact:
             name_width = min(name_width, max(12, width // 3))
-        segments = lead + _fit(self._name_segments(agent, match, base), name_width - 1, base) + [Segment(" ", base)]
+        segments = (
+            lead
+            + _fit(self._name_segments(agent, match, base), name_width - 1, base)
+            + [Segment(" ", base)]
+        )
         if self.compact:
             rest = width - 5 - name_width - tail_width
             segments += self._description(agent, rest, base)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Input
 
@@ -12,7 +13,7 @@ from textual.widgets import Input
 class FilterInput(Input):
     """Type to filter the list; up/down and page keys move the highlight without leaving."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "navigate(1)", "Next match", show=False),
         Binding("up", "navigate(-1)", "Previous match", show=False),
         Binding("pagedown", "navigate(10)", "Page down", show=False),

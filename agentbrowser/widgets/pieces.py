@@ -94,7 +94,9 @@ def markdown_chunks(body: str, size: int = CHUNK, first: int | None = None) -> l
     return chunks
 
 
-def agent_pieces(agent: Agent, palette: render.Palette, code_theme: str) -> Iterator[RenderableType]:
+def agent_pieces(
+    agent: Agent, palette: render.Palette, code_theme: str
+) -> Iterator[RenderableType]:
     """Header, problems, description, then the prompt in chunks (markdown up to the cap)."""
     yield render.header(for_display(agent), palette)
     found = render.problems(agent, palette)
@@ -139,7 +141,9 @@ def plain_chunks(text: str, size: int = PLAIN_CHUNK) -> Iterator[Text]:
         start = end
 
 
-def raw_pieces(agent: Agent, palette: render.Palette) -> Iterator[RenderableType | tuple[Text, Text]]:
+def raw_pieces(
+    agent: Agent, palette: render.Palette
+) -> Iterator[RenderableType | tuple[Text, Text]]:
     """The file as it is on disk, sanitised, with line numbers: yields (gutter, line) pairs."""
     read = read_text(agent.path)
     # The path is file-system text too: a name can hold ESC (a title or clipboard escape).
