@@ -9,6 +9,7 @@ compare screen; the layout is also tested without a terminal.
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -496,6 +497,28 @@ def test_compare_screen_snapshot(snap_compare, in_repo: None) -> None:  # type: 
         await asyncio.sleep(0)
 
     assert snap_compare(bundled_app(), terminal_size=SIZE, run_before=run_before)
+
+
+@needs_seeds
+def test_compare_screen_snapshot_on_two_seeds(snap_compare, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """backend-implementation-expert (A, left) against backend-engineer (B, right), split view.
+
+    The picture must show: both names at the top of their own column, with their paths
+    (seeds/..., relative to the folder the app runs in, so the picture is the same anywhere); a low similarity (two agents written by different people); the field table
+    with tools and color rows; the tools as sets: Edit, MultiEdit, Write and NotebookEdit only in
+    A, the nine tools of backend-engineer (Glob, Grep, Read, WebFetch, TodoWrite, WebSearch, Task,
+    Agent, Bash) only in B, none in both; and the start of the description diff, with
+    blank filler keeping both columns aligned.
+    """
+    monkeypatch.chdir(SEEDS.parent)
+    seeds = [os.path.relpath(p, SEEDS.parent) for p in sorted(SEEDS.glob("*.txt"))]
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await open_compare(pilot, "backend-implementation-expert", "backend-engineer")
+        await asyncio.sleep(0)
+
+    app = build_app(seeds, use_cache=False)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
 # -- end to end, in a real terminal --------------------------------------------------------
