@@ -89,11 +89,6 @@ class Agent:
                 return severity
         return None
 
-    @property
-    def key(self) -> str:
-        """A stable identity for this record within a collection."""
-        return self.path
-
 
 class DeferredBody(int):
     """A prompt not read yet: where it starts (in characters) in the file's decoded text.
