@@ -155,6 +155,23 @@ async def test_start_up_focuses_the_list_and_shows_the_first_agent_without_a_key
         assert "code-reviewer" in row_text(screen.agent_list, 0)
 
 
+async def test_the_garbage_collector_paused_for_the_start_is_back_after_the_first_frame() -> (
+    None
+):
+    """cmd_browse pauses the cyclic GC for the start-up; the first frame turns it on again."""
+    import gc
+
+    gc.disable()
+    try:
+        async with bundled_app().run_test(size=SIZE) as pilot:
+            await loaded(pilot)
+            await pilot.pause()
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
 # -- moving through the list -----------------------------------------------------------------
 
 

@@ -545,3 +545,89 @@ def test_library_signatures_from_records_equal_a_stat(tree: Path, private_home_a
     bump(tree / ".claude" / "agents" / "alpha.md", AGENT.format(name="alpha2"))
     changed = library.refresh(lib)
     assert changed is not None and "alpha2" in [a.name for a in changed.agents]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
+@in_fresh_process
+def test_big_messages_cross_through_the_spill_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A child's big message goes through its memory file, a small one through the pipe; with
+    no memory file (another system) both go through the pipe, and arrive the same."""
+    from agentbrowser.model import forked
+
+    big = [["x" * 100, i, {"k": [i, None, True]}] for i in range(20_000)]  # ~2.5 MB marshalled
+
+    def work(send):  # type: ignore[no-untyped-def]
+        send(b"P", (1, 2))
+        send(b"R", big)
+        send(b"P", (3, 4))
+
+    for spill in (True, False):
+        if not spill:
+            monkeypatch.setattr(forked, "_spill_file", lambda: None)
+        child = forked._child(work)
+        assert child is not None
+        pid, channel = child
+        assert (channel.spill is not None) is spill
+        try:
+            assert channel.receive() == (b"P", (1, 2))
+            assert channel.receive() == (b"R", big)
+            assert channel.receive() == (b"P", (3, 4))
+            assert channel.receive() is None  # the child is done
+            if spill:  # the big message, and only it, went through the memory file
+                assert 2_000_000 < os.fstat(channel.spill).st_size < 3_000_000
+        finally:
+            channel.close()
+            forked._reap(pid)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
+@in_fresh_process
+def test_preload_of_many_files_equals_a_plain_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Enough files that the records are spilled and parsed by two processes in the child."""
+    from agentbrowser.model import forked
+
+    root = many(tmp_path / "many", forked.PARALLEL_MIN + 200)
+    monkeypatch.chdir(tmp_path)
+    expected = collection.load(collection.sources([str(root)]), use_cache=False, jobs=1)
+    assert collection.preload([str(root)], use_cache=False)
+    try:
+        found = collection.sources([str(root)])
+        assert forked.pending_for(found) is not None
+        assert collection.load(found, use_cache=False) == expected
+    finally:
+        forked.forget_preload()
+
+
+def test_trace_marks_only_when_asked(tmp_path: Path) -> None:
+    import subprocess
+
+    log = tmp_path / "trace.log"
+    code = "from agentbrowser.model import trace; trace.mark('hello'); print(trace.enabled())"
+    env = {**os.environ, "AGENTBROWSER_TRACE": str(log), "AGENTBROWSER_TRACE_T0": "0"}
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert run.stdout.strip() == "True"
+    milliseconds, pid, event = log.read_text().split()
+    assert float(milliseconds) > 1e12  # counted from t0 = the epoch
+    assert int(pid) > 0 and event == "hello"
+    env.pop("AGENTBROWSER_TRACE")
+    log.unlink()
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert run.stdout.strip() == "False" and not log.exists()
+
+
+def test_agent_from_values_equals_the_constructor() -> None:
+    from dataclasses import fields
+
+    from agentbrowser.model.records import Problem, agent_from_values
+
+    values = (
+        "name", "description", ("Read",), "opus", "blue", "claude-agent", "user", "/a/b.md",
+        {"name": "name"}, "the prompt", (Problem("warning", "w", 3),), 7, "raw", 10, 20,
+        "/other.md", ("/dup.md",),
+    )  # fmt: skip
+    assert len(values) == len(fields(Agent))  # a new field must be added to agent_from_values
+    made = agent_from_values(values)
+    assert made == Agent(*values)
+    assert [getattr(made, f.name) for f in fields(Agent)] == list(values)

@@ -9,9 +9,8 @@ import pickle
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from agentbrowser.model import forked
+from agentbrowser.model import forked, trace
 from agentbrowser.model.discovery import Found, default_sources, from_paths, resolve_precedence
-from agentbrowser.model.parse import parse_read
 from agentbrowser.model.records import Agent
 from agentbrowser.model.text import read_text
 
@@ -51,8 +50,10 @@ def preload(paths: Iterable[str] | None = None, use_cache: bool = True) -> bool:
     key = _preload_key(paths, None, None)
 
     def work(send: Callable[[bytes, Any], None]) -> None:
+        trace.mark("preload: discovering")
         found = sources(paths, key[1] or None, key[2])
         send(b"F", [(item.path, item.scope, item.hint) for item in found])
+        trace.mark(f"preload: {len(found)} files found")
         with _gc_paused():
             wires, save = _load(
                 found,
@@ -63,8 +64,11 @@ def preload(paths: Iterable[str] | None = None, use_cache: bool = True) -> bool:
                 None,
                 False,
             )
+            trace.mark("preload: records made")
             send(b"R", wires)
+            trace.mark("preload: records sent")
             save()  # after sending: the browser does not wait for the cache file
+            trace.mark("preload: cache saved")
 
     return forked.start_preload(key, work)
 
@@ -108,8 +112,10 @@ def load(
         preloaded = forked.pending_for(found)
         if preloaded is not None:
             wires = preloaded.take_wires(progress)
+            trace.mark("preloaded records taken")
             if wires is not None and len(wires) == len(found):
-                agents = [forked.wire_record(wire, item)[0] for wire, item in zip(wires, found)]
+                agents = forked.wire_records(wires, found)
+                trace.mark("preloaded records built")
                 return resolve_precedence(agents)
         agents, save = _load(found, use_cache, progress, every, cache_file, jobs, True)
         save()
@@ -222,6 +228,8 @@ def _load(
 
 def _parse(item: Found) -> tuple[Agent, int | None]:
     """A file's record and where its prompt starts in its text (None when it was not read)."""
+    from agentbrowser.model.parse import parse_read  # yaml: in the loader, not before the fork
+
     path = os.path.abspath(item.path)
     read = read_text(path)
     agent = parse_read(path, read, item.scope, item.hint)

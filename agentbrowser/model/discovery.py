@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from agentbrowser.model.records import WARNING, Agent, Problem
+from agentbrowser.model.records import WARNING, Agent, Problem, evolve
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 #: Suffixes a folder walk picks up (a file named on the command line is read whatever it is).
 AGENT_SUFFIXES = (".md", ".mdc", ".markdown")
@@ -51,6 +54,8 @@ class Found:
 
 def bundled_agents_dir() -> Path:
     """The folder of the bundled sample agents, in a wheel or in a source checkout."""
+    from pathlib import Path  # not at import: the browser forks its loader before pathlib loads
+
     package = Path(__file__).resolve().parent.parent
     installed = package / "_bundled_agents"
     if installed.is_dir():
@@ -228,7 +233,7 @@ def resolve_precedence(agents: list[Agent]) -> list[Agent]:
                 for index in members:
                     others = tuple(agents[i].path for i in members if i != index)
                     agent = result[index]
-                    result[index] = replace(
+                    result[index] = evolve(
                         agent,
                         duplicates=others,
                         problems=agent.problems
@@ -243,5 +248,5 @@ def resolve_precedence(agents: list[Agent]) -> list[Agent]:
             if scope == winner_scope:
                 continue
             for index in by_scope[scope]:
-                result[index] = replace(result[index], shadowed_by=winner)
+                result[index] = evolve(result[index], shadowed_by=winner)
     return result

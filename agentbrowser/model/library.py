@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from agentbrowser.model import collection
 from agentbrowser.model.discovery import Found, resolve_precedence
-from agentbrowser.model.parse import parse_file
-from agentbrowser.model.records import Agent
+from agentbrowser.model.records import Agent, evolve
 from agentbrowser.model.search import SearchIndex
 
 #: (mtime_ns, size) of a file, or None when it cannot be stat'ed (deleted, broken link).
@@ -120,7 +119,7 @@ def unresolved(agent: Agent) -> Agent:
     if not agent.shadowed_by and not agent.duplicates:
         return agent
     problems = agent.problems[:-1] if agent.duplicates else agent.problems
-    return replace(agent, shadowed_by=None, duplicates=(), problems=problems)
+    return evolve(agent, shadowed_by=None, duplicates=(), problems=problems)
 
 
 def changed_paths(library: Library) -> tuple[list[str], list[str]]:
@@ -142,6 +141,8 @@ def apply_changes(
     Files no longer found are dropped; new ones are read. Records of a file that was deleted
     but is still found (a broken link) are read again and carry the problem.
     """
+    from agentbrowser.model.parse import parse_file  # yaml: not needed to start the browser
+
     found = tuple(library.found if found is None else found)
     by_path = {agent.path: unresolved(agent) for agent in library.agents}
     again = set(reparse)

@@ -167,6 +167,9 @@ Agent.body = _BODY  # type: ignore[assignment,misc]
 _FIELD_SETTERS = tuple(
     _BODY.slot.__set__ if f.name == "body" else Agent.__dict__[f.name].__set__ for f in fields(Agent)
 )
+(_NAME, _DESCRIPTION, _TOOLS, _MODEL, _COLOR, _FORMAT, _SCOPE, _PATH, _FRONTMATTER, _BODY_SLOT,
+ _PROBLEMS, _BODY_LINE, _RAW_DESCRIPTION, _SIZE, _MTIME_NS, _SHADOWED_BY, _DUPLICATES,
+ ) = _FIELD_SETTERS  # fmt: skip  (a new field fails here, at import, until it is added below)
 _new_object = object.__new__
 
 
@@ -174,11 +177,29 @@ def agent_from_values(values: tuple[Any, ...]) -> Agent:
     """Agent(*values) (every field, in order) without the frozen dataclass's __init__.
 
     For loaders that make thousands of records from checked data (the index cache): setting the
-    slots directly is ~2x faster than __init__'s object.__setattr__ per field.
+    slots directly, one call a field written out, is ~4x faster than __init__'s
+    object.__setattr__ per field (2.0 against 3.8 us with a loop over the setters).
     """
+    (name, description, tools, model, color, fmt, scope, path, frontmatter, body, problems,
+     body_line, raw_description, size, mtime_ns, shadowed_by, duplicates) = values  # fmt: skip
     agent = _new_object(Agent)
-    for setter, value in zip(_FIELD_SETTERS, values):
-        setter(agent, value)
+    _NAME(agent, name)
+    _DESCRIPTION(agent, description)
+    _TOOLS(agent, tools)
+    _MODEL(agent, model)
+    _COLOR(agent, color)
+    _FORMAT(agent, fmt)
+    _SCOPE(agent, scope)
+    _PATH(agent, path)
+    _FRONTMATTER(agent, frontmatter)
+    _BODY_SLOT(agent, body)
+    _PROBLEMS(agent, problems)
+    _BODY_LINE(agent, body_line)
+    _RAW_DESCRIPTION(agent, raw_description)
+    _SIZE(agent, size)
+    _MTIME_NS(agent, mtime_ns)
+    _SHADOWED_BY(agent, shadowed_by)
+    _DUPLICATES(agent, duplicates)
     return agent
 
 

@@ -23,7 +23,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Label
 
 from agentbrowser.messages import LibraryChanged, LibraryLoaded, LoadFailed, LoadProgress
-from agentbrowser.model import collection
+from agentbrowser.model import collection, trace
 from agentbrowser.model.library import (
     Library,
     apply_changes,
@@ -95,6 +95,7 @@ class BrowseScreen(Screen[None]):
         self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
+        trace.mark("compose")
         with Horizontal(id="main"):
             with Vertical(id="sidebar"):
                 with Horizontal(id="searchbar"):
@@ -132,12 +133,22 @@ class BrowseScreen(Screen[None]):
         # Records the preload (cli.cmd_browse) has already sent are listed now, in the first
         # frame: no disk, ~25 ms for 2,000 (a second frame would cost more). Otherwise load in
         # a thread at once: the first frame never waits for the disk or the parse.
+        trace.mark("mount")
+        self.call_after_refresh(self._first_frame)
         started = time.perf_counter()
         library = preloaded_library(self.paths, self.use_cache)
         if library is not None:
             self.on_library_loaded(LibraryLoaded(library, time.perf_counter() - started))
         else:
             self.load()
+
+    def _first_frame(self) -> None:
+        trace.mark("first frame")
+        if not gc.isenabled():
+            # The CLI paused the cyclic GC for the start-up: what the start made is kept out
+            # of every later collection, and collecting starts again from here.
+            gc.freeze()
+            gc.enable()
 
     # -- loading and live reload -----------------------------------------------------------
 
@@ -178,6 +189,7 @@ class BrowseScreen(Screen[None]):
         """
         library.index.build()
         gc.freeze()
+        trace.mark("search index built")
 
     def on_load_progress(self, message: LoadProgress) -> None:
         """Show how far loading has got."""
@@ -201,7 +213,9 @@ class BrowseScreen(Screen[None]):
         """The collection is read: fill the list, keep the selection on a reload."""
         keep = self.selected.path if self.selected else None
         self.load_seconds = message.seconds
+        trace.mark(f"{len(message.library.agents)} agents loaded")
         self._swap(message.library, keep)
+        self.call_after_refresh(trace.mark, "frame with the loaded agents")
         self.call_after_refresh(self.build_index, message.library)
         if not message.library.agents:
             where = ", ".join(self.paths) or "the project, user and plugin folders"

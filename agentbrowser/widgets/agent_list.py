@@ -26,6 +26,7 @@ from agentbrowser.model.records import ERROR, WARNING, Agent
 from agentbrowser.model.search import Match
 from agentbrowser.model.text import one_line, sanitize
 from agentbrowser.render import SWATCH
+from agentbrowser.widgets.lines import FrameConstants
 
 #: Short format badges, at most eight cells.
 BADGES: dict[str, str] = {
@@ -69,7 +70,7 @@ def _fit(segments: list[Segment], width: int, style: Style) -> list[Segment]:
     return list(strip.crop_extend(0, width, style))
 
 
-class AgentList(ScrollView, can_focus=True):
+class AgentList(FrameConstants, ScrollView, can_focus=True):
     """The agents that match the search, best first; the highlighted one is shown beside it."""
 
     ALLOW_MAXIMIZE = False
@@ -296,8 +297,7 @@ class AgentList(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         """Draw one line of the visible part of the list."""
-        width = self.scrollable_content_region.width
-        base = self.rich_style
+        width, base = self.frame_constants()
         line = y + round(self.scroll_y)
         if not self._matches:
             if y == 0:

@@ -32,6 +32,7 @@ from textual.worker import get_current_worker
 
 from agentbrowser.model.records import Agent
 from agentbrowser.render import Palette
+from agentbrowser.widgets.lines import FrameConstants
 from agentbrowser.widgets.pieces import agent_pieces, raw_pieces
 
 #: In a long render, the lines sent so far are frozen out of the cyclic GC every this many lines.
@@ -65,7 +66,7 @@ class _Job:
     generation: int
 
 
-class AgentView(ScrollView, can_focus=True):
+class AgentView(FrameConstants, ScrollView, can_focus=True):
     """Everything about the selected agent: header, problems, description, prompt; or the raw file."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -345,9 +346,8 @@ class AgentView(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         """Draw one visible line."""
-        width = self._width
+        width, base = self.frame_constants()
         index = y + round(self.scroll_y)
-        base = self.rich_style
         if index >= len(self._lines):
             return Strip.blank(width, base)
         return self._lines[index].apply_style(base).crop_extend(0, width, base)
