@@ -19,7 +19,7 @@ import pickle
 import queue
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, BinaryIO
 
 from agentbrowser.model import trace
@@ -169,6 +169,48 @@ def _reap(pid: int) -> None:
         pass
 
 
+#: Niceness of the parsing children: they take what CPU the browser's own process leaves.
+WORKER_NICE = 10
+
+
+def _chunks(count: int) -> list[tuple[int, int]]:
+    """[start, end) ranges that split `count` items into work tickets (at most 4,096 of them)."""
+    size = max(16, -(-count // 4096))
+    return [(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def _tickets(count: int) -> int | None:
+    """A pipe holding the ticket numbers 0..count-1, its write end closed; None when it fails.
+
+    Every process takes the next ticket with one 4-byte read, which a pipe hands to exactly
+    one reader; an empty pipe with no writer reads as the end.
+    """
+    try:
+        read_fd, write_fd = os.pipe()
+    except OSError:
+        return None
+    try:
+        data = b"".join(number.to_bytes(4, "little") for number in range(count))
+        view = memoryview(data)
+        while view:  # at most 16 KB: a pipe holds 64 KB, so this never blocks
+            view = view[os.write(write_fd, view) :]
+    except OSError:
+        os.close(read_fd)
+        return None
+    finally:
+        os.close(write_fd)
+    return read_fd
+
+
+def _take(tickets: int) -> Iterator[int]:
+    """The ticket numbers this process gets, until there are none left."""
+    while True:
+        data = os.read(tickets, 4)
+        if len(data) < 4:
+            return
+        yield int.from_bytes(data, "little")
+
+
 def parse_parallel(
     items: Sequence[Found],
     local: Callable[[Found], Any],
@@ -179,42 +221,69 @@ def parse_parallel(
 ) -> list[Any]:
     """local(item) for every item, the work spread over `workers` processes (this one included).
 
-    This process runs `local` on its share; children run `remote` and send wire items, which
-    `convert` turns into what `local` returns (so this process's records skip the round trip).
-    Items are dealt round-robin, so that big and small files spread evenly. `progress` gets
-    this process's count of done items times `workers` (an estimate of the whole).
+    The items are cut into small runs (tickets) that the processes take one at a time from a
+    shared pipe, so a process that gets less CPU simply takes fewer. The children run at a
+    lower priority (WORKER_NICE): in the browser's loader they use the CPU that textual's
+    start-up leaves over instead of slowing it down, and finish the work once it is idle.
+    This process runs `local`; children run `remote` and send wire items, which `convert`
+    turns into what `local` returns. A run a child took but never delivered (it failed) is
+    done here. `progress` gets an estimate of the items done so far.
     """
-    shares = [list(items[k::workers]) for k in range(workers)]
+    chunks = _chunks(len(items))
+    tickets = _tickets(len(chunks)) if workers > 1 else None
+    if tickets is None:
+        return [local(item) for item in items]
     children: list[tuple[int, Channel] | None] = []
-    for share in shares[1:]:
+    for _ in range(workers - 1):
 
-        def work(send: Send, share: list[Found] = share) -> None:
-            wires = [remote(item) for item in share]
-            trace.mark(f"worker: {len(share)} parsed")
-            send(b"R", wires)
+        def work(send: Send) -> None:
+            try:
+                os.nice(WORKER_NICE)
+            except OSError:
+                pass
+            done = []
+            for number in _take(tickets):
+                start, end = chunks[number]
+                done.append((number, [remote(item) for item in items[start:end]]))
+            trace.mark(f"worker: {sum(len(wires) for _, wires in done)} parsed")
+            send(b"R", done)
 
         children.append(_child(work))
-    results: list[list[Any]] = [[]]
-    for number, item in enumerate(shares[0], 1):
-        results[0].append(local(item))
-        if progress and number % 100 == 0:
-            progress(number * workers)
-    trace.mark(f"{len(shares[0])} parsed here")
-    for share, child in zip(shares[1:], children):
-        got: list[Any] | None = None
-        if child is not None:
-            pid, channel = child
-            try:
-                message = channel.receive()
-            finally:
-                channel.close()
-            _reap(pid)
-            if message is not None and message[0] == b"R" and len(message[1]) == len(share):
-                got = [convert(wire, item) for wire, item in zip(message[1], share)]
-        results.append(got if got is not None else [local(item) for item in share])
-    merged: list[Any] = [None] * len(items)
-    for k, share_results in enumerate(results):
-        merged[k::workers] = share_results
+    results: list[list[Any] | None] = [None] * len(chunks)
+    here = 0
+    try:
+        for taken, number in enumerate(_take(tickets), 1):
+            start, end = chunks[number]
+            results[number] = [local(item) for item in items[start:end]]
+            here += end - start
+            if progress and taken % 8 == 0:
+                progress(min(len(items), here * workers))
+    finally:
+        os.close(tickets)
+    trace.mark(f"{here} parsed here")
+    for child in children:
+        if child is None:
+            continue
+        pid, channel = child
+        try:
+            message = channel.receive()
+        finally:
+            channel.close()
+        _reap(pid)
+        if message is None or message[0] != b"R" or message[1].__class__ is not list:
+            continue
+        for number, wires in message[1]:
+            if number.__class__ is not int or not 0 <= number < len(chunks):
+                continue
+            start, end = chunks[number]
+            if results[number] is None and len(wires) == end - start:
+                results[number] = [convert(w, item) for w, item in zip(wires, items[start:end])]
+    merged: list[Any] = []
+    for number, result in enumerate(results):
+        if result is None:  # taken by a child that failed
+            start, end = chunks[number]
+            result = [local(item) for item in items[start:end]]
+        merged.extend(result)
     return merged
 
 
