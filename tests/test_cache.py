@@ -610,9 +610,9 @@ def test_trace_marks_only_when_asked(tmp_path: Path) -> None:
     env = {**os.environ, "AGENTBROWSER_TRACE": str(log), "AGENTBROWSER_TRACE_T0": "0"}
     run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert run.stdout.strip() == "True"
-    milliseconds, pid, event = log.read_text().split()
+    milliseconds, pid, cpu, event = log.read_text().split()
     assert float(milliseconds) > 1e12  # counted from t0 = the epoch
-    assert int(pid) > 0 and event == "hello"
+    assert int(pid) > 0 and 0 < float(cpu) < 10_000 and event == "hello"
     env.pop("AGENTBROWSER_TRACE")
     log.unlink()
     run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
