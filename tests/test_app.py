@@ -635,13 +635,28 @@ async def test_help_lists_every_binding(key: str) -> None:
         assert isinstance(app.screen, BrowseScreen)
 
 
-async def test_the_footer_shows_the_most_used_keys() -> None:
+async def test_the_key_bar_shows_the_most_used_keys_and_runs_a_clicked_one() -> None:
+    from agentbrowser.widgets.key_bar import KeyBar
+
     app = bundled_app()
     async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot)
-        footer = app.screen.query_one("Footer")
-        keys = {item.description for item in footer.query("FooterKey")}  # type: ignore[attr-defined]
-        assert {"Search", "Copy prompt", "Help"} <= keys
+        screen = await loaded(pilot)
+        bar = screen.query_one(KeyBar)
+        shown = {key.description: key.display for key in bar.keys}
+        assert shown["Search"] == "/" and shown["Copy prompt"] == "c" and shown["Help"] == "?"
+        assert bar.keys[-1].description == "Command palette"
+        line = bar.render().plain
+        assert line.startswith(" / Search  c Copy prompt ")
+        assert line.endswith(" ^p Command palette ") and len(line) == SIZE[0]
+        # a click on "Search" runs it: focus moves to the search box
+        assert pilot.app.focused is screen.agent_list
+        await pilot.click(KeyBar, offset=(line.index("Search"), 0))
+        await pilot.pause()
+        assert pilot.app.focused is screen.filter_input
+        # and one on the command palette's key opens it
+        await pilot.press("escape")
+        await pilot.click(KeyBar, offset=(line.index("Command"), 0))
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "CommandPalette")
 
 
 async def test_the_command_palette_offers_agent_actions() -> None:

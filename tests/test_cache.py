@@ -663,3 +663,58 @@ def test_runs_a_failed_child_took_are_done_here(tmp_path: Path) -> None:
 
     # and with children that work, every run is done once, in order
     assert forked.parse_parallel(items, local, lambda i: [i.path.upper()], convert, 3) == got
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
+@in_fresh_process
+def test_browser_takes_a_preload_that_arrives_after_its_first_frame(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI's preload is still parsing when the screen mounts: the first frame shows the
+    loading state, the load thread waits for the child, and the list is its records."""
+    import asyncio
+    import re
+    import time
+
+    from textual.widgets import Label
+
+    from agentbrowser.model import forked
+
+    root = many(tmp_path / "many", 30)
+    go = tmp_path / "go"
+    monkeypatch.chdir(tmp_path)
+    expected = collection.load(collection.sources([str(root)]), use_cache=False)
+    real_load = collection._load
+
+    def held_load(*args, **kwargs):  # type: ignore[no-untyped-def]
+        while not go.exists():  # the child waits for the test
+            time.sleep(0.01)
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(collection, "_load", held_load)
+    assert collection.preload([str(root)], use_cache=False)
+
+    def parse_here(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the browser parsed the files itself")
+
+    monkeypatch.setattr(collection, "_load", parse_here)  # this process must not parse
+
+    async def run() -> None:
+        app = cli.build_app([str(root)], use_cache=False)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause(0.3)
+            count = app.screen.query_one("#count", Label)
+            assert str(count.render()).startswith("Loading")  # shown while the child works
+            go.write_text("go")
+            for _ in range(500):
+                if re.fullmatch(r"\d+ agents", str(count.render())):
+                    break
+                await pilot.pause(0.02)
+            assert str(count.render()) == f"{len(expected)} agents"
+            assert list(app.screen.library.agents) == expected  # type: ignore[attr-defined]
+
+    try:
+        asyncio.run(run())
+        assert forked.pending(collection._preload_key([str(root)], None, None)) is None  # used
+    finally:
+        forked.forget_preload()

@@ -92,6 +92,39 @@ def preloaded(
     return found, load(found, use_cache=use_cache)
 
 
+def take_preloaded(
+    paths: Iterable[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[list[Found], list[forked.Wire]] | None:
+    """The preload's files and wire records for these paths, waiting for them (passing the
+    child's progress on); None when there is no such preload or it failed.
+
+    For the browser's load thread: it waits here, and the event loop turns the wires into
+    records (`records_from_wires`) in one go. Built in the thread, the records of 2,000 files
+    took ~100 ms instead of ~12, the thread and the first frame taking turns with the GIL.
+    """
+    paths = list(paths or [])
+    preload = forked.pending(_preload_key(paths, None, None)) if forked.preloading() else None
+    if preload is None:
+        return None
+    found = preload.take_found()
+    if found is None:
+        return None
+    wires = preload.take_wires(progress)
+    trace.mark("preloaded records taken")
+    if wires is None or len(wires) != len(found):
+        return None
+    return found, wires
+
+
+def records_from_wires(found: list[Found], wires: list[forked.Wire]) -> list[Agent]:
+    """The records of a preload's wire items, precedence resolved."""
+    with _gc_paused():
+        agents = forked.wire_records(wires, found)
+        trace.mark("preloaded records built")
+        return resolve_precedence(agents)
+
+
 def load(
     found: list[Found],
     use_cache: bool = True,
@@ -114,9 +147,7 @@ def load(
             wires = preloaded.take_wires(progress)
             trace.mark("preloaded records taken")
             if wires is not None and len(wires) == len(found):
-                agents = forked.wire_records(wires, found)
-                trace.mark("preloaded records built")
-                return resolve_precedence(agents)
+                return records_from_wires(found, wires)
         agents, save = _load(found, use_cache, progress, every, cache_file, jobs, True)
         save()
         return resolve_precedence(agents)

@@ -102,6 +102,13 @@ def load_library(
     return _snapshot(paths, found, agents, 0)
 
 
+def library_from_wires(
+    paths: Sequence[str], found: list[Found], wires: list[collection.forked.Wire]
+) -> Library:
+    """The snapshot of a preload's files and wire records (`collection.take_preloaded`)."""
+    return _snapshot(paths, found, collection.records_from_wires(found, wires), 0)
+
+
 def preloaded_library(paths: Sequence[str], use_cache: bool = True) -> Library | None:
     """The snapshot of a preload whose records have all arrived (never waits), else None."""
     result = collection.preloaded(paths, use_cache)

@@ -20,13 +20,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Label
+from textual.widgets import Input, Label
 
 from agentbrowser.messages import LibraryChanged, LibraryLoaded, LoadFailed, LoadProgress
-from agentbrowser.model import collection, trace
+from agentbrowser.model import collection, forked, trace
+from agentbrowser.model.discovery import Found
 from agentbrowser.model.library import (
     Library,
     apply_changes,
+    library_from_wires,
     load_library,
     preloaded_library,
     refresh,
@@ -36,6 +38,7 @@ from agentbrowser.model.text import one_line
 from agentbrowser.widgets.agent_list import AgentList
 from agentbrowser.widgets.agent_view import AgentView
 from agentbrowser.widgets.filter_input import FilterInput
+from agentbrowser.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from agentbrowser.screens.similar import SimilarityCache
@@ -107,7 +110,7 @@ class BrowseScreen(Screen[None]):
                     yield Label("Loading\u2026", id="count")
                 yield AgentList(id="agents")
             yield AgentView(id="detail")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def agent_list(self) -> AgentList:
@@ -180,6 +183,13 @@ class BrowseScreen(Screen[None]):
                 self.post_message(LoadProgress(done, total))
 
         try:
+            preloaded = None
+            if self.library is None:  # the first load: the CLI's preload may be under way
+                preloaded = collection.take_preloaded(self.paths, progress)
+            if preloaded is not None:
+                # Built on the event loop, in one go (see take_preloaded).
+                self.app.call_from_thread(self._adopt_preload, *preloaded, started)
+                return
             library = load_library(self.paths, progress, loader=self._loader())
             if self.library is not None:
                 library.index.build()  # a reload: the search box may hold a query
@@ -187,6 +197,12 @@ class BrowseScreen(Screen[None]):
             self.post_message(LoadFailed(f"{type(exc).__name__}: {exc}"))
             return
         self.post_message(LibraryLoaded(library, time.perf_counter() - started))
+
+    def _adopt_preload(
+        self, found: list[Found], wires: list[forked.Wire], started: float
+    ) -> None:
+        library = library_from_wires(self.paths, found, wires)
+        self.on_library_loaded(LibraryLoaded(library, time.perf_counter() - started))
 
     @work(thread=True, group="index", exit_on_error=False, description="index")
     def build_index(self, library: Library) -> None:

@@ -17,12 +17,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from agentbrowser.model.compare import Comparison, percent
 from agentbrowser.model.records import Agent
 from agentbrowser.model.text import one_line, plural
 from agentbrowser.widgets.diff_view import ColumnHeader, DiffView
+from agentbrowser.widgets.key_bar import KeyBar
 from agentbrowser.widgets.pieces import display_path
 
 CSS = Path(__file__).with_name("compare.tcss")
@@ -76,7 +77,7 @@ class CompareScreen(Screen[None]):
         yield Static(id="compare-summary")
         yield ColumnHeader(id="compare-names")
         yield DiffView(id="compare-diff")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def diff_view(self) -> DiffView:

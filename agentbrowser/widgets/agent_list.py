@@ -22,6 +22,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from agentbrowser.model import trace
 from agentbrowser.model.records import ERROR, WARNING, Agent
 from agentbrowser.model.search import Match
 from agentbrowser.model.text import one_line, sanitize
@@ -197,6 +198,7 @@ class AgentList(FrameConstants, ScrollView, can_focus=True):
 
     def move_to(self, row: int) -> None:
         """Highlight a row (clamped to the list)."""
+        trace.mark(f"list: move to row {row}")
         if not self._matches:
             return
         row = max(0, min(row, len(self._matches) - 1))

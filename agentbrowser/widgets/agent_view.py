@@ -30,6 +30,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
+from agentbrowser.model import trace
 from agentbrowser.model.records import Agent
 from agentbrowser.render import Palette
 from agentbrowser.widgets.lines import FrameConstants
@@ -121,6 +122,7 @@ class AgentView(FrameConstants, ScrollView, can_focus=True):
 
     def show(self, agent: Agent | None) -> None:
         """Show an agent (None: the placeholder), from the top."""
+        trace.mark("view: show")
         same = agent is not None and self.agent is not None and agent.path == self.agent.path
         self.agent = agent
         if not same:
@@ -226,6 +228,7 @@ class AgentView(FrameConstants, ScrollView, can_focus=True):
     )
     def _render_in_thread(self, job: _Job) -> None:
         """Render piece by piece, sending lines at least every EMIT_SECONDS; stop when stale."""
+        trace.mark("view: render thread starts")
         worker = get_current_worker()
         started = time.perf_counter()
         console = Console(
@@ -266,6 +269,8 @@ class AgentView(FrameConstants, ScrollView, can_focus=True):
                 pending.extend(Strip(segments, job.width) for segments in rendered)
             now = time.perf_counter()
             if first or sent < job.height or now - last_emit >= EMIT_SECONDS:
+                if first:
+                    trace.mark("view: first lines rendered")
                 self.post_message(
                     self.Rendered(job.generation, pending, first, False, now - started)
                 )
@@ -314,6 +319,8 @@ class AgentView(FrameConstants, ScrollView, can_focus=True):
         if message.generation != self._generation:
             return  # a stale render of an agent no longer shown
         if message.first:
+            trace.mark("view: first lines arrive")
+            self.call_after_refresh(trace.mark, "view: first lines painted")
             self._replace_lines(list(message.lines))
         else:
             self._lines.extend(message.lines)
