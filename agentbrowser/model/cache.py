@@ -128,6 +128,15 @@ def write_index(path: str, entries: dict[str, list[Any]]) -> bool:
 
 def _plain(value: Any, depth: int = 0) -> bool:
     """True when JSON gives the value back as it is (no dates, bytes or tuples; str keys)."""
+    kind = value.__class__
+    if kind is str:
+        return True
+    if kind is dict and depth == 0:  # a frontmatter: most values are strings
+        return all(
+            k.__class__ is str and (v.__class__ is str or _plain(v, 1)) for k, v in value.items()
+        )
+    if kind is list and all(v.__class__ is str for v in value):
+        return True
     if isinstance(value, _PLAIN):
         return not isinstance(value, float) or not math.isnan(
             value

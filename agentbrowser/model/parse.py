@@ -8,7 +8,7 @@ from typing import Any
 
 from agentbrowser.model import yamlsafe
 from agentbrowser.model.formats import derive_name, detect_format, normalize_tools
-from agentbrowser.model.records import ERROR, INFO, WARNING, Agent, Problem
+from agentbrowser.model.records import ERROR, INFO, WARNING, Agent, Problem, agent_from_values
 from agentbrowser.model.text import FileText, read_text
 
 _FENCE = re.compile(r"^---[ \t]*$")
@@ -42,13 +42,28 @@ def split_frontmatter(text: str) -> tuple[list[str] | None, str, int, bool]:
         return [], "", 2, False
     # Find the closing fence with one multi-line search rather than splitting the whole file:
     # the body (most of the text) is then one slice.
-    close = _CLOSE_ANYWHERE.search(text, first_end + 1)
+    close = _close_fence(text, first_end)
     if close is None:
         return text[first_end + 1 :].split("\n"), "", text.count("\n") + 2, False
-    start, end = close.span()
+    start, end = close
     fm_lines = text[first_end + 1 : start - 1].split("\n") if start > first_end + 1 else []
     body = text[end + 1 :]
     return fm_lines, body, text.count("\n", 0, start) + 2, True
+
+
+def _close_fence(text: str, after: int) -> tuple[int, int] | None:
+    """(start, end) of the first `---` or `...` line after position `after` (a line break).
+
+    str.find for the usual `\n---\n`; the regex where that line has more on it (blanks, or
+    not a fence at all, `----`) or a `...` line may come first.
+    """
+    dashes = text.find("\n---", after)
+    if dashes >= 0 and text.find("\n...", after, dashes) < 0:
+        end = dashes + 4
+        if end == len(text) or text[end] == "\n":
+            return dashes + 1, end
+    match = _CLOSE_ANYWHERE.search(text, after + 1)
+    return match.span() if match is not None else None
 
 
 def _strip_quotes(value: str) -> str:
@@ -146,23 +161,12 @@ def parse_text(
             found.append(Problem(WARNING, "no `description`: nothing says when to use it", 1))
     if fm_lines is not None and not body.strip() and text.strip():
         found.append(Problem(INFO, "the prompt (body) is empty", body_line))
-    return Agent(
-        name=name,
-        description=description,
-        tools=tools,
-        model=_as_optional_text(frontmatter.get("model")),
-        color=_as_optional_text(frontmatter.get("color")),
-        format=fmt,
-        scope=scope,
-        path=path,
-        frontmatter=frontmatter,
-        body=body,
-        problems=tuple(found),
-        body_line=body_line,
-        raw_description=raw_description,
-        size=size,
-        mtime_ns=mtime_ns,
-    )
+    # Every field in order, without the frozen dataclass's __init__ (a load makes thousands).
+    return agent_from_values((
+        name, description, tools, _as_optional_text(frontmatter.get("model")),
+        _as_optional_text(frontmatter.get("color")), fmt, scope, path, frontmatter, body,
+        tuple(found), body_line, raw_description, size, mtime_ns, None, (),
+    ))  # fmt: skip
 
 
 def _read_frontmatter(fm_lines: list[str], found: list[Problem]) -> dict[str, Any]:
