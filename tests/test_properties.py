@@ -16,7 +16,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from agentbrowser.model import yamlsafe
@@ -313,3 +313,25 @@ def test_discovery_never_raises_on_any_tree(entries: list[tuple], scratch: Path)
             check_record(agent)
     finally:
         shutil.rmtree(sandbox, ignore_errors=True)
+
+
+FENCY = st.lists(
+    st.sampled_from(["---", "...", "----", "--- ", "...\t", "\n", " ", "-", ".", "a", "\t", "x: y"]),
+    max_size=30,
+).map("".join)
+
+
+@given(text=FENCY)
+@example(text="...\n---\n")  # a `...` line closes first
+@example(text="x: y\n----\n---")  # `----` is not a fence
+@example(text="--- \n---\n")  # a fence with blanks after it
+@example(text="---x\n")
+@settings(max_examples=300)
+def test_closing_fence_search_matches_the_regex(text: str) -> None:
+    """The str.find fast path finds the same closing line as the multi-line regex."""
+    from agentbrowser.model import parse
+
+    text = "---\n" + text
+    match = parse._CLOSE_ANYWHERE.search(text, 4)
+    assert parse._close_fence(text, 3) == (match.span() if match else None)
+    assert parse.split_frontmatter(text)[3] is (match is not None)
