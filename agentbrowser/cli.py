@@ -302,6 +302,10 @@ def cmd_browse(args: argparse.Namespace, out: TextIO) -> int:
     # importing textual and making the records build ~1M objects, none of them garbage, and
     # the full collections that growth triggers cost 20-60 ms of the start-up.
     gc.disable()
+    # Threads render prompts and build indexes while the event loop answers keys: hand the GIL
+    # over every 1 ms rather than 5, so that each of the several handovers between a key and
+    # its frame (input thread, event loop, writer thread) waits at most that long.
+    sys.setswitchinterval(0.001)
     build_app(args.paths, use_cache=not args.no_cache).run()
     return 0
 
