@@ -587,11 +587,13 @@ def test_big_messages_cross_through_the_spill_file(monkeypatch: pytest.MonkeyPat
 def test_preload_of_many_files_equals_a_plain_load(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Enough files that the records are spilled and parsed by two processes in the child."""
+    """Enough files that the records are spilled, parsed by two processes in the child and
+    sent in parts; both ways of taking them (merged, or part by part) give a plain load."""
     from agentbrowser.model import forked
 
     root = many(tmp_path / "many", forked.PARALLEL_MIN + 200)
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(collection, "STREAM_PART", 50)  # the child sends parts of 50
     expected = collection.load(collection.sources([str(root)]), use_cache=False, jobs=1)
     assert collection.preload([str(root)], use_cache=False)
     try:
@@ -600,6 +602,19 @@ def test_preload_of_many_files_equals_a_plain_load(
         assert collection.load(found, use_cache=False) == expected
     finally:
         forked.forget_preload()
+
+    parts: list[int] = []
+    assert collection.preload([str(root)], use_cache=False)
+    try:
+        taken = collection.take_preloaded([str(root)], lambda done, total: None)
+        assert taken is not None
+        found, built, wires = taken
+        parts.append(sum(record is not None for record in built))
+        assert all((record is None) != (wire is None) for record, wire in zip(built, wires))
+        assert collection.records_from_wires(found, wires, built) == expected
+    finally:
+        forked.forget_preload()
+    assert parts[0] >= 50  # some records came in parts, built as they arrived
 
 
 def test_trace_marks_only_when_asked(tmp_path: Path) -> None:

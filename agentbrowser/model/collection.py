@@ -63,6 +63,7 @@ def preload(paths: Iterable[str] | None = None, use_cache: bool = True) -> bool:
                 None,
                 None,
                 False,
+                lambda positions, part: send(b"C", (positions, part)),
             )
             trace.mark("preload: records made")
             send(b"R", wires)
@@ -95,13 +96,14 @@ def preloaded(
 def take_preloaded(
     paths: Iterable[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
-) -> tuple[list[Found], list[forked.Wire]] | None:
-    """The preload's files and wire records for these paths, waiting for them (passing the
-    child's progress on); None when there is no such preload or it failed.
+) -> tuple[list[Found], list[Agent | None], list[forked.Wire | None]] | None:
+    """The preload's files, and their records: those the child sent while it parsed, built
+    here as they came, and the wire items of the rest. It waits for them, passing the
+    child's progress on; None when there is no such preload or it failed.
 
-    For the browser's load thread: it waits here, and the event loop turns the wires into
-    records (`records_from_wires`) in one go. Built in the thread, the records of 2,000 files
-    took ~100 ms instead of ~12, the thread and the first frame taking turns with the GIL.
+    For the browser's load thread: the parts come while the event loop has nothing to do,
+    and the event loop then builds the rest (`records_from_wires`) in one go. Built in a thread
+    while the first frame was drawn, the records of 2,000 files took ~100 ms instead of ~12.
     """
     paths = list(paths or [])
     preload = forked.pending(_preload_key(paths, None, None)) if forked.preloading() else None
@@ -110,19 +112,40 @@ def take_preloaded(
     found = preload.take_found()
     if found is None:
         return None
-    wires = preload.take_wires(progress)
+    built: list[Agent | None] = [None] * len(found)
+
+    def part(positions: list[int], wires: list[forked.Wire]) -> None:
+        if not all(position.__class__ is int and 0 <= position < len(found) for position in positions):
+            return  # not from our child; its records are rebuilt from the final list or reread
+        with _gc_paused():
+            records = forked.wire_records(wires, [found[p] for p in positions])
+        for position, record in zip(positions, records):
+            built[position] = record
+
+    wires = preload.take_wires(progress, part)
     trace.mark("preloaded records taken")
     if wires is None or len(wires) != len(found):
         return None
-    return found, wires
+    if any(record is None and wire is None for record, wire in zip(built, wires)):
+        return None
+    return found, built, wires
 
 
-def records_from_wires(found: list[Found], wires: list[forked.Wire]) -> list[Agent]:
-    """The records of a preload's wire items, precedence resolved."""
+def records_from_wires(
+    found: list[Found], wires: list[forked.Wire | None], built: list[Agent | None] | None = None
+) -> list[Agent]:
+    """The records of a preload's wire items (where `built` has none), precedence resolved."""
     with _gc_paused():
-        agents = forked.wire_records(wires, found)
+        if built is None:
+            agents = forked.wire_records(wires, found)  # type: ignore[arg-type]
+        else:
+            missing = [p for p, record in enumerate(built) if record is None]
+            rest = forked.wire_records([wires[p] for p in missing], [found[p] for p in missing])  # type: ignore[misc]
+            agents = list(built)
+            for position, record in zip(missing, rest):
+                agents[position] = record
         trace.mark("preloaded records built")
-        return resolve_precedence(agents)
+        return resolve_precedence(agents)  # type: ignore[arg-type]
 
 
 def load(
@@ -174,9 +197,14 @@ def _load(
     cache_file: str | None,
     jobs: int | None,
     build: bool,
+    stream: Callable[[list[int], list[Any]], None] | None = None,
 ) -> tuple[list[Any], Callable[[], None]]:
     """Records (build) or wire items (for a parent process) of the found files, in order, and
-    the function that writes the cache file when it needs writing."""
+    the function that writes the cache file when it needs writing.
+
+    With `stream` (wire items only), the wire items this process parses are also handed to it
+    in parts as they are made (positions in `found`, items), and are None in the result.
+    """
     from agentbrowser.model import cache  # json, hashlib and platformdirs only when needed
 
     index: dict[str, list[Any]] = {}
@@ -222,6 +250,20 @@ def _load(
                 return wire, wire if isinstance(wire, list) else None
             return forked.wire_record(wire, item)
 
+        streamed: set[int] = set()
+        batch: tuple[list[int], list[Any]] = ([], [])
+
+        def chunk_done(start: int, end: int, chunk: list[Any]) -> None:
+            """Send what this process parsed, a part of STREAM_PART records at a time."""
+            for k, (wire, _) in zip(range(start, end), chunk):
+                batch[0].append(misses[k])
+                batch[1].append(wire)
+            if len(batch[0]) >= STREAM_PART and stream is not None:
+                stream(batch[0], batch[1])  # marshalled at once: the lists can be reused
+                streamed.update(batch[0])
+                batch[0].clear()
+                batch[1].clear()
+
         parsed = forked.parse_parallel(
             [found[i] for i in misses],
             local,
@@ -229,9 +271,10 @@ def _load(
             convert,
             workers if forked.can_fork() else 1,
             (lambda done: progress(hits + done, total)) if progress else None,
+            chunk_done if stream is not None and not build else None,
         )
         for number, (result, entry) in zip(misses, parsed):
-            results[number] = result
+            results[number] = None if number in streamed else result
             if entry is not None and use_cache:
                 entries[found[number].path] = entry
                 dirty = True
@@ -255,6 +298,10 @@ def _load(
             cache.write_index(path, entries)
 
     return results, save
+
+
+#: The loader sends the records it parses to the browser in parts of this many.
+STREAM_PART = 1000
 
 
 def _parse(item: Found) -> tuple[Agent, int | None]:

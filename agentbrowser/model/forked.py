@@ -218,6 +218,7 @@ def parse_parallel(
     convert: Callable[[Wire, Found], Any],
     workers: int,
     progress: Callable[[int], None] | None = None,
+    done: Callable[[int, int, list[Any]], None] | None = None,
 ) -> list[Any]:
     """local(item) for every item, the work spread over `workers` processes (this one included).
 
@@ -227,12 +228,16 @@ def parse_parallel(
     start-up leaves over instead of slowing it down, and finish the work once it is idle.
     This process runs `local`; children run `remote` and send wire items, which `convert`
     turns into what `local` returns. A run a child took but never delivered (it failed) is
-    done here. `progress` gets an estimate of the items done so far.
+    done here. `progress` gets an estimate of the items done so far, and `done(start, end,
+    results)` each run this process finished (not the children's).
     """
     chunks = _chunks(len(items))
     tickets = _tickets(len(chunks)) if workers > 1 else None
     if tickets is None:
-        return [local(item) for item in items]
+        results_here = [local(item) for item in items]
+        if done is not None and items:
+            done(0, len(items), results_here)
+        return results_here
     children: list[tuple[int, Channel] | None] = []
     for _ in range(workers - 1):
 
@@ -255,6 +260,8 @@ def parse_parallel(
         for taken, number in enumerate(_take(tickets), 1):
             start, end = chunks[number]
             results[number] = [local(item) for item in items[start:end]]
+            if done is not None:
+                done(start, end, results[number])  # type: ignore[arg-type]
             here += end - start
             if progress and taken % 8 == 0:
                 progress(min(len(items), here * workers))
@@ -359,11 +366,22 @@ class Preload:
                     self.done = True
             return self.found
 
-    def take_wires(self, progress: Callable[[int, int], None] | None) -> list[Wire] | None:
-        """The child's records for its list of files (waits, passing progress on); None on failure."""
+    def take_wires(
+        self,
+        progress: Callable[[int, int], None] | None,
+        part: Callable[[list[int], list[Wire]], None] | None = None,
+    ) -> list[Wire | None] | None:
+        """The child's records for its list of files (waits, passing progress on); None on failure.
+
+        The child sends records it parsed itself in parts, as it goes (positions in the list of
+        files, and their wire items), and the rest at the end. With `part`, each part is handed
+        to it as it arrives and the final list holds None at those positions; without, the
+        parts are merged into the final list.
+        """
         with self.lock:
             if self.done:
                 return None
+            parts: list[tuple[list[int], list[Wire]]] = []
             try:
                 while True:
                     message = self._next()
@@ -372,7 +390,16 @@ class Preload:
                     kind, payload = message
                     if kind == b"P" and progress is not None:
                         progress(*payload)
+                    elif kind == b"C":
+                        positions, wires = payload
+                        if part is not None:
+                            part(positions, wires)
+                        else:
+                            parts.append((positions, wires))
                     elif kind == b"R":
+                        for positions, wires in parts:
+                            for position, wire in zip(positions, wires):
+                                payload[position] = wire
                         return payload  # type: ignore[no-any-return]
             finally:
                 self.done = True

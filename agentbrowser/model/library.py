@@ -103,10 +103,13 @@ def load_library(
 
 
 def library_from_wires(
-    paths: Sequence[str], found: list[Found], wires: list[collection.forked.Wire]
+    paths: Sequence[str],
+    found: list[Found],
+    built: list[Agent | None],
+    wires: list[collection.forked.Wire | None],
 ) -> Library:
-    """The snapshot of a preload's files and wire records (`collection.take_preloaded`)."""
-    return _snapshot(paths, found, collection.records_from_wires(found, wires), 0)
+    """The snapshot of a preload's records (`collection.take_preloaded`)."""
+    return _snapshot(paths, found, collection.records_from_wires(found, wires, built), 0)
 
 
 def preloaded_library(paths: Sequence[str], use_cache: bool = True) -> Library | None:

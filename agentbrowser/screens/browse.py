@@ -199,9 +199,13 @@ class BrowseScreen(Screen[None]):
         self.post_message(LibraryLoaded(library, time.perf_counter() - started))
 
     def _adopt_preload(
-        self, found: list[Found], wires: list[forked.Wire], started: float
+        self,
+        found: list[Found],
+        built: list[Agent | None],
+        wires: list[forked.Wire | None],
+        started: float,
     ) -> None:
-        library = library_from_wires(self.paths, found, wires)
+        library = library_from_wires(self.paths, found, built, wires)
         self.on_library_loaded(LibraryLoaded(library, time.perf_counter() - started))
 
     @work(thread=True, group="index", exit_on_error=False, description="index")

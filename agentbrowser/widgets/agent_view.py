@@ -42,6 +42,9 @@ FREEZE_LINES = 5_000
 RELEASE_LINES = 2_000
 #: A rendered piece is sent to the pane at least this often while a big agent renders.
 EMIT_SECONDS = 0.05
+#: ...and, once the visible part is on screen, this often: each batch that arrives costs the
+#: event loop a frame (the scrollbar is drawn again), 20-40 ms that a key pressed then waits.
+EMIT_SECONDS_BELOW = 0.3
 
 
 def _release(lines: list[Strip]) -> None:
@@ -268,7 +271,8 @@ class AgentView(FrameConstants, ScrollView, can_focus=True):
                 rendered = console.render_lines(piece, options, pad=True, new_lines=False)
                 pending.extend(Strip(segments, job.width) for segments in rendered)
             now = time.perf_counter()
-            if first or sent < job.height or now - last_emit >= EMIT_SECONDS:
+            every = EMIT_SECONDS if sent < job.height else EMIT_SECONDS_BELOW
+            if first or sent < job.height or now - last_emit >= every:
                 if first:
                     trace.mark("view: first lines rendered")
                 self.post_message(
@@ -318,18 +322,24 @@ class AgentView(FrameConstants, ScrollView, can_focus=True):
         message.stop()
         if message.generation != self._generation:
             return  # a stale render of an agent no longer shown
+        below = False
         if message.first:
             trace.mark("view: first lines arrive")
             self.call_after_refresh(trace.mark, "view: first lines painted")
             self._replace_lines(list(message.lines))
         else:
+            # Lines below the visible part change only the scrollbar: no repaint of the text.
+            below = len(self._lines) >= round(self.scroll_y) + self.scrollable_content_region.height
             self._lines.extend(message.lines)
         if len(self._lines) >= self.scrollable_content_region.height:
             self.call_after_refresh(self._shown.set)
         if message.done:
             self.rendering = False
             self.last_render_seconds = message.seconds
-        self._update()
+        if below:
+            self.virtual_size = Size(self._width, len(self._lines))
+        else:
+            self._update()
 
     def _set_lines(self, lines: list[Strip]) -> None:
         self._replace_lines(lines)
