@@ -145,9 +145,12 @@ def parse_text(
             found.append(Problem(ERROR, "frontmatter opened on line 1 is never closed with ---", 1))
         frontmatter = _read_frontmatter(fm_lines, found)
     fmt = detect_format(path, frontmatter, hint)
-    if fm_lines is None and fmt != "markdown" and text.strip():
+    # `not s or s.isspace()` is `not s.strip()` without copying the text (isspace stops at
+    # the first visible character).
+    blank = not text or text.isspace()
+    if fm_lines is None and fmt != "markdown" and not blank:
         found.append(Problem(WARNING, "no frontmatter: name and description are missing", 1))
-    if not text.strip():
+    if blank:
         found.append(Problem(WARNING, "empty file", 1))
     name = derive_name(path, fmt, frontmatter)
     raw_description = frontmatter.get("description")
@@ -159,7 +162,7 @@ def parse_text(
             found.append(Problem(ERROR, "no `name`: Claude Code needs one to load the agent", 1))
         if fmt in _NEEDS_DESCRIPTION and raw_description is None:
             found.append(Problem(WARNING, "no `description`: nothing says when to use it", 1))
-    if fm_lines is not None and not body.strip() and text.strip():
+    if fm_lines is not None and (not body or body.isspace()) and not blank:
         found.append(Problem(INFO, "the prompt (body) is empty", body_line))
     # Every field in order, without the frozen dataclass's __init__ (a load makes thousands).
     return agent_from_values((
