@@ -121,10 +121,12 @@ def header(agent: Agent, palette: Palette) -> RenderableType:
     facts.append("model ", style=palette.muted)
     facts.append(sanitize(agent.model or "default"))
     if agent.color:
-        facts.append("   color ", style=palette.muted)
+        facts.append("  color ", style=palette.muted)
         facts.append(sanitize(agent.color))
-    facts.append("   tokens ", style=palette.muted)
-    facts.append(f"~{approx_tokens(agent.description):,} description, ~{approx_tokens(agent.body):,} prompt")
+    # Prompt first: it is what a model reads on every call. Short enough for one line of the
+    # detail pane in a 120-column terminal.
+    facts.append("  tokens ", style=palette.muted)
+    facts.append(f"~{approx_tokens(agent.body):,} prompt, ~{approx_tokens(agent.description):,} desc")
     lines.append(facts)
     tools = Text("tools ", style=palette.muted)
     tools.append_text(tools_text(agent, palette))
