@@ -717,10 +717,12 @@ def test_browser_takes_a_preload_that_arrives_after_its_first_frame(
     async def run() -> None:
         app = cli.build_app([str(root)], use_cache=False)
         async with app.run_test(size=(120, 36)) as pilot:
-            await pilot.pause(0.3)
-            count = app.screen.query_one("#count", Label)
-            assert str(count.render()).startswith("Loading")  # shown while the child works
-            go.write_text("go")
+            try:
+                await pilot.pause(0.3)
+                count = app.screen.query_one("#count", Label)
+                assert str(count.render()).startswith("Loading")  # shown while the child works
+            finally:
+                go.write_text("go")  # a failure above must not leave the loader waiting
             for _ in range(500):
                 if re.fullmatch(r"\d+ agents", str(count.render())):
                     break
@@ -731,5 +733,72 @@ def test_browser_takes_a_preload_that_arrives_after_its_first_frame(
     try:
         asyncio.run(run())
         assert forked.pending(collection._preload_key([str(root)], None, None)) is None  # used
+    finally:
+        forked.forget_preload()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
+@in_fresh_process
+def test_first_frame_lists_the_part_of_a_preload_that_has_arrived(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Progressive loading: the loader has sent its first part and is held back; the first
+    frame lists that part ("Loading… k/N"), the rest replaces it, the highlight stays."""
+    import asyncio
+    import re
+    import time
+
+    from textual.widgets import Label
+
+    from agentbrowser.model import forked
+
+    root = many(tmp_path / "many", 60)
+    go = tmp_path / "go"
+    monkeypatch.chdir(tmp_path)
+    expected = collection.load(collection.sources([str(root)]), use_cache=False)
+    monkeypatch.setattr(collection, "STREAM_FIRST", 5)
+    monkeypatch.setattr(forked, "PARALLEL_MIN", 10)  # tickets, hence parts, for 62 files
+    real_parse_wire = collection._parse_wire
+    calls = [0]
+
+    def held_parse_wire(item):  # type: ignore[no-untyped-def]
+        calls[0] += 1
+        while calls[0] > 20 and not go.exists():  # each loader process stops after 20 files
+            time.sleep(0.01)
+        return real_parse_wire(item)
+
+    monkeypatch.setattr(collection, "_parse_wire", held_parse_wire)
+    assert collection.preload([str(root)], use_cache=False)
+
+    def parse_here(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the browser parsed the files itself")
+
+    monkeypatch.setattr(collection, "_load", parse_here)
+    time.sleep(1.0)  # the first part (5 or more records) is sent meanwhile
+
+    async def run() -> None:
+        app = cli.build_app([str(root)], use_cache=False)
+        async with app.run_test(size=(120, 36)) as pilot:
+            try:
+                await pilot.pause(0.1)
+                screen = app.screen
+                count = str(screen.query_one("#count", Label).render())
+                shown = re.fullmatch(r"Loading… (\d+)/(\d+)", count)
+                assert shown is not None, count
+                assert 5 <= int(shown[1]) < len(expected) and int(shown[2]) == len(expected)
+                assert len(screen.library.agents) == int(shown[1])  # type: ignore[attr-defined]
+                await pilot.press("j")  # move in the partial list
+                highlighted = screen.selected.path  # type: ignore[attr-defined]
+            finally:
+                go.write_text("go")  # a failure above must not leave the loader waiting
+            for _ in range(500):
+                if str(screen.query_one("#count", Label).render()) == f"{len(expected)} agents":
+                    break
+                await pilot.pause(0.02)
+            assert list(screen.library.agents) == expected  # type: ignore[attr-defined]
+            assert screen.selected.path == highlighted  # type: ignore[attr-defined]
+
+    try:
+        asyncio.run(run())
     finally:
         forked.forget_preload()

@@ -93,42 +93,80 @@ def preloaded(
     return found, load(found, use_cache=use_cache)
 
 
-def take_preloaded(
-    paths: Iterable[str] | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> tuple[list[Found], list[Agent | None], list[forked.Wire | None]] | None:
-    """The preload's files, and their records: those the child sent while it parsed, built
-    here as they came, and the wire items of the rest. It waits for them, passing the
-    child's progress on; None when there is no such preload or it failed.
+class Arriving:
+    """A preload's records as they come into this process: the parts the child sends while
+    it parses, built here as they come, then the rest.
 
-    For the browser's load thread: the parts come while the event loop has nothing to do,
-    and the event loop then builds the rest (`records_from_wires`) in one go. Built in a thread
-    while the first frame was drawn, the records of 2,000 files took ~100 ms instead of ~12.
+    For the browser: its mount shows the parts already here (`take_nowait`) in the first
+    frame, and its load thread waits for the rest (`take_rest`); the parts come while the
+    event loop has nothing to do, and the event loop then builds the rest in one go
+    (`records_from_wires`). Built in a thread while the first frame was drawn, the records
+    of 2,000 files took ~100 ms instead of ~12.
     """
+
+    def __init__(self, preload: forked.Preload, found: list[Found]) -> None:
+        self.preload = preload
+        self.found = found
+        self.built: list[Agent | None] = [None] * len(found)
+        self.count = 0
+        """How many records are built."""
+
+    def _part(self, positions: list[int], wires: list[forked.Wire]) -> None:
+        found = self.found
+        if len(positions) != len(wires) or not all(
+            position.__class__ is int and 0 <= position < len(found) for position in positions
+        ):
+            return  # not from our child: those records come from the final list or a reread
+        with _gc_paused():
+            records = forked.wire_records(wires, [found[p] for p in positions])
+        for position, record in zip(positions, records):
+            if self.built[position] is None:
+                self.count += 1
+            self.built[position] = record
+
+    def take_nowait(self, progress: Callable[[int, int], None] | None = None) -> bool:
+        """Build the parts that are here, without waiting; False when the preload failed."""
+        return self.preload.take_parts_nowait(progress, self._part)
+
+    def partial(self) -> list[Agent]:
+        """The records built so far, in the order of the files (precedence not resolved)."""
+        return [record for record in self.built if record is not None]
+
+    def take_rest(
+        self, progress: Callable[[int, int], None] | None = None
+    ) -> list[forked.Wire | None] | None:
+        """Wait for the rest: wire items where no record is built yet; None on failure."""
+        wires = self.preload.take_wires(progress, self._part)
+        trace.mark("preloaded records taken")
+        if wires is None or len(wires) != len(self.found):
+            return None
+        if any(record is None and wire is None for record, wire in zip(self.built, wires)):
+            return None
+        return wires
+
+
+def arriving(paths: Iterable[str] | None = None, wait: bool = True) -> Arriving | None:
+    """The preload of these paths, once its list of files is here (waiting for it, unless not
+    `wait`); None when there is none, it failed, or (not waiting) the list is not here yet."""
     paths = list(paths or [])
     preload = forked.pending(_preload_key(paths, None, None)) if forked.preloading() else None
     if preload is None:
         return None
-    found = preload.take_found()
-    if found is None:
-        return None
-    built: list[Agent | None] = [None] * len(found)
+    found = preload.take_found(wait)
+    return Arriving(preload, found) if found is not None else None
 
-    def part(positions: list[int], wires: list[forked.Wire]) -> None:
-        if not all(position.__class__ is int and 0 <= position < len(found) for position in positions):
-            return  # not from our child; its records are rebuilt from the final list or reread
-        with _gc_paused():
-            records = forked.wire_records(wires, [found[p] for p in positions])
-        for position, record in zip(positions, records):
-            built[position] = record
 
-    wires = preload.take_wires(progress, part)
-    trace.mark("preloaded records taken")
-    if wires is None or len(wires) != len(found):
+def take_preloaded(
+    paths: Iterable[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[list[Found], list[Agent | None], list[forked.Wire | None]] | None:
+    """The preload's files, the records built as their parts came and the wire items of the
+    rest (see `Arriving`), waiting for them; None when there is no such preload or it failed."""
+    coming = arriving(paths)
+    if coming is None:
         return None
-    if any(record is None and wire is None for record, wire in zip(built, wires)):
-        return None
-    return found, built, wires
+    wires = coming.take_rest(progress)
+    return None if wires is None else (coming.found, coming.built, wires)
 
 
 def records_from_wires(
@@ -258,7 +296,7 @@ def _load(
             for k, (wire, _) in zip(range(start, end), chunk):
                 batch[0].append(misses[k])
                 batch[1].append(wire)
-            if len(batch[0]) >= STREAM_PART and stream is not None:
+            if len(batch[0]) >= (STREAM_PART if streamed else STREAM_FIRST) and stream is not None:
                 stream(batch[0], batch[1])  # marshalled at once: the lists can be reused
                 streamed.update(batch[0])
                 batch[0].clear()
@@ -300,8 +338,10 @@ def _load(
     return results, save
 
 
-#: The loader sends the records it parses to the browser in parts of this many.
+#: The loader sends the records it parses to the browser in parts of this many (the first
+#: part smaller: it is what the browser's first frame can show while the rest is parsed).
 STREAM_PART = 1000
+STREAM_FIRST = 200
 
 
 def _parse(item: Found) -> tuple[Agent, int | None]:

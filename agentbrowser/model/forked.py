@@ -333,6 +333,8 @@ class Preload:
         self.arrived = threading.Event()
         """Set once the child's records are all here: taking them no longer waits."""
         self.messages: queue.SimpleQueue[tuple[bytes, bytes] | None] = queue.SimpleQueue()
+        self._held: list[tuple[bytes, bytes] | None] = []
+        """A message take_parts_nowait took out of the queue but leaves for take_wires."""
         self.reader = threading.Thread(
             target=self._drain, args=(channel,), name="agentbrowser-preload", daemon=True
         )
@@ -355,10 +357,16 @@ class Preload:
             channel.close()
             _reap(self.pid)
 
-    def take_found(self) -> list[Found] | None:
-        """The child's list of files (waits for it); None when the child failed."""
+    def take_found(self, wait: bool = True) -> list[Found] | None:
+        """The child's list of files (waits for it, unless not `wait`); None when the child
+        failed (or, not waiting, when the list is not here yet)."""
         with self.lock:
             if self.found is None and not self.done:
+                if not wait and not self._held:
+                    try:
+                        self._held.append(self.messages.get_nowait())
+                    except queue.Empty:
+                        return None
                 message = self._next()
                 if message is not None and message[0] == b"F":
                     self.found = [Found(*row) for row in message[1]]
@@ -404,8 +412,38 @@ class Preload:
             finally:
                 self.done = True
 
+    def take_parts_nowait(
+        self,
+        progress: Callable[[int, int], None] | None,
+        part: Callable[[list[int], list[Wire]], None],
+    ) -> bool:
+        """Hand over the parts that have arrived, without waiting; False once the records are
+        taken or the child failed. (For the browser's mount: what is here goes in the first
+        frame; take_wires then waits for the rest.)"""
+        with self.lock:
+            if self.done or self._held:
+                return not self.done
+            while True:
+                try:
+                    item = self.messages.get_nowait()
+                except queue.Empty:
+                    return True
+                if item is None or item[0] not in (b"P", b"C"):
+                    self._held.append(item)  # the end, or the final records: take_wires' job
+                    return item is not None
+                try:
+                    payload = marshal.loads(item[1])
+                except (ValueError, EOFError, TypeError):
+                    self._held.append(None)
+                    return False
+                if item[0] == b"P":
+                    if progress is not None:
+                        progress(*payload)
+                else:
+                    part(*payload)
+
     def _next(self) -> tuple[bytes, Any] | None:
-        item = self.messages.get()
+        item = self._held.pop() if self._held else self.messages.get()
         if item is None:
             self.messages.put(None)  # the end stays the end for the next caller
             return None

@@ -112,6 +112,13 @@ def library_from_wires(
     return _snapshot(paths, found, collection.records_from_wires(found, wires, built), 0)
 
 
+def partial_library(paths: Sequence[str], agents: Sequence[Agent]) -> Library:
+    """A snapshot of the records loaded so far, to show while the rest load (no files, so no
+    live reload; precedence is resolved when all are in)."""
+    agents = tuple(agents)
+    return Library(paths=tuple(paths), found=(), agents=agents, index=SearchIndex(agents))
+
+
 def preloaded_library(paths: Sequence[str], use_cache: bool = True) -> Library | None:
     """The snapshot of a preload whose records have all arrived (never waits), else None."""
     result = collection.preloaded(paths, use_cache)

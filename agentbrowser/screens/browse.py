@@ -30,6 +30,7 @@ from agentbrowser.model.library import (
     apply_changes,
     library_from_wires,
     load_library,
+    partial_library,
     preloaded_library,
     refresh,
 )
@@ -97,6 +98,10 @@ class BrowseScreen(Screen[None]):
         """How long the last full load took (parse and index, in the worker)."""
         self._polls = 0
         self._polling = False
+        self._arriving: collection.Arriving | None = None
+        """The CLI's preload, when the first frame showed part of it."""
+        self._partial_total: int | None = None
+        """While part of the collection is listed: how many files there are in all."""
         self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -144,8 +149,20 @@ class BrowseScreen(Screen[None]):
         library = preloaded_library(self.paths, self.use_cache)
         if library is not None:
             self.on_library_loaded(LibraryLoaded(library, time.perf_counter() - started))
-        else:
-            self.load()
+            return
+        # Still parsing: the records the loader has sent so far go in the first frame, and
+        # the load thread waits for the rest.
+        self._arriving = collection.arriving(self.paths, wait=False)
+        if self._arriving is not None and self._arriving.take_nowait():
+            partial = self._arriving.partial()
+            if partial:
+                self._show_partial(partial, len(self._arriving.found))
+        self.load()
+
+    def _show_partial(self, agents: list[Agent], total: int) -> None:
+        """List the records that have arrived while the rest load (no live reload yet)."""
+        self._partial_total = total
+        self._swap(partial_library(self.paths, agents), None)
 
     def _first_frame(self) -> None:
         trace.mark("first frame")
@@ -183,12 +200,16 @@ class BrowseScreen(Screen[None]):
                 self.post_message(LoadProgress(done, total))
 
         try:
-            preloaded = None
-            if self.library is None:  # the first load: the CLI's preload may be under way
-                preloaded = collection.take_preloaded(self.paths, progress)
-            if preloaded is not None:
-                # Built on the event loop, in one go (see take_preloaded).
-                self.app.call_from_thread(self._adopt_preload, *preloaded, started)
+            coming = self._arriving
+            self._arriving = None
+            if coming is None and self.library is None:  # the CLI's preload may be under way
+                coming = collection.arriving(self.paths)
+            wires = coming.take_rest(progress) if coming is not None else None
+            if coming is not None and wires is not None:
+                # The rest is built on the event loop, in one go (see collection.Arriving).
+                self.app.call_from_thread(
+                    self._adopt_preload, coming.found, coming.built, wires, started
+                )
                 return
             library = load_library(self.paths, progress, loader=self._loader())
             if self.library is not None:
@@ -241,6 +262,7 @@ class BrowseScreen(Screen[None]):
         """The collection is read: fill the list, keep the selection on a reload."""
         keep = self.selected.path if self.selected else None
         self.load_seconds = message.seconds
+        self._partial_total = None
         trace.mark(f"{len(message.library.agents)} agents loaded")
         self._swap(message.library, keep)
         self.call_after_refresh(trace.mark, "frame with the loaded agents")
@@ -317,7 +339,10 @@ class BrowseScreen(Screen[None]):
             f"No agent matches {one_line(query, 40)!r}" if query.strip() else "No agents"
         )
         self.agent_list.set_matches(library.agents, matches, keep=keep)
-        self.query_one("#count", Label).update(count_text(len(matches), len(library.agents), query))
+        count = count_text(len(matches), len(library.agents), query)
+        if self._partial_total is not None:
+            count = f"Loading\u2026 {len(library.agents):,}/{self._partial_total:,}"
+        self.query_one("#count", Label).update(count)
         if not matches:
             self.agent_view.placeholder = "No agent matches the search"
 
