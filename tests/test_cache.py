@@ -789,6 +789,7 @@ def test_first_frame_lists_the_part_of_a_preload_that_has_arrived(
                 assert len(screen.library.agents) == int(shown[1])  # type: ignore[attr-defined]
                 await pilot.press("j")  # move in the partial list
                 highlighted = screen.selected.path  # type: ignore[attr-defined]
+                assert screen.agent_view.agent is None  # type: ignore[attr-defined]  # no render yet
             finally:
                 go.write_text("go")  # a failure above must not leave the loader waiting
             for _ in range(500):
@@ -797,6 +798,8 @@ def test_first_frame_lists_the_part_of_a_preload_that_has_arrived(
                 await pilot.pause(0.02)
             assert list(screen.library.agents) == expected  # type: ignore[attr-defined]
             assert screen.selected.path == highlighted  # type: ignore[attr-defined]
+            await pilot.pause(0.1)
+            assert screen.agent_view.agent.path == highlighted  # type: ignore[attr-defined]
 
     try:
         asyncio.run(run())

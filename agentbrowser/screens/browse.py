@@ -262,9 +262,12 @@ class BrowseScreen(Screen[None]):
         """The collection is read: fill the list, keep the selection on a reload."""
         keep = self.selected.path if self.selected else None
         self.load_seconds = message.seconds
-        self._partial_total = None
+        was_partial, self._partial_total = self._partial_total is not None, None
         trace.mark(f"{len(message.library.agents)} agents loaded")
         self._swap(message.library, keep)
+        if was_partial and self.selected is not None and self.agent_view.agent is None:
+            # The highlight may be the very record the partial list had: no new announcement.
+            self.agent_view.show(self.selected)
         self.call_after_refresh(trace.mark, "frame with the loaded agents")
         self.call_after_refresh(self.build_index, message.library)
         if not message.library.agents:
@@ -393,7 +396,12 @@ class BrowseScreen(Screen[None]):
 
     @on(AgentList.Highlighted)
     def show_highlighted(self, event: AgentList.Highlighted) -> None:
-        """Show the highlighted agent beside the list."""
+        """Show the highlighted agent beside the list (once the whole collection is in)."""
+        if self._partial_total is not None:
+            # Rendering a prompt (and importing markdown and pygments for it) takes ~100 ms
+            # of CPU that the loader, still parsing, needs more.
+            self.agent_view.show(None)
+            return
         self.agent_view.show(event.agent)
 
     @on(AgentList.Activated)
