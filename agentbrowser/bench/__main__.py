@@ -134,9 +134,13 @@ class Bench:
         env: dict[str, str],
         cold_cache: bool | None,
         repeat: int | None = None,
+        between: Callable[[], None] | None = None,
         **kwargs: object,
     ) -> list[Seen]:
-        """Repeat a tmux run; cold_cache True: a new cache folder each time, False: one, warmed."""
+        """Repeat a tmux run; cold_cache True: a new cache folder each time, False: one, warmed.
+
+        `between` runs before each run (the floor, so that it sees the same conditions).
+        """
         runs = []
         shared = self.fresh_cache()
         if cold_cache is False:  # warm it first
@@ -148,6 +152,8 @@ class Bench:
                 timeout=self.args.timeout,
             )
         for _ in range(repeat or self.repeat):
+            if between is not None:
+                between()
             cache = self.fresh_cache() if cold_cache else shared
             seen = self.tmux.run(
                 argv,
@@ -229,7 +235,7 @@ class Bench:
             row = Row(
                 "(b) floor: bare Textual app, 400 names, first paint",
                 {"400": ms(self.bare)},
-                f"tmux, {len(self.bare_runs)} runs spread over the benchmark",
+                f"tmux, {len(self.bare_runs)} runs, one before each browser run",
             )
             self.rows.insert(2, row)
 
@@ -262,9 +268,13 @@ class Bench:
                 steps: list[tuple[list[str], str, str]] = []
                 if column == "10,000 mixed" and mode == "warm":
                     steps = [(["/", *NEEDLE], "described", rf"needs a {NEEDLE}\b")]
-                runs = self.terminal_runs(command, patterns, env, cold, steps=steps)
-                if self.bare_between:  # the floor again, between contenders, for a fair median
-                    self.bare_runs.extend(self.run_bare(1))
+                # The floor runs again before each of these runs: the machine's load drifts over
+                # minutes, and the floor's median then comes from the same moments as theirs.
+                runs = self.terminal_runs(
+                    command, patterns, env, cold, steps=steps,
+                    between=(lambda: self.bare_runs.extend(self.run_bare(1)))
+                    if self.bare_between else None,
+                )  # fmt: skip
                 first = median([r.get("first") for r in runs])
                 full = median([r.get("full") for r in runs])
                 self.app_results[f"{column} {mode}"] = {"first": first, "full": full}

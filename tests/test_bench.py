@@ -1,0 +1,30 @@
+"""The benchmark's own machinery: its tmux screen reader must show the run it is timing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+
+import pytest
+
+from agentbrowser.bench.terminal import Tmux
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
+
+
+def test_the_control_client_reads_each_run_and_not_the_one_before() -> None:
+    """Three runs in a row print the same word after a pause: each run sees it only after its
+    own pause. (A reply left unread once made a run see the previous run's screen at once:
+    12 ms "start-up" times.)"""
+    tmux = Tmux(name=f"agentbrowser-test-{os.getpid()}")
+    tmux.start()
+    try:
+        for _ in range(3):
+            program = "import time; time.sleep(0.3); print('ready'); time.sleep(30)"
+            seen = tmux.run([sys.executable, "-c", program], {"word": r"\bready\b"}, timeout=10)
+            assert seen.get("word") is not None, seen.screen
+            assert 0.25 < seen.seconds["word"] < 5
+            assert tmux._control is not None and tmux._control.proc is not None  # not the fallback
+    finally:
+        tmux.stop()
