@@ -49,6 +49,26 @@ Bare().run()
 """
 
 
+#: The floor for a key: a bare Textual app whose one binding changes the text shown.
+BARE_KEY_APP = r"""
+from textual.app import App, ComposeResult
+from textual.widgets import Static
+
+
+class BareKey(App):
+    BINDINGS = [("j", "next", "Next")]
+
+    def compose(self) -> ComposeResult:
+        yield Static("bare-key-ready", id="text")
+
+    def action_next(self) -> None:
+        self.query_one("#text", Static).update("bare-key-seen")
+
+
+BareKey().run()
+"""
+
+
 @dataclass
 class Process:
     """A finished program: wall seconds, what it printed, its peak RSS and CPU seconds."""
