@@ -805,3 +805,70 @@ def test_first_frame_lists_the_part_of_a_preload_that_has_arrived(
         asyncio.run(run())
     finally:
         forked.forget_preload()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
+@in_fresh_process
+def test_a_partial_list_stays_usable_when_the_rest_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loader dies after its first part, and reading the files again fails too: the part
+    stays listed as a plain list, the detail shows the highlighted agent, the count says so."""
+    import asyncio
+    import signal
+    import time
+
+    from textual.widgets import Label
+
+    from agentbrowser.model import forked
+
+    root = many(tmp_path / "many", 60)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(collection, "STREAM_FIRST", 5)
+    monkeypatch.setattr(forked, "PARALLEL_MIN", 10)
+    real_parse_wire = collection._parse_wire
+    calls = [0]
+
+    def held_parse_wire(item):  # type: ignore[no-untyped-def]
+        calls[0] += 1
+        while calls[0] > 20:  # held until killed
+            time.sleep(0.01)
+        return real_parse_wire(item)
+
+    monkeypatch.setattr(collection, "_parse_wire", held_parse_wire)
+    assert collection.preload([str(root)], use_cache=False)
+    preload = forked.pending(collection._preload_key([str(root)], None, None))
+    assert preload is not None
+
+    def fails(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError("the disk went away")
+
+    monkeypatch.setattr(collection, "_load", fails)
+    time.sleep(1.0)
+
+    async def run() -> None:
+        app = cli.build_app([str(root)], use_cache=False)
+        async with app.run_test(size=(120, 36)) as pilot:
+            try:
+                await pilot.pause(0.1)
+                screen = app.screen
+                listed = len(screen.library.agents)  # type: ignore[attr-defined]
+                assert listed >= 5
+            finally:
+                # The loader dies, and its worker with it (else it waits on, orphaned).
+                workers = Path(f"/proc/{preload.pid}/task/{preload.pid}/children")
+                for pid in [*map(int, workers.read_text().split()), preload.pid]:
+                    os.kill(pid, signal.SIGKILL)
+            for _ in range(500):
+                if str(screen.query_one("#count", Label).render()) == "load failed":
+                    break
+                await pilot.pause(0.02)
+            assert str(screen.query_one("#count", Label).render()) == "load failed"
+            assert len(screen.library.agents) == listed  # type: ignore[attr-defined]
+            await pilot.pause(0.2)
+            assert screen.agent_view.agent is screen.selected  # type: ignore[attr-defined]
+
+    try:
+        asyncio.run(run())
+    finally:
+        forked.forget_preload()

@@ -249,6 +249,10 @@ class BrowseScreen(Screen[None]):
 
     def on_load_failed(self, message: LoadFailed) -> None:
         """Loading stopped: tell the user, and leave the screen usable."""
+        if self._partial_total is not None:  # what was listed stays, as a plain list
+            self._partial_total = None
+            if self.selected is not None:
+                self.agent_view.show(self.selected)
         self.query_one("#count", Label).update("load failed")
         self.agent_list.empty_text = "Could not load agents"
         self.notify(
