@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -737,6 +738,27 @@ def test_browser_takes_a_preload_that_arrives_after_its_first_frame(
         forked.forget_preload()
 
 
+def hold_the_loader(monkeypatch: pytest.MonkeyPatch, release: Callable[[], bool]) -> None:
+    """Set up the next preload to send its first part at 5 records, and each of its processes
+    to stop after 20 files until release() is true."""
+    import time
+
+    from agentbrowser.model import forked
+
+    monkeypatch.setattr(collection, "STREAM_FIRST", 5)
+    monkeypatch.setattr(forked, "PARALLEL_MIN", 10)  # tickets, hence parts, for a few files
+    real_parse_wire = collection._parse_wire
+    calls = [0]
+
+    def held_parse_wire(item: forked.Found) -> forked.Wire:
+        calls[0] += 1
+        while calls[0] > 20 and not release():
+            time.sleep(0.01)
+        return real_parse_wire(item)
+
+    monkeypatch.setattr(collection, "_parse_wire", held_parse_wire)
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
 @in_fresh_process
 def test_first_frame_lists_the_part_of_a_preload_that_has_arrived(
@@ -756,18 +778,7 @@ def test_first_frame_lists_the_part_of_a_preload_that_has_arrived(
     go = tmp_path / "go"
     monkeypatch.chdir(tmp_path)
     expected = collection.load(collection.sources([str(root)]), use_cache=False)
-    monkeypatch.setattr(collection, "STREAM_FIRST", 5)
-    monkeypatch.setattr(forked, "PARALLEL_MIN", 10)  # tickets, hence parts, for 62 files
-    real_parse_wire = collection._parse_wire
-    calls = [0]
-
-    def held_parse_wire(item):  # type: ignore[no-untyped-def]
-        calls[0] += 1
-        while calls[0] > 20 and not go.exists():  # each loader process stops after 20 files
-            time.sleep(0.01)
-        return real_parse_wire(item)
-
-    monkeypatch.setattr(collection, "_parse_wire", held_parse_wire)
+    hold_the_loader(monkeypatch, go.exists)
     assert collection.preload([str(root)], use_cache=False)
 
     def parse_here(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -824,18 +835,7 @@ def test_a_partial_list_stays_usable_when_the_rest_fails(
 
     root = many(tmp_path / "many", 60)
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(collection, "STREAM_FIRST", 5)
-    monkeypatch.setattr(forked, "PARALLEL_MIN", 10)
-    real_parse_wire = collection._parse_wire
-    calls = [0]
-
-    def held_parse_wire(item):  # type: ignore[no-untyped-def]
-        calls[0] += 1
-        while calls[0] > 20:  # held until killed
-            time.sleep(0.01)
-        return real_parse_wire(item)
-
-    monkeypatch.setattr(collection, "_parse_wire", held_parse_wire)
+    hold_the_loader(monkeypatch, lambda: False)  # held until killed
     assert collection.preload([str(root)], use_cache=False)
     preload = forked.pending(collection._preload_key([str(root)], None, None))
     assert preload is not None
