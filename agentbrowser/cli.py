@@ -10,8 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from agentbrowser import __version__
-from agentbrowser.model import trace
-from agentbrowser.model import collection
+from agentbrowser.model import collection, trace
 from agentbrowser.model.records import ERROR, Agent
 from agentbrowser.model.text import one_line, sanitize
 

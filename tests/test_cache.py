@@ -607,9 +607,11 @@ def test_preload_of_many_files_equals_a_plain_load(
     parts: list[int] = []
     assert collection.preload([str(root)], use_cache=False)
     try:
-        taken = collection.take_preloaded([str(root)], lambda done, total: None)
-        assert taken is not None
-        found, built, wires = taken
+        coming = collection.arriving([str(root)])
+        assert coming is not None
+        wires = coming.take_rest(lambda done, total: None)
+        assert wires is not None
+        found, built = coming.found, coming.built
         parts.append(sum(record is not None for record in built))
         assert all((record is None) != (wire is None) for record, wire in zip(built, wires))
         assert collection.records_from_wires(found, wires, built) == expected

@@ -213,14 +213,18 @@ class Bench:
         if self.tmux.available:
             self.bare_runs = self.run_bare(self.repeat)
 
+    def script(self, name: str, text: str) -> str:
+        """A program of the benchmark's, written once into its folder: its path."""
+        path = os.path.join(self.work, name)
+        if not os.path.exists(path):
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        return path
+
     def run_bare(self, repeat: int) -> list[float | None]:
         """First paint of the bare Textual app (seconds), `repeat` times."""
-        script = os.path.join(self.work, "bare_app.py")
-        if not os.path.exists(script):
-            with open(script, "w", encoding="utf-8") as handle:
-                handle.write(probes.BARE_APP)
         runs = self.terminal_runs(
-            [self.python, script],
+            [self.python, self.script("bare_app.py", probes.BARE_APP)],
             {"first": r"bare-agent-000"},
             {"HOME": os.path.join(self.work, "empty-home")},
             None,
@@ -391,11 +395,8 @@ class Bench:
             name: median([r.get(name) for r in runs]) for name in ("sel-2", "sel-3", "sel-4")
         }
         # The floor: the same key in a bare Textual app that only changes its text.
-        script = os.path.join(self.work, "bare_key_app.py")
-        with open(script, "w", encoding="utf-8") as handle:
-            handle.write(probes.BARE_KEY_APP)
         bare = self.terminal_runs(
-            [self.python, script],
+            [self.python, self.script("bare_key_app.py", probes.BARE_KEY_APP)],
             {"first": r"bare-key-ready"},
             {"HOME": os.path.join(self.work, "empty-home")},
             None,

@@ -108,8 +108,6 @@ class Arriving:
         self.preload = preload
         self.found = found
         self.built: list[Agent | None] = [None] * len(found)
-        self.count = 0
-        """How many records are built."""
 
     def _part(self, positions: list[int], wires: list[forked.Wire]) -> None:
         found = self.found
@@ -120,8 +118,6 @@ class Arriving:
         with _gc_paused():
             records = forked.wire_records(wires, [found[p] for p in positions])
         for position, record in zip(positions, records):
-            if self.built[position] is None:
-                self.count += 1
             self.built[position] = record
 
     def take_nowait(self, progress: Callable[[int, int], None] | None = None) -> bool:
@@ -154,19 +150,6 @@ def arriving(paths: Iterable[str] | None = None, wait: bool = True) -> Arriving 
         return None
     found = preload.take_found(wait)
     return Arriving(preload, found) if found is not None else None
-
-
-def take_preloaded(
-    paths: Iterable[str] | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> tuple[list[Found], list[Agent | None], list[forked.Wire | None]] | None:
-    """The preload's files, the records built as their parts came and the wire items of the
-    rest (see `Arriving`), waiting for them; None when there is no such preload or it failed."""
-    coming = arriving(paths)
-    if coming is None:
-        return None
-    wires = coming.take_rest(progress)
-    return None if wires is None else (coming.found, coming.built, wires)
 
 
 def records_from_wires(
@@ -291,12 +274,12 @@ def _load(
         streamed: set[int] = set()
         batch: tuple[list[int], list[Any]] = ([], [])
 
-        def chunk_done(start: int, end: int, chunk: list[Any]) -> None:
+        def chunk_done(start: int, end: int, chunk: list[Any]) -> None:  # only with stream
             """Send what this process parsed, a part of STREAM_PART records at a time."""
             for k, (wire, _) in zip(range(start, end), chunk):
                 batch[0].append(misses[k])
                 batch[1].append(wire)
-            if len(batch[0]) >= (STREAM_PART if streamed else STREAM_FIRST) and stream is not None:
+            if len(batch[0]) >= (STREAM_PART if streamed else STREAM_FIRST):
                 stream(batch[0], batch[1])  # marshalled at once: the lists can be reused
                 streamed.update(batch[0])
                 batch[0].clear()

@@ -103,13 +103,12 @@ def load_library(
 
 
 def library_from_wires(
-    paths: Sequence[str],
-    found: list[Found],
-    built: list[Agent | None],
-    wires: list[collection.forked.Wire | None],
+    paths: Sequence[str], coming: collection.Arriving, wires: list[collection.forked.Wire | None]
 ) -> Library:
-    """The snapshot of a preload's records (`collection.take_preloaded`)."""
-    return _snapshot(paths, found, collection.records_from_wires(found, wires, built), 0)
+    """The snapshot of a preload's records: those built as they came, and the rest's wires
+    (`collection.Arriving.take_rest`)."""
+    found = coming.found
+    return _snapshot(paths, found, collection.records_from_wires(found, wires, coming.built), 0)
 
 
 def partial_library(paths: Sequence[str], agents: Sequence[Agent]) -> Library:

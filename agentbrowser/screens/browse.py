@@ -24,7 +24,6 @@ from textual.widgets import Input, Label
 
 from agentbrowser.messages import LibraryChanged, LibraryLoaded, LoadFailed, LoadProgress
 from agentbrowser.model import collection, forked, trace
-from agentbrowser.model.discovery import Found
 from agentbrowser.model.library import (
     Library,
     apply_changes,
@@ -207,9 +206,7 @@ class BrowseScreen(Screen[None]):
             wires = coming.take_rest(progress) if coming is not None else None
             if coming is not None and wires is not None:
                 # The rest is built on the event loop, in one go (see collection.Arriving).
-                self.app.call_from_thread(
-                    self._adopt_preload, coming.found, coming.built, wires, started
-                )
+                self.app.call_from_thread(self._adopt_preload, coming, wires, started)
                 return
             library = load_library(self.paths, progress, loader=self._loader())
             if self.library is not None:
@@ -220,13 +217,9 @@ class BrowseScreen(Screen[None]):
         self.post_message(LibraryLoaded(library, time.perf_counter() - started))
 
     def _adopt_preload(
-        self,
-        found: list[Found],
-        built: list[Agent | None],
-        wires: list[forked.Wire | None],
-        started: float,
+        self, coming: collection.Arriving, wires: list[forked.Wire | None], started: float
     ) -> None:
-        library = library_from_wires(self.paths, found, built, wires)
+        library = library_from_wires(self.paths, coming, wires)
         self.on_library_loaded(LibraryLoaded(library, time.perf_counter() - started))
 
     @work(thread=True, group="index", exit_on_error=False, description="index")

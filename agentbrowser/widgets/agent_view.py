@@ -43,7 +43,7 @@ RELEASE_LINES = 2_000
 #: A rendered piece is sent to the pane at least this often while a big agent renders.
 EMIT_SECONDS = 0.05
 #: ...and, once the visible part is on screen, this often: each batch that arrives costs the
-#: event loop a frame (the scrollbar is drawn again), 20-40 ms that a key pressed then waits.
+#: event loop a frame (20-50 ms in traces on a 2-core machine), which a key pressed then waits.
 EMIT_SECONDS_BELOW = 0.3
 
 
@@ -336,10 +336,7 @@ class AgentView(FrameConstants, ScrollView, can_focus=True):
         if message.done:
             self.rendering = False
             self.last_render_seconds = message.seconds
-        if below:
-            self.virtual_size = Size(self._width, len(self._lines))
-        else:
-            self._update()
+        self._update(repaint=not below)
 
     def _set_lines(self, lines: list[Strip]) -> None:
         self._replace_lines(lines)
@@ -357,9 +354,10 @@ class AgentView(FrameConstants, ScrollView, can_focus=True):
                 target=_release, args=(old,), name="agent-view-release", daemon=True
             ).start()
 
-    def _update(self) -> None:
+    def _update(self, repaint: bool = True) -> None:
         self.virtual_size = Size(self._width, len(self._lines))
-        self.refresh()
+        if repaint:
+            self.refresh()
 
     def render_line(self, y: int) -> Strip:
         """Draw one visible line."""
