@@ -42,6 +42,7 @@ from agentbrowser.cli import build_app
 from agentbrowser.messages import LibraryChanged
 from agentbrowser.model.records import ERROR, Agent
 from agentbrowser.screens.browse import BrowseScreen
+from agentbrowser.widgets.agent_view import AgentView
 
 from .hostile_tree import (
     EXPECTED,
@@ -146,6 +147,8 @@ class Watch:
         """run_test's message hook: sees every message posted in the app."""
         if isinstance(message, Worker.StateChanged) and message.state == WorkerState.ERROR:
             self.failed.append(f"worker {message.worker.name!r} failed: {message.worker.error!r}")
+        elif isinstance(message, AgentView.RenderFailed):
+            self.failed.append(f"the detail pane's render failed: {message.error}")
         elif isinstance(message, LibraryChanged):
             self.reloads += 1
 
@@ -175,7 +178,7 @@ async def wait_until(
     failed: list[str] | None = None,
 ) -> float:
     """Let the app run until condition() holds; how long it took. Fails after `limit` seconds,
-    or as soon as a worker fails (a failed render never clears `rendering`)."""
+    or as soon as a worker or the detail pane's render fails."""
     started = time.perf_counter()
     while not condition():
         assert not failed, f"while waiting for {what}: {failed}"

@@ -203,8 +203,11 @@ class AgentList(FrameConstants, ScrollView, can_focus=True):
             return
         row = max(0, min(row, len(self._matches) - 1))
         if row != self._cursor:
+            # Only the two rows change (a scroll repaints the rest): a whole-list repaint cost
+            # the event loop ~6 ms of a selection's ~50.
+            self.refresh_lines(self._cursor * self.row_height, self.row_height)
             self._cursor = row
-            self.refresh()
+            self.refresh_lines(row * self.row_height, self.row_height)
         self._scroll_cursor_into_view()
         self._announce()
 

@@ -1,9 +1,13 @@
 """The detail pane: one agent rendered with rich in a thread, shown through the Line API.
 
 Textual's Markdown widget takes ~2 s for 50 KB and minutes for 500 KB, and rich's Markdown in a
-Static blocks the event loop for ~1.9 s at 500 KB. Here a thread worker renders the agent piece
-by piece into lines of segments for the pane's width, and the pane draws only the visible ones;
-the loop never waits for a render, and the first screenful of any agent appears at once.
+Static blocks the event loop for ~1.9 s at 500 KB. Here the pane's own thread renders the agent
+piece by piece into lines of segments for the pane's width, and the pane draws only the visible
+ones; the loop never waits for a render, and the first screenful of any agent appears at once.
+
+What a selection costs was traced key by key (AGENTBROWSER_TRACE, issue 5): one repaint of the
+two list rows, the new agent's first screenful painted once, no layout of the screen while a
+document grows, and a render that is no longer wanted gives the GIL back within a few lines.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import gc
 import io
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -21,17 +25,17 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from rich.theme import Theme
-from textual import work
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.worker import get_current_worker
+from textual.timer import Timer
 
 from agentbrowser.model import trace
 from agentbrowser.model.records import Agent
+from agentbrowser.model.text import one_line
 from agentbrowser.render import Palette
 from agentbrowser.widgets.lines import FrameConstants
 from agentbrowser.widgets.pieces import agent_pieces, raw_pieces
@@ -45,12 +49,43 @@ EMIT_SECONDS = 0.05
 #: ...and, once the visible part is on screen, this often: each batch that arrives costs the
 #: event loop a frame (20-50 ms in traces on a 2-core machine), which a key pressed then waits.
 EMIT_SECONDS_BELOW = 0.3
+#: A new agent's first lines are painted once they fill the pane, or this long after the first
+#: of them arrived: a frame per piece (header, description, ...) made the event loop and the
+#: render thread take turns on the GIL, and the screen waited for both.
+FIRST_PAINT_SECONDS = 0.04
+#: A render that is no longer wanted stops within this many lines (the check is per line, so a
+#: stale 1 MB render gives the GIL back at once instead of finishing its ~20 ms chunk).
+STALE_CHECK_LINES = 8
+
+
+class _Stale(Exception):
+    """The render under way is no longer wanted."""
 
 
 def _release(lines: list[Strip]) -> None:
     """Free lines a slice at a time, so the event loop gets the GIL in between."""
     while lines:
         del lines[-RELEASE_LINES:]
+
+
+def _lines(
+    console: Console,
+    piece: RenderableType,
+    options,  # type: ignore[no-untyped-def]
+    width: int,
+    stale: Callable[[], bool],
+) -> list[Strip]:
+    """A piece rendered to lines of `width` cells, as render_lines does, but stopped (_Stale)
+    within STALE_CHECK_LINES lines once `stale()` says the render is no longer wanted."""
+    strips: list[Strip] = []
+    lines = Segment.split_and_crop_lines(
+        console.render(piece, options), width, include_new_lines=False, pad=True
+    )
+    for count, segments in enumerate(lines, 1):
+        strips.append(Strip(segments, width))
+        if not count % STALE_CHECK_LINES and stale():
+            raise _Stale
+    return strips
 
 
 @dataclass(frozen=True)
@@ -68,6 +103,57 @@ class _Job:
     theme: Theme
     code_theme: str
     generation: int
+
+
+class _RenderThread:
+    """One thread that renders the pane's jobs, newest first.
+
+    A Textual thread worker per selection waited for the event loop to start its task and
+    for a pool thread to pick it up (4-8 ms in traces, with a 1 MB render in progress); this
+    thread is woken directly. A newer job makes the one under way stale, and it stops within
+    a few lines (see `_lines`).
+    """
+
+    def __init__(
+        self, run: Callable[[_Job], None], failed: Callable[[_Job, Exception], None]
+    ) -> None:
+        self._run = run
+        self._failed = failed
+        self._wake = threading.Condition()
+        self._next: _Job | None = None
+        self._closed = False
+        self._thread: threading.Thread | None = None
+
+    def submit(self, job: _Job) -> None:
+        """Render `job` next (a job still waiting is dropped)."""
+        with self._wake:
+            self._next = job
+            self._wake.notify()
+            if self._thread is None and not self._closed:
+                self._thread = threading.Thread(
+                    target=self._loop, name="agent-view-render", daemon=True
+                )
+                self._thread.start()
+
+    def close(self) -> None:
+        """Let the thread end once its job is done (the pane is gone)."""
+        with self._wake:
+            self._closed = True
+            self._next = None
+            self._wake.notify()
+
+    def _loop(self) -> None:
+        while True:
+            with self._wake:
+                while self._next is None and not self._closed:
+                    self._wake.wait()
+                if self._closed:
+                    return
+                job, self._next = self._next, None
+            try:
+                self._run(job)
+            except Exception as error:  # noqa: BLE001 - shown in the pane, the app goes on
+                self._failed(job, error)
 
 
 class AgentView(FrameConstants, ScrollView, can_focus=True):
@@ -101,6 +187,13 @@ class AgentView(FrameConstants, ScrollView, can_focus=True):
         done: bool
         seconds: float
 
+    @dataclass
+    class RenderFailed(Message):
+        """The render thread raised: the pane says so instead of keeping the previous agent."""
+
+        generation: int
+        error: str
+
     raw: reactive[bool] = reactive(False)
     """Show the file as it is on disk (sanitised, with line numbers) instead of rendered."""
 
@@ -118,6 +211,12 @@ class AgentView(FrameConstants, ScrollView, can_focus=True):
         self._rendered: tuple[int, Palette, bool] | None = None
         self.rendering = False
         """True while a render is under way (tests and the screenshot script wait on it)."""
+        self._first_due = False
+        """The new agent's first lines have arrived but are not painted yet."""
+        self._lines_generation = 0
+        """The render whose lines `_lines` holds."""
+        self._first_timer: Timer | None = None
+        self._renderer = _RenderThread(self._render, self._render_failed)
         self.last_render_seconds = 0.0
         """How long the last complete render took in its thread."""
 
@@ -203,6 +302,10 @@ class AgentView(FrameConstants, ScrollView, can_focus=True):
         if not self.is_mounted or width <= 0:
             return
         self._generation += 1
+        self._first_due = False
+        if self._first_timer is not None:
+            self._first_timer.stop()
+            self._first_timer = None
         self._shown.set()  # a render still waiting for the screen stops waiting (and ends)
         self._shown = threading.Event()
         palette = self._palette()
@@ -224,15 +327,41 @@ class AgentView(FrameConstants, ScrollView, can_focus=True):
             code_theme="monokai" if dark else "friendly",
             generation=self._generation,
         )
-        self._render_in_thread(job)
+        self._renderer.submit(job)
 
-    @work(
-        thread=True, exclusive=True, group="agent-view", exit_on_error=False, description="render"
-    )
-    def _render_in_thread(self, job: _Job) -> None:
+    def on_unmount(self) -> None:
+        self._generation += 1  # a render under way stops
+        self._shown.set()
+        self._renderer.close()
+
+    def _render_failed(self, job: _Job, error: Exception) -> None:
+        """In the render thread: tell the pane."""
+        self.post_message(self.RenderFailed(job.generation, f"{type(error).__name__}: {error}"))
+
+    def on_agent_view_render_failed(self, message: RenderFailed) -> None:
+        """Show what went wrong where the agent would be."""
+        message.stop()
+        if message.generation != self._generation:
+            return
+        self.rendering = False
+        style = Style.parse(self._palette().error)
+        name = one_line(self.agent.name, 200) if self.agent is not None else ""
+        self._replace_lines(
+            [
+                Strip([Segment(f" {line}", style)]).crop_extend(0, self._width, style)
+                for line in (f"Cannot show {name}:", one_line(message.error, 500))
+            ]
+        )
+        self._first_due = False
+        self._update()
+
+    def _render(self, job: _Job) -> None:
         """Render piece by piece, sending lines at least every EMIT_SECONDS; stop when stale."""
         trace.mark("view: render thread starts")
-        worker = get_current_worker()
+
+        def stale() -> bool:
+            return job.generation != self._generation
+
         started = time.perf_counter()
         console = Console(
             file=io.StringIO(),
@@ -259,7 +388,7 @@ class AgentView(FrameConstants, ScrollView, can_focus=True):
             else agent_pieces(job.agent, job.palette, job.code_theme)
         )
         for piece in pieces:
-            if worker.is_cancelled:
+            if stale():
                 return
             if isinstance(piece, tuple):
                 gutter, line = piece
@@ -268,8 +397,10 @@ class AgentView(FrameConstants, ScrollView, can_focus=True):
                     self._gutter_lines(console, options, gutter, line, job.width, gutter_width)
                 )
             else:
-                rendered = console.render_lines(piece, options, pad=True, new_lines=False)
-                pending.extend(Strip(segments, job.width) for segments in rendered)
+                try:
+                    pending.extend(_lines(console, piece, options, job.width, stale))
+                except _Stale:
+                    return
             now = time.perf_counter()
             every = EMIT_SECONDS if sent < job.height else EMIT_SECONDS_BELOW
             if first or sent < job.height or now - last_emit >= every:
@@ -325,18 +456,34 @@ class AgentView(FrameConstants, ScrollView, can_focus=True):
         below = False
         if message.first:
             trace.mark("view: first lines arrive")
-            self.call_after_refresh(trace.mark, "view: first lines painted")
             self._replace_lines(list(message.lines))
+            self._lines_generation = message.generation
+            self._first_due = True
         else:
             # Lines below the visible part change only the scrollbar: no repaint of the text.
             below = len(self._lines) >= round(self.scroll_y) + self.scrollable_content_region.height
             self._lines.extend(message.lines)
-        if len(self._lines) >= self.scrollable_content_region.height:
-            self.call_after_refresh(self._shown.set)
         if message.done:
             self.rendering = False
             self.last_render_seconds = message.seconds
+        if self._first_due:
+            filled = len(self._lines) >= self.scrollable_content_region.height
+            if filled or message.done:
+                self._paint_first()
+            elif self._first_timer is None:
+                self._first_timer = self.set_timer(FIRST_PAINT_SECONDS, self._paint_first)
+            return
         self._update(repaint=not below)
+
+    def _paint_first(self) -> None:
+        """Paint the new agent's first lines (all that has arrived)."""
+        if self._first_timer is not None:
+            self._first_timer.stop()
+            self._first_timer = None
+        if not self._first_due:
+            return
+        self._first_due = False
+        self._update()
 
     def _set_lines(self, lines: list[Strip]) -> None:
         self._replace_lines(lines)
@@ -355,9 +502,30 @@ class AgentView(FrameConstants, ScrollView, can_focus=True):
             ).start()
 
     def _update(self, repaint: bool = True) -> None:
-        self.virtual_size = Size(self._width, len(self._lines))
+        size = Size(self._width, len(self._lines))
+        if size != self.virtual_size:
+            self._resize_document(size)
         if repaint:
             self.refresh()
+
+    def _resize_document(self, size: Size) -> None:
+        """A new document length: a layout only when the scrollbar appears or goes.
+
+        Setting `virtual_size` makes Textual lay out the whole screen (8-16 ms a frame in traces
+        on a 2-core machine), though the pane's width is fixed (`scrollbar-gutter: stable`): when
+        the scrollbar stays, its window is updated in place instead.
+        """
+        scrolls = size.height > self.container_size.height
+        update = getattr(self, "_scroll_update", None)  # Textual's own, run after a layout
+        if (
+            update is None
+            or scrolls != self.show_vertical_scrollbar
+            or size.width != self.virtual_size.width
+        ):
+            self.virtual_size = size
+            return
+        self.set_reactive(AgentView.virtual_size, size)
+        update(size)
 
     def render_line(self, y: int) -> Strip:
         """Draw one visible line."""
@@ -365,4 +533,13 @@ class AgentView(FrameConstants, ScrollView, can_focus=True):
         index = y + round(self.scroll_y)
         if index >= len(self._lines):
             return Strip.blank(width, base)
+        if (
+            y == self.scrollable_content_region.height - 1
+            and self._lines_generation == self._generation
+            and not self._shown.is_set()
+        ):
+            # The pane's last row of this render is being drawn: the visible part is on
+            # screen, and the render thread may go on with the rest.
+            trace.mark("view: visible part painted")
+            self._shown.set()
         return self._lines[index].apply_style(base).crop_extend(0, width, base)

@@ -24,8 +24,9 @@ from agentbrowser.model.text import read_text, sanitize
 #: (rich renders markdown at ~4.6 ms a KB: a chunk holds the thread ~20 ms, and a render that
 #: is no longer wanted stops at the next chunk).
 CHUNK = 4_000
-#: The first chunk of a long prompt is smaller, so that its start shows at once (~10 ms).
-FIRST_CHUNK = 2_000
+#: The first chunk of a long prompt is smaller, so that its start shows at once (~5 ms): about
+#: what the pane shows below the header.
+FIRST_CHUNK = 1_200
 #: Plain text past the markdown cap renders in pieces of about this many characters (~1 ms a KB).
 PLAIN_CHUNK = 16_000
 #: Raw files render this many lines a piece.
@@ -106,17 +107,19 @@ def agent_pieces(
     yield render.section("Description", palette)
     yield render.description(agent, palette)
     yield render.section("Prompt", palette)
-    body = sanitize(agent.body)
+    body = agent.body
     if len(body) <= CHUNK:
         yield render.prompt(agent, palette, code_theme=code_theme)
         return
+    # Sanitised a chunk at a time (sanitize works character by character): a 1 MB prompt
+    # sanitised whole held its first screen back by ~25 ms.
     cap = render.MARKDOWN_CAP
     cut = len(body)
     if len(body) > cap:
         cut = body.rfind("\n\n", 0, cap)
         cut = cut if cut > cap // 2 else cap
     for chunk in markdown_chunks(body[:cut], CHUNK, FIRST_CHUNK):
-        yield render.SafeMarkdown(chunk, code_theme=code_theme, hyperlinks=False)
+        yield render.SafeMarkdown(sanitize(chunk), code_theme=code_theme, hyperlinks=False)
     if cut < len(body):
         yield Text(
             f"\u2014 rendered as markdown up to {cut:,} of {len(body):,} characters; "
@@ -137,7 +140,7 @@ def plain_chunks(text: str, size: int = PLAIN_CHUNK) -> Iterator[Text]:
             if newline < 0:
                 newline = text.rfind("\n", start, end)
             end = newline + 1 if newline >= start else end
-        yield Text(text[start:end].removesuffix("\n"))
+        yield Text(sanitize(text[start:end].removesuffix("\n")))
         start = end
 
 
