@@ -1,18 +1,44 @@
-"""The benchmark's own machinery: its tmux screen reader must show the run it is timing."""
+"""The benchmark's own machinery: its tmux screen reader must show the run it is timing, and the
+package it times is byte-compiled as an installed one is."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import sys
+from pathlib import Path
 
 import pytest
 
+import agentbrowser
+from agentbrowser.bench.__main__ import compile_package
 from agentbrowser.bench.terminal import Tmux
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
+needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
 
 
+def test_the_package_is_byte_compiled_before_it_is_timed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = tmp_path / "agentbrowser"
+    shutil.copytree(
+        Path(agentbrowser.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    monkeypatch.setattr(agentbrowser, "__file__", str(copy / "__init__.py"))
+    sources = sorted(copy.rglob("*.py"))
+    assert len(sources) > 20
+    line = compile_package()
+    assert str(copy) in line and "failed" not in line
+    missing = [
+        source
+        for source in sources
+        if not Path(importlib.util.cache_from_source(str(source))).is_file()
+    ]
+    assert not missing
+
+
+@needs_tmux
 def test_the_control_client_reads_each_run_and_not_the_one_before() -> None:
     """Three runs in a row print the same word after a pause: each run sees it only after its
     own pause. (A reply left unread once made a run see the previous run's screen at once:
