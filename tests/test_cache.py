@@ -685,6 +685,53 @@ def test_runs_a_failed_child_took_are_done_here(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
 @in_fresh_process
+def test_a_preloads_helper_waits_for_the_first_frame(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In the preload's child, the helper process parses nothing until the browser releases it
+    (its first frame): before that, the child takes every run itself and does not wait for the
+    helper; released, the helper takes runs."""
+    import time
+
+    from agentbrowser.model import forked
+
+    items = [forked.Found(f"/nowhere/{n}.md", "path") for n in range(400)]
+
+    def local(item: forked.Found) -> str:
+        time.sleep(0.002)  # slow enough that a running helper gets runs
+        return item.path.upper()
+
+    def remote(item: forked.Found) -> forked.Wire:
+        return [item.path.upper()]
+
+    def convert(wire: forked.Wire, item: forked.Found) -> str:
+        return wire[0]  # type: ignore[index,no-any-return]
+
+    def runs_done_here() -> tuple[list[str], int]:
+        here: list[int] = []
+        got = forked.parse_parallel(
+            items, local, remote, convert, 2, done=lambda start, end, _: here.append(end - start)
+        )
+        return got, sum(here)
+
+    expected = [item.path.upper() for item in items]
+    gate_read, gate_write = os.pipe()
+    monkeypatch.setattr(forked, "_helper_gate", gate_read)
+    started = time.perf_counter()
+    got, here = runs_done_here()
+    assert got == expected
+    assert here == len(items)  # the waiting helper took no run, and was not waited for
+    assert time.perf_counter() - started < 30
+
+    monkeypatch.setattr(forked, "_gate_to_close", gate_write)
+    forked.release_helpers()  # what the browser does at its first frame
+    got, here = runs_done_here()
+    assert got == expected
+    assert here < len(items)  # the helper took runs
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
+@in_fresh_process
 def test_browser_takes_a_preload_that_arrives_after_its_first_frame(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -711,6 +758,7 @@ def test_browser_takes_a_preload_that_arrives_after_its_first_frame(
 
     monkeypatch.setattr(collection, "_load", held_load)
     assert collection.preload([str(root)], use_cache=False)
+    assert forked._gate_to_close is not None  # the loader's helpers wait for the first frame
 
     def parse_here(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("the browser parsed the files itself")
@@ -724,6 +772,7 @@ def test_browser_takes_a_preload_that_arrives_after_its_first_frame(
                 await pilot.pause(0.3)
                 count = app.screen.query_one("#count", Label)
                 assert str(count.render()).startswith("Loading")  # shown while the child works
+                assert forked._gate_to_close is None  # released by the first frame
             finally:
                 go.write_text("go")  # a failure above must not leave the loader waiting
             for _ in range(500):

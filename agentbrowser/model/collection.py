@@ -74,6 +74,11 @@ def preload(paths: Iterable[str] | None = None, use_cache: bool = True) -> bool:
     return forked.start_preload(key, work)
 
 
+def release_helpers() -> None:
+    """The browser's first frame is on screen: the preload may use a second parsing process."""
+    forked.release_helpers()
+
+
 def preloaded(
     paths: Iterable[str] | None = None, use_cache: bool = True
 ) -> tuple[list[Found], list[Agent]] | None:

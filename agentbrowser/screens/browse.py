@@ -146,6 +146,7 @@ class BrowseScreen(Screen[None]):
         self.call_after_refresh(self._first_frame)
         started = time.perf_counter()
         library = preloaded_library(self.paths, self.use_cache)
+        trace.mark(f"mount: preloaded {'all' if library is not None else 'not all'}")
         if library is not None:
             self.on_library_loaded(LibraryLoaded(library, time.perf_counter() - started))
             return
@@ -154,6 +155,7 @@ class BrowseScreen(Screen[None]):
         self._arriving = collection.arriving(self.paths, wait=False)
         if self._arriving is not None and self._arriving.take_nowait():
             partial = self._arriving.partial()
+            trace.mark(f"mount: {len(partial)} records arrived")
             if partial:
                 self._show_partial(partial, len(self._arriving.found))
         self.load()
@@ -165,6 +167,8 @@ class BrowseScreen(Screen[None]):
 
     def _first_frame(self) -> None:
         trace.mark("first frame")
+        # The loader's helper process may parse now: the start no longer needs this core.
+        collection.release_helpers()
         if not gc.isenabled():
             # The CLI paused the cyclic GC for the start-up: what the start made is kept out
             # of every later collection, and collecting starts again from here.
