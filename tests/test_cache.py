@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -780,7 +781,9 @@ def test_browser_takes_a_preload_that_arrives_after_its_first_frame(
                     break
                 await pilot.pause(0.02)
             assert str(count.render()) == f"{len(expected)} agents"
-            assert list(app.screen.library.agents) == expected  # type: ignore[attr-defined]
+            agents = app.screen.library.agents  # type: ignore[attr-defined]
+            assert isinstance(agents, collection.LazyRecords)  # made as they are shown
+            assert list(agents) == expected
 
     try:
         asyncio.run(run())
@@ -923,3 +926,85 @@ def test_a_partial_list_stays_usable_when_the_rest_fails(
         asyncio.run(run())
     finally:
         forked.forget_preload()
+
+
+# -- the preload's records, made as they are asked for ----------------------------------------
+
+
+@pytest.fixture
+def scoped(tmp_path: Path) -> tuple[list[Any], list[Any]]:
+    """Found files of a project and a user scope, and their wire items as a loader sends them:
+    one name in both scopes (the user's is shadowed), two files with one name in the project
+    (duplicates, one of them a record that travels pickled: a date is not cached)."""
+    project, home = tmp_path / "project", tmp_path / "home"
+    for index in range(6):
+        write(project, f"agent-{index}")
+    write(project, "shared")
+    write(home, "shared")
+    write(project, "twin-a", AGENT.format(name="twin"))
+    write(project, "twin-b", "---\nname: twin\ndescription: d\ncreated: 2024-01-02\n---\nbody\n")
+    found = collection.sources(None, str(project), str(home))
+    wires, _ = collection._load(found, False, None, 250, None, 1, False)
+    assert sum(wire.__class__ is bytes for wire in wires) == 1  # the dated twin
+    return found, wires
+
+
+def test_lazy_records_equal_the_records_made_at_once(scoped: tuple[list[Any], list[Any]]) -> None:
+    from agentbrowser.model import forked
+    from agentbrowser.model.discovery import resolve_precedence
+
+    found, wires = scoped
+    eager = resolve_precedence(forked.wire_records(wires, found))
+    lazy = collection.LazyRecords(found, wires)
+    assert lazy.made() == 1  # only the pickled one, to read its name
+    assert len(lazy) == len(eager)
+    assert lazy == eager and list(lazy) == eager
+    assert lazy.made() == len(eager)
+    marked = {a.name: a for a in eager if a.shadowed_by or a.duplicates}
+    assert {"shared", "twin"} <= set(marked)  # the test covers both kinds of mark
+
+
+def test_lazy_records_are_made_one_at_a_time_and_once(
+    scoped: tuple[list[Any], list[Any]],
+) -> None:
+    import threading
+
+    found, wires = scoped
+    lazy = collection.LazyRecords(found, wires)
+    before = lazy.made()
+    third = lazy[3]
+    assert lazy.made() == before + 1
+    assert lazy[3] is third and lazy[-len(lazy) + 3] is third
+    assert [a.path for a in lazy[1:3]] == [item.path for item in found[1:3]]
+    with pytest.raises(IndexError):
+        lazy[len(lazy)]
+
+    fresh = collection.LazyRecords(found, wires)
+    seen: list[list[Any]] = [[], []]
+    start = threading.Barrier(2)
+
+    def walk(into: list[Any]) -> None:
+        start.wait()
+        into.extend(fresh)
+
+    threads = [threading.Thread(target=walk, args=(seen[n],)) for n in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(a is b for a, b in zip(seen[0], seen[1], strict=True))
+
+
+def test_a_snapshot_of_lazy_records_makes_none_of_them(
+    scoped: tuple[list[Any], list[Any]],
+) -> None:
+    from agentbrowser.model import forked, library
+
+    found, wires = scoped
+    lazy = collection.LazyRecords(found, wires)
+    made = lazy.made()
+    snapshot = library._snapshot([], found, lazy, 0)
+    assert snapshot.agents is lazy and lazy.made() == made
+    eager = library._snapshot([], found, forked.wire_records(wires, found), 0)
+    assert snapshot.signatures == eager.signatures
+    assert all(signature is not None for signature in snapshot.signatures.values())

@@ -6,11 +6,19 @@ import contextlib
 import gc
 import os
 import pickle
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, overload
 
 from agentbrowser.model import forked, trace
-from agentbrowser.model.discovery import Found, default_sources, from_paths, resolve_precedence
+from agentbrowser.model.discovery import (
+    Found,
+    apply_mark,
+    default_sources,
+    from_paths,
+    precedence_marks,
+    resolve_precedence,
+)
 from agentbrowser.model.records import Agent
 from agentbrowser.model.text import read_text
 
@@ -81,7 +89,7 @@ def release_helpers() -> None:
 
 def preloaded(
     paths: Iterable[str] | None = None, use_cache: bool = True
-) -> tuple[list[Found], list[Agent]] | None:
+) -> tuple[list[Found], Sequence[Agent]] | None:
     """The preload's files and records when they have all arrived (it never waits); else None.
 
     For the browser's mount: records already in this process are turned into the list at once
@@ -157,21 +165,107 @@ def arriving(paths: Iterable[str] | None = None, wait: bool = True) -> Arriving 
     return Arriving(preload, found) if found is not None else None
 
 
+class LazyRecords(Sequence[Agent]):
+    """The records of a preload's wire items, precedence marked, each made the first time it
+    is asked for.
+
+    The browser's first frame shows ~20 of them and the count: made all at once, 10,000
+    records from the index cache took ~40 ms of the event loop before that frame (2,000: ~12).
+    Precedence is worked out from the wire items (name and format are in them). The search
+    index makes the rest, in a thread, after the first frame. Thread-safe: a record is made
+    once, under a lock, and the same object is returned from then on.
+    """
+
+    def __init__(
+        self,
+        found: Sequence[Found],
+        wires: Sequence[forked.Wire | None],
+        built: Sequence[Agent | None] | None = None,
+    ) -> None:
+        from agentbrowser.model.cache import build  # once, not once a record
+
+        self._build_entry = build
+        agents: list[Agent | None] = list(built) if built is not None else [None] * len(found)
+        for position, wire in enumerate(wires):
+            if agents[position] is None and wire.__class__ is bytes:
+                agents[position] = pickle.loads(wire)  # type: ignore[arg-type]  # our child's
+        keys = []
+        for position, item in enumerate(found):
+            agent = agents[position]
+            if agent is None:
+                entry = wires[position]
+                keys.append((entry[10], entry[4], item.scope, item.path))  # type: ignore[index]
+            else:
+                keys.append((agent.format, agent.name, agent.scope, agent.path))
+        self._marks = precedence_marks(keys)
+        for position, mark in self._marks.items():
+            agent = agents[position]
+            if agent is not None:
+                agents[position] = apply_mark(agent, mark)
+        self._agents = agents
+        self._wires: list[Any] = list(wires)
+        self._found = found
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._agents)
+
+    @overload
+    def __getitem__(self, index: int) -> Agent: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Agent]: ...
+    def __getitem__(self, index: int | slice) -> Agent | list[Agent]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        agent = self._agents[index]
+        return agent if agent is not None else self._make(index)
+
+    def _make(self, index: int) -> Agent:
+        index = range(len(self._agents))[index]  # a negative index, or IndexError
+        with self._lock:
+            agent = self._agents[index]
+            if agent is None:
+                agent = self._build_entry(self._wires[index], self._found[index])
+                mark = self._marks.get(index)
+                if mark is not None:
+                    agent = apply_mark(agent, mark)
+                self._agents[index] = agent
+                self._wires[index] = None  # made: the wire item is not needed again
+        return agent
+
+    def __iter__(self) -> Iterator[Agent]:
+        for index in range(len(self._agents)):
+            yield self[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (LazyRecords, list, tuple)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def made(self) -> int:
+        """How many records are made so far (for tests and the trace)."""
+        return sum(agent is not None for agent in self._agents)
+
+    def stat_fields(self, index: int) -> tuple[str, int, int]:
+        """(path, size, mtime_ns) of a record, without making it."""
+        agent = self._agents[index]
+        if agent is not None:
+            return agent.path, agent.size, agent.mtime_ns
+        entry = self._wires[index]
+        return self._found[index].path, entry[0], entry[1]
+
+
 def records_from_wires(
     found: list[Found], wires: list[forked.Wire | None], built: list[Agent | None] | None = None
-) -> list[Agent]:
-    """The records of a preload's wire items (where `built` has none), precedence resolved."""
+) -> LazyRecords:
+    """The records of a preload's wire items (where `built` has none), precedence marked,
+    each made when first asked for (see LazyRecords)."""
     with _gc_paused():
-        if built is None:
-            agents = forked.wire_records(wires, found)  # type: ignore[arg-type]
-        else:
-            missing = [p for p, record in enumerate(built) if record is None]
-            rest = forked.wire_records([wires[p] for p in missing], [found[p] for p in missing])  # type: ignore[misc]
-            agents = list(built)
-            for position, record in zip(missing, rest):
-                agents[position] = record
+        records = LazyRecords(found, wires, built)
         trace.mark("preloaded records built")
-        return resolve_precedence(agents)  # type: ignore[arg-type]
+        return records
 
 
 def load(
@@ -181,7 +275,7 @@ def load(
     every: int = 250,
     cache_file: str | None = None,
     jobs: int | None = None,
-) -> list[Agent]:
+) -> Sequence[Agent]:
     """Parse every found file (each becomes a record) and resolve precedence.
 
     With the cache, a file whose size and mtime match its entry is not read: its record comes

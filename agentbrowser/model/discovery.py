@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -212,41 +212,72 @@ def default_sources(cwd: str, home: str) -> list[Found]:
     return list(unique.values())
 
 
-def resolve_precedence(agents: list[Agent]) -> list[Agent]:
-    """Mark records shadowed by Claude Code's precedence, and duplicates within a scope.
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """What precedence adds to one record: the record that wins over it, and the other files
+    with its name in its scope (with the warning that says so)."""
+
+    shadowed_by: str | None = None
+    duplicates: tuple[str, ...] = ()
+    problem: Problem | None = None
+
+
+def precedence_marks(keys: Sequence[tuple[str, str, str, str]]) -> dict[int, Mark]:
+    """The marks of Claude Code's precedence for records given as (format, name, scope, path).
 
     For one name and format, a project record wins over a user one, which wins over a plugin
-    one. Two files with one name in one scope are both marked as duplicates.
+    one. Two files with one name in one scope are both marked as duplicates. Records with no
+    mark are left out. (Keys, not records: the browser marks records it has not built yet.)
     """
     groups: dict[tuple[str, str], list[int]] = {}
-    for index, agent in enumerate(agents):
-        groups.setdefault((agent.format, agent.name), []).append(index)
-    result = list(agents)
+    for index, (fmt, name, _, _) in enumerate(keys):
+        groups.setdefault((fmt, name), []).append(index)
+    shadowed: dict[int, str] = {}
+    duplicates: dict[int, tuple[tuple[str, ...], Problem]] = {}
     for indices in groups.values():
         if len(indices) < 2:
             continue
         by_scope: dict[str, list[int]] = {}
         for index in indices:
-            by_scope.setdefault(agents[index].scope, []).append(index)
-        for members in by_scope.values():
+            by_scope.setdefault(keys[index][2], []).append(index)
+        for scope, members in by_scope.items():
             if len(members) > 1:
                 for index in members:
-                    others = tuple(agents[i].path for i in members if i != index)
-                    agent = result[index]
-                    result[index] = evolve(
-                        agent,
-                        duplicates=others,
-                        problems=agent.problems
-                        + (Problem(WARNING, f"{len(others) + 1} files in scope {agent.scope} are named {agent.name!r}"),),
-                    )
+                    others = tuple(keys[i][3] for i in members if i != index)
+                    name = keys[index][1]
+                    message = f"{len(others) + 1} files in scope {scope} are named {name!r}"
+                    duplicates[index] = (others, Problem(WARNING, message))
         ranked = [s for s in by_scope if s in _SCOPE_RANK]
         if len(ranked) < 2:
             continue
         winner_scope = min(ranked, key=_SCOPE_RANK.__getitem__)
-        winner = agents[by_scope[winner_scope][0]].path
+        winner = keys[by_scope[winner_scope][0]][3]
         for scope in ranked:
-            if scope == winner_scope:
-                continue
-            for index in by_scope[scope]:
-                result[index] = evolve(result[index], shadowed_by=winner)
+            if scope != winner_scope:
+                for index in by_scope[scope]:
+                    shadowed[index] = winner
+    marks: dict[int, Mark] = {}
+    for index in shadowed.keys() | duplicates.keys():
+        others, problem = duplicates.get(index, ((), None))
+        marks[index] = Mark(shadowed.get(index), others, problem)
+    return marks
+
+
+def apply_mark(agent: Agent, mark: Mark) -> Agent:
+    """The record with its mark: `shadowed_by`, `duplicates`, and the duplicates' warning last."""
+    changes: dict[str, object] = {}
+    if mark.problem is not None:
+        changes["duplicates"] = mark.duplicates
+        changes["problems"] = (*agent.problems, mark.problem)
+    if mark.shadowed_by is not None:
+        changes["shadowed_by"] = mark.shadowed_by
+    return evolve(agent, **changes)
+
+
+def resolve_precedence(agents: Sequence[Agent]) -> list[Agent]:
+    """The records with Claude Code's precedence marked (see `precedence_marks`)."""
+    result = list(agents)
+    marks = precedence_marks([(a.format, a.name, a.scope, a.path) for a in agents])
+    for index, mark in marks.items():
+        result[index] = apply_mark(result[index], mark)
     return result

@@ -38,7 +38,8 @@ class Library:
     paths: tuple[str, ...]
     """What the user asked for (empty: the default scopes)."""
     found: tuple[Found, ...]
-    agents: tuple[Agent, ...]
+    agents: Sequence[Agent]
+    """A tuple, or the preload's records made as they are asked for (collection.LazyRecords)."""
     signatures: dict[str, Signature] = field(default_factory=dict)
     index: SearchIndex = field(default_factory=lambda: SearchIndex(()))
     generation: int = 0
@@ -62,14 +63,22 @@ def _signatures(found: Sequence[Found], agents: Sequence[Agent]) -> dict[str, Si
     10,000 files: ~40 ms of stat calls -> ~3 ms.
     """
     signatures: dict[str, Signature] = {}
-    by_path = None
-    if len(agents) != len(found):
-        by_path = {agent.path: agent for agent in agents}
+    if isinstance(agents, collection.LazyRecords) and len(agents) == len(found):
+        fields = agents.stat_fields  # the records need not be made for this
+    else:
+        by_path = None
+        if len(agents) != len(found):
+            by_path = {agent.path: agent for agent in agents}
+
+        def fields(number: int) -> tuple[str, int, int] | None:
+            agent = agents[number] if by_path is None else by_path.get(found[number].path)
+            return None if agent is None else (agent.path, agent.size, agent.mtime_ns)
+
     for number, item in enumerate(found):
         path = item.path
-        agent = agents[number] if by_path is None else by_path.get(path)
-        if agent is not None and agent.path == path and agent.size:
-            signatures[path] = (agent.mtime_ns, agent.size)
+        known = fields(number)
+        if known is not None and known[0] == path and known[1]:
+            signatures[path] = (known[2], known[1])
         else:
             signatures[path] = signature(path)
     return signatures
@@ -78,7 +87,8 @@ def _signatures(found: Sequence[Found], agents: Sequence[Agent]) -> dict[str, Si
 def _snapshot(
     paths: Sequence[str], found: Sequence[Found], agents: Sequence[Agent], generation: int
 ) -> Library:
-    agents = tuple(agents)
+    if not isinstance(agents, collection.LazyRecords):
+        agents = tuple(agents)
     return Library(
         paths=tuple(paths),
         found=tuple(found),

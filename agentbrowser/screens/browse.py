@@ -296,8 +296,9 @@ class BrowseScreen(Screen[None]):
 
     def _swap(self, library: Library, keep: str | None) -> None:
         self.library = library
-        paths = {agent.path for agent in library.agents}
-        self.marked = [path for path in self.marked if path in paths]
+        if self.marked:  # (every record would be made for this: only when there are marks)
+            paths = {agent.path for agent in library.agents}
+            self.marked = [path for path in self.marked if path in paths]
         self.agent_list.set_marked(self.marked)
         self._apply_filter(keep)
 
