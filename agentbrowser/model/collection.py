@@ -186,17 +186,19 @@ class LazyRecords(Sequence[Agent]):
 
         self._build_entry = build
         agents: list[Agent | None] = list(built) if built is not None else [None] * len(found)
-        for position, wire in enumerate(wires):
-            if agents[position] is None and wire.__class__ is bytes:
-                agents[position] = pickle.loads(wire)  # type: ignore[arg-type]  # our child's
-        keys = []
-        for position, item in enumerate(found):
-            agent = agents[position]
-            if agent is None:
-                entry = wires[position]
-                keys.append((entry[10], entry[4], item.scope, item.path))  # type: ignore[index]
-            else:
-                keys.append((agent.format, agent.name, agent.scope, agent.path))
+        if built is None and not any(wire.__class__ is bytes for wire in wires):
+            # All cache entries (a warm start): the keys in one comprehension.
+            keys = [(e[10], e[4], f.scope, f.path) for e, f in zip(wires, found)]  # type: ignore[index]
+        else:
+            for position, wire in enumerate(wires):
+                if agents[position] is None and wire.__class__ is bytes:
+                    agents[position] = pickle.loads(wire)  # type: ignore[arg-type]  # our child's
+            keys = [
+                (wire[10], wire[4], item.scope, item.path)  # type: ignore[index]
+                if agent is None
+                else (agent.format, agent.name, agent.scope, agent.path)
+                for agent, wire, item in zip(agents, wires, found)
+            ]
         self._marks = precedence_marks(keys)
         for position, mark in self._marks.items():
             agent = agents[position]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -229,14 +230,14 @@ def precedence_marks(keys: Sequence[tuple[str, str, str, str]]) -> dict[int, Mar
     one. Two files with one name in one scope are both marked as duplicates. Records with no
     mark are left out. (Keys, not records: the browser marks records it has not built yet.)
     """
+    names = [(key[0], key[1]) for key in keys]
+    counts = Counter(names)  # most names are unique: only repeated ones are grouped
     groups: dict[tuple[str, str], list[int]] = {}
-    for index, (fmt, name, _, _) in enumerate(keys):
-        groups.setdefault((fmt, name), []).append(index)
+    for index in [i for i, name in enumerate(names) if counts[name] > 1]:
+        groups.setdefault(names[index], []).append(index)
     shadowed: dict[int, str] = {}
     duplicates: dict[int, tuple[tuple[str, ...], Problem]] = {}
     for indices in groups.values():
-        if len(indices) < 2:
-            continue
         by_scope: dict[str, list[int]] = {}
         for index in indices:
             by_scope.setdefault(keys[index][2], []).append(index)
