@@ -995,7 +995,7 @@ def test_lazy_records_are_made_one_at_a_time_and_once(
     assert all(a is b for a, b in zip(seen[0], seen[1], strict=True))
 
 
-def test_a_snapshot_of_lazy_records_makes_none_of_them(
+def test_a_snapshot_of_lazy_records_and_finding_one_make_none_of_them(
     scoped: tuple[list[Any], list[Any]],
 ) -> None:
     from agentbrowser.model import forked, library
@@ -1005,6 +1005,10 @@ def test_a_snapshot_of_lazy_records_makes_none_of_them(
     made = lazy.made()
     snapshot = library._snapshot([], found, lazy, 0)
     assert snapshot.agents is lazy and lazy.made() == made
+    # Finding the highlighted agent again (the list keeps it on a reload) makes none either.
+    assert snapshot.position(found[-1].path) == len(found) - 1
+    assert snapshot.position("/not/there.md") is None
+    assert lazy.made() == made
     eager = library._snapshot([], found, forked.wire_records(wires, found), 0)
     assert snapshot.signatures == eager.signatures
     assert all(signature is not None for signature in snapshot.signatures.values())

@@ -46,7 +46,12 @@ class Library:
     """Counts reloads, so a result computed from an older snapshot can be recognised."""
 
     def position(self, path: str) -> int | None:
-        """The index of the agent read from path, or None."""
+        """The index of the agent read from path, or None (no record is made for this)."""
+        if len(self.found) == len(self.agents):  # in the order of the files found
+            for index, item in enumerate(self.found):
+                if item.path == path:
+                    return index
+            return None
         for index, agent in enumerate(self.agents):
             if agent.path == path:
                 return index

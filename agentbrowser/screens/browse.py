@@ -343,7 +343,8 @@ class BrowseScreen(Screen[None]):
         self.agent_list.empty_text = (
             f"No agent matches {one_line(query, 40)!r}" if query.strip() else "No agents"
         )
-        self.agent_list.set_matches(library.agents, matches, keep=keep)
+        keep_index = library.position(keep) if keep is not None else None
+        self.agent_list.set_matches(library.agents, matches, keep=keep_index)
         count = count_text(len(matches), len(library.agents), query)
         if self._partial_total is not None:
             count = f"Loading\u2026 {len(library.agents):,}/{self._partial_total:,}"

@@ -173,15 +173,17 @@ class AgentList(FrameConstants, ScrollView, can_focus=True):
         return self._agents[self._matches[row].index]
 
     def set_matches(
-        self, agents: Sequence[Agent], matches: Sequence[Match], keep: str | None = None
+        self, agents: Sequence[Agent], matches: Sequence[Match], keep: int | None = None
     ) -> None:
-        """Show new results: `keep` is the path to stay on when it is still listed, else row 0."""
+        """Show new results: `keep` is the index in `agents` of the agent to stay on when it is
+        still listed, else row 0. (An index, not a path: records may be made only when asked
+        for, and looking for a path would make every one before it.)"""
         self._agents = agents
         self._matches = matches
         row = 0
         if keep is not None:
             for position, match in enumerate(matches):
-                if agents[match.index].path == keep:
+                if match.index == keep:
                     row = position
                     break
         self._cursor = row
