@@ -1012,3 +1012,51 @@ def test_a_snapshot_of_lazy_records_and_finding_one_make_none_of_them(
     eager = library._snapshot([], found, forked.wire_records(wires, found), 0)
     assert snapshot.signatures == eager.signatures
     assert all(signature is not None for signature in snapshot.signatures.values())
+
+
+class _StubPreload:
+    """A preload whose progress, parts and final message the test decides."""
+
+    def __init__(self, reported: int, total: int) -> None:
+        import threading
+
+        self.reported, self.total = reported, total
+        self.arrived = threading.Event()
+        self.taken = False
+
+    def take_parts_nowait(self, progress: Any, part: Any) -> bool:
+        progress(self.reported, self.total)
+        return True
+
+    def take_wires(self, progress: Any, part: Any) -> list[Any]:
+        self.taken = True
+        return [["wire"]] * self.total
+
+
+@pytest.mark.parametrize(
+    ("reported", "arrives", "expected"),
+    [
+        (95, True, "the rest"),  # nearly done, and the rest comes: taken in the first frame
+        (50, True, None),  # half done: not waited for
+        (95, False, None),  # nearly done, but the rest does not come in time
+    ],
+)
+def test_the_first_frame_waits_briefly_for_a_nearly_done_loader(
+    reported: int, arrives: bool, expected: str | None
+) -> None:
+    import threading
+
+    from agentbrowser.model import forked
+
+    preload = _StubPreload(reported, 100)
+    found = [forked.Found(f"/a/{n}.md", "path") for n in range(100)]
+    coming = collection.Arriving(preload, found)  # type: ignore[arg-type]
+    assert coming.take_nowait()
+    assert coming.reported == reported
+    if arrives:
+        threading.Timer(0.02, preload.arrived.set).start()
+    rest = coming.rest_if_nearly_done(0.9, 5.0 if arrives else 0.05)
+    if expected is None:
+        assert rest is None and not preload.taken  # nothing taken: the load thread takes it
+    else:
+        assert rest == [["wire"]] * 100 and preload.taken

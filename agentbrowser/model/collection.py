@@ -121,6 +121,8 @@ class Arriving:
         self.preload = preload
         self.found = found
         self.built: list[Agent | None] = [None] * len(found)
+        self.reported = 0
+        """How many files the loader said it has done (its last progress message)."""
 
     def _part(self, positions: list[int], wires: list[forked.Wire]) -> None:
         found = self.found
@@ -135,7 +137,30 @@ class Arriving:
 
     def take_nowait(self, progress: Callable[[int, int], None] | None = None) -> bool:
         """Build the parts that are here, without waiting; False when the preload failed."""
-        return self.preload.take_parts_nowait(progress, self._part)
+
+        def seen(done: int, total: int) -> None:
+            self.reported = done
+            if progress is not None:
+                progress(done, total)
+
+        return self.preload.take_parts_nowait(seen, self._part)
+
+    def rest_if_nearly_done(
+        self, share: float, wait: float
+    ) -> list[forked.Wire | None] | None:
+        """The rest, as `take_rest` gives it, when the loader has reported at least `share` of
+        the files done and its last message comes within `wait` seconds; else None, with
+        nothing taken (`take_rest` then waits for it as usual).
+
+        For the browser's first frame: a warm start whose last files are being parsed would
+        list the part that has arrived and replace it with the whole a frame later.
+        """
+        built = len(self.built) - self.built.count(None)
+        if not self.found or max(self.reported, built) < share * len(self.found):
+            return None
+        if not self.preload.arrived.wait(wait):
+            return None
+        return self.take_rest()
 
     def partial(self) -> list[Agent]:
         """The records built so far, in the order of the files (precedence not resolved)."""

@@ -48,6 +48,10 @@ POLL_SECONDS = 2.0
 REDISCOVER = 5
 #: Seconds between two updates of the loading progress.
 PROGRESS_SECONDS = 0.25
+#: When the loader has done this share of the files by the time the screen mounts, the first
+#: frame waits up to NEARLY_DONE_WAIT_SECONDS for the rest.
+NEARLY_DONE = 0.9
+NEARLY_DONE_WAIT_SECONDS = 0.06
 #: At most this many agents are marked for comparison.
 MAX_MARKED = 2
 
@@ -154,6 +158,14 @@ class BrowseScreen(Screen[None]):
         # the load thread waits for the rest.
         self._arriving = collection.arriving(self.paths, wait=False)
         if self._arriving is not None and self._arriving.take_nowait():
+            # Nearly all in (a warm start parsing its last files): the whole collection in
+            # the first frame, rather than a part replaced by the whole a frame later.
+            wires = self._arriving.rest_if_nearly_done(NEARLY_DONE, NEARLY_DONE_WAIT_SECONDS)
+            if wires is not None:
+                coming, self._arriving = self._arriving, None
+                trace.mark("mount: the rest came")
+                self._adopt_preload(coming, wires, started)
+                return
             partial = self._arriving.partial()
             trace.mark(f"mount: {len(partial)} records arrived")
             if partial:
