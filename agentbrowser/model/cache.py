@@ -20,12 +20,9 @@ and a broken cache is detected and rebuilt.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 import os
 import stat
-import tempfile
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -68,6 +65,8 @@ def collection_key(found: Sequence[Found]) -> str:
 
 def index_path(key: str, folder: str | None = None) -> str:
     """The cache file of one collection."""
+    import hashlib
+
     digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:20]
     return os.path.join(folder or cache_dir(), f"index-{digest}.json")
 
@@ -87,6 +86,8 @@ def parser_stamp() -> str:
 
 def read_index(path: str) -> dict[str, list[Any]]:
     """The entries of a cache file; {} when it is missing, foreign, stale or broken."""
+    import json
+
     try:
         with open(path, "rb") as handle:
             data = json.loads(handle.read())
@@ -106,6 +107,9 @@ def read_index(path: str) -> dict[str, list[Any]]:
 
 def write_index(path: str, entries: dict[str, list[Any]]) -> bool:
     """Write a cache file atomically; False (and nothing left behind) when that fails."""
+    import json
+    import tempfile
+
     folder = os.path.dirname(path)
     data = {"magic": MAGIC, "format": FORMAT, "parser": parser_stamp(), "entries": entries}
     temp = None
