@@ -82,11 +82,6 @@ def preload(paths: Iterable[str] | None = None, use_cache: bool = True) -> bool:
     return forked.start_preload(key, work)
 
 
-def release_helpers() -> None:
-    """The browser's first frame is on screen: the preload may use a second parsing process."""
-    forked.release_helpers()
-
-
 def preloaded(
     paths: Iterable[str] | None = None, use_cache: bool = True
 ) -> tuple[list[Found], Sequence[Agent]] | None:
@@ -211,19 +206,15 @@ class LazyRecords(Sequence[Agent]):
 
         self._build_entry = build
         agents: list[Agent | None] = list(built) if built is not None else [None] * len(found)
-        if built is None and not any(wire.__class__ is bytes for wire in wires):
-            # All cache entries (a warm start): the keys in one comprehension.
-            keys = [(e[10], e[4], f.scope, f.path) for e, f in zip(wires, found)]  # type: ignore[index]
-        else:
-            for position, wire in enumerate(wires):
-                if agents[position] is None and wire.__class__ is bytes:
-                    agents[position] = pickle.loads(wire)  # type: ignore[arg-type]  # our child's
-            keys = [
-                (wire[10], wire[4], item.scope, item.path)  # type: ignore[index]
-                if agent is None
-                else (agent.format, agent.name, agent.scope, agent.path)
-                for agent, wire, item in zip(agents, wires, found)
-            ]
+        for position, wire in enumerate(wires):
+            if wire.__class__ is bytes and agents[position] is None:
+                agents[position] = pickle.loads(wire)  # type: ignore[arg-type]  # our child's
+        keys = [
+            (wire[10], wire[4], item.scope, item.path)  # type: ignore[index]  # a cache entry
+            if agent is None
+            else (agent.format, agent.name, agent.scope, agent.path)
+            for agent, wire, item in zip(agents, wires, found)
+        ]
         self._marks = precedence_marks(keys)
         for position, mark in self._marks.items():
             agent = agents[position]
@@ -272,7 +263,7 @@ class LazyRecords(Sequence[Agent]):
     __hash__ = None  # type: ignore[assignment]
 
     def made(self) -> int:
-        """How many records are made so far (for tests and the trace)."""
+        """How many records are made so far (for tests)."""
         return sum(agent is not None for agent in self._agents)
 
     def stat_fields(self, index: int) -> tuple[str, int, int]:

@@ -180,7 +180,7 @@ class BrowseScreen(Screen[None]):
     def _first_frame(self) -> None:
         trace.mark("first frame")
         # The loader's helper process may parse now: the start no longer needs this core.
-        collection.release_helpers()
+        forked.release_helpers()
         if not gc.isenabled():
             # The CLI paused the cyclic GC for the start-up: what the start made is kept out
             # of every later collection, and collecting starts again from here.
