@@ -140,9 +140,7 @@ class Arriving:
 
         return self.preload.take_parts_nowait(seen, self._part)
 
-    def rest_if_nearly_done(
-        self, share: float, wait: float
-    ) -> list[forked.Wire | None] | None:
+    def rest_if_nearly_done(self, share: float, wait: float) -> list[forked.Wire | None] | None:
         """The rest, as `take_rest` gives it, when the loader has reported at least `share` of
         the files done and its last message comes within `wait` seconds; else None, with
         nothing taken (`take_rest` then waits for it as usual).
