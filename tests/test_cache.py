@@ -1028,9 +1028,11 @@ class _StubPreload:
         progress(self.reported, self.total)
         return True
 
-    def take_wires(self, progress: Any, part: Any) -> list[Any]:
+    def take_wires(self, progress: Any, part: Any) -> Any:
+        from agentbrowser.model import forked
+
         self.taken = True
-        return [["wire"]] * self.total
+        return forked.Wires.from_payload(forked.Wires.payload([["wire"]] * self.total, ({}, [])))
 
 
 @pytest.mark.parametrize(
@@ -1059,4 +1061,77 @@ def test_the_first_frame_waits_briefly_for_a_nearly_done_loader(
     if expected is None:
         assert rest is None and not preload.taken  # nothing taken: the load thread takes it
     else:
-        assert rest == [["wire"]] * 100 and preload.taken
+        assert rest is not None and list(rest) == [["wire"]] * 100 and preload.taken
+
+
+def test_wires_decode_a_run_when_first_asked_for() -> None:
+    from agentbrowser.model import forked
+
+    run = forked.WIRE_RUN
+    items: list[Any] = [[n, f"agent-{n}"] for n in range(run * 2 + 5)]
+    items[3], items[4] = None, b"a pickled record"
+    wires = forked.Wires.from_payload(forked.Wires.payload(items, ({}, [3])))
+    assert wires is not None and len(wires) == len(items) and wires.extra == ({}, [3])
+    assert wires.decoded() == 0
+    assert wires[run + 1] == items[run + 1] and wires.decoded() == 1
+    assert wires[-1] == items[-1] and wires.decoded() == 2
+    assert wires[1:5] == items[1:5] and wires.decoded() == 3
+    wires[0] = items[0] = None
+    assert list(wires) == items
+    with pytest.raises(IndexError):
+        wires[len(items)]
+    # Another shape (a list, a wrong number of runs, a run that is not bytes) is refused.
+    count, runs, extra = forked.Wires.payload(items)
+    for bad in (items, (count, runs[:-1], extra), (count, [*runs[:-1], []], extra), (count, runs)):
+        assert forked.Wires.from_payload(bad) is None
+    # A run that does not decode to its items reads as missing items, never as an error.
+    broken = forked.Wires(count, [runs[0], b"garbage", marshal_of([1, 2])])
+    assert broken[0] == items[0] and broken[run] is None and broken[-1] is None
+    assert list(broken).count(None) == len(items) - run + items[:run].count(None)
+
+
+def marshal_of(value: Any) -> bytes:
+    import marshal
+
+    return marshal.dumps(value)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
+@in_fresh_process
+def test_the_loader_sends_the_precedence_marks_cold_and_warm(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, private_home_and_cache: Path
+) -> None:
+    """A preload works out precedence over all the files and sends it: the browser marks its
+    records without decoding a single item first, and they equal a plain load's."""
+    project, home = tmp_path / "project", tmp_path / "home"
+    for index in range(6):
+        write(project, f"agent-{index}")
+    write(project, "shared")
+    write(home, "shared")
+    write(project, "twin-a", AGENT.format(name="twin"))
+    write(project, "twin-b", "---\nname: twin\ndescription: d\ncreated: 2024-01-02\n---\nbody\n")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(project)
+    from agentbrowser.model import forked, library
+
+    expected = collection.load(collection.sources(), use_cache=False, jobs=1)
+    assert {a.name for a in expected if a.shadowed_by or a.duplicates} == {"shared", "twin"}
+    for _ in ("cold", "warm"):
+        assert collection.preload()
+        try:
+            coming = collection.arriving()
+            assert coming is not None
+            wires = coming.take_rest()
+            assert wires is not None and wires.extra[0]  # the marks
+            snapshot = library.library_from_wires([], coming, wires)
+            records = snapshot.agents
+            assert isinstance(records, collection.LazyRecords)
+            assert wires.decoded() == 0 and records.made() == 0  # nor the signatures read
+            assert records == expected
+            assert snapshot.signatures == {a.path: library.signature(a.path) for a in expected}
+        finally:
+            preload = forked._pending
+            forked.forget_preload()
+            if preload is not None:  # its reader ends with the child (which saves the cache)
+                preload.reader.join(10)
+    assert list(private_home_and_cache.rglob("index-*.json"))  # the second run was warm

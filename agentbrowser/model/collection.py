@@ -13,13 +13,14 @@ from typing import Any, overload
 from agentbrowser.model import forked, trace
 from agentbrowser.model.discovery import (
     Found,
+    Mark,
     apply_mark,
     default_sources,
     from_paths,
     precedence_marks,
     resolve_precedence,
 )
-from agentbrowser.model.records import Agent
+from agentbrowser.model.records import Agent, Problem
 from agentbrowser.model.text import read_text
 
 
@@ -62,6 +63,13 @@ def preload(paths: Iterable[str] | None = None, use_cache: bool = True) -> bool:
         found = sources(paths, key[1] or None, key[2])
         send(b"F", [(item.path, item.scope, item.hint) for item in found])
         trace.mark(f"preload: {len(found)} files found")
+        keys: list[tuple[str, str, str, str] | None] = [None] * len(found)
+
+        def stream(positions: list[int], part: list[forked.Wire]) -> None:
+            for position, wire in zip(positions, part):
+                keys[position] = _wire_key(wire, found[position])
+            send(b"C", (positions, part))
+
         with _gc_paused():
             wires, save = _load(
                 found,
@@ -71,15 +79,54 @@ def preload(paths: Iterable[str] | None = None, use_cache: bool = True) -> bool:
                 None,
                 None,
                 False,
-                lambda positions, part: send(b"C", (positions, part)),
+                stream,
             )
             trace.mark("preload: records made")
-            send(b"R", wires)
+            # Precedence is worked out here, over all the files: the browser then marks the
+            # records it makes without reading every item first.
+            for position, wire in enumerate(wires):
+                if wire is not None:
+                    keys[position] = _wire_key(wire, found[position])
+            marks = {
+                position: _plain_mark(mark)
+                for position, mark in precedence_marks(keys).items()  # type: ignore[arg-type]
+            }
+            sent = [position for position, wire in enumerate(wires) if wire is None]
+            send(b"R", forked.Wires.payload(wires, (marks, sent)))
             trace.mark("preload: records sent")
             save()  # after sending: the browser does not wait for the cache file
             trace.mark("preload: cache saved")
 
     return forked.start_preload(key, work)
+
+
+def _wire_key(wire: forked.Wire, item: Found) -> tuple[str, str, str, str]:
+    """(format, name, scope, path) of a wire item, for `precedence_marks`."""
+    if wire.__class__ is bytes:
+        agent = pickle.loads(wire)  # type: ignore[arg-type]  # made by our own child
+        return agent.format, agent.name, agent.scope, agent.path
+    return wire[10], wire[4], item.scope, item.path  # type: ignore[index]  # a cache entry
+
+
+PlainMark = tuple[str | None, tuple[str, ...], tuple[str, str, int | None] | None]
+
+
+def _plain_mark(mark: Mark) -> PlainMark:
+    """A precedence mark as plain values (it crosses from the loader's process)."""
+    problem = mark.problem
+    plain = None if problem is None else (problem.severity, problem.message, problem.line)
+    return mark.shadowed_by, mark.duplicates, plain
+
+
+def _marks_from_plain(plain: Any) -> dict[int, Mark] | None:
+    """The marks a loader sent (see `_plain_mark`); None when they have another shape."""
+    try:
+        return {
+            position: Mark(shadowed, tuple(others), None if problem is None else Problem(*problem))
+            for position, (shadowed, others, problem) in plain.items()
+        }
+    except (AttributeError, TypeError, ValueError):
+        return None
 
 
 def preloaded(
@@ -140,7 +187,7 @@ class Arriving:
 
         return self.preload.take_parts_nowait(seen, self._part)
 
-    def rest_if_nearly_done(self, share: float, wait: float) -> list[forked.Wire | None] | None:
+    def rest_if_nearly_done(self, share: float, wait: float) -> forked.Wires | None:
         """The rest, as `take_rest` gives it, when the loader has reported at least `share` of
         the files done and its last message comes within `wait` seconds; else None, with
         nothing taken (`take_rest` then waits for it as usual).
@@ -159,15 +206,17 @@ class Arriving:
         """The records built so far, in the order of the files (precedence not resolved)."""
         return [record for record in self.built if record is not None]
 
-    def take_rest(
-        self, progress: Callable[[int, int], None] | None = None
-    ) -> list[forked.Wire | None] | None:
+    def take_rest(self, progress: Callable[[int, int], None] | None = None) -> forked.Wires | None:
         """Wait for the rest: wire items where no record is built yet; None on failure."""
         wires = self.preload.take_wires(progress, self._part)
         trace.mark("preloaded records taken")
         if wires is None or len(wires) != len(self.found):
             return None
-        if any(record is None and wire is None for record, wire in zip(self.built, wires)):
+        try:
+            _, sent = wires.extra
+            if any(self.built[position] is None for position in sent):
+                return None  # a part that never came: the whole load is done again
+        except (TypeError, ValueError, IndexError):
             return None
         return wires
 
@@ -189,9 +238,11 @@ class LazyRecords(Sequence[Agent]):
 
     The browser's first frame shows ~20 of them and the count: made all at once, 10,000
     records from the index cache took ~40 ms of the event loop before that frame (2,000: ~12).
-    Precedence is worked out from the wire items (name and format are in them). The search
-    index makes the rest, in a thread, after the first frame. Thread-safe: a record is made
-    once, under a lock, and the same object is returned from then on.
+    The loader sends the precedence marks with the items (`marks`); without them they are
+    worked out here, from the items (name and format are in them). The search index makes the
+    rest, in a thread, after the first frame. Thread-safe: a record is made once, under a
+    lock, and the same object is returned from then on. An item that is missing (None with no
+    record built) is read from its file.
     """
 
     def __init__(
@@ -199,27 +250,31 @@ class LazyRecords(Sequence[Agent]):
         found: Sequence[Found],
         wires: Sequence[forked.Wire | None],
         built: Sequence[Agent | None] | None = None,
+        marks: dict[int, Mark] | None = None,
     ) -> None:
         from agentbrowser.model.cache import build  # once, not once a record
 
         self._build_entry = build
         agents: list[Agent | None] = list(built) if built is not None else [None] * len(found)
-        for position, wire in enumerate(wires):
-            if wire.__class__ is bytes and agents[position] is None:
-                agents[position] = pickle.loads(wire)  # type: ignore[arg-type]  # our child's
-        keys = [
-            (wire[10], wire[4], item.scope, item.path)  # type: ignore[index]  # a cache entry
-            if agent is None
-            else (agent.format, agent.name, agent.scope, agent.path)
-            for agent, wire, item in zip(agents, wires, found)
-        ]
-        self._marks = precedence_marks(keys)
-        for position, mark in self._marks.items():
+        if marks is None:
+            for position, wire in enumerate(wires):
+                if wire.__class__ is bytes and agents[position] is None:
+                    agents[position] = pickle.loads(wire)  # type: ignore[arg-type]  # our child's
+            marks = precedence_marks(
+                [
+                    _wire_key(wire, item)  # type: ignore[arg-type]
+                    if agent is None
+                    else (agent.format, agent.name, agent.scope, agent.path)
+                    for agent, wire, item in zip(agents, wires, found)
+                ]
+            )
+        self._marks = marks
+        for position, mark in marks.items():
             agent = agents[position]
             if agent is not None:
                 agents[position] = apply_mark(agent, mark)
         self._agents = agents
-        self._wires: list[Any] = list(wires)
+        self._wires: Sequence[Any] = wires if isinstance(wires, forked.Wires) else list(wires)
         self._found = found
         self._lock = threading.Lock()
 
@@ -241,7 +296,13 @@ class LazyRecords(Sequence[Agent]):
         with self._lock:
             agent = self._agents[index]
             if agent is None:
-                agent = self._build_entry(self._wires[index], self._found[index])
+                wire = self._wires[index]
+                if wire.__class__ is list:
+                    agent = self._build_entry(wire, self._found[index])
+                elif wire.__class__ is bytes:
+                    agent = pickle.loads(wire)  # made by our own child
+                else:
+                    agent = _parse(self._found[index])[0]
                 mark = self._marks.get(index)
                 if mark is not None:
                     agent = apply_mark(agent, mark)
@@ -270,16 +331,23 @@ class LazyRecords(Sequence[Agent]):
         if agent is not None:
             return agent.path, agent.size, agent.mtime_ns
         entry = self._wires[index]
+        if entry.__class__ is not list:  # pickled (rare), or missing
+            agent = self[index]
+            return agent.path, agent.size, agent.mtime_ns
         return self._found[index].path, entry[0], entry[1]
 
 
 def records_from_wires(
-    found: list[Found], wires: list[forked.Wire | None], built: list[Agent | None] | None = None
+    found: list[Found], wires: forked.Wires, built: list[Agent | None] | None = None
 ) -> LazyRecords:
-    """The records of a preload's wire items (where `built` has none), precedence marked,
-    each made when first asked for (see LazyRecords)."""
+    """The records of a preload's wire items (where `built` has none), precedence marked
+    as the loader worked it out, each made when first asked for (see LazyRecords)."""
+    try:
+        marks = _marks_from_plain(wires.extra[0])
+    except (TypeError, IndexError, KeyError):
+        marks = None
     with _gc_paused():
-        records = LazyRecords(found, wires, built)
+        records = LazyRecords(found, wires, built, marks)
         trace.mark("preloaded records built")
         return records
 

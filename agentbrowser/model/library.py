@@ -10,7 +10,8 @@ less often.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from agentbrowser.model import collection
@@ -40,7 +41,9 @@ class Library:
     found: tuple[Found, ...]
     agents: Sequence[Agent]
     """A tuple, or the preload's records made as they are asked for (collection.LazyRecords)."""
-    signatures: dict[str, Signature] = field(default_factory=dict)
+    signatures: Mapping[str, Signature] = field(default_factory=dict)
+    """Each found file's signature when it was read (for a preload's records: worked out on
+    first use, see `Signatures`)."""
     index: SearchIndex = field(default_factory=lambda: SearchIndex(()))
     generation: int = 0
     """Counts reloads, so a result computed from an older snapshot can be recognised."""
@@ -89,6 +92,34 @@ def _signatures(found: Sequence[Found], agents: Sequence[Agent]) -> dict[str, Si
     return signatures
 
 
+class Signatures(Mapping[str, Signature]):
+    """The signatures of a preload's records, worked out the first time they are asked for
+    (the browser's search-index thread does, after the first frame): they come from the
+    loader's items, and reading all 10,000 of them at mount cost ~10-25 ms."""
+
+    def __init__(self, found: Sequence[Found], agents: collection.LazyRecords) -> None:
+        self._args: tuple[Sequence[Found], collection.LazyRecords] | None = (found, agents)
+        self._value: dict[str, Signature] | None = None
+        self._lock = threading.Lock()
+
+    def _dict(self) -> dict[str, Signature]:
+        with self._lock:
+            if self._value is None:
+                assert self._args is not None
+                self._value = _signatures(*self._args)
+                self._args = None
+            return self._value
+
+    def __getitem__(self, path: str) -> Signature:
+        return self._dict()[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._dict())
+
+    def __len__(self) -> int:
+        return len(self._dict())
+
+
 def _snapshot(
     paths: Sequence[str], found: Sequence[Found], agents: Sequence[Agent], generation: int
 ) -> Library:
@@ -98,7 +129,9 @@ def _snapshot(
         paths=tuple(paths),
         found=tuple(found),
         agents=agents,
-        signatures=_signatures(found, agents),
+        signatures=Signatures(found, agents)
+        if isinstance(agents, collection.LazyRecords)
+        else _signatures(found, agents),
         index=SearchIndex(agents),
         generation=generation,
     )
@@ -118,7 +151,7 @@ def load_library(
 
 
 def library_from_wires(
-    paths: Sequence[str], coming: collection.Arriving, wires: list[collection.forked.Wire | None]
+    paths: Sequence[str], coming: collection.Arriving, wires: collection.forked.Wires
 ) -> Library:
     """The snapshot of a preload's records: those built as they came, and the rest's wires
     (`collection.Arriving.take_rest`)."""

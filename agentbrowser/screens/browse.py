@@ -233,7 +233,7 @@ class BrowseScreen(Screen[None]):
         self.post_message(LibraryLoaded(library, time.perf_counter() - started))
 
     def _adopt_preload(
-        self, coming: collection.Arriving, wires: list[forked.Wire | None], started: float
+        self, coming: collection.Arriving, wires: forked.Wires, started: float
     ) -> None:
         library = library_from_wires(self.paths, coming, wires)
         self.on_library_loaded(LibraryLoaded(library, time.perf_counter() - started))
@@ -246,6 +246,7 @@ class BrowseScreen(Screen[None]):
         objects (a full collection with 10,000 agents: ~30 ms, at any moment, say a keystroke).
         """
         library.index.build()
+        len(library.signatures)  # a preload's are worked out on first use: here, not in a poll
         gc.freeze()
         trace.mark("search index built")
 
