@@ -7,6 +7,7 @@ import importlib.util
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -52,5 +53,30 @@ def test_the_control_client_reads_each_run_and_not_the_one_before() -> None:
             assert seen.get("word") is not None, seen.screen
             assert 0.25 < seen.seconds["word"] < 5
             assert tmux._control is not None and tmux._control.proc is not None  # not the fallback
+    finally:
+        tmux.stop()
+
+
+@needs_tmux
+def test_a_settled_run_lets_the_programs_children_finish(tmp_path: Path) -> None:
+    """A warm-up run waits for the program's child processes (the browser's loader writes the
+    index cache after the list shows): killed at once, the child never writes its file."""
+    tmux = Tmux(name=f"agentbrowser-test-{os.getpid()}")
+    tmux.start()
+    child = "import sys, time; time.sleep(0.5); open(sys.argv[1], 'w').write('done')"
+    program = (
+        "import subprocess, sys, threading, time; "
+        f"p = subprocess.Popen([sys.executable, '-c', {child!r}, sys.argv[1]]); "
+        "threading.Thread(target=p.wait).start(); print('ready'); time.sleep(30)"
+    )
+    try:
+        for settle, written in ((0.0, False), (10.0, True)):
+            mark = tmp_path / f"settled-{settle}"
+            seen = tmux.run(
+                [sys.executable, "-c", program, str(mark)], {"word": r"\bready\b"}, settle=settle
+            )
+            assert seen.get("word") is not None, seen.screen
+            time.sleep(0.8)  # past the child's 0.5 s: a killed child never writes
+            assert mark.exists() == written
     finally:
         tmux.stop()

@@ -168,13 +168,14 @@ class Bench:
         """
         runs = []
         shared = self.fresh_cache()
-        if cold_cache is False:  # warm it first
+        if cold_cache is False:  # warm it first, letting its loader finish writing the cache
             self.tmux.run(
                 argv,
                 patterns,
                 {**env, "XDG_CACHE_HOME": shared},
                 cwd=self.work,
                 timeout=self.args.timeout,
+                settle=10.0,
             )
         for _ in range(repeat or self.repeat):
             if between is not None:
@@ -298,6 +299,7 @@ class Bench:
                 steps: list[tuple[list[str], str, str]] = []
                 if column == "10,000 mixed" and mode == "warm":
                     steps = [(["/", *NEEDLE], "described", rf"needs a {NEEDLE}\b")]
+
                 # The floor runs again before each of these runs: the machine's load drifts over
                 # minutes, and the floor's median then comes from the same moments as theirs.
                 # Before a cold run of the mixed 10,000, so does the read+parse floor of the
@@ -309,7 +311,9 @@ class Bench:
                     if parse:
                         self.parse_mixed_between.append(probes.floor_parse(self.mixed, 1)[1])
 
-                runs = self.terminal_runs(command, patterns, env, cold, steps=steps, between=between)
+                runs = self.terminal_runs(
+                    command, patterns, env, cold, steps=steps, between=between
+                )
                 first = median([r.get("first") for r in runs])
                 full = median([r.get("full") for r in runs])
                 self.app_results[f"{column} {mode}"] = {"first": first, "full": full}

@@ -38,6 +38,21 @@ def _hwm_mb(pid: int) -> float | None:
     return None
 
 
+def wait_for_children(pid: int, timeout: float, poll: float = 0.02) -> bool:
+    """Wait until a process has no child processes left (at most `timeout` s); True if none.
+
+    For a warm-up run: the browser's loader writes the index cache after it has sent the
+    records, and a run killed as soon as the list shows can take the loader with it, leaving
+    the next, "warm", run to start cold.
+    """
+    deadline = time.perf_counter() + timeout
+    while _children(pid):
+        if time.perf_counter() >= deadline:
+            return False
+        time.sleep(poll)
+    return True
+
+
 def _children(pid: int) -> list[int]:
     """Child processes, recursively, from /proc/PID/task/*/children."""
     found: list[int] = []
@@ -209,11 +224,14 @@ class Tmux:
         timeout: float = 60.0,
         steps: Sequence[tuple[Sequence[str], str, str]] = (),
         key_delay: float = 0.03,
+        settle: float = 0.0,
     ) -> Seen:
         """Run argv in a fresh session; seconds from start until each pattern (a regex) shows.
 
         Once every pattern has shown, each step (keys, name, pattern) types its keys one by one
-        (`key_delay` apart) and times `pattern` from its last key, as `name`.
+        (`key_delay` apart) and times `pattern` from its last key, as `name`. With `settle`,
+        the session is left running until the program's child processes have ended (at most
+        `settle` seconds) before it is killed.
         """
         parts = ["exec", "env"] + [f"{k}={v}" for k, v in (env or {}).items()] + list(argv)
         command = " ".join(shlex.quote(p) for p in parts)
@@ -273,5 +291,7 @@ class Tmux:
         finally:
             seen.screen = screen
             seen.children_rss_mb = children_peak or None
+            if settle and pid is not None:
+                wait_for_children(pid, settle)
             self._cmd("kill-session", "-t", "run")
         return seen
