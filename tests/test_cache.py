@@ -1135,3 +1135,41 @@ def test_the_loader_sends_the_precedence_marks_cold_and_warm(
             if preload is not None:  # its reader ends with the child (which saves the cache)
                 preload.reader.join(10)
     assert list(private_home_and_cache.rglob("index-*.json"))  # the second run was warm
+
+
+def test_marks_cross_as_plain_values_and_a_bad_shape_is_refused(
+    scoped: tuple[list[Any], list[Any]],
+) -> None:
+    from agentbrowser.model import forked
+    from agentbrowser.model.discovery import precedence_marks
+
+    found, wires = scoped
+    keys = [collection._wire_key(wire, item) for wire, item in zip(wires, found)]
+    marks = precedence_marks(keys)
+    assert marks
+    plain = {position: collection._plain_mark(mark) for position, mark in marks.items()}
+    import marshal
+
+    assert collection._marks_from_plain(marshal.loads(marshal.dumps(plain)), len(found)) == marks
+    some = next(iter(plain.values()))
+    for bad in ({len(found): some}, {-1: some}, {"0": some}, {0: (None,)}, [some], None):
+        assert collection._marks_from_plain(bad, len(found)) is None
+    # Marks that cannot be read: the records work them out from the items themselves.
+    sent = forked.Wires.from_payload(forked.Wires.payload(wires, ({len(found): some}, [])))
+    assert sent is not None
+    eager = collection.resolve_precedence(forked.wire_records(wires, found))
+    assert collection.records_from_wires(found, sent) == eager
+
+
+def test_an_item_that_cannot_be_decoded_is_read_from_its_file(
+    scoped: tuple[list[Any], list[Any]],
+) -> None:
+    from agentbrowser.model import forked
+
+    found, wires = scoped
+    count, runs, _ = forked.Wires.payload(wires)
+    broken = forked.Wires(count, [b"garbage"] * len(runs), ({}, []))
+    records = collection.records_from_wires(found, broken)
+    plain = collection.load(found, use_cache=False, jobs=1)
+    assert [a.name for a in records] == [a.name for a in plain]
+    assert [a.description for a in records] == [a.description for a in plain]

@@ -22,7 +22,15 @@ CASES = [
         "claude-agent-plain",
         "/p/.claude/agents/rev.md",
         "---\nname: rev\ndescription: Reviews code\ntools: Read, Grep, Bash(git add:*)\nmodel: opus\ncolor: red\n---\nYou review.\n",
-        {"name": "rev", "format": "claude-agent", "tools": ("Read", "Grep", "Bash(git add:*)"), "model": "opus", "color": "red", "body": "You review.\n", "errors": 0},
+        {
+            "name": "rev",
+            "format": "claude-agent",
+            "tools": ("Read", "Grep", "Bash(git add:*)"),
+            "model": "opus",
+            "color": "red",
+            "body": "You review.\n",
+            "errors": 0,
+        },
     ),
     (
         "tools-missing-inherits",
@@ -64,25 +72,47 @@ CASES = [
         "tools-command-comma-allowed-tools",
         "/p/.claude/commands/commit.md",
         "---\ndescription: d\nallowed-tools: Bash(git add:*), Bash(git commit:*)\n---\nDo $ARGUMENTS\n",
-        {"name": "commit", "format": "claude-command", "tools": ("Bash(git add:*)", "Bash(git commit:*)")},
+        {
+            "name": "commit",
+            "format": "claude-command",
+            "tools": ("Bash(git add:*)", "Bash(git commit:*)"),
+        },
     ),
     (
         "cursor-rule-unquoted-glob-star",
         "/p/rules/py.mdc",
         "---\ndescription: Python rules\nglobs: **/*.py\nalwaysApply: false\n---\nUse types.\n",
-        {"name": "py", "format": "cursor-rule", "description": "Python rules", "errors": 1, "error_line": 3},
+        {
+            "name": "py",
+            "format": "cursor-rule",
+            "description": "Python rules",
+            "errors": 1,
+            "error_line": 3,
+        },
     ),
     (
         "argument-hint-pipe-alternation",
         "/p/.claude/commands/clean.md",
         "---\ndescription: Clean\nargument-hint: [--all] | [--dry-run]\nallowed-tools: Bash(rm:*)\n---\n",
-        {"format": "claude-command", "tools": ("Bash(rm:*)",), "errors": 1, "frontmatter.argument-hint": "[--all] | [--dry-run]"},
+        {
+            "format": "claude-command",
+            "tools": ("Bash(rm:*)",),
+            "errors": 1,
+            "frontmatter.argument-hint": "[--all] | [--dry-run]",
+        },
     ),
     (
         "description-colon-space-and-examples",
         "/p/.claude/agents/be.md",
         "---\nname: be\ndescription: Use it. Examples: <example>user: 'hi'</example>\ntools: Read, Write\nmodel: sonnet\n---\nPrompt\n",
-        {"name": "be", "description": "Use it. Examples: <example>user: 'hi'</example>", "tools": ("Read", "Write"), "model": "sonnet", "errors": 1, "error_line": 3},
+        {
+            "name": "be",
+            "description": "Use it. Examples: <example>user: 'hi'</example>",
+            "tools": ("Read", "Write"),
+            "model": "sonnet",
+            "errors": 1,
+            "error_line": 3,
+        },
     ),
     (
         "recovered-quoted-value",
@@ -160,7 +190,12 @@ CASES = [
         "broken-yaml-capitalised-continuation-is-not-a-key",
         "/p/.claude/agents/b.md",
         "---\nname: b\ndescription: Use it.\n\nExamples:\n- <example>\n  Context: x\n  </example>\ntools: Read\n---\n",
-        {"description": "Use it.", "tools": ("Read",), "errors": 1, "frontmatter.Examples": "<absent>"},
+        {
+            "description": "Use it.",
+            "tools": ("Read",),
+            "errors": 1,
+            "frontmatter.Examples": "<absent>",
+        },
     ),
 ]
 
@@ -236,7 +271,18 @@ def test_json_keeps_description_as_decoded_and_tools_null_versus_empty() -> None
     empty = agent_to_json(parse_text("---\nname: a\ndescription: d\ntools: []\n---\n", "/p/a.md"))
     assert inherited["description"] == "x\\ny"  # single quotes: the backslash-n stays literal
     assert inherited["tools"] is None and empty["tools"] == []
-    assert set(inherited) >= {"name", "description", "tools", "model", "color", "format", "scope", "path", "problems", "shadowed_by"}
+    assert set(inherited) >= {
+        "name",
+        "description",
+        "tools",
+        "model",
+        "color",
+        "format",
+        "scope",
+        "path",
+        "problems",
+        "shadowed_by",
+    }
 
 
 @pytest.mark.parametrize(
@@ -250,7 +296,15 @@ def test_json_keeps_description_as_decoded_and_tools_null_versus_empty() -> None
         ("Read Grep", False, ["Read Grep"]),
         ("", False, []),
     ],
-    ids=["comma", "parens-stay-whole", "comma-inside-parens", "space-separated", "commas-win", "no-split-on-space", "empty"],
+    ids=[
+        "comma",
+        "parens-stay-whole",
+        "comma-inside-parens",
+        "space-separated",
+        "commas-win",
+        "no-split-on-space",
+        "empty",
+    ],
 )
 def test_split_tools(text: str, on_space: bool, expected: list[str]) -> None:
     assert split_tools(text, on_space) == expected
@@ -281,7 +335,13 @@ def test_detect_format(path: str, frontmatter: dict, expected: str) -> None:
 
 
 def test_recover_lines_strips_quotes_and_keeps_odd_values() -> None:
-    lines = ["name: 'x'", 'description: "a: b"', "globs: **/*.py", "argument-hint: [a] [b]", "tools: [Read, Grep]"]
+    lines = [
+        "name: 'x'",
+        'description: "a: b"',
+        "globs: **/*.py",
+        "argument-hint: [a] [b]",
+        "tools: [Read, Grep]",
+    ]
     assert recover_lines(lines) == {
         "name": "x",
         "description": "a: b",
@@ -310,7 +370,10 @@ def test_precedence_project_over_user_over_plugin() -> None:
 
 
 def test_two_files_with_one_name_in_one_scope_are_both_duplicates() -> None:
-    agents = [_agent("rev", "user", "/h/.claude/agents/a.md"), _agent("rev", "user", "/h/.claude/agents/b.md")]
+    agents = [
+        _agent("rev", "user", "/h/.claude/agents/a.md"),
+        _agent("rev", "user", "/h/.claude/agents/b.md"),
+    ]
     first, second = resolve_precedence(agents)
     assert first.duplicates == ("/h/.claude/agents/b.md",)
     assert second.duplicates == ("/h/.claude/agents/a.md",)
@@ -326,3 +389,23 @@ def test_bundled_agents_are_found_and_clean() -> None:
     formats = {a.format for a in agents}
     assert {"claude-agent", "opencode-agent", "copilot-agent", "cursor-rule"} <= formats
     assert not [a.problems for a in agents if a.problems]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        ["plain ascii", "a DEL \x7f here"],  # all ASCII: the fast path
+        ["caf\u00e9 \x7f and C1 \x9b and \x85", "a lone surrogate \udcff"],  # the regex
+    ],
+)
+def test_json_text_never_carries_del_c1_or_surrogates_raw(value: list[str]) -> None:
+    import json
+
+    from agentbrowser.model.serialize import dumps
+
+    for indent in (2, None):
+        text = dumps(value, indent=indent)
+        assert not any(
+            ch == "\x7f" or "\x80" <= ch <= "\x9f" or "\ud800" <= ch <= "\udfff" for ch in text
+        )
+        assert json.loads(text) == value

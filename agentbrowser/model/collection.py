@@ -118,15 +118,19 @@ def _plain_mark(mark: Mark) -> PlainMark:
     return mark.shadowed_by, mark.duplicates, plain
 
 
-def _marks_from_plain(plain: Any) -> dict[int, Mark] | None:
-    """The marks a loader sent (see `_plain_mark`); None when they have another shape."""
+def _marks_from_plain(plain: Any, count: int) -> dict[int, Mark] | None:
+    """The marks a loader sent for `count` files (see `_plain_mark`); None when they have
+    another shape."""
     try:
-        return {
+        marks = {
             position: Mark(shadowed, tuple(others), None if problem is None else Problem(*problem))
             for position, (shadowed, others, problem) in plain.items()
         }
     except (AttributeError, TypeError, ValueError):
         return None
+    if not all(position.__class__ is int and 0 <= position < count for position in marks):
+        return None
+    return marks
 
 
 def preloaded(
@@ -343,7 +347,7 @@ def records_from_wires(
     """The records of a preload's wire items (where `built` has none), precedence marked
     as the loader worked it out, each made when first asked for (see LazyRecords)."""
     try:
-        marks = _marks_from_plain(wires.extra[0])
+        marks = _marks_from_plain(wires.extra[0], len(found))
     except (TypeError, IndexError, KeyError):
         marks = None
     with _gc_paused():

@@ -402,6 +402,7 @@ class Wires(Sequence[Wire | None]):
         count, runs, extra = payload
         if (
             count.__class__ is not int
+            or count < 0
             or runs.__class__ is not list
             or len(runs) != -(-count // WIRE_RUN)
             or not all(run.__class__ is bytes for run in runs)
