@@ -504,7 +504,8 @@ class Preload:
                         return None
                 message = self._next()
                 if message is not None and message[0] == b"F":
-                    self.found = [Found(*row) for row in message[1]]
+                    make = tuple.__new__  # our child's rows: (path, scope, hint)
+                    self.found = [make(Found, row) for row in message[1]]
                 else:
                     self.done = True
             return self.found
