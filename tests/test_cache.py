@@ -931,18 +931,25 @@ def test_a_partial_list_stays_usable_when_the_rest_fails(
 # -- the preload's records, made as they are asked for ----------------------------------------
 
 
-@pytest.fixture
-def scoped(tmp_path: Path) -> tuple[list[Any], list[Any]]:
-    """Found files of a project and a user scope, and their wire items as a loader sends them:
-    one name in both scopes (the user's is shadowed), two files with one name in the project
-    (duplicates, one of them a record that travels pickled: a date is not cached)."""
-    project, home = tmp_path / "project", tmp_path / "home"
+def write_scoped(root: Path) -> tuple[Path, Path]:
+    """A project and a user folder: one name in both scopes (the user's is shadowed), two files
+    with one name in the project (duplicates, one of them dated: it is not cached)."""
+    project, home = root / "project", root / "home"
     for index in range(6):
         write(project, f"agent-{index}")
     write(project, "shared")
     write(home, "shared")
     write(project, "twin-a", AGENT.format(name="twin"))
     write(project, "twin-b", "---\nname: twin\ndescription: d\ncreated: 2024-01-02\n---\nbody\n")
+    return project, home
+
+
+@pytest.fixture
+def scoped(tmp_path: Path) -> tuple[list[Any], list[Any]]:
+    """Found files of a project and a user scope, and their wire items as a loader sends them:
+    one name in both scopes (the user's is shadowed), two files with one name in the project
+    (duplicates, one of them a record that travels pickled: a date is not cached)."""
+    project, home = write_scoped(tmp_path)
     found = collection.sources(None, str(project), str(home))
     wires, _ = collection._load(found, False, None, 250, None, 1, False)
     assert sum(wire.__class__ is bytes for wire in wires) == 1  # the dated twin
@@ -1103,13 +1110,7 @@ def test_the_loader_sends_the_precedence_marks_cold_and_warm(
 ) -> None:
     """A preload works out precedence over all the files and sends it: the browser marks its
     records without decoding a single item first, and they equal a plain load's."""
-    project, home = tmp_path / "project", tmp_path / "home"
-    for index in range(6):
-        write(project, f"agent-{index}")
-    write(project, "shared")
-    write(home, "shared")
-    write(project, "twin-a", AGENT.format(name="twin"))
-    write(project, "twin-b", "---\nname: twin\ndescription: d\ncreated: 2024-01-02\n---\nbody\n")
+    project, home = write_scoped(tmp_path)
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.chdir(project)
     from agentbrowser.model import forked, library
