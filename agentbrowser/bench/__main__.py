@@ -133,7 +133,8 @@ class Bench:
         self.args = args
         self.repeat: int = args.repeat
         self.work = tempfile.mkdtemp(prefix="agentbrowser-bench-")
-        self.tmux = Tmux(poll=args.poll / 1000)
+        # A server of its own: two benchmarks at once (or a test's) must not share one.
+        self.tmux = Tmux(name=f"bench-{os.getpid()}", poll=args.poll / 1000)
         self.rows: list[Row] = []
         self.targets: list[Target] = []
         self.notes: list[str] = []
