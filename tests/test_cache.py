@@ -1145,7 +1145,7 @@ def test_marks_cross_as_plain_values_and_a_bad_shape_is_refused(
     from agentbrowser.model.discovery import precedence_marks
 
     found, wires = scoped
-    keys = [collection._wire_key(wire, item) for wire, item in zip(wires, found)]
+    keys = [(*collection._wire_name(wire), item.scope, item.path) for wire, item in zip(wires, found)]
     marks = precedence_marks(keys)
     assert marks
     plain = {position: collection._plain_mark(mark) for position, mark in marks.items()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import stat
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -237,7 +237,14 @@ def precedence_marks(keys: Sequence[tuple[str, str, str, str]]) -> dict[int, Mar
     one. Two files with one name in one scope are both marked as duplicates. Records with no
     mark are left out. (Keys, not records: the browser marks records it has not built yet.)
     """
-    names = [(key[0], key[1]) for key in keys]
+    return marks_by_name([(key[0], key[1]) for key in keys], lambda i: (keys[i][2], keys[i][3]))
+
+
+def marks_by_name(
+    names: Sequence[tuple[str, str]], where: Callable[[int], tuple[str, str]]
+) -> dict[int, Mark]:
+    """`precedence_marks` of records given as (format, name), with `where(index)` giving the
+    (scope, path) of a record whose name is repeated (most are not: the loader asks for ~none)."""
     counts = Counter(names)  # most names are unique: only repeated ones are grouped
     groups: dict[tuple[str, str], list[int]] = {}
     for index in [i for i, name in enumerate(names) if counts[name] > 1]:
@@ -245,21 +252,22 @@ def precedence_marks(keys: Sequence[tuple[str, str, str, str]]) -> dict[int, Mar
     shadowed: dict[int, str] = {}
     duplicates: dict[int, tuple[tuple[str, ...], Problem]] = {}
     for indices in groups.values():
+        places = {index: where(index) for index in indices}
         by_scope: dict[str, list[int]] = {}
         for index in indices:
-            by_scope.setdefault(keys[index][2], []).append(index)
+            by_scope.setdefault(places[index][0], []).append(index)
         for scope, members in by_scope.items():
             if len(members) > 1:
                 for index in members:
-                    others = tuple(keys[i][3] for i in members if i != index)
-                    name = keys[index][1]
+                    others = tuple(places[i][1] for i in members if i != index)
+                    name = names[index][1]
                     message = f"{len(others) + 1} files in scope {scope} are named {name!r}"
                     duplicates[index] = (others, Problem(WARNING, message))
         ranked = [s for s in by_scope if s in _SCOPE_RANK]
         if len(ranked) < 2:
             continue
         winner_scope = min(ranked, key=_SCOPE_RANK.__getitem__)
-        winner = keys[by_scope[winner_scope][0]][3]
+        winner = places[by_scope[winner_scope][0]][1]
         for scope in ranked:
             if scope != winner_scope:
                 for index in by_scope[scope]:
