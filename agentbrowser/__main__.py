@@ -1,5 +1,5 @@
 """Run agentbrowser with ``python -m agentbrowser``."""
 
-from agentbrowser.cli import main
+from agentbrowser.cli import run
 
-raise SystemExit(main())
+run()

@@ -353,5 +353,23 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return 1
 
 
+def run() -> None:
+    """The `agentbrowser` console script (and `python -m agentbrowser`): main(), then exit.
+
+    A command (list, show, ...) that has written everything leaves without freeing its heap
+    object by object: 10,000 records are ~1M objects, ~17-50 ms of `list --json` at exit.
+    Its output is flushed first; the browser exits the normal way.
+    """
+    status = main()
+    if len(sys.argv) > 1 and sys.argv[1] in COMMANDS:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be written anyway
+            pass
+        os._exit(status)
+    raise SystemExit(status)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
+    run()

@@ -125,3 +125,49 @@ def test_version_and_help_through_the_installed_command() -> None:
     assert version.stdout.strip() == f"agentbrowser {__version__}"
     helped = subprocess.run([sys.executable, "-m", "agentbrowser", "lint", "--help"], capture_output=True, text=True)
     assert helped.returncode == 0 and "exit 1 when any is an error" in helped.stdout
+
+
+def test_a_command_exits_with_its_status_and_all_of_its_output(tmp_path: Path) -> None:
+    """The console script leaves a command without tearing its heap down (os._exit): what it
+    wrote is all there, its status is kept, and a reader that stops early is no error."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered output
+    listed = subprocess.run(
+        [sys.executable, "-m", "agentbrowser", "list", "--json", str(BUNDLED)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert listed.returncode == 0 and listed.stderr == ""
+    in_process = StringIO()
+    assert cli.main(["list", "--json", "--no-cache", str(BUNDLED)], in_process) == 0
+    assert json.loads(listed.stdout) == json.loads(in_process.getvalue())
+    assert len(json.loads(listed.stdout)) > 3
+    missing = subprocess.run(
+        [sys.executable, "-m", "agentbrowser", "show", "no-such-agent", str(BUNDLED)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert missing.returncode == 2 and "no-such-agent" in missing.stderr
+    broken = tmp_path / "broken.md"
+    broken.write_text("---\nname: broken\ndescription: a: b: c\n---\nbody\n", encoding="utf-8")
+    lint = subprocess.run(
+        [sys.executable, "-m", "agentbrowser", "lint", str(broken)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert lint.returncode == 1 and "broken" in lint.stdout  # lint's own status, and its report
+    # `| head -c 10`: the pipe closes after 10 bytes; the command stops quietly.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "agentbrowser", "list", "--json", str(BUNDLED)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert len(proc.stdout.read(10)) == 10
+    proc.stdout.close()
+    assert proc.stderr.read() == b"" and proc.wait(timeout=30) == 0
