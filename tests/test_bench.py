@@ -80,3 +80,33 @@ def test_a_settled_run_lets_the_programs_children_finish(tmp_path: Path) -> None
             assert mark.exists() == written
     finally:
         tmux.stop()
+
+
+@needs_tmux
+def test_a_killed_benchmark_stops_its_tmux_server_and_removes_its_files() -> None:
+    """SIGTERM (a timeout, a kill) mid-run: the generated collections (~150 MB) are removed and
+    the benchmark's own tmux server, with a browser in it, is stopped."""
+    import signal
+    import subprocess
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "agentbrowser.bench", "--repeat", "1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stderr is not None
+    work = None
+    for line in proc.stderr:
+        if "generating in " in line:
+            work = Path(line.split("generating in ", 1)[1].strip())
+            break
+    assert work is not None
+    socket = f"bench-{proc.pid}"
+    time.sleep(0.5)  # generating the files
+    assert work.is_dir()
+    assert subprocess.run(["tmux", "-L", socket, "ls"], capture_output=True, check=False).returncode == 0
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=60) == 128 + signal.SIGTERM
+    assert not work.exists()
+    assert subprocess.run(["tmux", "-L", socket, "ls"], capture_output=True, check=False).returncode != 0

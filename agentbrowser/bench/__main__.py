@@ -13,6 +13,7 @@ import io
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -681,6 +682,9 @@ def main(argv: list[str] | None = None) -> int:
     for line in [*machine(), compile_package()]:
         out(line)
     started = time.perf_counter()
+    # Killed (timeout, kill), it still stops its tmux server, with a browser in it, and removes
+    # its ~150 MB of generated files: SIGTERM becomes SystemExit, and the finally below runs.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     try:
         if bench.tmux.available:
             bench.tmux.start()
