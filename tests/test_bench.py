@@ -105,8 +105,16 @@ def test_a_killed_benchmark_stops_its_tmux_server_and_removes_its_files() -> Non
     socket = f"bench-{proc.pid}"
     time.sleep(0.5)  # generating the files
     assert work.is_dir()
-    assert subprocess.run(["tmux", "-L", socket, "ls"], capture_output=True, check=False).returncode == 0
+    assert _server_up(socket)
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=60) == 128 + signal.SIGTERM
     assert not work.exists()
-    assert subprocess.run(["tmux", "-L", socket, "ls"], capture_output=True, check=False).returncode != 0
+    assert not _server_up(socket)
+
+
+def _server_up(socket: str) -> bool:
+    """True while the tmux server of that socket name runs."""
+    import subprocess
+
+    run = subprocess.run(["tmux", "-L", socket, "ls"], capture_output=True, check=False)
+    return run.returncode == 0
