@@ -1145,8 +1145,8 @@ def test_marks_cross_as_plain_values_and_a_bad_shape_is_refused(
     from agentbrowser.model.discovery import precedence_marks
 
     found, wires = scoped
-    keys = [(*collection._wire_name(wire), item.scope, item.path) for wire, item in zip(wires, found)]
-    marks = precedence_marks(keys)
+    names = [collection._wire_name(wire) for wire in wires]
+    marks = precedence_marks(names, lambda i: (found[i].scope, found[i].path))
     assert marks
     plain = {position: collection._plain_mark(mark) for position, mark in marks.items()}
     import marshal

@@ -17,7 +17,7 @@ from agentbrowser.model.discovery import (
     apply_mark,
     default_sources,
     from_paths,
-    marks_by_name,
+    precedence_marks,
     resolve_precedence,
 )
 from agentbrowser.model.records import Agent, Problem
@@ -91,7 +91,7 @@ def preload(paths: Iterable[str] | None = None, use_cache: bool = True) -> bool:
             ]
             marks = {
                 position: _plain_mark(mark)
-                for position, mark in marks_by_name(
+                for position, mark in precedence_marks(
                     names, lambda i: (found[i].scope, found[i].path)
                 ).items()
             }
@@ -105,7 +105,7 @@ def preload(paths: Iterable[str] | None = None, use_cache: bool = True) -> bool:
 
 
 def _wire_name(wire: forked.Wire) -> tuple[str, str]:
-    """(format, name) of a wire item, for `marks_by_name`."""
+    """(format, name) of a wire item, for `precedence_marks`."""
     if wire.__class__ is bytes:
         agent = pickle.loads(wire)  # type: ignore[arg-type]  # made by our own child
         return agent.format, agent.name
@@ -268,7 +268,7 @@ class LazyRecords(Sequence[Agent]):
             for position, wire in enumerate(wires):
                 if wire.__class__ is bytes and agents[position] is None:
                     agents[position] = pickle.loads(wire)  # type: ignore[arg-type]  # our child's
-            marks = marks_by_name(
+            marks = precedence_marks(
                 [
                     _wire_name(wire)  # type: ignore[arg-type]
                     if agent is None

@@ -230,21 +230,17 @@ class Mark:
     problem: Problem | None = None
 
 
-def precedence_marks(keys: Sequence[tuple[str, str, str, str]]) -> dict[int, Mark]:
-    """The marks of Claude Code's precedence for records given as (format, name, scope, path).
+def precedence_marks(
+    names: Sequence[tuple[str, str]], where: Callable[[int], tuple[str, str]]
+) -> dict[int, Mark]:
+    """The marks of Claude Code's precedence for records given as (format, name), with
+    `where(index)` giving the (scope, path) of a record whose name repeats (most do not, so
+    the loader, which has items rather than records, is asked for ~none).
 
     For one name and format, a project record wins over a user one, which wins over a plugin
     one. Two files with one name in one scope are both marked as duplicates. Records with no
-    mark are left out. (Keys, not records: the browser marks records it has not built yet.)
+    mark are left out.
     """
-    return marks_by_name([(key[0], key[1]) for key in keys], lambda i: (keys[i][2], keys[i][3]))
-
-
-def marks_by_name(
-    names: Sequence[tuple[str, str]], where: Callable[[int], tuple[str, str]]
-) -> dict[int, Mark]:
-    """`precedence_marks` of records given as (format, name), with `where(index)` giving the
-    (scope, path) of a record whose name is repeated (most are not: the loader asks for ~none)."""
     counts = Counter(names)  # most names are unique: only repeated ones are grouped
     groups: dict[tuple[str, str], list[int]] = {}
     for index in [i for i, name in enumerate(names) if counts[name] > 1]:
@@ -293,7 +289,9 @@ def apply_mark(agent: Agent, mark: Mark) -> Agent:
 def resolve_precedence(agents: Sequence[Agent]) -> list[Agent]:
     """The records with Claude Code's precedence marked (see `precedence_marks`)."""
     result = list(agents)
-    marks = precedence_marks([(a.format, a.name, a.scope, a.path) for a in agents])
+    marks = precedence_marks(
+        [(a.format, a.name) for a in agents], lambda i: (agents[i].scope, agents[i].path)
+    )
     for index, mark in marks.items():
         result[index] = apply_mark(result[index], mark)
     return result
