@@ -429,6 +429,49 @@ def test_preload_hands_its_results_to_the_loader(
     assert not (Path(os.environ["XDG_CACHE_HOME"]) / "agentbrowser").exists()
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
+@in_fresh_process
+def test_preload_rereads_the_files_of_damaged_entries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, private_home_and_cache: Path
+) -> None:
+    """The loader checks a warm entry only for freshness, name and format (`cache.fresh`); the
+    browser checks the rest as it makes each record and reads the file of a bad one."""
+    from agentbrowser.model import forked
+
+    assert forked.can_fork()  # a fresh process (in_fresh_process) has one thread
+    root = many(tmp_path / "many", 30)
+    monkeypatch.chdir(tmp_path)
+    expected = collection.load(collection.sources([str(root)]), use_cache=False)
+    collection.load(collection.sources([str(root)]))  # writes the cache
+    [index] = cache_files(private_home_and_cache)
+    doc = json.loads(index.read_bytes())
+    agents_dir = root / ".claude" / "agents"
+    # Fresh but not well formed: the browser finds out as it makes the record.
+    in_browser = {
+        str(agents_dir / "agent-0001.md"): (7, [1, 2]),  # tools that are not text
+        str(agents_dir / "agent-0002.md"): (12, [["fatal", "made up", None]]),  # a severity
+    }
+    # Not fresh: the loader parses the file again, as for a changed file.
+    in_loader = {
+        str(agents_dir / "agent-0003.md"): (4, 42),  # a name that is not text
+        str(agents_dir / "agent-0004.md"): (10, ["claude-agent"]),  # an unhashable format
+    }
+    for path, (field, value) in {**in_browser, **in_loader}.items():
+        doc["entries"][path][field] = value
+    index.write_text(json.dumps(doc))
+    assert collection.preload([str(root)])
+    found = collection.sources([str(root)])
+    assert forked.pending_for(found) is not None
+    records = collection.load(found)
+    assert isinstance(records, collection.LazyRecords)  # the preload's, made one by one
+    by_path = {agent.path: agent for agent in records}
+    for path in in_browser:
+        assert body_is_loaded(by_path[path]), path  # read from the file, not the entry
+    fine = str(agents_dir / "agent-0005.md")
+    assert not body_is_loaded(by_path[fine])  # from its entry: the prompt is read when asked
+    assert list(records) == expected
+
+
 @in_fresh_process
 def test_preloaded_never_waits_and_hands_over_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch

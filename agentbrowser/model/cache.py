@@ -188,15 +188,39 @@ def decode(entry: Any, item: Found, size: int, mtime_ns: int) -> Agent | None:
 
 def valid(entry: Any, item: Found, size: int, mtime_ns: int) -> bool:
     """True when the entry is well formed and still describes the file (size, mtime, hint)."""
+    return fresh(entry, item, size, mtime_ns) and well_formed(entry)
+
+
+def fresh(entry: Any, item: Found, size: int, mtime_ns: int) -> bool:
+    """True when the entry has the entry's length, still describes the file (size, mtime,
+    hint), and has a name and format: what a loader needs to pick it and work out precedence.
+
+    The rest of `valid` (`well_formed`) can wait until the record is made: the browser's
+    loader sends a warm 10,000 entries checked this far, and the browser checks each one as
+    it makes its record (~2.5 µs an entry, off the loader's path to the first frame).
+    """
+    return (
+        entry.__class__ is list
+        and len(entry) == _ENTRY_LENGTH
+        and entry[0] == size
+        and entry[1] == mtime_ns
+        and entry[0].__class__ is int
+        and entry[1].__class__ is int
+        and entry[2] == item.hint
+        and entry[4].__class__ is str
+        and entry[10].__class__ is str
+        and entry[10] in _FORMATS
+    )
+
+
+def well_formed(entry: list[Any]) -> bool:
+    """True when every field of an entry of the right length has the type its record needs."""
     try:
-        if entry.__class__ is not list or len(entry) != _ENTRY_LENGTH:
-            return False
-        (e_size, e_mtime, hint, offset, name, description, raw, tools, model, color, fmt,
+        (size, mtime_ns, _hint, offset, name, description, raw, tools, model, color, fmt,
          frontmatter, problems, body_line) = entry  # fmt: skip
-        if e_size != size or e_mtime != mtime_ns or hint != item.hint:
-            return False  # the file changed, or was found in another folder kind
         if not (
             frontmatter.__class__ is dict and name.__class__ is str and fmt in _FORMATS
+            and size.__class__ is int and mtime_ns.__class__ is int
             and (description is None or description.__class__ is str)
             and (raw.__class__ is int and raw == 0 or raw.__class__ is list and len(raw) == 1)
             and _optional_str(model) and _optional_str(color)

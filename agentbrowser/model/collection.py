@@ -250,7 +250,8 @@ class LazyRecords(Sequence[Agent]):
     worked out here, from the items (name and format are in them). The search index makes the
     rest, in a thread, after the first frame. Thread-safe: a record is made once, under a
     lock, and the same object is returned from then on. An item that is missing (None with no
-    record built) is read from its file.
+    record built), or a cache entry that is not well formed (the loader checks only that it is
+    fresh: `cache.fresh`), is read from its file.
     """
 
     def __init__(
@@ -260,9 +261,10 @@ class LazyRecords(Sequence[Agent]):
         built: Sequence[Agent | None] | None = None,
         marks: dict[int, Mark] | None = None,
     ) -> None:
-        from agentbrowser.model.cache import build  # once, not once a record
+        from agentbrowser.model.cache import build, well_formed  # once, not once a record
 
         self._build_entry = build
+        self._well_formed = well_formed
         agents: list[Agent | None] = list(built) if built is not None else [None] * len(found)
         if marks is None:
             for position, wire in enumerate(wires):
@@ -306,7 +308,7 @@ class LazyRecords(Sequence[Agent]):
             agent = self._agents[index]
             if agent is None:
                 wire = self._wires[index]
-                if wire.__class__ is list:
+                if wire.__class__ is list and self._well_formed(wire):
                     agent = self._build_entry(wire, self._found[index])
                 elif wire.__class__ is bytes:
                     agent = pickle.loads(wire)  # made by our own child
@@ -429,11 +431,14 @@ def _load(
     results: list[Any] = [None] * total
     entries: dict[str, list[Any]] = {}
     misses: list[int] = []
+    # An entry is checked whole here when this process makes the records; otherwise only for
+    # freshness and what precedence needs, and the browser checks the rest as it makes each.
+    check = cache.valid if build else cache.fresh
     for number, item in enumerate(found):
         entry = index.get(item.path)
         if entry is not None:
             signature = cache.file_signature(item.path)
-            if signature is not None and cache.valid(entry, item, *signature):
+            if signature is not None and check(entry, item, *signature):
                 entries[item.path] = entry
                 results[number] = cache.build(entry, item) if build else entry
                 continue
