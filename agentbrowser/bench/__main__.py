@@ -142,6 +142,9 @@ class Bench:
         self.python = sys.executable
         self.bare_runs: list[float | None] = []
         self.bare_between = True
+        #: The bare app's runs made just before each column's browser runs ("2,000 cold", ...):
+        #: a target's floor comes from the same minutes as the runs held to it.
+        self.bare_beside: dict[str, list[float | None]] = {}
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -261,7 +264,8 @@ class Bench:
         return [r.get("first") for r in runs]
 
     def bare_row(self) -> None:
-        """The bare app's median over every run (first, and between the browser's runs)."""
+        """The bare app's median over every run (first, and between the browser's runs), and
+        over the runs beside each column's cold and warm runs."""
         if getattr(self, "bare_runs", None):
             self.bare = median(self.bare_runs)
             row = Row(
@@ -270,6 +274,23 @@ class Bench:
                 f"tmux, {len(self.bare_runs)} runs, one before each browser run",
             )
             self.rows.insert(2, row)
+        beside: dict[str, str] = {}
+        for key in self.bare_beside:
+            column = key.rsplit(" ", 1)[0]
+            cold, warm = self.bare_near(f"{column} cold"), self.bare_near(f"{column} warm")
+            beside[column] = f"{ms(cold)} / {ms(warm)}"
+        if beside:
+            row = Row(
+                "(b) floor: the bare app's runs just before each column's cold / warm runs",
+                beside,
+                "the floor of the targets on those runs",
+            )
+            self.rows.insert(3, row)
+
+    def bare_near(self, key: str) -> float | None:
+        """The bare app's median over the runs made just before the browser runs `key`
+        ("2,000 cold"); the median over all its runs when there are none."""
+        return median(self.bare_beside.get(key) or []) or self.bare
 
     def app(self) -> None:
         if not self.tmux.available:
@@ -307,9 +328,13 @@ class Bench:
                 # Before a cold run of the mixed 10,000, so does the read+parse floor of the
                 # target that run is held to (measured once up front, it moved 550-890 ms
                 # between runs of the whole benchmark).
-                def between(parse: bool = column == "10,000 mixed" and cold) -> None:
+                def between(
+                    parse: bool = column == "10,000 mixed" and cold, key: str = f"{column} {mode}"
+                ) -> None:
                     if self.bare_between:
-                        self.bare_runs.extend(self.run_bare(1))
+                        bare = self.run_bare(1)
+                        self.bare_runs.extend(bare)
+                        self.bare_beside.setdefault(key, []).extend(bare)
                     if parse:
                         self.parse_mixed_between.append(probes.floor_parse(self.mixed, 1)[1])
 
@@ -518,9 +543,12 @@ class Bench:
     # -- targets and output ----------------------------------------------------------------------
 
     def evaluate(self) -> None:
-        bare = self.bare
+        # Each terminal target's floor is the bare app's median over the runs made just before
+        # the runs it is held to: the machine's speed drifts over a benchmark's minutes (the
+        # mixed 10,000 runs last), and the median over all 63 runs hid that.
         results = getattr(self, "app_results", {})
         first_2000 = results.get("2,000 cold", {}).get("first")
+        bare = self.bare_near("2,000 cold")
         self.targets.append(
             Target(
                 "first name with 2,000 Claude agents (cold) <= 1.3x bare Textual start",
@@ -544,6 +572,7 @@ class Bench:
             if getattr(self, "parse_mixed_between", None)
             else self.floor_parse_mixed[1]
         )
+        bare = self.bare_near("10,000 mixed cold")
         floor_sum = parse_floor + bare if bare else None
         self.targets.append(
             Target(
@@ -553,6 +582,7 @@ class Bench:
             )
         )
         full_warm = results.get("10,000 mixed warm", {}).get("full")
+        bare = self.bare_near("10,000 mixed warm")
         self.targets.append(
             Target(
                 "warm full list of 10,000 <= 1.5x bare Textual start",
