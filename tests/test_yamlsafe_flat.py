@@ -244,3 +244,25 @@ def test_flat_reader_agrees_on_the_real_corpus() -> None:
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="the seeds are not beside the checkout")
 def test_flat_reader_agrees_on_the_seeds() -> None:
     check_folder(SEEDS)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "k: [a" + " " * 40_000 + '"]\n',  # blanks, then a stray quote: was quadratic
+        "k: [" + "a " * 40_000 + "]\n",
+        "k: [" + "'" + "''" * 40_000 + "]\n",
+        'k: ["' + "a" * 80_000 + "]\n",
+        'k: "' + "\\n" * 40_000 + "\n",  # a double quote never closed
+        'k: "' + "a\\" * 40_000 + "\n",
+        "k: '" + "''" * 40_000 + "\n",
+        "k: " + "a " * 40_000 + ": x\n",
+        "k:\n" + "  - a\n" * 15_000,
+        "".join(f"k{n}: v\n" for n in range(12_000)),
+    ],
+    ids=lambda text: f"{text[:12]!r}..{len(text)}",
+)
+def test_flat_reader_takes_linear_time_on_long_texts(text: str) -> None:
+    """No quadratic scan on a long frontmatter (each one here takes a few ms); a hang fails."""
+    with time_limit(5):
+        check_agrees(text)

@@ -248,8 +248,10 @@ _FLAT_ITEM = re.compile(r"-(?: +(.*))?")
 _DOUBLE_QUOTED = re.compile(r'"([^"\\]*(?:\\[nt"\\/][^"\\]*)*)"')
 _ESCAPE = re.compile(r"\\(.)")
 _ESCAPED = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "/": "/"}
-#: One item of a flow list and the `,` after it (or the end): "text", 'text' or plain text.
-_FLOW_ITEM = re.compile(r""" *(?:"([^"\\]*)"|'((?:[^']|'')*)'|([^,"']*)) *(,|$)""")
+#: The tokens of a one-line flow list, each told apart by its first character, so that the
+#: scan never backtracks (a regex for a whole item did, quadratic in a run of blanks: 100 KB of
+#: them would have taken minutes): "text", 'text', other text, blanks, a comma, a stray quote.
+_FLOW_TOKEN = re.compile(r""""([^"\\]*)"|'((?:[^']|'')*)'|([^,"' ]+)|( +)|(,)|(.)""")
 #: Text libyaml reads as printable, minus what could end a line or a scalar in YAML 1.1 (CR,
 #: NEL, LS, PS), the BOM and tabs: a text with anything else goes to libyaml.
 _FLAT_TEXT = re.compile(
@@ -321,27 +323,33 @@ def _flat_flow(value: str) -> Any:
     if not inner.strip(" "):
         return []
     items: list[Any] = []
-    position = 0
-    while True:
-        match = _FLOW_ITEM.match(inner, position)
-        if match is None:
-            return _NO
-        double, single, plain, end = match.groups()
-        if double is not None:
-            items.append(double)
-        elif single is not None:
-            if "'" in single.replace("''", ""):
+    words: list[str] = []  # the plain item being read: its words and the blanks between them
+    quoted: str | None = None  # or the quoted item being read
+    for match in _FLOW_TOKEN.finditer(inner + ","):
+        double, single, word, blanks, comma, stray = match.groups()
+        if word is not None:
+            if quoted is not None:
                 return _NO
-            items.append(single.replace("''", "'"))
+            words.append(word)
+        elif blanks is not None:
+            if words:
+                words.append(blanks)
+        elif comma is not None:
+            if quoted is not None:
+                items.append(quoted)
+            elif words:
+                item = _flat_plain("".join(words).rstrip(" "), True)
+                if item is _NO:
+                    return _NO
+                items.append(item)
+            else:
+                return _NO  # an empty item: `[a,,b]`, or a comma at the end
+            words, quoted = [], None
+        elif stray is not None or quoted is not None or words:
+            return _NO  # a quote left open, or a quoted part beside another part
         else:
-            plain = plain.rstrip(" ")
-            item = _flat_plain(plain, True) if plain else _NO
-            if item is _NO:
-                return _NO
-            items.append(item)
-        if not end:
-            return items
-        position = match.end()
+            quoted = double if double is not None else single.replace("''", "'")
+    return items
 
 
 def flat_mapping(text: str) -> dict[str, Any] | None:
