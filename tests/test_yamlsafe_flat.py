@@ -135,6 +135,7 @@ TEXT = st.one_of(
 @example("globs: ['*.py', \"*.ts\", plain, 1, yes, ~]\n")
 @example("a: x\nb:\n  - y\n    - z\n")  # items at two indentations
 @example("a: [b:c]\n")
+@example("a" * 1024 + ": b\nx:\n  " + "c" * 1024 + ": d\n")  # the longest keys libyaml takes
 def test_flat_reader_agrees_with_libyaml_where_it_answers(text: str) -> None:
     check_agrees(text)
 
@@ -191,7 +192,10 @@ def test_flat_reader_answers_for_the_common_shapes() -> None:
         "a: x\r\n",  # CR: a line break to YAML
         "a: x\u2028y\n",  # LS: a line break to YAML 1.1
         "a:\tb\n",
+        "a" * 1025 + ": b\n",  # libyaml takes a simple key of at most 1,024 characters
+        "x:\n  " + "a" * 1025 + ": b\n",
     ],
+    ids=lambda text: f"{text[:12]!r}..{len(text)}",
 )
 def test_flat_reader_leaves_other_shapes_to_libyaml(text: str) -> None:
     assert yamlsafe.flat_mapping(text) is None

@@ -240,7 +240,8 @@ def _check_depth(text: str) -> None:
 # generated and real frontmatter); it only says "no" more often than it must.
 
 #: A top-level key (letters, digits, `_.-`, starting with a letter or `_`), `:`, and the rest.
-_FLAT_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_.\-]*):(?: +(.*))?")
+#: At most 1,024 characters: libyaml refuses a longer simple key.
+_FLAT_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_.\-]{0,1023}):(?: +(.*))?")
 #: A block list item (its indentation taken off): `- value`, or `-` alone (a null).
 _FLAT_ITEM = re.compile(r"-(?: +(.*))?")
 #: A double-quoted scalar on one line whose escapes are only these five (the loop unrolled:
