@@ -84,9 +84,7 @@ def preload(paths: Iterable[str] | None = None, use_cache: bool = True) -> bool:
             # Precedence is worked out here, over all the files: the browser then marks the
             # records it makes without reading every item first. (~5 ms for 10,000.)
             names = [
-                (wire[10], wire[4])  # a cache entry's format and name
-                if wire.__class__ is list
-                else (streamed[position] if wire is None else _wire_name(wire))
+                streamed[position] if wire is None else _wire_name(wire)
                 for position, wire in enumerate(wires)
             ]
             marks = {
