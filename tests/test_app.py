@@ -38,7 +38,6 @@ from .paths import BUNDLED, REPO, SEEDS
 
 SIZE = (120, 36)
 PROBLEMS = REPO / "tests" / "data" / "problems"
-needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is absent")
 
 
 # -- fixtures and helpers --------------------------------------------------------------------
@@ -252,7 +251,6 @@ async def test_the_highlight_stays_visible_at_the_end(forty: Path) -> None:
 # -- search ----------------------------------------------------------------------------------
 
 
-@needs_seeds
 async def test_slash_and_specialist_shows_the_one_match_in_the_detail(seeds: Path) -> None:
     async with build_app([str(seeds)], use_cache=False).run_test(size=SIZE) as pilot:
         screen = await loaded(pilot)

@@ -15,6 +15,8 @@ from agentbrowser import cli
 from agentbrowser.model import cache, collection
 from agentbrowser.model.records import Agent, DeferredBody, body_is_loaded, evolve
 
+from .paths import CORPUS
+
 AGENT = "---\nname: {name}\ndescription: Reviews {name}\ntools: Read, Grep\nmodel: opus\n---\nYou review {name}.\n"
 
 
@@ -106,10 +108,7 @@ def test_warm_load_matches_an_uncached_load(tree: Path) -> None:
 
 
 def test_the_corpus_round_trips(private_home_and_cache: Path) -> None:
-    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-    if not corpus.is_dir():
-        pytest.skip("no shared corpus beside the checkout")
-    found = collection.sources([str(corpus)])
+    found = collection.sources([str(CORPUS)])
     cold = collection.load(found)
     warm = collection.load(found)
     assert sum(not body_is_loaded(a) for a in warm) > len(warm) // 2

@@ -43,8 +43,6 @@ from agentbrowser.model.records import Agent
 
 from .paths import CORPUS, SEEDS
 
-needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is absent")
-needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")
 
 
 def agent(
@@ -534,7 +532,6 @@ def _seed_agents() -> dict[str, Agent]:
     return {a.name: a for a in load_collection([str(SEEDS)])}
 
 
-@needs_seeds
 def test_seed_backend_tools_diff() -> None:
     seeds = _seed_agents()
     result = compare(seeds["backend-implementation-expert"], seeds["backend-engineer"])
@@ -554,7 +551,6 @@ def test_seed_backend_tools_diff() -> None:
     assert {f.field: f.status for f in result.fields}["tools"] == CHANGED
 
 
-@needs_seeds
 @pytest.mark.parametrize("name", ["backend-implementation-expert", "backend-engineer"])
 def test_seed_self_similarity_is_exactly_one(name: str) -> None:
     seed = _seed_agents()[name]
@@ -572,13 +568,11 @@ def _edit_a_few_lines(text: str) -> str:
     return "\n".join(lines)
 
 
-@needs_corpus
 def test_edited_corpus_agent_ranks_its_original_first(tmp_path: Path) -> None:
     files = sorted((CORPUS / "davila7__claude-code-templates").rglob("agents/**/*.md"))
     files += sorted((CORPUS / "wshobson__agents").rglob("agents/*.md"))
     originals = [f for f in files if len(f.read_text(encoding="utf-8").splitlines()) >= 30]
-    if len(originals) < 32:
-        pytest.skip("too few agents in the corpus")
+    assert len(originals) >= 32, "the corpus holds enough agents for a planted copy to stand out"
     chosen = originals[0]
     text = chosen.read_text(encoding="utf-8")
     shutil.copy(chosen, tmp_path / "original.md")
@@ -749,7 +743,6 @@ def test_similar_unknown_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert capsys.readouterr().err == "agentbrowser: error: no agent named 'zzz'\n"
 
 
-@needs_seeds
 def test_seed_diff_json_from_the_command() -> None:
     out = io.StringIO()
     assert (

@@ -35,7 +35,6 @@ from agentbrowser.widgets.diff_view import ColumnHeader
 from .paths import BUNDLED, REPO, SEEDS
 
 SIZE = (120, 36)
-needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is absent")
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -277,7 +276,6 @@ async def test_hostile_text_is_shown_sanitised_never_as_markup(tmp_path: Path) -
         assert "\u241b[2J" in text and "<U+202E>" in text
 
 
-@needs_seeds
 async def test_seeds_tools_as_sets(seeds: Path) -> None:
     async with build_app([str(seeds)], use_cache=False).run_test(size=SIZE) as pilot:
         screen = await open_compare(pilot, "backend-implementation-expert", "backend-engineer")
@@ -499,7 +497,6 @@ def test_compare_screen_snapshot(snap_compare, in_repo: None) -> None:  # type: 
     assert snap_compare(bundled_app(), terminal_size=SIZE, run_before=run_before)
 
 
-@needs_seeds
 def test_compare_screen_snapshot_on_two_seeds(snap_compare, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     """backend-implementation-expert (A, left) against backend-engineer (B, right), split view.
 

@@ -16,8 +16,6 @@ from agentbrowser.model.formats import split_tools
 
 from .paths import CORPUS, SEEDS
 
-needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")
-needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is absent")
 
 _KEY = re.compile(r"^([A-Za-z_][\w-]*):[ \t]*(.*?)[ \t]*$")
 
@@ -45,7 +43,6 @@ def manifest() -> list[dict[str, str]]:
         return list(csv.DictReader(handle, delimiter="\t"))
 
 
-@needs_corpus
 def test_list_json_over_the_corpus_lists_every_file() -> None:
     out = StringIO()
     assert cli.main(["list", "--json", str(CORPUS)], out=out) == 0
@@ -56,7 +53,6 @@ def test_list_json_over_the_corpus_lists_every_file() -> None:
     assert all(Path(r["path"]).is_absolute() for r in records)
 
 
-@needs_corpus
 def test_every_strict_yaml_failure_is_an_error_with_a_line() -> None:
     agents = {a.path: a for a in load_collection([str(CORPUS)])}
     failures = [r for r in manifest() if r["python_frontmatter_result"].startswith("ERROR") and "TypeError" not in r["python_frontmatter_result"]]
@@ -68,7 +64,6 @@ def test_every_strict_yaml_failure_is_an_error_with_a_line() -> None:
         assert errors[0].line is not None and errors[0].line >= 2, row["path"]
 
 
-@needs_corpus
 def test_non_string_keys_are_read_not_errors() -> None:
     agents = {a.path: a for a in load_collection([str(CORPUS)])}
     for row in manifest():
@@ -78,7 +73,6 @@ def test_non_string_keys_are_read_not_errors() -> None:
             assert all(isinstance(k, str) for k in agent.frontmatter)
 
 
-@needs_corpus
 def test_names_descriptions_and_tools_match_a_line_by_line_reading() -> None:
     for agent in load_collection([str(CORPUS)]):
         expected = naive_frontmatter(Path(agent.path))
@@ -95,7 +89,6 @@ def test_names_descriptions_and_tools_match_a_line_by_line_reading() -> None:
             assert list(agent.tools or []) == want, agent.path
 
 
-@needs_corpus
 def test_agrees_with_python_frontmatter_where_it_succeeds() -> None:
     frontmatter = pytest.importorskip("frontmatter")
     for row in manifest():
@@ -118,7 +111,6 @@ SEED_EXPECTED = {
 }
 
 
-@needs_seeds
 def test_seeds_read_as_agents_whatever_their_suffix() -> None:
     files = sorted(SEEDS.glob("*.txt"))
     assert len(files) == 5
@@ -134,7 +126,6 @@ def test_seeds_read_as_agents_whatever_their_suffix() -> None:
         assert record["description"].startswith("Use this agent"), name
 
 
-@needs_seeds
 def test_seed_folder_is_walked_for_txt_agents() -> None:
     names = {a.name for a in load_collection([str(SEEDS)])}
     assert names == set(SEED_EXPECTED)
