@@ -217,8 +217,45 @@ def _may_nest_deep(text: str) -> bool:
     return flow > _COMPOSE_SAFE_DEPTH // 2 or _DEEP_BLOCK_PREFIX.search(text) is not None
 
 
+def _flow_depth_limit(text: str) -> None:
+    """Refuse flow brackets nested deeper than MAX_DEPTH, counted here rather than by libyaml.
+
+    PyYAML 6.0.4 and later refuse deep flow nesting in their own scanner, in their own words,
+    before our event walk can count it: this scan makes the limit and its message ours on every
+    release. Brackets inside quoted scalars and comments are skipped; a plain scalar's stray
+    brackets count, which can only refuse a text with dozens of them unclosed on one value.
+    """
+    depth = 0
+    quote = ""
+    line = 0
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        if char == "\n":
+            line += 1
+        elif quote:
+            if char == "\\" and quote == '"':
+                i += 1
+            elif char == quote:
+                quote = ""
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH + 1:
+                raise YamlLimitError(f"nested deeper than {MAX_DEPTH} levels", line)
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        elif char in "\"'" and (i == 0 or text[i - 1] in " \t\n[{,:"):
+            quote = char
+        elif char == "#" and (i == 0 or text[i - 1] in " \t\n"):
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        i += 1
+
+
 def _check_depth(text: str) -> None:
     """Refuse a text nested deeper than MAX_DEPTH without composing it (see _COMPOSE_SAFE_DEPTH)."""
+    _flow_depth_limit(text)
     depth = 0
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, _OPEN_EVENTS):
