@@ -47,7 +47,7 @@ from .hostile_tree import (
     pwned_marker,
     time_limit,
 )
-from .paths import BUNDLED
+from .paths import BUNDLED, installed_command
 
 # Anything a terminal could act on: C0 controls but newline and tab, DEL, and C1 (CSI 0x9b...).
 CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -493,8 +493,10 @@ def test_the_installed_command_over_the_tree(hostile: tuple[Path, dict[str, Path
     """Real stdout (a pipe), real encoding: JSON parses, lint exits 1, nothing hangs or leaks."""
     root, tree = hostile
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    command = installed_command()
+    assert command, "the agentbrowser command is not installed (pip install -e .)"
     listed = subprocess.run(
-        ["agentbrowser", "list", "--json", str(root)],
+        [command, "list", "--json", str(root)],
         capture_output=True,
         timeout=120,
         env=env,
@@ -504,7 +506,7 @@ def test_the_installed_command_over_the_tree(hostile: tuple[Path, dict[str, Path
     records = json.loads(listed.stdout.decode("utf-8"), **STRICT_JSON)
     assert {r["path"] for r in records} == {str(p) for p in listed_kinds(tree).values()}
     linted = subprocess.run(
-        ["agentbrowser", "lint", str(root)], capture_output=True, timeout=120, env=env, check=False
+        [command, "lint", str(root)], capture_output=True, timeout=120, env=env, check=False
     )
     assert linted.returncode == 1 and b"Traceback" not in linted.stderr
     assert not CONTROLS.search(linted.stdout.decode("utf-8", "replace"))
