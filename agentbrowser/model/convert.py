@@ -327,9 +327,6 @@ def _convert_fields(
     agent: Agent, to_format: str, name: str, same: bool, warnings: list[str]
 ) -> dict[str, Any]:
     source = agent.frontmatter if isinstance(agent.frontmatter, dict) else {}
-    src_family = FAMILY.get(agent.format, "markdown")
-    dst_family = FAMILY[to_format]
-    target = LABELS[to_format]
     data: dict[str, Any] = {}
     if to_format in ("claude-agent", "claude-command", "claude-skill", "copilot-agent"):
         data["name"] = name
@@ -342,11 +339,30 @@ def _convert_fields(
     if to_format == "claude-skill" and len(agent.description) > SKILL_DESCRIPTION_LIMIT:
         warnings.append(
             f"the description has {len(agent.description):,} characters; the Agent Skills spec "
-            f"allows {SKILL_DESCRIPTION_LIMIT:,}: kept whole"
+            f"allows {SKILL_DESCRIPTION_LIMIT:,} and Copilot CLI does not load a longer one: "
+            "kept whole"
         )
     if same:
         _carry_same(source, data, warnings)
-        return data
+    else:
+        _convert_other(agent, source, to_format, data, warnings)
+    hint = data.get("argument-hint")
+    if hint is not None and not isinstance(hint, str):
+        # `argument-hint: [file]` is a YAML list; the owners want the text people meant.
+        text = yaml.safe_dump(hint, default_flow_style=True, width=10_000).strip()
+        text = text.removesuffix("...").strip()
+        data["argument-hint"] = text
+        warnings.append(f"argument-hint is a YAML {type(hint).__name__}: written as the text {text!r}")
+    return data
+
+
+def _convert_other(
+    agent: Agent, source: dict[Any, Any], to_format: str, data: dict[str, Any], warnings: list[str]
+) -> None:
+    """Another family: tools, model and colour translated, other keys by the field table."""
+    src_family = FAMILY.get(agent.format, "markdown")
+    dst_family = FAMILY[to_format]
+    target = LABELS[to_format]
     for key, value in _added_fields(agent.format, to_format).items():
         data[key] = value
     _convert_tools(agent, source, to_format, data, warnings)
@@ -363,7 +379,6 @@ def _convert_fields(
             data[table[key]] = value
         else:
             warnings.append(f"{key} has no {target} equivalent: dropped")
-    return data
 
 
 def _added_fields(from_format: str, to_format: str) -> dict[str, Any]:
