@@ -336,7 +336,8 @@ def _convert_fields(
                 "Agent Skills spec asks: kept"
             )
     data["description"] = agent.description
-    if to_format == "claude-skill" and len(agent.description) > SKILL_DESCRIPTION_LIMIT:
+    # Copilot CLI reads .claude/commands as skills too, and applies the same limit there.
+    if to_format in ("claude-skill", "claude-command") and len(agent.description) > SKILL_DESCRIPTION_LIMIT:
         warnings.append(
             f"the description has {len(agent.description):,} characters; the Agent Skills spec "
             f"allows {SKILL_DESCRIPTION_LIMIT:,} and Copilot CLI does not load a longer one: "
