@@ -342,8 +342,9 @@ def cmd_install(args: argparse.Namespace, out: TextIO) -> int:
         raise CliError(sanitize(str(exc))) from exc
     _warn(plan.warnings)
     if args.dry_run:
-        for planned in plan.files:
-            out.write(f"would write {_display_path(planned.path)} ({_STATUS_WORDS[planned.status]})\n")
+        out.writelines(
+            f"would write {_display_path(f.path)} ({_STATUS_WORDS[f.status]})\n" for f in plan.files
+        )
         text = plan.main.content.decode("utf-8")
         out.write(text if not out.isatty() else sanitize(text))
         return 0
@@ -368,8 +369,7 @@ def cmd_install(args: argparse.Namespace, out: TextIO) -> int:
         written = install.write_plan(plan, force=args.force)
     except (install.InstallError, OSError) as exc:
         raise CliError(f"not installed: {sanitize(str(exc))}") from exc
-    for path in written:
-        out.write(f"wrote {_display_path(path)} ({plan.format}, {plan.scope})\n")
+    out.writelines(f"wrote {_display_path(p)} ({plan.format}, {plan.scope})\n" for p in written)
     return 0
 
 

@@ -139,10 +139,14 @@ def _skill_resources(agent: Agent, folder: str, warnings: list[str]) -> list[Pla
                 warnings.append(f"the skill's {relative} is a link or not a file: not copied")
                 continue
             if len(found) >= MAX_RESOURCES:
-                warnings.append(f"the skill has more than {MAX_RESOURCES} files: the rest not copied")
+                warnings.append(
+                    f"the skill has more than {MAX_RESOURCES} files: the rest not copied"
+                )
                 return found
             if os.path.getsize(path) > MAX_RESOURCE_BYTES:
-                warnings.append(f"the skill's {relative} is over {MAX_RESOURCE_BYTES:,} bytes: not copied")
+                warnings.append(
+                    f"the skill's {relative} is over {MAX_RESOURCE_BYTES:,} bytes: not copied"
+                )
                 continue
             with open(path, "rb") as handle:
                 found.append(PlannedFile(os.path.join(folder, relative), handle.read()))
@@ -165,9 +169,7 @@ def check_folder(target: InstallTarget) -> None:
     real = os.path.realpath(existing)
     wanted = os.path.normpath(os.path.join(real_base, os.path.relpath(existing, target.base)))
     if real != wanted:
-        raise InstallError(
-            f"{existing} is a symbolic link to {real}, outside {expected}: refused"
-        )
+        raise InstallError(f"{existing} is a symbolic link to {real}, outside {expected}: refused")
 
 
 def _status(planned: PlannedFile) -> str:
@@ -244,4 +246,3 @@ def write_atomic(path: str, content: bytes) -> None:
         pass
     finally:
         os.close(descriptor)
-

@@ -68,7 +68,7 @@ def run_owner(
         )
     with tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace") as out:
         result = subprocess.run(
-            [binary, *args], cwd=cwd, env=env, stdout=out, stderr=subprocess.PIPE, text=True,
+            [binary, *args], check=False, cwd=cwd, env=env, stdout=out, stderr=subprocess.PIPE, text=True,
             timeout=timeout, stdin=subprocess.DEVNULL,
         )  # fmt: skip
         out.seek(0)

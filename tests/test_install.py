@@ -94,7 +94,10 @@ def test_install_as_another_format_writes_to_its_owners_folder(
     assert out == f"wrote {written} ({fmt}, project)\n"
     back = parse_file(str(written))
     assert (back.format, back.name, back.description, back.body) == (
-        fmt, source.name, source.description, source.body
+        fmt,
+        source.name,
+        source.description,
+        source.body,
     )
     assert not [p for p in back.problems if p.severity == "error"]
     assert source.tools is not None
@@ -130,16 +133,28 @@ def test_a_different_agent_under_a_taken_name_exits_non_zero_and_leaves_the_file
     assert "similarity" in out and "code-reviewer" in out  # the comparison `diff` prints
     assert sorted(os.listdir(taken.parent)) == ["code-reviewer.md"]  # no temporary left
     code, out, _ = run(
-        ["install", "debugger", str(BUNDLED), "--to", "project", "--name", "code-reviewer", "--force"],
+        [
+            "install",
+            "debugger",
+            str(BUNDLED),
+            "--to",
+            "project",
+            "--name",
+            "code-reviewer",
+            "--force",
+        ],
         capsys,
     )
     assert code == 0 and out.startswith("wrote ")
-    assert parse_file(str(taken)).body == parse_file(str(BUNDLED / ".claude/agents/debugger.md")).body
+    assert (
+        parse_file(str(taken)).body == parse_file(str(BUNDLED / ".claude/agents/debugger.md")).body
+    )
     assert parse_file(str(taken)).name == "code-reviewer"
 
 
 @pytest.mark.parametrize(
-    "name", ["../evil", "/tmp/evil", "a/b", "a\\b", "evil\x1b[31m", "", " ", ".hidden", "~evil", "x\ny"]
+    "name",
+    ["../evil", "/tmp/evil", "a/b", "a\\b", "evil\x1b[31m", "", " ", ".hidden", "~evil", "x\ny"],
 )
 def test_a_name_that_would_leave_the_target_folder_is_refused(
     project: Path, capsys: pytest.CaptureFixture[str], name: str
@@ -172,7 +187,16 @@ def test_dry_run_prints_path_and_content_and_writes_nothing(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, _ = run(
-        ["install", "code-reviewer", str(BUNDLED), "--to", "project", "--as", "opencode-agent", "--dry-run"],
+        [
+            "install",
+            "code-reviewer",
+            str(BUNDLED),
+            "--to",
+            "project",
+            "--as",
+            "opencode-agent",
+            "--dry-run",
+        ],
         capsys,
     )
     assert code == 0
@@ -198,7 +222,11 @@ def test_user_scope_goes_to_each_tools_home_folder_and_is_listed(
         assert code == 0, err
         assert out == f"wrote {home / relative} ({fmt}, user)\n"
     listed = {(a.format, a.scope) for a in cli.collection.load_collection(use_cache=False)}
-    assert {("claude-agent", "user"), ("opencode-agent", "user"), ("copilot-agent", "user")} <= listed
+    assert {
+        ("claude-agent", "user"),
+        ("opencode-agent", "user"),
+        ("copilot-agent", "user"),
+    } <= listed
 
 
 def test_cursor_rules_cannot_go_to_the_user_scope(
@@ -232,7 +260,9 @@ def test_a_symlinked_target_file_is_refused(
     folder = project / ".claude" / "agents"
     folder.mkdir(parents=True)
     (folder / "code-reviewer.md").symlink_to(outside)
-    code, _, err = run(["install", "code-reviewer", str(BUNDLED), "--to", "project", "--force"], capsys)
+    code, _, err = run(
+        ["install", "code-reviewer", str(BUNDLED), "--to", "project", "--force"], capsys
+    )
     assert code == 2 and "symbolic link" in err
     assert outside.read_text() == "keep me"
 
@@ -242,14 +272,18 @@ def test_a_skill_is_installed_with_its_resource_files(
 ) -> None:
     skill = tmp_path / "lib" / ".claude" / "skills" / "pdf-tools"
     (skill / "scripts").mkdir(parents=True)
-    (skill / "SKILL.md").write_text("---\nname: pdf-tools\ndescription: Work with PDFs\n---\nUse scripts/run.sh\n")
+    (skill / "SKILL.md").write_text(
+        "---\nname: pdf-tools\ndescription: Work with PDFs\n---\nUse scripts/run.sh\n"
+    )
     (skill / "scripts" / "run.sh").write_text("#!/bin/sh\necho pdf\n")
     (skill / "reference.md").write_text("# Reference\n")
     code, out, err = run(["install", "pdf-tools", str(tmp_path / "lib"), "--to", "project"], capsys)
     assert code == 0, err
     target = project / ".claude" / "skills" / "pdf-tools"
     assert sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file()) == [
-        "SKILL.md", "reference.md", "scripts/run.sh"
+        "SKILL.md",
+        "reference.md",
+        "scripts/run.sh",
     ]
     assert (target / "scripts" / "run.sh").read_text() == "#!/bin/sh\necho pdf\n"
     assert out.count("wrote ") == 3
@@ -312,7 +346,9 @@ def opencode(text: str) -> dict[str, object]:
     return dict(frontmatter.loads(converted).metadata)
 
 
-def claude_from(text: str, path: str = "/x/.opencode/agent/a.md") -> tuple[dict[str, object], list[str]]:
+def claude_from(
+    text: str, path: str = "/x/.opencode/agent/a.md"
+) -> tuple[dict[str, object], list[str]]:
     agent = parse_text(text, path)
     converted, warnings = convert(agent, "claude-agent")
     return dict(frontmatter.loads(converted).metadata), warnings
@@ -378,10 +414,20 @@ def test_colours(color: str, fmt: str, written: str | None) -> None:
     ("model", "source", "fmt", "written"),
     [
         ("sonnet", ".claude/agents/a.md", "opencode-agent", "anthropic/claude-sonnet-4-5"),
-        ("claude-opus-4-1-20250805", ".claude/agents/a.md", "opencode-agent", "anthropic/claude-opus-4-1-20250805"),
+        (
+            "claude-opus-4-1-20250805",
+            ".claude/agents/a.md",
+            "opencode-agent",
+            "anthropic/claude-opus-4-1-20250805",
+        ),
         ("haiku", ".claude/agents/a.md", "copilot-agent", "Claude Haiku 4.5"),
         ("inherit", ".claude/agents/a.md", "opencode-agent", None),
-        ("anthropic/claude-sonnet-4-20250514", ".opencode/agent/a.md", "claude-agent", "claude-sonnet-4-20250514"),
+        (
+            "anthropic/claude-sonnet-4-20250514",
+            ".opencode/agent/a.md",
+            "claude-agent",
+            "claude-sonnet-4-20250514",
+        ),
         ("openai/gpt-5", ".opencode/agent/a.md", "claude-agent", None),
         ("Claude Sonnet 4", ".github/agents/a.agent.md", "claude-agent", "sonnet"),
         ("GPT-4.1", ".github/agents/a.agent.md", "opencode-agent", None),
@@ -430,7 +476,9 @@ def test_install_targets(tmp_path: Path) -> None:
     assert install_target("claude-skill", "project", "x", cwd, home).path == str(
         repo / ".claude/skills/x/SKILL.md"
     )
-    assert install_target("cursor-rule", "project", "x", cwd, home).path == str(repo / ".cursor/rules/x.mdc")
+    assert install_target("cursor-rule", "project", "x", cwd, home).path == str(
+        repo / ".cursor/rules/x.mdc"
+    )
     assert install_target("opencode-agent", "user", "x", cwd, home).path == str(
         tmp_path / "home/.config/opencode/agent/x.md"
     )

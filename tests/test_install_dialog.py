@@ -65,7 +65,9 @@ async def test_with_no_agents_a_bundled_sample_installs_with_one_key_and_one_con
         await pilot.press("enter")
         await wait_for(pilot, lambda: target.exists())
         assert target.read_bytes() == Path(agent.path).read_bytes()
-        await wait_for(pilot, lambda: screen.selected is not None and screen.selected.scope == "project")
+        await wait_for(
+            pilot, lambda: screen.selected is not None and screen.selected.scope == "project"
+        )
         assert screen.selected is not None and screen.selected.path == str(target)
         assert any(str(target) in n["message"] for n in shown)
 
@@ -168,7 +170,9 @@ async def test_n_writes_a_copy_under_a_new_name_opens_the_editor_and_lists_it(
         await pilot.press(*"my-reviewer")
         await pilot.press("enter")
         written = repo / ".claude" / "agents" / "my-reviewer.md"
-        await wait_for(pilot, lambda: screen.selected is not None and screen.selected.path == str(written))
+        await wait_for(
+            pilot, lambda: screen.selected is not None and screen.selected.path == str(written)
+        )
         assert written.read_text().endswith("Edited by the test.\n")
         agent = parse_file(str(written))
         assert agent.name == "my-reviewer" and agent.body.startswith("\nYou are a senior")
@@ -196,11 +200,13 @@ async def test_help_and_palette_list_install_and_new_agent(repo: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         sections = dict(help_sections(app))
-        everywhere = dict((d, k) for k, d in sections["Everywhere"])
+        everywhere = {d: k for k, d in sections["Everywhere"]}
         assert everywhere["Install where a tool reads it\u2026"] == "i"
         assert everywhere["New agent from this one\u2026"] == "n"
         assert [d for _, d in sections["Install dialog (i, n)"]][:3] == [
-            "Cancel", "Next format", "Project / user scope"
+            "Cancel",
+            "Next format",
+            "Project / user scope",
         ]
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)

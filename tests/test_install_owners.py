@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import frontmatter
@@ -24,11 +25,15 @@ from .owners import require_owner, run_owner
 from .paths import CORPUS
 
 
+@dataclass
 class Converted:
     """One converted file: its source, target format, name, path and warnings."""
 
-    def __init__(self, source: Agent, fmt: str, name: str, path: Path, warnings: list[str]) -> None:
-        self.source, self.format, self.name, self.path, self.warnings = source, fmt, name, path, warnings
+    source: Agent
+    format: str
+    name: str
+    path: Path
+    warnings: list[str]
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +88,9 @@ def test_opencode_lists_every_converted_opencode_agent(
 ) -> None:
     binary = require_owner("opencode")
     root, done = converted
-    result = run_owner(binary, ["agent", "list", "--pure"], root, root.parent / "oc-home", via_file=True)
+    result = run_owner(
+        binary, ["agent", "list", "--pure"], root, root.parent / "oc-home", via_file=True
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     listed = set(re.findall(r"^(\S.*) \((?:subagent|primary|all)\)$", result.stdout, re.MULTILINE))
     expected = {c.name for c in done if c.format == "opencode-agent"}
@@ -96,7 +103,9 @@ def test_claude_codes_validator_finds_no_error_in_the_converted_claude_files(
 ) -> None:
     binary = require_owner("claude")
     root, done = converted
-    result = run_owner(binary, ["plugin", "validate", "--json", ".claude"], root, root.parent / "cl-home")
+    result = run_owner(
+        binary, ["plugin", "validate", "--json", ".claude"], root, root.parent / "cl-home"
+    )
     report = json.loads(result.stdout)
     errors = [(c["file"], c["errors"]) for c in report["contents"] if c["errors"]]
     assert errors == []
@@ -112,7 +121,9 @@ def test_copilot_loads_every_converted_skill_but_those_the_conversion_warned_abo
     result = run_owner(binary, ["skill", "list"], root, root.parent / "cp-home")
     output = result.stdout + result.stderr
     failed = dict(
-        re.findall(r"^\s*\S+ (\.claude/(?:skills/.+/SKILL|commands/.+)\.md): (.+)$", output, re.MULTILINE)
+        re.findall(
+            r"^\s*\S+ (\.claude/(?:skills/.+/SKILL|commands/.+)\.md): (.+)$", output, re.MULTILINE
+        )
     )
     # Copilot reads .claude/commands as skills too.
     skills = [c for c in done if c.format in ("claude-skill", "claude-command")]

@@ -337,7 +337,10 @@ def _convert_fields(
             )
     data["description"] = agent.description
     # Copilot CLI reads .claude/commands as skills too, and applies the same limit there.
-    if to_format in ("claude-skill", "claude-command") and len(agent.description) > SKILL_DESCRIPTION_LIMIT:
+    if (
+        to_format in ("claude-skill", "claude-command")
+        and len(agent.description) > SKILL_DESCRIPTION_LIMIT
+    ):
         warnings.append(
             f"the description has {len(agent.description):,} characters; the Agent Skills spec "
             f"allows {SKILL_DESCRIPTION_LIMIT:,} and Copilot CLI does not load a longer one: "
@@ -353,7 +356,9 @@ def _convert_fields(
         text = yaml.safe_dump(hint, default_flow_style=True, width=10_000).strip()
         text = text.removesuffix("...").strip()
         data["argument-hint"] = text
-        warnings.append(f"argument-hint is a YAML {type(hint).__name__}: written as the text {text!r}")
+        warnings.append(
+            f"argument-hint is a YAML {type(hint).__name__}: written as the text {text!r}"
+        )
     return data
 
 
@@ -421,8 +426,8 @@ def _source_tools(agent: Agent, source: dict[Any, Any]) -> tuple[list[str], list
         # false` keeps Edit off even though `patch`, also Edit, is not listed).
         blocked = {OPENCODE_TO_CLAUDE_TOOLS[t] for t in off if t in OPENCODE_TO_CLAUDE_TOOLS}
         mapped = [OPENCODE_TO_CLAUDE_TOOLS.get(t) for t in tools]
-        hub = _unique(m for m in mapped if m and m not in blocked)
-        return hub, [t for t, m in zip(tools, mapped) if not m]
+        allowed = _unique(m for m in mapped if m and m not in blocked)
+        return allowed, [t for t, m in zip(tools, mapped) if not m]
     if family == "copilot":
         hub: list[str] = []
         unknown: list[str] = []
@@ -441,8 +446,10 @@ def _convert_tools(
 ) -> None:
     target = LABELS[to_format]
     denied_raw = source.get("disallowedTools")
-    denied = split_tools(denied_raw, False) if isinstance(denied_raw, str) else (
-        [str(d) for d in denied_raw] if isinstance(denied_raw, list) else []
+    denied = (
+        split_tools(denied_raw, False)
+        if isinstance(denied_raw, str)
+        else ([str(d) for d in denied_raw] if isinstance(denied_raw, list) else [])
     )
     if to_format == "cursor-rule":
         if agent.tools is not None:
@@ -842,4 +849,6 @@ def install_target(fmt: str, scope: str, name: str, cwd: str, home: str) -> Inst
     else:
         raise TargetError(f"unknown scope {scope!r}: project or user")
     absolute = os.path.join(base, *folder.split("/"))
-    return InstallTarget(base, absolute, os.path.join(absolute, *FILE_NAMES[fmt].format(name=name).split("/")))
+    return InstallTarget(
+        base, absolute, os.path.join(absolute, *FILE_NAMES[fmt].format(name=name).split("/"))
+    )
