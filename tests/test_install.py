@@ -482,3 +482,21 @@ def test_install_targets(tmp_path: Path) -> None:
     assert install_target("opencode-agent", "user", "x", cwd, home).path == str(
         tmp_path / "home/.config/opencode/agent/x.md"
     )
+
+
+def test_the_documented_tables_are_the_tables_in_the_code() -> None:
+    from agentbrowser.model.convert import CLAUDE_ALIAS_TO_OPENCODE, CLAUDE_COLOR_HEX
+
+    from .paths import REPO
+
+    doc = (REPO / "docs" / "install.md").read_text()
+    rows = {line for line in doc.splitlines() if line.startswith("| ")}
+    for claude, opencode_tool in CLAUDE_TO_OPENCODE_TOOLS.items():
+        copilot = CLAUDE_TO_COPILOT_TOOLS.get(claude)
+        row = next(r for r in rows if f"`{claude}`" in r.split("|")[1])
+        assert f"`{opencode_tool}`" in row.split("|")[2], claude
+        assert (f"`{copilot}`" if copilot else "(dropped") in row.split("|")[3], claude
+    for name, hex_value in CLAUDE_COLOR_HEX.items():
+        assert f"| `{name}` | `{hex_value}` |" in rows
+    for alias, model in CLAUDE_ALIAS_TO_OPENCODE.items():
+        assert any(f"| `{alias}` | `{model}` |" in r for r in rows)
