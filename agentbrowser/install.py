@@ -116,8 +116,15 @@ def plan_install(
     text, converted = convert(agent, fmt, name, source_text)
     warnings.extend(converted)
     files = [PlannedFile(target.path, text.encode("utf-8"))]
-    if agent.format == "claude-skill" and fmt == "claude-skill":
-        files.extend(_skill_resources(agent, os.path.dirname(target.path), warnings))
+    if agent.format == "claude-skill":
+        resources = _skill_resources(agent, os.path.dirname(target.path), warnings)
+        if fmt == "claude-skill":
+            files.extend(resources)
+        elif resources:
+            warnings.append(
+                f"the skill's {len(resources)} other files (scripts, references) have no place "
+                f"in a {fmt}: not copied"
+            )
     for planned in files:
         planned.status = _status(planned)
     return Plan(agent, fmt, scope, name, target, files, warnings)

@@ -500,3 +500,45 @@ def test_the_documented_tables_are_the_tables_in_the_code() -> None:
         assert f"| `{name}` | `{hex_value}` |" in rows
     for alias, model in CLAUDE_ALIAS_TO_OPENCODE.items():
         assert any(f"| `{alias}` | `{model}` |" in r for r in rows)
+
+
+def test_a_skill_converted_to_another_format_says_its_files_stay_behind(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    skill = tmp_path / "lib" / ".claude" / "skills" / "pdf-tools"
+    skill.mkdir(parents=True)
+    (skill / "SKILL.md").write_text("---\nname: pdf-tools\ndescription: PDFs\n---\nUse run.sh\n")
+    (skill / "run.sh").write_text("echo\n")
+    code, _, err = run(
+        ["install", "pdf-tools", str(tmp_path / "lib"), "--to", "project", "--as", "claude-agent"],
+        capsys,
+    )
+    assert code == 0
+    assert "the skill's 1 other files (scripts, references) have no place" in err
+    assert sorted(p.name for p in (project / ".claude").rglob("*") if p.is_file()) == [
+        "pdf-tools.md"
+    ]
+
+
+def test_a_format_that_cannot_be_installed_as_it_is_asks_for_one(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "m.chatmode.md").write_text(
+        "---\ndescription: A mode\ntools: ['codebase']\n---\nP\n"
+    )
+    code, _, err = run(["install", str(tmp_path / "m.chatmode.md"), "--to", "project"], capsys)
+    assert code == 2 and "--as" in err
+    code, out, _ = run(
+        ["install", str(tmp_path / "m.chatmode.md"), "--to", "project", "--as", "copilot-agent"],
+        capsys,
+    )
+    assert code == 0
+    assert frontmatter.load(str(project / ".github/agents/m.agent.md"))["tools"] == ["codebase"]
+
+
+def test_an_opencode_name_key_follows_a_rename() -> None:
+    agent = parse_text(
+        "---\nname: CodeReviewer\ndescription: d\n---\nP\n", "/x/.opencode/agent/r.md"
+    )
+    text, _ = convert(agent, "opencode-agent", "my-reviewer")
+    assert frontmatter.loads(text)["name"] == "my-reviewer"

@@ -347,6 +347,10 @@ def _convert_fields(
             "kept whole"
         )
     if same:
+        if to_format == "opencode-agent" and "name" in source:
+            # OpenCode 1.18.33 names an agent by this key when there is one (measured: a
+            # `name: CodeReviewer` in reviewer.md is listed as CodeReviewer), so it follows.
+            data["name"] = name
         _carry_same(source, data, warnings)
     else:
         _convert_other(agent, source, to_format, data, warnings)
