@@ -691,11 +691,16 @@ def _nearest_color(hex_color: str) -> str:
 # Writing the file
 
 
-class _Dumper(yaml.SafeDumper):
+#: libyaml's emitter and parser when PyYAML has them (~5x faster than the pure Python ones).
+_SafeDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Dumper(_SafeDumper):  # type: ignore[misc,valid-type]
     """Strict YAML; text of several lines as a literal block, which people can read."""
 
 
-def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+def _represent_text(dumper: Any, value: str) -> yaml.ScalarNode:
     style = "|" if "\n" in value.strip("\n") else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
@@ -709,9 +714,11 @@ def dump_frontmatter(data: dict[str, Any]) -> str:
         data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000,
         default_flow_style=False,
     )  # fmt: skip
-    if yaml.safe_load(text) != data:
+    if yaml.load(text, Loader=_SafeLoader) != data:
         # A literal block cannot hold every string (trailing blanks): the plain dumper can.
-        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10_000)
+        text = yaml.dump(
+            data, Dumper=_SafeDumper, sort_keys=False, allow_unicode=True, width=10_000
+        )
     return text
 
 
@@ -733,7 +740,7 @@ def _strict(text: str) -> bool:
 def _strict_frontmatter(agent: Agent) -> bool:
     """True when the record's keys came from strict YAML (not recovered line by line)."""
     try:
-        text = yaml.safe_dump(agent.frontmatter)
+        text = yaml.dump(agent.frontmatter, Dumper=_SafeDumper)
     except yaml.YAMLError:
         return False
     return _loads_as_mapping(text) and not any(
@@ -744,7 +751,7 @@ def _strict_frontmatter(agent: Agent) -> bool:
 
 def _loads_as_mapping(text: str) -> bool:
     try:
-        value = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        value = yaml.load(text, Loader=_SafeLoader)
     except yaml.YAMLError:
         return False
     return isinstance(value, dict) and all(isinstance(k, str) for k in value)
