@@ -566,7 +566,12 @@ class BrowseScreen(Screen[None]):
         try:
             written = write_plan(plan, force=choice.force)
         except (InstallError, OSError) as exc:
-            self.notify(f"Nothing installed: {exc}", severity="error", timeout=10, markup=False)
+            self.notify(
+                f"Nothing installed: {one_line(str(exc), 300)}",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
             return
         files = f" (+{len(written) - 1} files)" if len(written) > 1 else ""
         self.notify(f"Wrote {where}{files}", title="Installed", markup=False)
