@@ -1,5 +1,7 @@
 """Every corpus agent converted to every other format reads back intact, and the owners load it.
 
+The five seed agents are converted to every format, their own included.
+
 One project holds every conversion (about 1,500 files); OpenCode, Claude Code's validator and
 Copilot CLI are each run once over it. Those three tests skip only when the binary is missing.
 """
@@ -22,7 +24,7 @@ from agentbrowser.model.parse import parse_file
 from agentbrowser.model.records import ERROR, Agent
 
 from .owners import require_owner, run_owner
-from .paths import CORPUS
+from .paths import CORPUS, SEEDS
 
 
 @dataclass
@@ -44,11 +46,15 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Conv
     subprocess.run(["git", "init", "-q", str(root)], check=True)
     agents = collection.load_collection([str(CORPUS)], use_cache=False)
     assert len(agents) > 250
+    # The seeds too, to every format including their own: their broken frontmatter (a
+    # description that runs on over unindented lines) is written again as strict YAML.
+    seeds = collection.load_collection([str(SEEDS)], use_cache=False)
+    assert len(seeds) == 5
     done: list[Converted] = []
     taken: set[str] = set()
-    for agent in agents:
+    for agent, own_format_too in [*((a, False) for a in agents), *((a, True) for a in seeds)]:
         for fmt in TARGET_FORMATS:
-            if fmt == agent.format:
+            if fmt == agent.format and not own_format_too:
                 continue
             name = base = safe_name(agent.name)
             count = 1
