@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from agentbrowser.app import AgentBrowserApp
@@ -40,6 +41,15 @@ def dialog_text(app: AgentBrowserApp) -> str:
     return "\n".join(str(s.render()) for s in screen.query(Static))
 
 
+async def planned(pilot: Pilot[None]) -> str:
+    """The dialog's text once the plan for its current choices is worked out (in a thread)."""
+    screen = pilot.app.screen
+    assert isinstance(screen, InstallDialog)
+    await wait_for(pilot, lambda: not screen.planning)
+    await pilot.pause()
+    return dialog_text(pilot.app)  # type: ignore[arg-type]
+
+
 def no_suspend(app: AgentBrowserApp) -> None:
     @contextmanager
     def suspend() -> Iterator[None]:  # the headless driver cannot hand the terminal over
@@ -60,7 +70,7 @@ async def test_with_no_agents_a_bundled_sample_installs_with_one_key_and_one_con
         await pilot.press("i")
         assert isinstance(app.screen, InstallDialog)
         target = repo / ".claude" / "agents" / f"{agent.name}.md"
-        assert str(target) in dialog_text(app)
+        assert str(target) in await planned(pilot)
         assert not target.exists()  # opening the dialog writes nothing
         await pilot.press("enter")
         await wait_for(pilot, lambda: target.exists())
@@ -79,13 +89,15 @@ async def test_the_dialog_changes_format_and_scope_and_lists_what_is_dropped(rep
         assert screen.selected is not None and screen.selected.name == "code-reviewer"
         await pilot.press("i")
         await pilot.press("f", "f", "f")  # claude-agent -> command -> skill -> opencode-agent
-        text = dialog_text(app)
+        text = await planned(pilot)
         assert "opencode-agent" in text
         assert str(repo / ".opencode" / "agent" / "code-reviewer.md") in text
         assert "color blue written as #3b82f6 for OpenCode" in text
         await pilot.press("s")
         home = Path.home()
-        assert str(home / ".config" / "opencode" / "agent" / "code-reviewer.md") in dialog_text(app)
+        assert str(home / ".config" / "opencode" / "agent" / "code-reviewer.md") in await planned(
+            pilot
+        )
         await pilot.press("enter")
         written = home / ".config" / "opencode" / "agent" / "code-reviewer.md"
         await wait_for(pilot, lambda: written.exists())
@@ -99,7 +111,7 @@ async def test_cursor_rules_in_the_user_scope_are_refused_in_the_dialog(repo: Pa
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await pilot.press("i", "f", "f", "f", "f", "f", "s")
-        assert "projects only" in dialog_text(app)
+        assert "projects only" in await planned(pilot)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, InstallDialog)  # nothing to confirm
@@ -117,7 +129,7 @@ async def test_a_clash_is_compared_before_anything_is_written(repo: Path) -> Non
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await pilot.press("i")
-        assert "a different file is there" in dialog_text(app)
+        assert "a different file is there" in await planned(pilot)
         await pilot.press("o")  # replacing is not offered before the comparison was seen
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen))
@@ -187,8 +199,7 @@ async def test_a_bad_name_in_the_dialog_is_refused(repo: Path) -> None:
         dialog = app.screen
         assert isinstance(dialog, InstallDialog)
         dialog.query_one("#install-name", Input).value = "../evil"
-        await pilot.pause()
-        assert "refused" in dialog_text(app)
+        assert "refused" in await planned(pilot)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, InstallDialog)

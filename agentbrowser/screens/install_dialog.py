@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -80,6 +80,10 @@ class InstallDialog(ModalScreen[InstallChoice | None]):
         """Why the current choices cannot be installed."""
         self.compared = False
         """True once the clash was shown in the comparison screen: `o` may replace it now."""
+        self.planning = False
+        """True while the plan for the current choices is worked out."""
+        self._generation = 0
+        self._confirm_when_planned = False
 
     def compose(self) -> ComposeResult:
         title = "Install" if self.mode == INSTALL else "New agent from"
@@ -109,17 +113,37 @@ class InstallDialog(ModalScreen[InstallChoice | None]):
         return self.query_one("#install-name", Input).value
 
     def refresh_plan(self) -> None:
-        """Work the plan out again for the current choices and show it."""
+        """Work the plan out again for the current choices (in a thread), then show it."""
         self.compared = False
-        try:
-            # A plan reads the source and stats the target: a few small files, at a key press.
-            self.plan = plan_install(
-                self.agent, self.scope, self.format, self.name_value, self.cwd, self.home
-            )
-            self.error = None
-        except (InstallError, OSError) as exc:
-            self.plan, self.error = None, str(exc)
+        self._generation += 1
+        self.plan, self.error, self.planning = None, None, True
         self._show()
+        self.work_out_plan(self._generation, self.scope, self.format, self.name_value)
+
+    # A plan reads the source file (and a skill's other files) and looks at the target: disk
+    # work, so not on the event loop. A newer choice makes an older result stale.
+    @work(
+        thread=True, exclusive=True, group="install-plan", exit_on_error=False, description="plan"
+    )
+    def work_out_plan(self, generation: int, scope: str, fmt: str, name: str) -> None:
+        """plan_install for these choices; the result goes back to the event loop."""
+        plan: Plan | None = None
+        error: str | None = None
+        try:
+            plan = plan_install(self.agent, scope, fmt, name, self.cwd, self.home)
+        except (InstallError, OSError) as exc:
+            error = str(exc)
+        self.app.call_from_thread(self._planned, generation, plan, error)
+
+    def _planned(self, generation: int, plan: Plan | None, error: str | None) -> None:
+        if generation != self._generation:
+            return
+        self.plan, self.error, self.planning = plan, error, False
+        self._show()
+        if self._confirm_when_planned:
+            # Enter came before the plan (a fast typist): it confirms what it meant.
+            self._confirm_when_planned = False
+            self.action_confirm()
 
     def _show(self) -> None:
         choices = Text()
@@ -132,7 +156,9 @@ class InstallDialog(ModalScreen[InstallChoice | None]):
         self.query_one("#install-choices", Static).update(choices)
         details = Text()
         plan = self.plan
-        if plan is None:
+        if self.planning:
+            details.append("working out what to write\u2026", style="dim")
+        elif plan is None:
             details.append("cannot install: ", style="bold")
             details.append(sanitize(self.error or ""))
         else:
@@ -155,6 +181,8 @@ class InstallDialog(ModalScreen[InstallChoice | None]):
 
     def _hint(self) -> str:
         plan = self.plan
+        if self.planning:
+            return "escape to cancel"
         if plan is None:
             return "change the name, format or scope \u00b7 escape to cancel"
         if plan.clashes:
@@ -189,6 +217,9 @@ class InstallDialog(ModalScreen[InstallChoice | None]):
 
     def action_confirm(self) -> None:
         """Install; the same file there: close; a clash: show the comparison first."""
+        if self.planning:
+            self._confirm_when_planned = True
+            return
         plan = self.plan
         if plan is None:
             self.app.bell()
