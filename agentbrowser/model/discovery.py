@@ -39,6 +39,7 @@ _USER_DIRS: tuple[tuple[str, str | None, bool], ...] = (
     (".claude/skills", "claude-skill", True),
     (".config/opencode/agent", "opencode-agent", False),
     (".config/opencode/agents", "opencode-agent", False),
+    (".copilot/agents", "copilot-agent", False),  # Copilot CLI's user agents
 )
 
 _SCOPE_RANK = {"project": 0, "user": 1, "plugin": 2}
