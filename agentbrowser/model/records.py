@@ -35,6 +35,8 @@ class Problem:
     severity: str
     message: str
     line: int | None = None
+    rule: str | None = None
+    """A stable id of the check that found it (schema checks set one; see model/rules.py)."""
 
     def to_json(self) -> dict[str, Any]:
         """The problem as a JSON object."""
