@@ -273,6 +273,7 @@ def build(entry: list[Any], item: Found) -> Agent:
         mtime_ns,
         None,  # shadowed_by and duplicates: resolve_precedence sets them
         (),
+        item.resources,  # from discovery, as found this time: not kept in the entry
     ))  # fmt: skip
 
 

@@ -174,7 +174,7 @@ def parse_text(
     return agent_from_values((
         name, description, tools, _as_optional_text(frontmatter.get("model")),
         _as_optional_text(frontmatter.get("color")), fmt, scope, path, frontmatter, body,
-        tuple(found), body_line, raw_description, size, mtime_ns, None, (),
+        tuple(found), body_line, raw_description, size, mtime_ns, None, (), (),
     ))  # fmt: skip
 
 

@@ -76,6 +76,9 @@ class Agent:
     """Path of the record that wins over this one by Claude Code's precedence."""
     duplicates: tuple[str, ...] = field(default=())
     """Paths of other files with the same name in the same scope."""
+    resources: tuple[str, ...] = field(default=())
+    """A skill's other files (in its folder and below), relative to its folder, `/`-separated:
+    they belong to the skill and are not records of their own. Set by discovery, not parsing."""
 
     @property
     def has_error(self) -> bool:
@@ -171,7 +174,7 @@ _FIELD_SETTERS = tuple(
 )
 (_NAME, _DESCRIPTION, _TOOLS, _MODEL, _COLOR, _FORMAT, _SCOPE, _PATH, _FRONTMATTER, _BODY_SLOT,
  _PROBLEMS, _BODY_LINE, _RAW_DESCRIPTION, _SIZE, _MTIME_NS, _SHADOWED_BY, _DUPLICATES,
- ) = _FIELD_SETTERS  # fmt: skip  (a new field fails here, at import, until it is added below)
+ _RESOURCES) = _FIELD_SETTERS  # fmt: skip  (a new field fails here, at import, until it is added below)
 _new_object = object.__new__
 
 
@@ -183,7 +186,8 @@ def agent_from_values(values: tuple[Any, ...]) -> Agent:
     object.__setattr__ per field (2.0 against 3.8 us with a loop over the setters).
     """
     (name, description, tools, model, color, fmt, scope, path, frontmatter, body, problems,
-     body_line, raw_description, size, mtime_ns, shadowed_by, duplicates) = values  # fmt: skip
+     body_line, raw_description, size, mtime_ns, shadowed_by, duplicates, resources,
+     ) = values  # fmt: skip
     agent = _new_object(Agent)
     _NAME(agent, name)
     _DESCRIPTION(agent, description)
@@ -202,6 +206,7 @@ def agent_from_values(values: tuple[Any, ...]) -> Agent:
     _MTIME_NS(agent, mtime_ns)
     _SHADOWED_BY(agent, shadowed_by)
     _DUPLICATES(agent, duplicates)
+    _RESOURCES(agent, resources)
     return agent
 
 
