@@ -194,3 +194,10 @@ def test_schema_findings_on_the_corpus_are_pinned() -> None:
 def test_bundled_agents_have_no_schema_problem() -> None:
     agents = load_collection([str(BUNDLED)], use_cache=False)
     assert [(a.name, p.message) for a in agents for p in a.problems if p.rule] == []
+
+
+def test_many_unknown_keys_are_reported_twenty_then_counted() -> None:
+    keys = "".join(f"key{n}: {n}\n" for n in range(500))
+    problems = schema_problems(f"---\nname: a\ndescription: d\n{keys}---\nb\n", AGENT)
+    assert len(problems) == schema.MAX_UNKNOWN + 1
+    assert problems[0].line == 4 and problems[-1].message.startswith("480 more keys")

@@ -164,7 +164,10 @@ def parse_text(
         if fmt in _NEEDS_DESCRIPTION and raw_description is None:
             found.append(Problem(WARNING, "no `description`: nothing says when to use it", 1))
     if frontmatter:
-        guessed = hint is None and fmt != "markdown" and detect_format(path, None) == "markdown"
+        # Whether the format was guessed from the keys alone: asked only for unknown keys.
+        def guessed() -> bool:
+            return hint is None and detect_format(path, None) == "markdown"
+
         found.extend(check_frontmatter(
             fmt, frontmatter, path, scope, body, fm_lines, guessed, body_line
         ))  # fmt: skip

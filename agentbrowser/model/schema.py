@@ -13,9 +13,10 @@ a valid field costs one dict lookup and one class test; lines are looked up only
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,9 @@ VSCODE_PROMPTS = "microsoft/vscode-docs prompt-files.md"
 COPILOT_INSTRUCTIONS = "github/docs custom instructions, microsoft/vscode-docs custom-instructions.md"
 OPENCODE_AGENTS = "opencode docs agents.mdx"
 CURSOR_RULES = "Cursor rules docs (stbenjam/skillsaw cursor-rules-valid.md)"
+
+#: At most this many unknown keys are reported one by one in a file; the rest in one line.
+MAX_UNKNOWN = 20
 
 #: Rule ids, stable: SARIF and `lint --format json` name problems by them.
 RULE_UNKNOWN_KEY = "schema/unknown-key"
@@ -441,7 +445,7 @@ def check_frontmatter(
     scope: str = "path",
     body: str | None = None,
     lines: Sequence[str] | None = None,
-    guessed: bool = False,
+    guessed: bool | Callable[[], bool] = False,
     body_line: int | None = None,
 ) -> tuple[Problem, ...]:
     """The schema problems of one file's frontmatter, with the line of each key when `lines`
@@ -450,18 +454,24 @@ def check_frontmatter(
     `guessed`: the format was guessed from the keys alone (the file is in no folder and has no
     suffix that names one), so unknown keys without a likely match are not reported: such a
     file is as likely something else (a GitHub agentic workflow also has name and description).
+    A function is asked only when that matters (most files have no unknown key).
     """
     schema = SCHEMAS.get(fmt)
     if schema is None:
         return ()
     found: list[Problem] = []
     fields = schema.fields
+    unknown = 0
     for key, value in frontmatter.items():
         spec = fields.get(key)
         if spec is None:
-            problem = _unknown(schema, key, lines)
-            if not (guessed and problem.severity == INFO):
-                found.append(problem)
+            unknown += 1
+            if unknown <= MAX_UNKNOWN:
+                severity, text = _unknown_text(fmt, str(key))
+                if severity == INFO and not isinstance(guessed, bool):
+                    guessed = guessed()
+                if not (guessed and severity == INFO):
+                    found.append(Problem(severity, text, key_line(lines, str(key)), RULE_UNKNOWN_KEY))
             continue
         if value is None:
             continue
@@ -479,6 +489,11 @@ def check_frontmatter(
             ))  # fmt: skip
         if spec.renamed is not None:
             found.append(_renamed(schema, spec, key, lines))
+    if unknown > MAX_UNKNOWN and not (guessed if isinstance(guessed, bool) else guessed()):
+        found.append(Problem(
+            INFO, f"{unknown - MAX_UNKNOWN:,} more keys that are not {schema.owner} "
+            f"{schema.kind} fields ({schema.source})", None, RULE_UNKNOWN_KEY,
+        ))  # fmt: skip
     if schema.name_is_folder:
         found.extend(_skill_folder(frontmatter.get("name"), path, lines))
     if schema.body_limit is not None and body is not None and len(body) > schema.body_limit:
@@ -524,21 +539,25 @@ def _shown(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _unknown(schema: Schema, key: Any, lines: Sequence[str] | None) -> Problem:
-    name = str(key)
+@functools.lru_cache(maxsize=4096)
+def _unknown_text(fmt: str, name: str) -> tuple[str, str]:
+    """(severity, message) of an unknown key: a warning with a likely match, else information.
+
+    Cached: the same few unknown keys (version, author, tags) recur across a collection, and
+    difflib costs ~0.5 ms a key.
+    """
+    schema = SCHEMAS[fmt]
     suggestion = schema.aliases.get(name) or schema.folded.get(_fold(name))
-    if suggestion is None:
+    if suggestion is None and len(name) <= 64:
         # 0.9: `descripton` matches `description`; `mode` does not match `model`, nor
         # `permissions` `permissionMode` (different fields, not misspellings).
         close = difflib.get_close_matches(name, list(schema.fields), n=1, cutoff=0.9)
         suggestion = close[0] if close else None
-    what = f"`{name}` is not {_article(schema.owner)} {schema.owner} {schema.kind} field"
+    what = f"`{_shown(name)}` is not {_article(schema.owner)} {schema.owner} {schema.kind} field"
     if suggestion is not None:
-        return _problem(
-            WARNING, f"{what}: did you mean `{suggestion}`? {schema.unknown}",
-            schema.source, RULE_UNKNOWN_KEY, name, lines,
-        )  # fmt: skip
-    return _problem(INFO, f"{what}: {schema.unknown}", schema.source, RULE_UNKNOWN_KEY, name, lines)
+        text = f"{what}: did you mean `{suggestion}`? {schema.unknown} ({schema.source})"
+        return WARNING, text
+    return INFO, f"{what}: {schema.unknown} ({schema.source})"
 
 
 def _article(word: str) -> str:
