@@ -40,7 +40,8 @@ def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (agents / "open.md").write_text("---\nname: open\ndescription: never closed\n")
     rules = root / ".cursor" / "rules"
     rules.mkdir(parents=True)
-    (rules / "odd name, 100%.mdc").write_text('---\nglobs: **/*.ts\nalwaysApply: "true"\n---\nUse TS\n')
+    rule = '---\nglobs: **/*.ts\nalwaysApply: "true"\n---\nUse TS\n'
+    (rules / "odd name, 100%.mdc").write_text(rule)
     monkeypatch.chdir(root)
     return root
 
@@ -154,7 +155,9 @@ def test_github_annotations_carry_no_terminal_escapes_or_line_breaks() -> None:
     assert lines and all("\x1b" not in line and "\n" not in line for line in lines)
 
 
-def test_json_lists_each_problem_with_its_rule(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_lists_each_problem_with_its_rule(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run(["lint", "--no-cache", "--format", "json", str(tree)], capsys)
     assert code == 1
     items = json.loads(out)
@@ -163,7 +166,8 @@ def test_json_lists_each_problem_with_its_rule(tree: Path, capsys: pytest.Captur
         ("schema/unknown-key", 4, "warning"),
         ("schema/wrong-value", 5, "warning"),
     }
-    assert all(set(i) == {"path", "line", "severity", "rule", "message", "name", "format"} for i in items)
+    keys = {"path", "line", "severity", "rule", "message", "name", "format"}
+    assert all(set(i) == keys for i in items)
 
 
 def test_text_format_is_the_default(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:

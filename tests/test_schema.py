@@ -72,7 +72,7 @@ def test_always_apply_as_a_string_is_a_problem() -> None:
         (AGENT, "name: ns:a", schema.RULE_VALUE, "without `:`"),
         (COMMAND, "model: gpt-4o", schema.RULE_VALUE, "not a model Claude Code documents"),
         (COMMAND, "context: thread", schema.RULE_VALUE, "fork"),
-        (SKILL, "name: My Skill", schema.RULE_VALUE, "lowercase letters, digits and single hyphens"),
+        (SKILL, "name: My Skill", schema.RULE_VALUE, "lowercase letters, digits and single"),
         (SKILL, "name: other-skill", schema.RULE_SKILL_FOLDER, "its folder `my-skill`"),
         (SKILL, "description: " + "x" * 1025, schema.RULE_LIMIT, "at most 1,024"),
         (SKILL, "compatibility: " + "x" * 501, schema.RULE_LIMIT, "at most 500"),
@@ -89,7 +89,8 @@ def test_always_apply_as_a_string_is_a_problem() -> None:
 def test_wrong_values_and_types_name_the_documented_ones(
     path: str, line: str, rule: str, words: str
 ) -> None:
-    base = "---\nname: my-skill\ndescription: d\n" if path in (SKILL, AGENT) else "---\ndescription: d\n"
+    named = path in (SKILL, AGENT)
+    base = "---\nname: my-skill\ndescription: d\n" if named else "---\ndescription: d\n"
     if line.startswith(("name:", "description:")):
         base = "---\n" + ("description: d\n" if line.startswith("name:") else "name: my-skill\n")
     text = base + line + "\n---\nbody\n"

@@ -119,12 +119,13 @@ async def test_the_detail_pane_lists_the_resources_and_o_opens_one(tmp_path: Pat
     from agentbrowser.cli import build_app
     from agentbrowser.screens.resource_menu import ResourceMenu
 
-    from .test_app import SIZE, rendered, wait_for
+    from .test_app import SIZE, record_notifications, rendered, wait_for
 
     skill_folder(tmp_path / "skills")
     agents = tmp_path / "skills" / "zz" / ".github" / "agents"  # found after the skill
     agents.mkdir(parents=True)
-    (agents / "zz-reviewer.agent.md").write_text("---\nname: zz-reviewer\ndescription: d\n---\nReview\n")
+    reviewer = "---\nname: zz-reviewer\ndescription: d\n---\nReview\n"
+    (agents / "zz-reviewer.agent.md").write_text(reviewer)
     async with build_app([str(tmp_path / "skills")], use_cache=False).run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: pilot.app.screen.selected is not None)
         screen = await rendered(pilot)
@@ -154,9 +155,7 @@ async def test_the_detail_pane_lists_the_resources_and_o_opens_one(tmp_path: Pat
         await rendered(pilot)
         assert view.resource is None and view.border_title == "Detail"
         assert "Review" in view.text
-        shown: list[str] = []
-        original = pilot.app.notify
-        pilot.app.notify = lambda message, **kw: (shown.append(message), original(message, **kw))  # type: ignore[method-assign]
+        shown = record_notifications(pilot.app)
         await pilot.press("o")  # an agent has no resources: a word, no menu
         assert not isinstance(pilot.app.screen, ResourceMenu)
-        assert shown and "Only a skill has files" in shown[0]
+        assert shown and "Only a skill has files" in shown[0]["message"]

@@ -110,7 +110,9 @@ def walk_entries(root: str, skill_only: bool = False) -> Iterator[tuple[str, tup
         items = _entries(folder, seen)
         if items is None:
             continue
-        skill = next((e for e in items if e.name.lower() == SKILL_FILE and not _is_dir_entry(e)), None)
+        skill = next(
+            (e for e in items if e.name.lower() == SKILL_FILE and not _is_dir_entry(e)), None
+        )
         if skill is not None:
             yield skill.path, _resources(folder, items, skill.name, seen)
             count += 1

@@ -36,7 +36,8 @@ class Problem:
     message: str
     line: int | None = None
     rule: str | None = None
-    """A stable id of the check that found it (schema checks set one; see model/rules.py)."""
+    """A stable id of the check that found it (schema checks set one; model/lint.py derives
+    the ids of the others from their messages)."""
 
     def to_json(self) -> dict[str, Any]:
         """The problem as a JSON object."""

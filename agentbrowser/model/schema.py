@@ -31,7 +31,9 @@ CLAUDE_PLUGIN_AGENTS = "code.claude.com plugins reference, dyoshikawa/rulesync#2
 COPILOT_AGENTS = "github/docs custom-agents-configuration.md"
 VSCODE_AGENTS = "microsoft/vscode-docs custom-agents.md"
 VSCODE_PROMPTS = "microsoft/vscode-docs prompt-files.md"
-COPILOT_INSTRUCTIONS = "github/docs custom instructions, microsoft/vscode-docs custom-instructions.md"
+COPILOT_INSTRUCTIONS = (
+    "github/docs custom instructions, microsoft/vscode-docs custom-instructions.md"
+)
 OPENCODE_AGENTS = "opencode docs agents.mdx"
 CURSOR_RULES = "Cursor rules docs (stbenjam/skillsaw cursor-rules-valid.md)"
 
@@ -99,7 +101,9 @@ class Field:
 
     def __post_init__(self) -> None:
         object.__setattr__(
-            self, "restricted", bool(self.values or self.prefixes or self.pattern or self.max_length)
+            self,
+            "restricted",
+            bool(self.values or self.prefixes or self.pattern or self.max_length),
         )
 
 
@@ -187,13 +191,16 @@ CLAUDE_COMMAND_MODEL = Field(
     _TEXT, CLAUDE_SKILLS, values=CLAUDE_MODEL.values, prefixes=CLAUDE_MODEL.prefixes,
     noun="model", expect=CLAUDE_MODEL.expect,
 )  # fmt: skip
-CLAUDE_CONTEXT = Field(_TEXT, CLAUDE_SKILLS, values=frozenset({"fork"}), noun="context", expect="fork")
+CLAUDE_CONTEXT = Field(
+    _TEXT, CLAUDE_SKILLS, values=frozenset({"fork"}), noun="context", expect="fork"
+)
 CLAUDE_PATHS = Field(_TEXT_OR_LIST, CLAUDE_SKILLS)
 CLAUDE_COMMAND_DESCRIPTION = Field(_TEXT, CLAUDE_SKILLS)
 
 # The Agent Skills spec (skills only)
+_SKILL_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SKILL_NAME = Field(
-    _TEXT, AGENT_SKILLS, pattern=re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*"), max_length=64,
+    _TEXT, AGENT_SKILLS, pattern=_SKILL_NAME, max_length=64,
     noun="skill name", expect="lowercase letters, digits and single hyphens",
 )  # fmt: skip
 SKILL_DESCRIPTION = Field(_TEXT, AGENT_SKILLS, max_length=1024, noun="description")
@@ -471,7 +478,8 @@ def check_frontmatter(
                 if severity == INFO and not isinstance(guessed, bool):
                     guessed = guessed()
                 if not (guessed and severity == INFO):
-                    found.append(Problem(severity, text, key_line(lines, str(key)), RULE_UNKNOWN_KEY))
+                    line = key_line(lines, str(key))
+                    found.append(Problem(severity, text, line, RULE_UNKNOWN_KEY))
             continue
         if value is None:
             continue
@@ -626,7 +634,7 @@ def _renamed(schema: Schema, spec: Field, key: str, lines: Sequence[str] | None)
 
 def _skill_folder(name: Any, path: str, lines: Sequence[str] | None) -> list[Problem]:
     """A skill's name must equal its folder's name (the Agent Skills spec)."""
-    if not isinstance(name, str) or not name or not SKILL_NAME.pattern.fullmatch(name):  # type: ignore[union-attr]
+    if not isinstance(name, str) or not _SKILL_NAME.fullmatch(name):
         return []  # a name that is not lowercase-hyphen has its own problem
     folder = os.path.basename(os.path.dirname(path))
     if not folder or name == folder:

@@ -231,7 +231,8 @@ class AgentView(FrameConstants, ScrollView, can_focus=True):
         trace.mark("view: show")
         same = agent is not None and self.agent is not None and agent.path == self.agent.path
         self.agent = agent
-        if self.resource is not None and (not same or self.resource not in agent.resources):  # type: ignore[union-attr]
+        gone = agent is None or self.resource not in agent.resources
+        if self.resource is not None and (not same or gone):
             self.resource = None  # another agent, or the file is gone since the last load
             self.border_title = "Raw file" if self.raw else "Detail"
         if not same:
