@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +11,7 @@ from agentbrowser.model import schema
 from agentbrowser.model.collection import load_collection
 from agentbrowser.model.parse import parse_text
 from agentbrowser.model.records import ERROR, INFO, WARNING, Problem
+from tests.owners import require_owner, run_owner
 from tests.paths import BUNDLED, CORPUS
 
 
@@ -202,3 +204,35 @@ def test_many_unknown_keys_are_reported_twenty_then_counted() -> None:
     problems = schema_problems(f"---\nname: a\ndescription: d\n{keys}---\nb\n", AGENT)
     assert len(problems) == schema.MAX_UNKNOWN + 1
     assert problems[0].line == 4 and problems[-1].message.startswith("480 more keys")
+
+
+@pytest.mark.parametrize(
+    "lines,refused",
+    [
+        ("tools: Read, Grep", True),
+        ("color: blue", True),
+        ("mode: helper", True),
+        ("temperature: hot", True),
+        ("model: gpt-4", False),
+        ("permissions:\n  edit: deny", False),
+        ("mode: subagent\ncolor: '#10B981'\ntools:\n  write: false", False),
+    ],
+    ids=lambda v: v.split("\n")[0] if isinstance(v, str) else str(v),
+)
+def test_opencode_refuses_exactly_what_we_call_an_error(
+    lines: str, refused: bool, tmp_path: Path
+) -> None:
+    """Our OpenCode errors are the files `opencode agent list` refuses; the rest load."""
+    binary = require_owner("opencode")
+    text = f"---\ndescription: Reviews code\n{lines}\n---\nReview.\n"
+    project = tmp_path / "project"
+    (project / ".opencode" / "agent").mkdir(parents=True)
+    (project / ".git").mkdir()
+    (project / ".opencode" / "agent" / "rev.md").write_text(text)
+    result = run_owner(binary, ["agent", "list", "--pure"], project, tmp_path / "home")
+    output = result.stdout + result.stderr
+    owner_refuses = "Configuration is invalid" in output
+    assert owner_refuses == refused, output[-2000:]
+    assert owner_refuses or "rev (" in output
+    ours = parse_text(text, str(project / ".opencode" / "agent" / "rev.md"), "project")
+    assert ours.has_error == refused, ours.problems
