@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from agentbrowser.model import schema
+from agentbrowser.model import collection, schema
 from agentbrowser.model.collection import load_collection
 from agentbrowser.model.parse import parse_text
 from agentbrowser.model.records import ERROR, INFO, WARNING, Problem
@@ -236,3 +236,21 @@ def test_opencode_refuses_exactly_what_we_call_an_error(
     assert owner_refuses or "rev (" in output
     ours = parse_text(text, str(project / ".opencode" / "agent" / "rev.md"), "project")
     assert ours.has_error == refused, ours.problems
+
+
+def test_a_warm_record_keeps_the_body_limit_problem_and_check_reads_no_prompt(
+    tmp_path: Path,
+) -> None:
+    from agentbrowser.model.discovery import Found
+    from agentbrowser.model.records import body_is_loaded
+
+    path = tmp_path / ".github" / "agents" / "long.agent.md"
+    path.parent.mkdir(parents=True)
+    path.write_text("---\ndescription: d\n---\n" + "word " * 7_000)
+    cache_file = str(tmp_path / "index.json")
+    collection.load([Found(str(path), "path")], cache_file=cache_file)
+    (warm,) = collection.load([Found(str(path), "path")], cache_file=cache_file)
+    assert not body_is_loaded(warm)  # from the index cache: the prompt is read on first use
+    assert [p.rule for p in warm.problems] == [schema.RULE_BODY_LIMIT]
+    assert schema.check(warm) == ()  # the prompt's length is not known without reading it
+    assert not body_is_loaded(warm)
