@@ -55,7 +55,6 @@ ALL_RULES: dict[str, str] = {
 _SARIF_LEVEL = {ERROR: "error", WARNING: "warning", INFO: "note"}
 _GITHUB_COMMAND = {ERROR: "error", WARNING: "warning", INFO: "notice"}
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://pypi.org/project/agentbrowser/"
 
 
 def rule_id(problem: Problem) -> str:
@@ -152,7 +151,6 @@ def to_sarif(agents: Sequence[Agent], root: str, version: str) -> dict[str, Any]
                     "driver": {
                         "name": "agentbrowser",
                         "version": version,
-                        "informationUri": INFORMATION_URI,
                         "rules": rules,
                     }
                 },

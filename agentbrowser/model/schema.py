@@ -209,7 +209,6 @@ SKILL_COMPATIBILITY = Field(_TEXT, AGENT_SKILLS, max_length=500, noun="compatibi
 SKILL_METADATA = Field(_MAP, AGENT_SKILLS)
 
 # GitHub Copilot and VS Code
-_OPENS_IN = "GitHub Copilot"
 COPILOT_TEXT = Field(_TEXT, COPILOT_AGENTS)
 COPILOT_TARGET = Field(
     _TEXT, COPILOT_AGENTS, values=frozenset({"vscode", "github-copilot"}), noun="target",
@@ -613,10 +612,10 @@ _OWNERS = {
     CLAUDE_SUBAGENTS: "Claude Code",
     CLAUDE_SKILLS: "Claude Code",
     AGENT_SKILLS: "the Agent Skills spec",
-    COPILOT_AGENTS: _OPENS_IN,
+    COPILOT_AGENTS: "GitHub Copilot",
     VSCODE_AGENTS: "VS Code",
     VSCODE_PROMPTS: "VS Code",
-    COPILOT_INSTRUCTIONS: _OPENS_IN,
+    COPILOT_INSTRUCTIONS: "GitHub Copilot",
     OPENCODE_AGENTS: "OpenCode",
     CURSOR_RULES: "Cursor",
 }
