@@ -159,3 +159,18 @@ async def test_the_detail_pane_lists_the_resources_and_o_opens_one(tmp_path: Pat
         await pilot.press("o")  # an agent has no resources: a word, no menu
         assert not isinstance(pilot.app.screen, ResourceMenu)
         assert shown and "Only a skill has files" in shown[0]["message"]
+
+
+def test_list_json_of_a_skill_folder_with_two_reference_files_has_one_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / ".claude" / "skills" / "pdf"
+    folder.mkdir(parents=True)
+    (folder / "SKILL.md").write_text(SKILL)
+    (folder / "REFERENCE.md").write_text("# Reference\n")
+    (folder / "FORMS.md").write_text("# Forms\n")
+    monkeypatch.chdir(tmp_path)
+    out = StringIO()
+    assert cli.main(["list", "--json", "--no-cache", str(tmp_path)], out=out) == 0
+    (entry,) = json.loads(out.getvalue())
+    assert (entry["name"], entry["format"], entry["problems"]) == ("pdf", "claude-skill", [])
