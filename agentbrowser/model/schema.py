@@ -12,7 +12,6 @@ a valid field costs one dict lookup and one class test; lines are looked up only
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 import re
@@ -556,6 +555,8 @@ def _unknown_text(fmt: str, name: str) -> tuple[str, str]:
     schema = SCHEMAS[fmt]
     suggestion = schema.aliases.get(name) or schema.folded.get(_fold(name))
     if suggestion is None and len(name) <= 64:
+        import difflib  # here: most collections have few unknown keys, and parse imports this
+
         # 0.9: `descripton` matches `description`; `mode` does not match `model`, nor
         # `permissions` `permissionMode` (different fields, not misspellings).
         close = difflib.get_close_matches(name, list(schema.fields), n=1, cutoff=0.9)
