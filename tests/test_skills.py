@@ -13,6 +13,8 @@ from agentbrowser import cli
 from agentbrowser.model import cache, collection
 from agentbrowser.model.discovery import default_sources, from_paths, walk_entries
 
+from .owners import require_owner, run_owner
+
 SKILL = "---\nname: pdf\ndescription: Fill PDF forms\n---\nSee reference/forms.md\n"
 
 
@@ -174,3 +176,27 @@ def test_list_json_of_a_skill_folder_with_two_reference_files_has_one_entry(
     assert cli.main(["list", "--json", "--no-cache", str(tmp_path)], out=out) == 0
     (entry,) = json.loads(out.getvalue())
     assert (entry["name"], entry["format"], entry["problems"]) == ("pdf", "claude-skill", [])
+
+
+def test_copilot_lists_the_same_one_skill(tmp_path: Path) -> None:
+    """Copilot CLI, which loads `.claude/skills/` too, lists one skill for the folder, even
+    with a reference file that has frontmatter of its own."""
+    binary = require_owner("copilot")
+    project = tmp_path / "project"
+    (project / ".git").mkdir(parents=True)
+    folder = skill_folder(project / ".claude" / "skills")
+    (folder / "reference" / "forms.md").write_text(
+        "---\nname: forms\ndescription: Form notes\n---\n# Forms\n"
+    )
+    result = run_owner(binary, ["skill", "list"], project, tmp_path / "home")
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = result.stdout.splitlines()
+    start = lines.index("Project skills:") + 1
+    listed = []
+    for line in lines[start:]:
+        if not line.startswith("  "):
+            break
+        listed.append(line.strip().split(" - ")[0])
+    (home := tmp_path / "ours").mkdir()
+    ours = collection.load(default_sources(str(project), str(home)), use_cache=False)
+    assert listed == [a.name for a in ours] == ["pdf"]
