@@ -5,7 +5,7 @@ Static blocks the event loop for ~1.9 s at 500 KB. Here the pane's own thread re
 piece by piece into lines of segments for the pane's width, and the pane draws only the visible
 ones; the loop never waits for a render, and the first screenful of any agent appears at once.
 
-What a selection costs was traced key by key (AGENTBROWSER_TRACE, issue 5): one repaint of the
+What a selection costs was traced key by key (AGENTBROWSER_TRACE): one repaint of the
 two list rows, the new agent's first screenful painted once, no layout of the screen while a
 document grows, and a render that is no longer wanted gives the GIL back within a few lines.
 """
