@@ -78,7 +78,14 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("--json", action="store_true")
         parser.add_argument("--limit", type=int, default=10)
     elif command == "lint":
-        parser.description = "Print one line per problem; exit 1 when any is an error."
+        parser.description = (
+            "Report every problem; exit 1 when any is an error. --format json, sarif (SARIF 2.1.0, "
+            "for code scanning) or github (workflow annotations) for CI."
+        )
+        parser.add_argument(
+            "--format", choices=("text", "json", "sarif", "github"), default="text",
+            help="text: one line per problem (default); json; sarif; github: ::error file=...",
+        )  # fmt: skip
     elif command == "copy":
         parser.description = "Copy part of an agent to the clipboard."
         parser.add_argument("name")
@@ -141,6 +148,15 @@ def _display_path(path: str) -> str:
     except ValueError:
         return _inline(path)
     return _inline(relative if not relative.startswith("..") else path)
+
+
+def _plain_path(path: str) -> str:
+    """A path for machine-read output: relative to the current folder when under it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return path
+    return relative if not relative.startswith("..") else path
 
 
 def _problem_summary(agent: Agent) -> str:
@@ -246,8 +262,20 @@ def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
-    """`lint`: one line per problem; exit 1 when any is an error."""
+    """`lint`: every problem, as text, JSON, SARIF or GitHub annotations; 1 when any is an error."""
     agents = _load(args.paths, not args.no_cache)
+    errors = sum(p.severity == ERROR for a in agents for p in a.problems)
+    if args.format != "text":
+        from agentbrowser.model import lint
+
+        if args.format == "json":
+            _json_dump(lint.to_json(agents, _plain_path), out)
+        elif args.format == "sarif":
+            _json_dump(lint.to_sarif(agents, os.getcwd(), __version__), out)
+        else:
+            for line in lint.github_lines(agents, lambda p: sanitize(_plain_path(p)), sanitize):
+                out.write(line + "\n")
+        return 1 if errors else 0
     errors = 0
     for agent in agents:
         for problem in agent.problems:

@@ -35,6 +35,11 @@ BROWSE_COMMANDS: tuple[tuple[str, str, str], ...] = (
         "Copy the agent under a new name into a scope, then open it in $EDITOR (n)",
     ),
     ("Agent: toggle raw file", "toggle_raw", "Show the file as it is on disk, or rendered (r)"),
+    (
+        "Skill: open a resource…",
+        "open_resource",
+        "Show one of the files beside the skill's SKILL.md in the detail pane (o)",
+    ),
     ("Agent: mark for comparison", "toggle_mark", "Mark or unmark the highlighted agent (space)"),
     ("Agent: compare marked", "compare", "Compare the two marked agents side by side (d)"),
     (

@@ -688,7 +688,7 @@ def test_agent_from_values_equals_the_constructor() -> None:
     values = (
         "name", "description", ("Read",), "opus", "blue", "claude-agent", "user", "/a/b.md",
         {"name": "name"}, "the prompt", (Problem("warning", "w", 3),), 7, "raw", 10, 20,
-        "/other.md", ("/dup.md",),
+        "/other.md", ("/dup.md",), ("reference.md",),
     )  # fmt: skip
     assert len(values) == len(fields(Agent))  # a new field must be added to agent_from_values
     made = agent_from_values(values)
@@ -1237,3 +1237,22 @@ def test_an_item_that_cannot_be_decoded_is_read_from_its_file(
     plain = collection.load(found, use_cache=False, jobs=1)
     assert [a.name for a in records] == [a.name for a in plain]
     assert [a.description for a in records] == [a.description for a in plain]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
+@in_fresh_process
+def test_the_preload_carries_a_skills_resources(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loader's list of files crosses from its process with each skill's resources."""
+    folder = tmp_path / "skills" / "pdf"
+    (folder / "reference").mkdir(parents=True)
+    (folder / "SKILL.md").write_text("---\nname: pdf\ndescription: d\n---\nbody\n")
+    (folder / "reference" / "forms.md").write_text("# Forms\n")
+    monkeypatch.chdir(tmp_path)
+    paths = [str(tmp_path / "skills")]
+    assert collection.preload(paths, use_cache=False)
+    found = collection.sources(paths)
+    assert found[0].resources == ("reference/forms.md",)
+    agents = collection.load(found, use_cache=False)
+    assert [a.resources for a in agents] == [("reference/forms.md",)]

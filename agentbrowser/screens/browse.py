@@ -84,6 +84,7 @@ class BrowseScreen(Screen[None]):
         Binding("i", "install", "Install where a tool reads it\u2026", show=False),
         Binding("n", "new_agent", "New agent from this one\u2026", show=False),
         Binding("r", "toggle_raw", "Raw file / rendered", show=False),
+        Binding("o", "open_resource", "Open one of a skill's files", show=False),
         Binding("ctrl+r,f5", "reload", "Reload all files", show=False),
         Binding(
             "escape", "back", "Back to the list; again: clear the search", show=False, priority=True
@@ -440,6 +441,26 @@ class BrowseScreen(Screen[None]):
         view = self.agent_view
         view.raw = not view.raw
         view.border_title = "Raw file" if view.raw else "Detail"
+
+    def action_open_resource(self) -> None:
+        """Choose one of the highlighted skill's files (its resources) to show in the pane."""
+        from agentbrowser.screens.resource_menu import SKILL, ResourceMenu
+
+        agent = self.selected
+        if agent is None:
+            return
+        if not agent.resources:
+            self.notify("Only a skill has files of its own (the files beside its SKILL.md).")
+            return
+        view = self.agent_view
+
+        def chosen(relative: str | None) -> None:
+            if relative is None or view.agent is None or view.agent.path != agent.path:
+                return
+            view.open_resource(None if relative == SKILL else relative)
+            view.border_title = "Detail" if relative == SKILL else "Skill resource"
+
+        self.app.push_screen(ResourceMenu(agent, view.resource), chosen)
 
     def action_copy_prompt(self) -> None:
         """Copy the highlighted agent's prompt (without frontmatter)."""
