@@ -79,6 +79,9 @@ def _safe_markdown_class() -> type[Markdown]:
                 super().__init__("", **kwargs)  # type: ignore[arg-type]
                 self.markup = markup
                 parser = MarkdownIt("commonmark", {"html": False}).enable("strikethrough").enable("table")
+                # A link reference definition renders as nothing, yet a model reads it: show it
+                # as the text it is.
+                parser.disable("reference")
                 self.parsed = parser.parse(markup)
 
         SafeMarkdown.__module__ = __name__
@@ -108,6 +111,27 @@ def tools_text(agent: Agent, palette: Palette) -> Text:
     return text
 
 
+def powers_text(agent: Agent, palette: Palette) -> Text | None:
+    """What the agent may do, one line each; dangerous ones in the error style with the reason.
+
+    Tools alone (no mode, hook, server...) stay on the `tools` line and this returns None.
+    """
+    from agentbrowser.model.security import powers
+
+    found = [p for p in powers(agent) if p.kind != "tools"]
+    if not found:
+        return None
+    text = Text()
+    for index, power in enumerate(found):
+        if index:
+            text.append("\n")
+        text.append(f"{power.kind} ", style=palette.error if power.danger else palette.muted)
+        text.append(sanitize(power.text).replace("\n", " "), style=palette.error if power.danger else "")
+        if power.danger:
+            text.append(f"  \u26a0 {power.danger}", style=palette.error)
+    return text
+
+
 def header(agent: Agent, palette: Palette) -> RenderableType:
     """Name, format, scope, path, model, colour swatch, tools, token counts."""
     title = Text()
@@ -131,6 +155,9 @@ def header(agent: Agent, palette: Palette) -> RenderableType:
     tools = Text("tools ", style=palette.muted)
     tools.append_text(tools_text(agent, palette))
     lines.append(tools)
+    granted = powers_text(agent, palette)
+    if granted is not None:
+        lines.append(granted)
     if agent.shadowed_by:
         lines.append(Text(f"shadowed by {sanitize(agent.shadowed_by)}", style=palette.warning))
     if agent.duplicates:

@@ -552,7 +552,7 @@ def findings(
 ) -> list[Problem]:
     """Hidden characters, hidden instructions, encoded payloads, dangerous powers and secrets
     in a file's text, as problems with 1-based lines."""
-    found = [] if text.isascii() else _hidden_char_problems(text)
+    found: list[Problem] = [] if text.isascii() else _hidden_char_problems(text)
     data = text.encode("utf-8", "surrogatepass")
     if b"<!--" in data or b"]:" in data:
         found += _prompt_problems(body, body_line)
@@ -580,18 +580,18 @@ def _power_problem(power: Power, text: str, fm_end: int, body: str, body_line: i
         severity = command_danger(power.text)[1]
         return Problem(
             severity,
-            f"dynamic context !`{_quote(power.text, 100)}` {power.danger}: Claude Code runs it"
-            " when the command loads, before you see anything",
+            f"dynamic context !`{_quote(power.text, 100)}`: it {power.danger}, and Claude Code"
+            " runs it when the command loads, before you see anything",
             line,
         )
     if power.kind == "hook":
-        command = power.text.split(": ", 1)[-1]
+        where, command = power.text.split(": ", 1)
         line = _line_of(text, command[:40], fm_end, None) or _line_of(text, "hooks:", fm_end, 1)
         severity = command_danger(command)[1] or WARNING
         return Problem(
             severity,
-            f"hook {_quote(power.text, 120)} {power.danger}: it runs by itself on every matching"
-            " tool call",
+            f"hook ({where}) runs `{_quote(command, 120)}`: it {power.danger}, by itself, on every"
+            " matching tool call",
             line,
         )
     key = {"allowed-tools": "allowed-tools", "mcpServer": "mcpServers"}.get(power.kind, power.kind)

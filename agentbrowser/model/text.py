@@ -291,6 +291,21 @@ def strip_hidden(text: str) -> str:
     return "".join(out)
 
 
+def describe_hidden(text: str) -> str:
+    """What the hidden characters in text are, in a few words ("" when there are none):
+    `3 hidden characters, spelling “ignore…”`."""
+    runs = hidden_runs(text)
+    if not runs:
+        return ""
+    count = sum(run.end - run.start for run in runs)
+    words = plural(count, "hidden character")
+    spelled = " ".join(run.decoded for run in runs if run.decoded)
+    if spelled:
+        spelled = " ".join(spelled.split())
+        words += ", spelling \u201c" + (spelled[:80] + ("\u2026" if len(spelled) > 80 else "")) + "\u201d"
+    return words
+
+
 def one_line(text: str, limit: int = 200) -> str:
     """A sanitised single line: whitespace runs (and literal ``\\n``) collapse to one space."""
     text = text[: limit * 4].replace("\\n", " ")
