@@ -115,7 +115,7 @@ HOSTILE = {
     "Anthropic key": (agent_file(body="key sk-ant-api03-" + "Zy9XW" * 10 + "\n"), ERROR, 5, "sk-a********"),
     "Google API key": (agent_file(body="AIza" + "SyD3" * 8 + "abc\n"), ERROR, 5, "AIza********"),
     "private key block": (
-        agent_file(body="-----BEGIN RSA PRIVATE KEY-----\n" + "MIIEow" * 20 + "\n-----END RSA PRIVATE KEY-----\n"),
+        agent_file(body="-----BEGIN RSA PRIVATE KEY-----\n" + "MIIEow3A" * 20 + "\n-----END RSA PRIVATE KEY-----\n"),
         ERROR, 5, "RSA PRIVATE KEY block",
     ),
 }
