@@ -593,9 +593,12 @@ def findings(
         found += _prompt_problems(body, body_line)
     data = text.encode("utf-8", "surrogatepass")
     signals = data.translate(_SIGNALS)
-    if b"A1" in signals or b"1A" in signals:
+    mixed = b"A1" in signals or b"1A" in signals
+    if mixed:
         found += _secret_problems(data, signals)
-    if _BLOB_RUN in data.translate(_TOKEN_CLASSES):
+    # base64 of text has an upper-case letter next to a digit within a few characters, hex of
+    # text runs of digits: only then is the (as costly) test for an 80-character run made.
+    if (mixed or b"111111" in signals) and _BLOB_RUN in data.translate(_TOKEN_CLASSES):
         found += _blob_problems(text)
     fm_end = len(text) - len(body)
     if any(key in frontmatter and _may_be_dangerous(key, frontmatter[key]) for key in _POWER_KEYS) or (
