@@ -127,6 +127,8 @@ def _text(value: Any) -> str:
         return value
     if isinstance(value, list):
         return ", ".join(_text(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_text(v)}" for k, v in value.items())
     return str(value)
 
 
