@@ -258,7 +258,6 @@ def part_text(agent: Agent, part: str) -> str:
 def cmd_copy(args: argparse.Namespace, out: TextIO) -> int:
     """`copy`: to the terminal's clipboard (OSC 52) and the system clipboard."""
     from agentbrowser.clipboard import copy_text, osc52_sequence
-
     from agentbrowser.model.text import describe_hidden, strip_hidden
 
     agent = _pick(_load(args.paths, not args.no_cache), args.name)

@@ -54,7 +54,12 @@ class Power:
 
     def to_json(self) -> dict[str, Any]:
         """The power as a JSON object."""
-        return {"kind": self.kind, "text": self.text, "danger": self.danger or None, "line": self.line}
+        return {
+            "kind": self.kind,
+            "text": self.text,
+            "danger": self.danger or None,
+            "line": self.line,
+        }
 
 
 # -- what a shell command does -------------------------------------------------------------
@@ -91,18 +96,25 @@ _COMMAND_DANGERS: tuple[tuple[re.Pattern[str], str, str], ...] = (
         WARNING,
     ),
     (
-        re.compile(r"\brm\s+-[a-zA-Z]*[rR][a-zA-Z]*\s+(?:-\S+\s+)*[\"']?(?:/|~|\$\{?HOME\}?)[\"']?(?:\s|$|/\*)"),
+        re.compile(
+            r"\brm\s+-[a-zA-Z]*[rR][a-zA-Z]*\s+(?:-\S+\s+)*"
+            r"[\"']?(?:/|~|\$\{?HOME\}?)[\"']?(?:\s|$|/\*)"
+        ),
         "deletes your files",
         ERROR,
     ),
     (
-        re.compile(r"(?:~|\$\{?HOME\}?)/\.(?:ssh|aws|gnupg|netrc|docker/config|kube/config)\b|\bid_(?:rsa|ed25519)\b"),
+        re.compile(
+            r"(?:~|\$\{?HOME\}?)/\.(?:ssh|aws|gnupg|netrc|docker/config|kube/config)\b"
+            r"|\bid_(?:rsa|ed25519)\b"
+        ),
         "reads credentials",
         WARNING,
     ),
     (
         re.compile(
-            r"\b(?:curl|wget|nc|ncat|netcat|socat|telnet|ftp|scp|sftp)\b|/dev/(?:tcp|udp)/|\bhttps?://",
+            r"\b(?:curl|wget|nc|ncat|netcat|socat|telnet|ftp|scp|sftp)\b"
+            r"|/dev/(?:tcp|udp)/|\bhttps?://",
             re.IGNORECASE,
         ),
         "calls the network",
@@ -170,9 +182,11 @@ def _mcp_servers(value: Any) -> Iterator[tuple[str, str]]:
                 else:
                     command = server.get("command", "")
                     args = server.get("args") or []
-                    parts = [_text(command)] + [_text(a) for a in args] if isinstance(args, list) else [
-                        _text(command), _text(args)
-                    ]
+                    parts = (
+                        [_text(command)] + [_text(a) for a in args]
+                        if isinstance(args, list)
+                        else [_text(command), _text(args)]
+                    )
                     yield str(name), " ".join(p for p in parts if p)
             else:
                 yield str(name), _text(server) if server is not None else ""
@@ -280,17 +294,34 @@ def powers(agent: Agent) -> tuple[Power, ...]:
 #: detect-secrets itself was measured: ~0.15 s to import (it pulls in requests) and a plugin
 #: call per line per rule, ~40 s over 10,000 files.
 _SECRET_RULES: tuple[tuple[str, str], ...] = (
-    *(("an AWS access key", prefix + r"[A-Z2-7]{16}\b") for prefix in ("AKIA", "ASIA", "ABIA", "ACCA")),
-    ("an AWS secret key", r"ecret_?(?:[Aa]ccess_?)?[Kk]ey[\"']?\s*[:=]\s*[\"']?[A-Za-z0-9/+=]{40}\b"),
+    *(
+        ("an AWS access key", prefix + r"[A-Z2-7]{16}\b")
+        for prefix in ("AKIA", "ASIA", "ABIA", "ACCA")
+    ),
+    (
+        "an AWS secret key",
+        r"ecret_?(?:[Aa]ccess_?)?[Kk]ey[\"']?\s*[:=]\s*[\"']?[A-Za-z0-9/+=]{40}\b",
+    ),
     ("an AWS secret key", r"ECRET_?(?:ACCESS_?)?KEY[\"']?\s*[:=]\s*[\"']?[A-Za-z0-9/+=]{40}\b"),
-    *(("a GitHub token", prefix + r"_[A-Za-z0-9]{36,}\b") for prefix in ("ghp", "gho", "ghu", "ghs", "ghr")),
+    *(
+        ("a GitHub token", prefix + r"_[A-Za-z0-9]{36,}\b")
+        for prefix in ("ghp", "gho", "ghu", "ghs", "ghr")
+    ),
     ("a GitHub token", r"github_pat_\w{60,}"),
     ("a GitLab token", r"glpat-[A-Za-z0-9_-]{20,}"),
     ("a Slack token", r"xox[abposr]-[0-9A-Za-z-]{10,}"),
-    ("a Slack webhook", r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{20,}"),
+    (
+        "a Slack webhook",
+        r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{20,}",
+    ),
     ("an Anthropic API key", r"sk-ant-(?:api|admin)\d\d-[A-Za-z0-9_-]{20,}"),
-    ("an OpenAI API key", r"sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}"
-     r"|sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}|sk-[A-Za-z0-9]{48}\b"),
+    (
+        "an OpenAI API key",
+        (
+            r"sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}"
+            r"|sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}|sk-[A-Za-z0-9]{48}\b"
+        ),
+    ),
     ("a Google API key", r"AIza[0-9A-Za-z_-]{35}"),
     ("a Google OAuth secret", r"GOCSPX-[A-Za-z0-9_-]{28}"),
     ("a Google OAuth token", r"ya29\.[0-9A-Za-z_-]{30,}"),
@@ -300,7 +331,10 @@ _SECRET_RULES: tuple[tuple[str, str], ...] = (
     ("a PyPI token", r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}"),
     ("a Hugging Face token", r"hf_[A-Za-z]{34}\b"),
     ("a SendGrid key", r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b"),
-    ("a private key", r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----\s*[A-Za-z0-9+/=\s]{64,}"),
+    (
+        "a private key",
+        r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----\s*[A-Za-z0-9+/=\s]{64,}",
+    ),
 )
 #: Rules whose match spans blanks or lines run on the whole text when their literal is there;
 #: the others run on the few words that look like random tokens (see `_token_windows`).
@@ -322,7 +356,9 @@ _TOKEN_SECRETS = re.compile(
 _SIGNALS = bytes(0x41 if 65 <= b <= 90 else 0x31 if 48 <= b <= 57 else 0x20 for b in range(256))
 #: Token characters (letters, digits, + / = _ -) -> a, the rest -> space: an 80-byte run of a is
 #: a blob long enough to hide a sentence.
-_TOKEN_CLASSES = bytes(0x61 if chr(b).isalnum() and b < 128 or chr(b) in "+/=_-" else 0x20 for b in range(256))
+_TOKEN_CLASSES = bytes(
+    0x61 if chr(b).isalnum() and b < 128 or chr(b) in "+/=_-" else 0x20 for b in range(256)
+)
 _BLOB_RUN = b"a" * 80
 
 
@@ -362,7 +398,8 @@ def _secret_problems(data: bytes, signals: bytes) -> list[Problem]:
             if at in seen or (at and (data[at - 1 : at].isalnum() or data[at - 1] == 0x5F)):
                 continue  # inside a longer word: not the token itself
             seen.add(at)
-            found.append((at, _TOKEN_NAMES[int(match.lastgroup[1:])], match.group()))  # type: ignore[index]
+            rule = int(match.lastgroup[1:])  # type: ignore[index]
+            found.append((at, _TOKEN_NAMES[rule], match.group()))
     for name, pattern in _SPANNING_RULES:
         if any(literal in data for literal in _SPANNING[name]):
             found.extend((m.start(), name, m.group()) for m in pattern.finditer(data))
@@ -427,7 +464,13 @@ def _hidden_char_problems(text: str) -> list[Problem]:
             )
             continue
         if run.kind == TAGS:
-            found.append(Problem(WARNING, f"invisible Unicode tag characters ({_char_names(text[run.start:run.end])})", line))
+            found.append(
+                Problem(
+                    WARNING,
+                    f"invisible Unicode tag characters ({_char_names(text[run.start : run.end])})",
+                    line,
+                )
+            )
             continue
         start = text.rfind("\n", 0, run.start) + 1
         end = text.find("\n", run.end)
@@ -436,7 +479,7 @@ def _hidden_char_problems(text: str) -> list[Problem]:
         found.append(
             Problem(
                 WARNING,
-                f"{_KIND_WHY[run.kind]} ({_char_names(text[run.start:run.end])}) in"
+                f"{_KIND_WHY[run.kind]} ({_char_names(text[run.start : run.end])}) in"
                 f" \u201c{_quote(context, 80)}\u201d",
                 line,
             )
@@ -464,7 +507,7 @@ def _prose_lines(body: str) -> Iterator[tuple[int, str]]:
             marker = found.group(1)
             if fence is None:
                 fence = marker[0] * len(marker)
-            elif marker.startswith(fence) and not line.strip()[len(marker):].strip():
+            elif marker.startswith(fence) and not line.strip()[len(marker) :].strip():
                 fence = None
             continue
         if fence is not None or line.startswith(("    ", "\t")):
@@ -501,7 +544,9 @@ def _prompt_problems(body: str, first_line: int) -> list[Problem]:
         match = _LINK_DEFINITION.match(line)
         if match and "]:" in line:
             label, target, title = match.groups()
-            hidden = " ".join(p for p in (target if target != "#" else "", title.strip("\"'()")) if p)
+            hidden = " ".join(
+                p for p in (target if target != "#" else "", title.strip("\"'()")) if p
+            )
             found.append(
                 Problem(
                     WARNING,
@@ -547,7 +592,8 @@ def _blob_problems(text: str) -> list[Problem]:
                 found.append(
                     Problem(
                         WARNING,
-                        f"a {len(blob):,}-character {name} blob that decodes to text a model can read:"
+                        f"a {len(blob):,}-character {name} blob that decodes to text a model"
+                        " can read:"
                         f" \u201c{_quote(reveal_hidden(decoded))}\u201d",
                         text.count("\n", 0, match.start()) + 1,
                     )
@@ -566,8 +612,10 @@ def _line_of(text: str, needle: str, before: int, default: int | None) -> int | 
     return default if index < 0 else text.count("\n", 0, index) + 1
 
 
-_POWER_KEYS = ("permissionMode", "permission", "allowed-tools", "allowedTools", "hooks", "mcpServers",
-               "mcp-servers", "mcp")  # fmt: skip
+_POWER_KEYS = (
+    "permissionMode", "permission", "allowed-tools", "allowedTools", "hooks", "mcpServers",
+    "mcp-servers", "mcp",
+)  # fmt: skip
 
 
 def _may_be_dangerous(key: str, value: Any) -> bool:
@@ -603,9 +651,9 @@ def findings(
     if (mixed or b"111111" in signals) and _BLOB_RUN in data.translate(_TOKEN_CLASSES):
         found += _blob_problems(text)
     fm_end = len(text) - len(body)
-    if any(key in frontmatter and _may_be_dangerous(key, frontmatter[key]) for key in _POWER_KEYS) or (
-        fmt in DYNAMIC_CONTEXT_FORMATS and "!`" in body
-    ):
+    if any(
+        key in frontmatter and _may_be_dangerous(key, frontmatter[key]) for key in _POWER_KEYS
+    ) or (fmt in DYNAMIC_CONTEXT_FORMATS and "!`" in body):
         for power in compute_powers(frontmatter, fmt, tools, body):
             if not power.danger:
                 continue
@@ -653,4 +701,6 @@ def dangers(agent: Agent) -> tuple[Problem, ...]:
     else:  # the file is gone: its values and prompt as the record holds them
         body = agent.body
         text = "\n".join(f"{k}: {_text(v)}" for k, v in agent.frontmatter.items()) + "\n" + body
-    return tuple(findings(text, agent.frontmatter, agent.format, agent.tools, body, agent.body_line))
+    return tuple(
+        findings(text, agent.frontmatter, agent.format, agent.tools, body, agent.body_line)
+    )

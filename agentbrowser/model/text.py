@@ -166,7 +166,8 @@ _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u20
 _JOINERS = frozenset("\u200b\u200c\u200d\u200e\u200f\u061c\u00ad\ufe0e\ufe0f")
 #: The only legitimate tag sequences: the flags of England, Scotland and Wales after U+1F3F4.
 _FLAG_TAGS = frozenset(
-    "".join(chr(0xE0000 + ord(c)) for c in code) + "\U000e007f" for code in ("gbeng", "gbsct", "gbwls")
+    "".join(chr(0xE0000 + ord(c)) for c in code) + "\U000e007f"
+    for code in ("gbeng", "gbsct", "gbwls")
 )
 _BLACK_FLAG = "\U0001f3f4"
 _KEYCAP = "\u20e3"
@@ -261,7 +262,8 @@ def _may_hide(text: str) -> bool:
         return True
     # Variation selectors U+E0100-E01EF are printable: their UTF-8 starts with F3, which no
     # other character in use does. Only a text with astral characters can hold them.
-    return sys.getsizeof(text) >= 4 * len(text) + 40 and b"\xf3" in text.encode("utf-8", "surrogatepass")
+    astral = sys.getsizeof(text) >= 4 * len(text) + 40  # stored 4 bytes a character
+    return astral and b"\xf3" in text.encode("utf-8", "surrogatepass")
 
 
 def hidden_runs(text: str) -> list[HiddenRun]:
@@ -324,7 +326,8 @@ def describe_hidden(text: str) -> str:
     spelled = " ".join(run.decoded for run in runs if run.decoded)
     if spelled:
         spelled = " ".join(spelled.split())
-        words += ", spelling \u201c" + (spelled[:80] + ("\u2026" if len(spelled) > 80 else "")) + "\u201d"
+        cut = spelled[:80] + ("\u2026" if len(spelled) > 80 else "")
+        words += f", spelling \u201c{cut}\u201d"
     return words
 
 
