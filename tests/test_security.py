@@ -337,6 +337,10 @@ def test_a_secret_is_masked_in_every_message() -> None:
     messages = " ".join(p.message for p in agent.problems)
     assert "AKIAIOSFODNN7EXAMPLE" not in messages and "a1B2a1B2" not in messages
     assert mask("AKIAIOSFODNN7EXAMPLE") == "AKIA******** (20 characters)"
+    aws = agent_file(body="aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n")
+    assert [p.message.split(":")[0] for p in security_problems(aws)] == [
+        "an AWS secret key in the file (wJal******** (40 characters))"
+    ]
 
 
 def test_powers_list_everything_an_agent_may_do_and_mark_the_dangerous() -> None:

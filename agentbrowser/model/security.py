@@ -402,7 +402,11 @@ def _secret_problems(data: bytes, signals: bytes) -> list[Problem]:
             found.append((at, _TOKEN_NAMES[rule], match.group()))
     for name, pattern in _SPANNING_RULES:
         if any(literal in data for literal in _SPANNING[name]):
-            found.extend((m.start(), name, m.group()) for m in pattern.finditer(data))
+            for match in pattern.finditer(data):
+                value = match.group()
+                if name == "an AWS secret key":  # the key's value, not the name before it
+                    value = re.split(rb"[\s:=\"']+", value)[-1]
+                found.append((match.start(), name, value))
     return [
         Problem(
             ERROR,
