@@ -38,8 +38,9 @@ ALL_TOOLS_FORMATS = frozenset(
     {"claude-agent", "claude-command", "claude-skill", "opencode-agent", "copilot-agent",
      "copilot-chatmode", "copilot-prompt"}
 )  # fmt: skip
-#: Formats in which Claude Code runs `!` + a backquoted command when the file loads.
-DYNAMIC_CONTEXT_FORMATS = frozenset({"claude-command", "claude-skill"})
+#: Formats in which Claude Code runs `!` + a backquoted command when the file loads (commands
+#: and skills), and those that may be one outside the folders that name it (a loose `.md`).
+DYNAMIC_CONTEXT_FORMATS = frozenset({"claude-command", "claude-skill", "claude-agent", "markdown"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +82,7 @@ _COMMAND_DANGERS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (
         re.compile(
             rf"\bbase64\s+(?:-d|--decode|-D)\b[^|;\n]*\|\s*(?:{_SHELLS})"
-            r"|(?:^|[\s;&|(])eval\b|\bexec\s*\(|\bFromBase64String\b|\bb64decode\b",
+            r"|(?:^|[\s;&|(\"'])eval\b|\bexec\s*\(|\bFromBase64String\b|\bb64decode\b",
             re.IGNORECASE,
         ),
         "decodes or evaluates code it does not show",
@@ -673,8 +674,8 @@ def _power_problem(power: Power, text: str, fm_end: int, body: str, body_line: i
         severity = command_danger(power.text)[1]
         return Problem(
             severity,
-            f"dynamic context !`{_quote(power.text, 100)}`: it {power.danger}, and Claude Code"
-            " runs it when the command loads, before you see anything",
+            f"dynamic context !`{_quote(power.text, 100)}`: it {power.danger}, and in a command"
+            " or skill Claude Code runs it when the file loads, before you see anything",
             line,
         )
     if power.kind == "hook":
