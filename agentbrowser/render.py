@@ -5,6 +5,7 @@ Every piece of file text is sanitised and placed in `Text` objects, never parsed
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
@@ -95,6 +96,18 @@ def __getattr__(name: str) -> Any:
     if name == "SafeMarkdown":
         return _safe_markdown_class()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+#: What `sanitize` writes for a hidden character or the text tag characters spell.
+_HIDDEN_MARK = re.compile("\u27e8(?:hidden: [^\u27e9\n]*|U\\+[0-9A-F]{4,6})\u27e9")
+
+
+def marked(text: str, palette: Palette, style: str = "") -> Text:
+    """Sanitised text as a Text, its hidden-character markers in the error style."""
+    result = Text(text, style=style)
+    if "\u27e8" in text:
+        result.highlight_regex(_HIDDEN_MARK, style=palette.error)
+    return result
 
 
 def tools_text(agent: Agent, palette: Palette) -> Text:
@@ -192,7 +205,7 @@ def description(agent: Agent, palette: Palette) -> RenderableType:
             inner: list[RenderableType] = []
             for child in block.children or ():
                 style = palette.commentary if child.kind == "commentary" else ""
-                inner.append(Text(sanitize(child.text), style=style))
+                inner.append(marked(sanitize(child.text), palette, style))
             parts.append(
                 Panel(
                     Group(*inner) if inner else Text(""),
@@ -203,9 +216,11 @@ def description(agent: Agent, palette: Palette) -> RenderableType:
                 )
             )
         elif block.kind == "commentary":
-            parts.append(Padding(Text(sanitize(block.text), style=palette.commentary), (0, 0, 0, 2)))
+            parts.append(
+                Padding(marked(sanitize(block.text), palette, palette.commentary), (0, 0, 0, 2))
+            )
         else:
-            parts.append(Text(sanitize(block.text)))
+            parts.append(marked(sanitize(block.text), palette))
     return Group(*parts)
 
 
