@@ -383,7 +383,7 @@ def _token_windows(data: bytes, signals: bytes) -> Iterator[tuple[int, int]]:
                 (e for e in (data.find(b" ", index), data.find(b"\n", index)) if e >= 0),
                 default=len(data),
             )
-            if start != last_end:
+            if start != last_end and end - start >= 20:  # no credential above is shorter
                 yield start, end
             last_end = end
             index = signals.find(pair, end)
