@@ -503,63 +503,74 @@ _BLOB = re.compile(r"(?<![\w+/])(?:[A-Za-z0-9+/]{80,}={0,2}|[A-Za-z0-9_-]{80,}={
 _HEX_BLOB = re.compile(r"(?<![\w])(?:[0-9a-fA-F]{2}){40,}(?!\w)")
 
 
-def _prose_lines(body: str) -> Iterator[tuple[int, str]]:
-    """(0-based line, text without inline code) for the lines outside code blocks."""
-    fence: str | None = None
-    for number, line in enumerate(body.split("\n")):
-        found = _FENCE.match(line)
-        if found:
-            marker = found.group(1)
-            if fence is None:
-                fence = marker[0] * len(marker)
-            elif marker.startswith(fence) and not line.strip()[len(marker) :].strip():
-                fence = None
-            continue
-        if fence is not None or line.startswith(("    ", "\t")):
-            continue
-        yield number, _INLINE_CODE.sub("", line) if "`" in line else line
+def _outside_code(line: str, needle: str) -> int:
+    """Where needle first occurs in line outside inline code, or -1."""
+    index = line.find(needle)
+    if index < 0 or "`" not in line:
+        return index
+    spans = [match.span() for match in _INLINE_CODE.finditer(line)]
+    while index >= 0:
+        if not any(start <= index < end for start, end in spans):
+            return index
+        index = line.find(needle, index + 1)
+    return -1
 
 
 def _prompt_problems(body: str, first_line: int) -> list[Problem]:
-    """HTML comments and link definitions, which rendered markdown hides."""
-    if "<!--" not in body and "]:" not in body:
-        return []
+    """HTML comments and link definitions outside code, which rendered markdown hides."""
     found: list[Problem] = []
-    lines = body.split("\n")
-    skip_to = -1
-    for number, line in _prose_lines(body):
-        if number <= skip_to:
+    fence: str | None = None
+    position = 0  # where the line starts in body
+    skip_until = -1  # the end of the last comment: lines before it are inside it
+    for number, line in enumerate(body.split("\n")):
+        start_of_line, position = position, position + len(line) + 1
+        if start_of_line < skip_until:
             continue
-        start = line.find("<!--")
-        if start >= 0:
-            rest = "\n".join([line[start + 4 :], *lines[number + 1 :]])
-            end = rest.find("-->")
-            hidden = rest if end < 0 else rest[:end]
-            skip_to = number + hidden.count("\n")
-            if hidden.strip():
+        head = line.lstrip(" ")
+        if head[:1] in ("`", "~") and len(line) - len(head) <= 3:
+            fenced = _FENCE.match(line)
+            if fenced:
+                marker = fenced.group(1)
+                if fence is None:
+                    fence = marker[0] * len(marker)
+                elif marker.startswith(fence) and not head[len(marker) :].strip():
+                    fence = None
+                continue
+        if fence is not None or line.startswith(("    ", "\t")):
+            continue
+        if "<!--" in line:
+            index = _outside_code(line, "<!--")
+            if index >= 0:
+                start = start_of_line + index + 4
+                end = body.find("-->", start)
+                end = len(body) if end < 0 else end
+                skip_until = end + 3
+                hidden = body[start:end]
+                if hidden.strip():
+                    found.append(
+                        Problem(
+                            WARNING,
+                            "an HTML comment, hidden when the markdown is rendered but read by"
+                            f" the model: \u201c{_quote(hidden)}\u201d",
+                            first_line + number,
+                        )
+                    )
+                continue
+        if head[:1] == "[" and "]:" in line:
+            match = _LINK_DEFINITION.match(line)
+            if match:
+                label, target, title = match.groups()
+                hidden = " ".join(
+                    p for p in (target if target != "#" else "", title.strip("\"'()")) if p
+                )
                 found.append(
                     Problem(
                         WARNING,
-                        f"an HTML comment, hidden when the markdown is rendered but read by the"
-                        f" model: \u201c{_quote(hidden)}\u201d",
+                        f"a markdown link definition [{_quote(label, 40)}], hidden when rendered"
+                        f" but read by the model: \u201c{_quote(hidden or target)}\u201d",
                         first_line + number,
                     )
                 )
-            continue
-        match = _LINK_DEFINITION.match(line)
-        if match and "]:" in line:
-            label, target, title = match.groups()
-            hidden = " ".join(
-                p for p in (target if target != "#" else "", title.strip("\"'()")) if p
-            )
-            found.append(
-                Problem(
-                    WARNING,
-                    f"a markdown link definition [{_quote(label, 40)}], hidden when rendered but"
-                    f" read by the model: \u201c{_quote(hidden or target)}\u201d",
-                    first_line + number,
-                )
-            )
     return found
 
 
