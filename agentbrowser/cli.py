@@ -90,6 +90,11 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         parser.description = "Copy part of an agent to the clipboard."
         parser.add_argument("name")
         parser.add_argument("--part", choices=PARTS, default="prompt")
+        parser.add_argument(
+            "--strip-hidden",
+            action="store_true",
+            help="leave out invisible characters that hide text (tags, zero-width, bidi controls)",
+        )
     elif command == "install":
         from agentbrowser.model.convert import TARGET_FORMATS
 
@@ -310,9 +315,20 @@ def part_text(agent: Agent, part: str) -> str:
 def cmd_copy(args: argparse.Namespace, out: TextIO) -> int:
     """`copy`: to the terminal's clipboard (OSC 52) and the system clipboard."""
     from agentbrowser.clipboard import copy_text, osc52_sequence
+    from agentbrowser.model.text import describe_hidden, strip_hidden
 
     agent = _pick(_load(args.paths, not args.no_cache), args.name)
     text = part_text(agent, args.part)
+    hidden = describe_hidden(text)
+    if hidden and args.strip_hidden:
+        text = strip_hidden(text)
+        print(f"agentbrowser: left out {_inline(hidden)}", file=sys.stderr)
+    elif hidden:
+        print(
+            f"agentbrowser: warning: the {args.part} holds {_inline(hidden)}, copied as they are"
+            " (--strip-hidden leaves them out)",
+            file=sys.stderr,
+        )
     terminal = None
     if out.isatty():
 

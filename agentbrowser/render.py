@@ -5,6 +5,7 @@ Every piece of file text is sanitised and placed in `Text` objects, never parsed
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
@@ -79,6 +80,9 @@ def _safe_markdown_class() -> type[Markdown]:
                 super().__init__("", **kwargs)  # type: ignore[arg-type]
                 self.markup = markup
                 parser = MarkdownIt("commonmark", {"html": False}).enable("strikethrough").enable("table")
+                # A link reference definition renders as nothing, yet a model reads it: show it
+                # as the text it is.
+                parser.disable("reference")
                 self.parsed = parser.parse(markup)
 
         SafeMarkdown.__module__ = __name__
@@ -94,6 +98,18 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+#: What `sanitize` writes for a hidden character or the text tag characters spell.
+_HIDDEN_MARK = re.compile("\u27e8(?:hidden: [^\u27e9\n]*|U\\+[0-9A-F]{4,6})\u27e9")
+
+
+def marked(text: str, palette: Palette, style: str = "") -> Text:
+    """Sanitised text as a Text, its hidden-character markers in the error style."""
+    result = Text(text, style=style)
+    if "\u27e8" in text:
+        result.highlight_regex(_HIDDEN_MARK, style=palette.error)
+    return result
+
+
 def tools_text(agent: Agent, palette: Palette) -> Text:
     """Tools as chips, or what their absence means."""
     if agent.tools is None:
@@ -105,6 +121,27 @@ def tools_text(agent: Agent, palette: Palette) -> Text:
         if index:
             text.append(" ")
         text.append(f" {sanitize(tool)} ", style=palette.chip)
+    return text
+
+
+def powers_text(agent: Agent, palette: Palette) -> Text | None:
+    """What the agent may do, one line each; dangerous ones in the error style with the reason.
+
+    Tools alone (no mode, hook, server...) stay on the `tools` line and this returns None.
+    """
+    from agentbrowser.model.security import powers
+
+    found = [p for p in powers(agent) if p.kind != "tools"]
+    if not found:
+        return None
+    text = Text()
+    for index, power in enumerate(found):
+        if index:
+            text.append("\n")
+        text.append(f"{power.kind} ", style=palette.error if power.danger else palette.muted)
+        text.append(sanitize(power.text).replace("\n", " "), style=palette.error if power.danger else "")
+        if power.danger:
+            text.append(f"  \u26a0 {power.danger}", style=palette.error)
     return text
 
 
@@ -131,6 +168,9 @@ def header(agent: Agent, palette: Palette) -> RenderableType:
     tools = Text("tools ", style=palette.muted)
     tools.append_text(tools_text(agent, palette))
     lines.append(tools)
+    granted = powers_text(agent, palette)
+    if granted is not None:
+        lines.append(granted)
     if agent.shadowed_by:
         lines.append(Text(f"shadowed by {sanitize(agent.shadowed_by)}", style=palette.warning))
     if agent.duplicates:
@@ -165,7 +205,7 @@ def description(agent: Agent, palette: Palette) -> RenderableType:
             inner: list[RenderableType] = []
             for child in block.children or ():
                 style = palette.commentary if child.kind == "commentary" else ""
-                inner.append(Text(sanitize(child.text), style=style))
+                inner.append(marked(sanitize(child.text), palette, style))
             parts.append(
                 Panel(
                     Group(*inner) if inner else Text(""),
@@ -176,9 +216,11 @@ def description(agent: Agent, palette: Palette) -> RenderableType:
                 )
             )
         elif block.kind == "commentary":
-            parts.append(Padding(Text(sanitize(block.text), style=palette.commentary), (0, 0, 0, 2)))
+            parts.append(
+                Padding(marked(sanitize(block.text), palette, palette.commentary), (0, 0, 0, 2))
+            )
         else:
-            parts.append(Text(sanitize(block.text)))
+            parts.append(marked(sanitize(block.text), palette))
     return Group(*parts)
 
 

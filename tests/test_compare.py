@@ -711,7 +711,7 @@ def test_hostile_text_prints_literally_and_safely(tmp_path: Path) -> None:
         assert "[bold]x[/]" in text
         assert "[red]line[/red]" in text
         assert "\x1b" not in text and "\u202e" not in text
-        assert "␛[31m" in text and "<U+202E>" in text
+        assert "␛[31m" in text and "\u27e8U+202E\u27e9" in text
 
 
 def test_similar_json_and_table(tmp_path: Path) -> None:

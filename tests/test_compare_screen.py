@@ -273,7 +273,7 @@ async def test_hostile_text_is_shown_sanitised_never_as_markup(tmp_path: Path) -
         text = screen.diff_view.text
         assert "[bold]hi[/bold]" in text and "[red]hi[/]" in text
         assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
-        assert "\u241b[2J" in text and "<U+202E>" in text
+        assert "\u241b[2J" in text and "\u27e8U+202E\u27e9" in text
 
 
 async def test_seeds_tools_as_sets(seeds: Path) -> None:

@@ -6,7 +6,7 @@ import os
 import re
 from typing import Any
 
-from agentbrowser.model import yamlsafe
+from agentbrowser.model import security, yamlsafe
 from agentbrowser.model.schema import check_frontmatter
 from agentbrowser.model.formats import derive_name, detect_format, normalize_tools
 from agentbrowser.model.records import ERROR, INFO, WARNING, Agent, Problem, agent_from_values
@@ -173,6 +173,7 @@ def parse_text(
         ))  # fmt: skip
     if fm_lines is not None and (not body or body.isspace()) and not blank:
         found.append(Problem(INFO, "the prompt (body) is empty", body_line))
+    found.extend(security.findings(text, frontmatter, fmt, tools, body, body_line))
     # Every field in order, without the frozen dataclass's __init__ (a load makes thousands).
     return agent_from_values((
         name, description, tools, _as_optional_text(frontmatter.get("model")),

@@ -71,9 +71,12 @@ def agent_to_json(agent: Agent, full: bool = False) -> dict[str, Any]:
         "duplicates": list(agent.duplicates),
     }
     if full:
+        from agentbrowser.model.security import powers
+
         data["resources"] = list(agent.resources)
         data["frontmatter"] = jsonable(agent.frontmatter)
         data["prompt"] = agent.body
+        data["powers"] = [p.to_json() for p in powers(agent)]
     return data
 
 

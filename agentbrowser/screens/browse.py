@@ -509,6 +509,14 @@ class BrowseScreen(Screen[None]):
             )
             return
 
+        from agentbrowser.model.text import describe_hidden, strip_hidden
+
+        # Invisible characters that hide text would travel silently into another tool: the
+        # copy leaves them out and says what they were.
+        hidden = describe_hidden(text)
+        if hidden:
+            text = strip_hidden(text)
+
         def terminal(value: str) -> None:
             self.app.call_from_thread(self.app.copy_to_clipboard, value)
 
@@ -524,6 +532,13 @@ class BrowseScreen(Screen[None]):
                 severity="warning",
                 timeout=8,
                 markup=False,
+            )
+            return
+        if hidden:
+            message += f", without {hidden} (agentbrowser copy copies them as they are)"
+            self.app.call_from_thread(
+                self.notify, message, title="Copied without hidden text", severity="warning",
+                timeout=10, markup=False,
             )
             return
         self.app.call_from_thread(self.notify, message, title="Copied", markup=False)

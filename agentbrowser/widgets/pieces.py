@@ -184,4 +184,5 @@ def raw_pieces(
         gutter_style = muted
         if severity is not None:
             gutter_style = Style.parse(palette.error if severity == ERROR else palette.warning)
-        yield Text(f"{number:>{digits}} ", style=gutter_style), Text(sanitize(line))
+        gutter = Text(f"{number:>{digits}} ", style=gutter_style)
+        yield gutter, render.marked(sanitize(line), palette)

@@ -1,0 +1,722 @@
+"""What an agent file hides and what it may do: hidden text, dangerous powers and secrets.
+
+`findings` runs at parse time on every file, so each check starts with a cheap test that most
+files fail (`text.isascii()`, a substring, one combined regex); `powers` lists what changes
+what the agent may do, for the detail pane and `show --json`; `dangers` is what an install
+must not do silently.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from agentbrowser.model.formats import split_tools
+from agentbrowser.model.records import ERROR, WARNING, Agent, Problem
+from agentbrowser.model.text import (
+    BIDI,
+    FORMAT,
+    SELECTORS,
+    TAGS,
+    ZERO_WIDTH,
+    hidden_runs,
+    read_text,
+    reveal_hidden,
+)
+
+#: At most this many problems about hidden characters per file (then one that counts the rest).
+MAX_HIDDEN = 12
+#: Quoted hidden text is cut to this many characters.
+QUOTE = 160
+#: Formats whose missing `tools` key means every tool.
+ALL_TOOLS_FORMATS = frozenset(
+    {"claude-agent", "claude-command", "claude-skill", "opencode-agent", "copilot-agent",
+     "copilot-chatmode", "copilot-prompt"}
+)  # fmt: skip
+#: Formats in which Claude Code runs `!` + a backquoted command when the file loads (commands
+#: and skills), and those that may be one outside the folders that name it (a loose `.md`).
+DYNAMIC_CONTEXT_FORMATS = frozenset({"claude-command", "claude-skill", "claude-agent", "markdown"})
+
+
+@dataclass(frozen=True, slots=True)
+class Power:
+    """One thing that changes what an agent may do: its kind, what it is, and why it is
+    dangerous ("" when it is not)."""
+
+    kind: str
+    text: str
+    danger: str = ""
+    line: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The power as a JSON object."""
+        return {
+            "kind": self.kind,
+            "text": self.text,
+            "danger": self.danger or None,
+            "line": self.line,
+        }
+
+
+# -- what a shell command does -------------------------------------------------------------
+
+_SHELLS = r"(?:sudo\s+)?(?:ba|z|da|k|fi)?sh\b|(?:sudo\s+)?(?:python3?|node|perl|ruby)\b"
+#: (pattern, why, severity) for a command a hook or dynamic context runs; first match wins.
+_COMMAND_DANGERS: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (
+        re.compile(
+            rf"\b(?:curl|wget|fetch)\b[^|;&\n]*\|\s*(?:{_SHELLS})"
+            rf"|(?:{_SHELLS})\s+(?:-c\s+)?[\"']?(?:\$\(|<\(|`)\s*(?:curl|wget)\b"
+            r"|(?:^|[\s;&|])(?:source|\.)\s+<\(\s*(?:curl|wget)\b"
+            r"|\b(?:iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b[^|;\n]*\|\s*iex\b",
+            re.IGNORECASE,
+        ),
+        "downloads a script and runs it",
+        ERROR,
+    ),
+    (
+        re.compile(
+            rf"\bbase64\s+(?:-d|--decode|-D)\b[^|;\n]*\|\s*(?:{_SHELLS})"
+            r"|(?:^|[\s;&|(\"'])eval\b|\bexec\s*\(|\bFromBase64String\b|\bb64decode\b",
+            re.IGNORECASE,
+        ),
+        "decodes or evaluates code it does not show",
+        ERROR,
+    ),
+    (
+        re.compile(
+            r"(?:^|[;&|(]\s*|\b(?:ba|z)?sh\s+|\bpython3?\s+|\bnode\s+|\bsource\s+|(?:^|\s)\.\s+)"
+            r"[\"']?(?:~|\$\{?HOME\}?|\$\{?CLAUDE_PROJECT_DIR\}?|\.)?[\w./-]*/\.[\w-]+/[^\s\"';|&]+"
+        ),
+        "runs a program from a hidden (dot) folder, which this file does not show",
+        WARNING,
+    ),
+    (
+        re.compile(
+            r"\brm\s+-[a-zA-Z]*[rR][a-zA-Z]*\s+(?:-\S+\s+)*"
+            r"[\"']?(?:/|~|\$\{?HOME\}?)[\"']?(?:\s|$|/\*)"
+        ),
+        "deletes your files",
+        ERROR,
+    ),
+    (
+        re.compile(
+            r"(?:~|\$\{?HOME\}?)/\.(?:ssh|aws|gnupg|netrc|docker/config|kube/config)\b"
+            r"|\bid_(?:rsa|ed25519)\b"
+        ),
+        "reads credentials",
+        WARNING,
+    ),
+    (
+        re.compile(
+            r"\b(?:curl|wget|nc|ncat|netcat|socat|telnet|ftp|scp|sftp)\b"
+            r"|/dev/(?:tcp|udp)/|\bhttps?://",
+            re.IGNORECASE,
+        ),
+        "calls the network",
+        WARNING,
+    ),
+)
+
+
+def command_danger(command: str) -> tuple[str, str]:
+    """Why running this shell command is dangerous and how much (("", "") when it is not)."""
+    for pattern, why, severity in _COMMAND_DANGERS:
+        if pattern.search(command):
+            return why, severity
+    return "", ""
+
+
+# -- powers -----------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return ", ".join(_text(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_text(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _hook_commands(value: Any) -> Iterator[tuple[str, str, str, str]]:
+    """(event, matcher, kind, what it runs) for each hook, from Claude Code's nested form
+    (event: [{matcher, hooks: [{type, command}]}]) and the looser forms people write."""
+    if not isinstance(value, dict):
+        if value not in (None, "", [], {}):
+            yield "?", "*", "command", _text(value)
+        return
+    for event, entries in value.items():
+        entries = entries if isinstance(entries, list) else [entries]
+        for entry in entries:
+            if isinstance(entry, str):
+                yield str(event), "*", "command", entry
+                continue
+            if not isinstance(entry, dict):
+                continue
+            matcher = _text(entry.get("matcher", "*")) or "*"
+            inner = entry.get("hooks")
+            hooks = inner if isinstance(inner, list) else [entry]
+            for hook in hooks:
+                if isinstance(hook, str):
+                    yield str(event), matcher, "command", hook
+                elif isinstance(hook, dict):
+                    for kind in ("command", "url", "prompt"):
+                        if hook.get(kind) is not None:
+                            yield str(event), matcher, kind, _text(hook[kind])
+                            break
+
+
+def _mcp_servers(value: Any) -> Iterator[tuple[str, str]]:
+    """(name, command or URL) for each MCP server."""
+    if isinstance(value, dict):
+        for name, server in value.items():
+            if isinstance(server, dict):
+                if server.get("url"):
+                    yield str(name), _text(server["url"])
+                else:
+                    command = server.get("command", "")
+                    args = server.get("args") or []
+                    parts = (
+                        [_text(command)] + [_text(a) for a in args]
+                        if isinstance(args, list)
+                        else [_text(command), _text(args)]
+                    )
+                    yield str(name), " ".join(p for p in parts if p)
+            else:
+                yield str(name), _text(server) if server is not None else ""
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict):
+                yield from _mcp_servers(item)
+            else:
+                yield _text(item), ""
+    elif value not in (None, ""):
+        yield _text(value), ""
+
+
+_UNRESTRICTED_BASH = re.compile(r"^(?:Bash|Shell|shell|bash)(?:\(\s*\*?(?::\s*\*)?\s*\))?$")
+_DYNAMIC = re.compile(r"(?:^|[\s(])!`([^`\n]+)`")
+
+
+def _allowed_tools(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return split_tools(value, "," not in value)
+    if isinstance(value, list):
+        return [_text(v).strip() for v in value if v is not None]
+    return [] if value is None else [_text(value)]
+
+
+def compute_powers(
+    frontmatter: dict[str, Any], fmt: str, tools: tuple[str, ...] | None, body: str
+) -> list[Power]:
+    """Everything that changes what the agent may do, dangerous ones with their reason."""
+    found: list[Power] = []
+    fm = frontmatter if isinstance(frontmatter, dict) else {}
+    if "tools" in fm or fmt in ALL_TOOLS_FORMATS:
+        if tools is None and "allowed-tools" not in fm:
+            found.append(Power("tools", "all tools"))
+        elif "tools" in fm and tools is not None:
+            found.append(Power("tools", ", ".join(tools) if tools else "no tools"))
+    for key in ("disallowedTools", "disallowed-tools"):
+        if fm.get(key) not in (None, "", []):
+            found.append(Power("disallowedTools", _text(fm[key])))
+    mode = fm.get("permissionMode")
+    if mode not in (None, ""):
+        danger = (
+            "every tool call runs without asking you"
+            if _text(mode).strip() == "bypassPermissions"
+            else ""
+        )
+        found.append(Power("permissionMode", _text(mode), danger))
+    permission = fm.get("permission")
+    if permission not in (None, ""):
+        found.append(Power("permission", _text(permission), _permission_danger(permission)))
+    for key in ("allowed-tools", "allowedTools"):
+        if key in fm and fm[key] not in (None, ""):
+            for item in _allowed_tools(fm[key]):
+                danger = (
+                    "any shell command runs without asking you"
+                    if _UNRESTRICTED_BASH.match(item.strip())
+                    else ""
+                )
+                found.append(Power("allowed-tools", item, danger))
+    if "hooks" in fm:
+        for event, matcher, kind, command in _hook_commands(fm["hooks"]):
+            danger = command_danger(command)[0] if kind == "command" else ""
+            if kind == "url":
+                danger = "sends every matching tool call to " + command
+            label = f"{event} {matcher}: " + (command if kind == "command" else f"{kind} {command}")
+            found.append(Power("hook", label, danger))
+    for key in ("mcpServers", "mcp-servers", "mcp"):
+        if key in fm:
+            for name, command in _mcp_servers(fm[key]):
+                danger = command_danger(command)[0] if command else ""
+                if danger in ("calls the network", "reads credentials"):
+                    danger = ""  # an MCP server is a program that talks: that is its job
+                found.append(Power("mcpServer", f"{name}: {command}" if command else name, danger))
+    if fm.get("skills") not in (None, "", []):
+        found.append(Power("skills", _text(fm["skills"])))
+    if fmt in DYNAMIC_CONTEXT_FORMATS and "!`" in body:
+        for match in _DYNAMIC.finditer(body):
+            command = match.group(1)
+            found.append(Power("dynamic context", command, command_danger(command)[0]))
+    return found
+
+
+def _permission_danger(permission: Any) -> str:
+    """OpenCode's `permission`: bash set to allow (or every command allowed) asks no more."""
+    if _text(permission).strip() == "allow":
+        return "every tool call runs without asking you"
+    if isinstance(permission, dict):
+        bash = permission.get("bash")
+        if bash == "allow" or (isinstance(bash, dict) and bash.get("*") == "allow"):
+            return "any shell command runs without asking you"
+    return ""
+
+
+def powers(agent: Agent) -> tuple[Power, ...]:
+    """What the agent may do (tools, modes, hooks, MCP servers, ...), dangerous ones marked."""
+    body = agent.body if agent.format in DYNAMIC_CONTEXT_FORMATS else ""
+    return tuple(compute_powers(agent.frontmatter, agent.format, agent.tools, body))
+
+
+# -- secrets -----------------------------------------------------------------------------------
+
+#: Credential patterns, after gitleaks' rules and detect-secrets' plugins: (name, regex). Each
+#: starts with a literal, which the regex engine finds at the speed of str.find (a leading \b or
+#: alternation made each rule ~30x slower); the word boundary before it is checked in code.
+#: detect-secrets itself was measured: ~0.15 s to import (it pulls in requests) and a plugin
+#: call per line per rule, ~40 s over 10,000 files.
+_SECRET_RULES: tuple[tuple[str, str], ...] = (
+    *(
+        ("an AWS access key", prefix + r"[A-Z2-7]{16}\b")
+        for prefix in ("AKIA", "ASIA", "ABIA", "ACCA")
+    ),
+    (
+        "an AWS secret key",
+        r"ecret_?(?:[Aa]ccess_?)?[Kk]ey[\"']?\s*[:=]\s*[\"']?[A-Za-z0-9/+=]{40}\b",
+    ),
+    ("an AWS secret key", r"ECRET_?(?:ACCESS_?)?KEY[\"']?\s*[:=]\s*[\"']?[A-Za-z0-9/+=]{40}\b"),
+    *(
+        ("a GitHub token", prefix + r"_[A-Za-z0-9]{36,}\b")
+        for prefix in ("ghp", "gho", "ghu", "ghs", "ghr")
+    ),
+    ("a GitHub token", r"github_pat_\w{60,}"),
+    ("a GitLab token", r"glpat-[A-Za-z0-9_-]{20,}"),
+    ("a Slack token", r"xox[abposr]-[0-9A-Za-z-]{10,}"),
+    (
+        "a Slack webhook",
+        r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{20,}",
+    ),
+    ("an Anthropic API key", r"sk-ant-(?:api|admin)\d\d-[A-Za-z0-9_-]{20,}"),
+    (
+        "an OpenAI API key",
+        (
+            r"sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}"
+            r"|sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}|sk-[A-Za-z0-9]{48}\b"
+        ),
+    ),
+    ("a Google API key", r"AIza[0-9A-Za-z_-]{35}"),
+    ("a Google OAuth secret", r"GOCSPX-[A-Za-z0-9_-]{28}"),
+    ("a Google OAuth token", r"ya29\.[0-9A-Za-z_-]{30,}"),
+    ("a Stripe key", r"sk_live_[0-9A-Za-z]{24,}"),
+    ("a Stripe key", r"rk_live_[0-9A-Za-z]{24,}"),
+    ("an npm token", r"npm_[A-Za-z0-9]{36}\b"),
+    ("a PyPI token", r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}"),
+    ("a Hugging Face token", r"hf_[A-Za-z]{34}\b"),
+    ("a SendGrid key", r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b"),
+    (
+        "a private key",
+        r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----\s*[A-Za-z0-9+/=\s]{64,}",
+    ),
+)
+#: Rules whose match spans blanks or lines run on the whole text when their literal is there;
+#: the others run on the few words that look like random tokens (see `_token_windows`).
+_SPANNING = {"an AWS secret key": (b"ecret", b"ECRET"), "a private key": (b"PRIVATE KEY",)}
+_SPANNING_RULES = tuple(
+    (name, re.compile(rule.encode())) for name, rule in _SECRET_RULES if name in _SPANNING
+)
+_TOKEN_NAMES = tuple(name for name, _ in _SECRET_RULES if name not in _SPANNING)
+_TOKEN_SECRETS = re.compile(
+    b"|".join(
+        b"(?P<s%d>%s)" % (index, rule.encode())
+        for index, (name, rule) in enumerate((n, r) for n, r in _SECRET_RULES if n not in _SPANNING)
+    )
+)
+# Cheap tests before any regex runs (most files fail them; a regex over the text costs ~20-50
+# ns a character, a bytes.translate or a substring test ~1). A byte per character: upper-case
+# letters -> A, digits -> 1, the rest -> space: a random token (a credential, a private key's
+# lines) has an upper-case letter next to a digit somewhere, which prose rarely has.
+_SIGNALS = bytes(0x41 if 65 <= b <= 90 else 0x31 if 48 <= b <= 57 else 0x20 for b in range(256))
+#: Token characters (letters, digits, + / = _ -) -> a, the rest -> space: an 80-byte run of a is
+#: a blob long enough to hide a sentence.
+_TOKEN_CLASSES = bytes(
+    0x61 if chr(b).isalnum() and b < 128 or chr(b) in "+/=_-" else 0x20 for b in range(256)
+)
+_BLOB_RUN = b"a" * 80
+
+
+def mask(secret: str) -> str:
+    """A secret shown without its value: its first characters and its length."""
+    secret = secret.strip()
+    if secret.startswith("-----BEGIN"):
+        return secret.split("-----")[1].strip() + " block"
+    keep = 4 if len(secret) >= 16 else 2
+    return f"{secret[:keep]}{'*' * 8} ({len(secret)} characters)"
+
+
+def _token_windows(data: bytes, signals: bytes) -> Iterator[tuple[int, int]]:
+    """(start, end) of each blank-delimited word with an upper-case letter next to a digit."""
+    last_end = -1
+    for pair in (b"A1", b"1A"):
+        index = signals.find(pair)
+        while index >= 0:
+            start = max(data.rfind(b" ", 0, index), data.rfind(b"\n", 0, index)) + 1
+            end = min(
+                (e for e in (data.find(b" ", index), data.find(b"\n", index)) if e >= 0),
+                default=len(data),
+            )
+            if start != last_end and end - start >= 20:  # no credential above is shorter
+                yield start, end
+            last_end = end
+            index = signals.find(pair, end)
+
+
+def _secret_problems(data: bytes, signals: bytes) -> list[Problem]:
+    """Credentials in the file's bytes (line numbers count the same in bytes as in text)."""
+    found: list[tuple[int, str, bytes]] = []
+    seen: set[int] = set()
+    for start, end in _token_windows(data, signals):
+        for match in _TOKEN_SECRETS.finditer(data, start, end):
+            at = match.start()
+            if at in seen or (at and (data[at - 1 : at].isalnum() or data[at - 1] == 0x5F)):
+                continue  # inside a longer word: not the token itself
+            seen.add(at)
+            rule = int(match.lastgroup[1:])  # type: ignore[index]
+            found.append((at, _TOKEN_NAMES[rule], match.group()))
+    for name, pattern in _SPANNING_RULES:
+        if any(literal in data for literal in _SPANNING[name]):
+            for match in pattern.finditer(data):
+                value = match.group()
+                if name == "an AWS secret key":  # the key's value, not the name before it
+                    value = re.split(rb"[\s:=\"']+", value)[-1]
+                found.append((match.start(), name, value))
+    return [
+        Problem(
+            ERROR,
+            f"{name} in the file ({mask(value.decode('ascii', 'replace'))}): anyone who gets this"
+            " file can use it; revoke it and remove it",
+            data.count(b"\n", 0, at) + 1,
+        )
+        for at, name, value in sorted(found)
+    ]
+
+
+# -- hidden text ---------------------------------------------------------------------------
+
+_KIND_WHY = {
+    ZERO_WIDTH: "an invisible character inside text: the word reads as one thing and is another",
+    BIDI: "a bidirectional control: the text after it shows in another order than a model reads"
+    " it (Trojan Source)",
+    FORMAT: "an invisible format character",
+    SELECTORS: "invisible variation selectors",
+}
+
+
+def _quote(text: str, limit: int = QUOTE) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def _char_names(run: str) -> str:
+    names = []
+    for char in dict.fromkeys(run):
+        names.append(f"U+{ord(char):04X} {unicodedata.name(char, 'format character').lower()}")
+    return ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+
+
+def _hidden_char_problems(text: str) -> list[Problem]:
+    runs = hidden_runs(text)
+    if not runs:
+        return []
+    found: list[Problem] = []
+    seen: set[tuple[str, int]] = set()
+    skipped = 0
+    for run in runs:
+        line = text.count("\n", 0, run.start) + 1
+        if (run.kind, line) in seen and not run.decoded:
+            continue
+        seen.add((run.kind, line))
+        if len(found) >= MAX_HIDDEN:
+            skipped += 1
+            continue
+        if run.decoded:
+            source = "Unicode tag characters" if run.kind == TAGS else "variation selectors"
+            found.append(
+                Problem(
+                    ERROR,
+                    f"hidden text in invisible {source}: \u201c{_quote(run.decoded)}\u201d"
+                    " (a model reads it, you see nothing)",
+                    line,
+                )
+            )
+            continue
+        if run.kind == TAGS:
+            found.append(
+                Problem(
+                    WARNING,
+                    f"invisible Unicode tag characters ({_char_names(text[run.start : run.end])})",
+                    line,
+                )
+            )
+            continue
+        start = text.rfind("\n", 0, run.start) + 1
+        end = text.find("\n", run.end)
+        end = len(text) if end < 0 else end
+        context = reveal_hidden(text[max(start, run.start - 24) : min(end, run.end + 24)])
+        found.append(
+            Problem(
+                WARNING,
+                f"{_KIND_WHY[run.kind]} ({_char_names(text[run.start : run.end])}) in"
+                f" \u201c{_quote(context, 80)}\u201d",
+                line,
+            )
+        )
+    if skipped:
+        found.append(Problem(WARNING, f"{skipped} more lines with hidden characters", None))
+    return found
+
+
+# -- hidden instructions in the prompt ---------------------------------------------------------
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_INLINE_CODE = re.compile(r"(`+).*?\1")
+_LINK_DEFINITION = re.compile(r"^ {0,3}\[((?:[^\]\\]|\\.){1,999})\]:[ \t]*(\S*)[ \t]*(.*)$")
+_BLOB = re.compile(r"(?<![\w+/])(?:[A-Za-z0-9+/]{80,}={0,2}|[A-Za-z0-9_-]{80,}={0,2})(?![\w+/=])")
+_HEX_BLOB = re.compile(r"(?<![\w])(?:[0-9a-fA-F]{2}){40,}(?!\w)")
+
+
+def _outside_code(line: str, needle: str) -> int:
+    """Where needle first occurs in line outside inline code, or -1."""
+    index = line.find(needle)
+    if index < 0 or "`" not in line:
+        return index
+    spans = [match.span() for match in _INLINE_CODE.finditer(line)]
+    while index >= 0:
+        if not any(start <= index < end for start, end in spans):
+            return index
+        index = line.find(needle, index + 1)
+    return -1
+
+
+def _prompt_problems(body: str, first_line: int) -> list[Problem]:
+    """HTML comments and link definitions outside code, which rendered markdown hides."""
+    found: list[Problem] = []
+    fence: str | None = None
+    position = 0  # where the line starts in body
+    skip_until = -1  # the end of the last comment: lines before it are inside it
+    for number, line in enumerate(body.split("\n")):
+        start_of_line, position = position, position + len(line) + 1
+        if start_of_line < skip_until:
+            continue
+        head = line.lstrip(" ")
+        if head[:1] in ("`", "~") and len(line) - len(head) <= 3:
+            fenced = _FENCE.match(line)
+            if fenced:
+                marker = fenced.group(1)
+                if fence is None:
+                    fence = marker[0] * len(marker)
+                elif marker.startswith(fence) and not head[len(marker) :].strip():
+                    fence = None
+                continue
+        if fence is not None or line.startswith(("    ", "\t")):
+            continue
+        if "<!--" in line:
+            index = _outside_code(line, "<!--")
+            if index >= 0:
+                start = start_of_line + index + 4
+                end = body.find("-->", start)
+                end = len(body) if end < 0 else end
+                skip_until = end + 3
+                hidden = body[start:end]
+                if hidden.strip():
+                    found.append(
+                        Problem(
+                            WARNING,
+                            "an HTML comment, hidden when the markdown is rendered but read by"
+                            f" the model: \u201c{_quote(hidden)}\u201d",
+                            first_line + number,
+                        )
+                    )
+                continue
+        if head[:1] == "[" and "]:" in line:
+            match = _LINK_DEFINITION.match(line)
+            if match:
+                label, target, title = match.groups()
+                hidden = " ".join(
+                    p for p in (target if target != "#" else "", title.strip("\"'()")) if p
+                )
+                found.append(
+                    Problem(
+                        WARNING,
+                        f"a markdown link definition [{_quote(label, 40)}], hidden when rendered"
+                        f" but read by the model: \u201c{_quote(hidden or target)}\u201d",
+                        first_line + number,
+                    )
+                )
+    return found
+
+
+def _decoded_text(blob: str, hex_: bool) -> str:
+    """What a blob decodes to when that is readable text, else ""."""
+    try:
+        if hex_:
+            data = bytes.fromhex(blob)
+        else:
+            padded = blob + "=" * (-len(blob) % 4)
+            data = (
+                base64.urlsafe_b64decode(padded)
+                if ("-" in blob or "_" in blob)
+                else base64.b64decode(padded, validate=True)
+            )
+    except (ValueError, binascii.Error):
+        return ""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+    printable = sum(1 for c in text if c.isprintable() or c in "\n\t")
+    return text if len(text) >= 20 and printable >= 0.95 * len(text) else ""
+
+
+def _blob_problems(text: str) -> list[Problem]:
+    found = []
+    for pattern, hex_, name in ((_BLOB, False, "base64"), (_HEX_BLOB, True, "hex")):
+        for match in pattern.finditer(text):
+            blob = match.group()
+            if not hex_ and (blob.isalpha() or blob.isdigit()):
+                continue  # letters or digits run together, not an encoding
+            decoded = _decoded_text(blob, hex_)
+            if decoded:
+                found.append(
+                    Problem(
+                        WARNING,
+                        f"a {len(blob):,}-character {name} blob that decodes to text a model"
+                        " can read:"
+                        f" \u201c{_quote(reveal_hidden(decoded))}\u201d",
+                        text.count("\n", 0, match.start()) + 1,
+                    )
+                )
+    return found
+
+
+# -- the findings --------------------------------------------------------------------------
+
+
+def _line_of(text: str, needle: str, before: int, default: int | None) -> int | None:
+    """The 1-based line of needle's first occurrence before position `before`."""
+    if not needle:
+        return default
+    index = text.find(needle, 0, before)
+    return default if index < 0 else text.count("\n", 0, index) + 1
+
+
+_POWER_KEYS = (
+    "permissionMode", "permission", "allowed-tools", "allowedTools", "hooks", "mcpServers",
+    "mcp-servers", "mcp",
+)  # fmt: skip
+
+
+def _may_be_dangerous(key: str, value: Any) -> bool:
+    """False when a power key's value cannot be dangerous (`allowed-tools` without a shell):
+    ~1 in 4 files sets allowed-tools, and listing its powers costs more than this test."""
+    if key in ("allowed-tools", "allowedTools"):
+        text = value if isinstance(value, str) else _text(value)
+        return "ash" in text or "hell" in text
+    return True
+
+
+def findings(
+    text: str,
+    frontmatter: dict[str, Any],
+    fmt: str,
+    tools: tuple[str, ...] | None,
+    body: str,
+    body_line: int,
+) -> list[Problem]:
+    """Hidden characters, hidden instructions, encoded payloads, dangerous powers and secrets
+    in a file's text, as problems with 1-based lines."""
+    found: list[Problem] = [] if text.isascii() else _hidden_char_problems(text)
+    # One-character tests first: they run at memchr speed, a longer needle ~10x slower.
+    if ("!" in body and "<!--" in body) or ("]" in body and "]:" in body):
+        found += _prompt_problems(body, body_line)
+    data = text.encode("utf-8", "surrogatepass")
+    signals = data.translate(_SIGNALS)
+    mixed = b"A1" in signals or b"1A" in signals
+    if mixed:
+        found += _secret_problems(data, signals)
+    # base64 of text has an upper-case letter next to a digit within a few characters, hex of
+    # text runs of digits: only then is the (as costly) test for an 80-character run made.
+    if (mixed or b"111111" in signals) and _BLOB_RUN in data.translate(_TOKEN_CLASSES):
+        found += _blob_problems(text)
+    fm_end = len(text) - len(body)
+    if any(
+        key in frontmatter and _may_be_dangerous(key, frontmatter[key]) for key in _POWER_KEYS
+    ) or (fmt in DYNAMIC_CONTEXT_FORMATS and "!`" in body):
+        for power in compute_powers(frontmatter, fmt, tools, body):
+            if not power.danger:
+                continue
+            found.append(_power_problem(power, text, fm_end, body, body_line))
+    return found
+
+
+def _power_problem(power: Power, text: str, fm_end: int, body: str, body_line: int) -> Problem:
+    """A dangerous power as a problem, on the line where it is granted."""
+    if power.kind == "dynamic context":
+        index = body.find(power.text)
+        line = body_line + body.count("\n", 0, index) if index >= 0 else body_line
+        severity = command_danger(power.text)[1]
+        return Problem(
+            severity,
+            f"dynamic context !`{_quote(power.text, 100)}`: it {power.danger}, and in a command"
+            " or skill Claude Code runs it when the file loads, before you see anything",
+            line,
+        )
+    if power.kind == "hook":
+        where, command = power.text.split(": ", 1)
+        line = _line_of(text, command[:40], fm_end, None) or _line_of(text, "hooks:", fm_end, 1)
+        severity = command_danger(command)[1] or WARNING
+        return Problem(
+            severity,
+            f"hook ({where}) runs `{_quote(command, 120)}`: it {power.danger}, by itself, on every"
+            " matching tool call",
+            line,
+        )
+    key = {"allowed-tools": "allowed-tools", "mcpServer": "mcpServers"}.get(power.kind, power.kind)
+    line = _line_of(text, f"\n{key}:", fm_end, None)
+    line = line + 1 if line is not None else 1
+    if power.kind == "mcpServer":
+        return Problem(ERROR, f"MCP server {_quote(power.text, 120)} {power.danger}", line)
+    return Problem(WARNING, f"{power.kind} {_quote(power.text, 60)}: {power.danger}", line)
+
+
+def dangers(agent: Agent) -> tuple[Problem, ...]:
+    """The findings that must stop an install without --yes: hidden text or characters, hidden
+    instructions, dangerous powers and secrets (read again from the agent's file)."""
+    read = read_text(agent.path) if agent.path else None
+    if read is not None and read.text is not None:
+        text = read.text
+        body = text[len(text) - len(agent.body) :] if text.endswith(agent.body) else agent.body
+    else:  # the file is gone: its values and prompt as the record holds them
+        body = agent.body
+        text = "\n".join(f"{k}: {_text(v)}" for k, v in agent.frontmatter.items()) + "\n" + body
+    return tuple(
+        findings(text, agent.frontmatter, agent.format, agent.tools, body, agent.body_line)
+    )
