@@ -550,7 +550,7 @@ def test_file_changed_between_listing_and_showing(
 ) -> None:
     root, tree = fresh
     listed = {a.path: a for a in load_collection([str(root)])}[str(tree["changing"])]
-    tree["changing"].write_text("---\nname: changed\ndescription: [unclosed\n---\nNew body.\n")
+    tree["changing"].write_text('---\nname: changed\ndescription: "unclosed\n---\nNew body.\n')
     again = parse_file(str(tree["changing"]))
     assert again.name == "changed" and again.has_error  # read afresh, problem and all
     assert (again.size, again.mtime_ns) != (listed.size, listed.mtime_ns)  # staleness is visible
