@@ -200,14 +200,18 @@ def claude_read(source: str, crlf: bool = False) -> tuple[bool, Any]:
     return True, value
 
 
-_CURSOR_GLOBS = re.compile(r"^globs:[ \t]+([^\n'\"\[].*?)[ \t]*$", re.MULTILINE)
+# Greedy to the end of the line, blanks stripped in code: a lazy `.*?[ \t]*$` would retry a
+# run of blanks at every position (quadratic).
+_CURSOR_GLOBS = re.compile(r"^globs:[ \t]+([^\n'\"\[ \t][^\n]*)$", re.MULTILINE)
 
 
 def cursor_read(source: str) -> tuple[bool, Any]:
     """Frontmatter as Cursor reads a rule: `globs` is a plain comma-separated string."""
     if _CURSOR_GLOBS.search(source) is None:
         return False, None
-    quoted = _CURSOR_GLOBS.sub(lambda m: "globs: '" + m.group(1).replace("'", "''") + "'", source)
+    quoted = _CURSOR_GLOBS.sub(
+        lambda m: "globs: '" + m.group(1).rstrip(" \t").replace("'", "''") + "'", source
+    )
     try:
         value, _, _ = yamlsafe.load(quoted)
     except (yamlsafe.YamlSyntaxError, yamlsafe.YamlLimitError):
@@ -262,6 +266,15 @@ def claude_portability(fmt: str, why: str) -> str:
             "and python-frontmatter and other strict YAML readers reject it"
         )
     return f"Claude Code reads this frontmatter, but strict YAML does not ({why}): {who}"
+
+
+def owner_name(fmt: str) -> str:
+    """The tool that owns a format, or "" when it is not known."""
+    if fmt in CLAUDE_FORMATS:
+        return "Claude Code"
+    if fmt == "cursor-rule":
+        return "Cursor"
+    return _STRICT_OWNERS.get(fmt, "")
 
 
 def strict_owner_rejects(fmt: str, why: str) -> str | None:

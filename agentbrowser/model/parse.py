@@ -95,16 +95,20 @@ def recover_entries(
     """
     entries: list[Entry] = []
     orphans: list[int] = []
-    continued = False  # the value being read has a non-blank line below its key line
+    # The value being read is text begun on its key line that goes on below it. (Below an
+    # empty value or a block indicator, a line at column 0 ends the block, as in YAML.)
+    continued = False
+    runs_on = False  # the value being read begins on its key line
     for index, line in enumerate(lines):
         match = _KEY_LINE.match(line)
         if match and (keys is None or not continued or match.group(1) in keys):
             inline = (match.group(2) or "").rstrip(" \t")
             entries.append(Entry(match.group(1), inline, [], index, index + 1))
             continued = False
+            runs_on = bool(inline) and not _BLOCK_INDICATOR.match(inline)
         elif entries:
             entries[-1].following.append(line)
-            continued = continued or not line.isspace() and line != ""
+            continued = continued or (runs_on and line != "" and not line.isspace())
         elif line.strip() and not line.lstrip().startswith("#"):
             orphans.append(index)
     # Each entry ends where the next begins (one pass: a hostile file has 100,000s of lines).
@@ -124,13 +128,11 @@ def entry_value(entry: Entry) -> Any:
     keeps them all, line breaks included.
     """
     inline = entry.inline
-    block = list(entry.following)
-    while block and not block[-1].strip():
-        block.pop()
+    block = entry.following[: len(entry.following) - trailing_extras(entry.following)]
     if inline and not _BLOCK_INDICATOR.match(inline):
         if block:
             try:
-                value, _, _ = yamlsafe.load(f"k: {inline}\n" + "\n".join(block))
+                value, _, _ = yamlsafe.load(f"k: {inline}\n" + "\n".join(block) + "\n")
             except (yamlsafe.YamlSyntaxError, yamlsafe.YamlLimitError):
                 value = None
             if isinstance(value, dict) and isinstance(value.get("k"), str) and len(value) == 1:
@@ -145,10 +147,20 @@ def entry_value(entry: Entry) -> Any:
     if not block:
         return None if not inline else ""
     try:
-        value, _, _ = yamlsafe.load(f"k: {inline}\n" + "\n".join(block))
+        value, _, _ = yamlsafe.load(f"k: {inline}\n" + "\n".join(block) + "\n")
         return value.get("k") if isinstance(value, dict) else value
     except (yamlsafe.YamlSyntaxError, yamlsafe.YamlLimitError):
         return _dedent(block)
+
+
+def trailing_extras(following: list[str]) -> int:
+    """How many of an entry's last lines are blanks or column-0 comments: not its value."""
+    count = 0
+    for line in reversed(following):
+        if line.strip() and not line.startswith("#"):
+            break
+        count += 1
+    return count
 
 
 def _dedent(block: list[str]) -> str:
