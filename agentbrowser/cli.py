@@ -86,8 +86,12 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
             "Every reader then reads the values agentbrowser shows; the prompt is not touched."
         )
         mode = parser.add_mutually_exclusive_group()
-        mode.add_argument("--diff", action="store_true", help="print the changes as a unified diff; write nothing")
-        mode.add_argument("--check", action="store_true", help="write nothing; exit 1 when a file would change")
+        mode.add_argument(
+            "--diff", action="store_true", help="print the changes as a unified diff; write nothing"
+        )
+        mode.add_argument(
+            "--check", action="store_true", help="write nothing; exit 1 when a file would change"
+        )
     elif command == "copy":
         parser.description = "Copy part of an agent to the clipboard."
         parser.add_argument("name")

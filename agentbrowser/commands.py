@@ -25,6 +25,14 @@ BROWSE_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Agent: copy path", "copy('path')", "Copy the file's absolute path"),
     ("Agent: open in editor", "edit", "Open the file in $VISUAL or $EDITOR, then reload it (e)"),
     ("Agent: toggle raw file", "toggle_raw", "Show the file as it is on disk, or rendered (r)"),
+    (
+        "Agent: repair frontmatter",
+        "fix",
+        (
+            "Show, as a diff, the least rewrite that lets every YAML reader read the "
+            "frontmatter as shown, and write it on confirmation (F)"
+        ),
+    ),
     ("Agent: mark for comparison", "toggle_mark", "Mark or unmark the highlighted agent (space)"),
     ("Agent: compare marked", "compare", "Compare the two marked agents side by side (d)"),
     (

@@ -57,6 +57,7 @@ def help_sections(app: App[object]) -> list[Section]:
     from agentbrowser.screens.browse import BrowseScreen
     from agentbrowser.screens.compare import CompareScreen
     from agentbrowser.screens.copy_menu import CopyMenu
+    from agentbrowser.screens.fix_confirm import FixConfirm
     from agentbrowser.widgets.agent_list import AgentList
     from agentbrowser.widgets.agent_view import AgentView
     from agentbrowser.widgets.filter_input import FilterInput
@@ -76,6 +77,7 @@ def help_sections(app: App[object]) -> list[Section]:
             + [("enter", "go to the list"), ("esc", "go to the list, keeping the filter")],
         ),
         ("Copy menu (y)", binding_rows(app, CopyMenu.BINDINGS)),
+        ("Frontmatter repair (F)", binding_rows(app, FixConfirm.BINDINGS)),
         ("Compare screen (d)", binding_rows(app, CompareScreen.BINDINGS)),
     ]
 
