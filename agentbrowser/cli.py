@@ -258,6 +258,10 @@ def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
         seen.add(agent.path)
         item = fixfiles.plan(agent.path, agent.scope, agent.format)
         where = _display_path(agent.path)
+        if item.problem is not None:
+            # Unreadable, not UTF-8, a link: lint reports what is wrong with it; fix skips it.
+            out.write(f"{where}: skipped: {_inline(item.problem)}\n")
+            continue
         if item.refused is not None:
             failed += 1
             out.write(f"{where}: not fixed: {_inline(item.refused)}\n")

@@ -7,6 +7,7 @@ temporary file in the same folder and os.replace, so a reader never sees half a 
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 import os
@@ -79,7 +80,8 @@ def plan(path: str, scope: str = "path", hint: str | None = None) -> FilePlan:
     repair = repair_text(text, path, scope, hint)
     if link and repair.changed:
         # Replacing the link with a file would cut it from its target, which may be elsewhere.
-        return FilePlan(path, None, "a symbolic link: fix the file it points to")
+        why = "a symbolic link: fix the file it points to"
+        repair = dataclasses.replace(repair, text=text, changed=False, refused=why)
     return FilePlan(path, repair, None, st.st_size, st.st_mtime_ns, digest, bom, text)
 
 

@@ -58,12 +58,15 @@ def repair_text(text: str, path: str, scope: str = "path", hint: str | None = No
     if fm_lines is None:
         return Repair(text, False, False, None, values)
     if not closed:
-        return Repair(text, False, False, "the frontmatter is never closed with ---", values)
+        return Repair(text, False, False, None, values)  # no frontmatter to rewrite: lint says so
     source = "\n".join(fm_lines) + "\n"
     try:
         yamlsafe.load(source)
         return Repair(text, False, False, None, values)
-    except (yamlsafe.YamlSyntaxError, yamlsafe.YamlLimitError):
+    except yamlsafe.YamlLimitError as exc:
+        why = f"its frontmatter is refused for its size or depth ({exc}): not rewritten"
+        return Repair(text, False, False, why, values)
+    except yamlsafe.YamlSyntaxError:
         pass
     fmt = agent.format
     if fmt == "cursor-rule" and owners.cursor_read(source)[0]:
@@ -147,8 +150,20 @@ def _rewrite(entry: Entry, lines: list[str], value: Any) -> list[str] | None:
 def quote(value: str) -> str:
     """A one-line value as a quoted YAML scalar: single quotes unless double read better."""
     if _PRINTABLE.fullmatch(value) is None or ("'" in value and '"' not in value):
-        return json.dumps(value, ensure_ascii=False)  # JSON's escapes are YAML's too
+        # JSON's escapes are YAML's too; what JSON leaves raw and YAML refuses (C1 controls,
+        # a BOM, U+FFFE) is escaped as well.
+        return _UNPRINTABLE.sub(_escape, json.dumps(value, ensure_ascii=False))
     return "'" + value.replace("'", "''") + "'"
+
+
+_UNPRINTABLE = re.compile(
+    "[^\t\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def literal_block(value: str) -> list[str] | None:
