@@ -34,7 +34,9 @@ MAGIC = "agentbrowser-index"
 #: Bump when the entry layout changes.
 FORMAT = 1
 #: Modules whose code shapes a record: an edited parser must not trust records it did not make.
-_PARSER_MODULES = ("parse.py", "formats.py", "yamlsafe.py", "text.py", "records.py", "cache.py")
+_PARSER_MODULES = (
+    "parse.py", "owners.py", "formats.py", "yamlsafe.py", "text.py", "records.py", "cache.py"
+)
 #: An entry: [size, mtime_ns, hint, body offset, name, description (None: the raw one),
 #: raw description (0: frontmatter's, else [value]), tools, model, color, format, frontmatter,
 #: problems as [severity, message, line], body line].
