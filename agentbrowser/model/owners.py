@@ -12,6 +12,7 @@ not. Cursor reads an `.mdc` rule's `globs` as a plain comma-separated string.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from agentbrowser.model import yamlsafe
@@ -191,6 +192,11 @@ def claude_read(source: str, crlf: bool = False) -> tuple[bool, Any]:
     cut = source.find("---")
     if cut >= 0:
         source = source[:cut]
+        try:  # its first attempt, on its shorter frontmatter
+            value, _, _ = yamlsafe.load(source)
+            return True, value
+        except (yamlsafe.YamlSyntaxError, yamlsafe.YamlLimitError):
+            pass
     if crlf:
         return False, None
     try:
@@ -290,8 +296,49 @@ def portability(why: str) -> str:
     return f"strict YAML readers such as python-frontmatter reject this frontmatter ({why})"
 
 
-def claude_value_errors(fmt: str, values: Any) -> list[tuple[str, str | None]]:
-    """Claude Code's own errors on frontmatter it parsed: (message, key), in its words."""
+# YAML 1.2's core schema, which Claude Code's parser follows: `yes`, `on`, `2024-01-01` and
+# `1_000` are text there (PyYAML, YAML 1.1, reads them as booleans, dates, numbers), and `1e3` is a
+# number (text for PyYAML).
+_CORE_NULL = re.compile(r"~|null|Null|NULL|")
+_CORE_BOOL = re.compile(r"true|True|TRUE|false|False|FALSE")
+_CORE_NUMBER = re.compile(
+    r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+"
+    r"|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN"
+)
+_COMMENT = re.compile(r"[ \t]+#.*")
+
+
+def core_kind(value: Any, raw: str | None) -> str:
+    """What JavaScript type Claude Code gets for a value: string, number, boolean, null, array,
+    object. `raw` is the value's text when it sat on its key's line, else None."""
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    if raw is not None and raw[:1] not in ("'", '"', "|", ">", "[", "{", "&", "!", "*"):
+        plain = _COMMENT.sub("", raw).strip()
+        if _CORE_NULL.fullmatch(plain):
+            return "null"
+        if _CORE_BOOL.fullmatch(plain):
+            return "boolean"
+        return "number" if _CORE_NUMBER.fullmatch(plain) else "string"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    return "string"  # text, and dates (YAML 1.2 has no timestamps)
+
+
+def claude_value_errors(
+    fmt: str, values: Any, raw: Callable[[str], str | None] = lambda key: None
+) -> list[tuple[str, str | None]]:
+    """Claude Code's own errors on frontmatter it parsed: (message, key), in its words.
+
+    `raw(key)` gives a key's value as written on its line (None when it is not on one line).
+    """
     if values is None:
         return []
     if not isinstance(values, dict):
@@ -309,30 +356,25 @@ def claude_value_errors(fmt: str, values: Any) -> list[tuple[str, str | None]]:
         found.append(
             (f"`description` is {kind}: Claude Code drops it (it must be text)", "description")
         )
-    name = values.get("name")
-    if name is not None and not isinstance(name, str):
-        found.append((f"`name` is not text ({_yaml_type(name)}): Claude Code rejects it", "name"))
-    tools = values.get("allowed-tools")
-    if tools is not None and not (
-        isinstance(tools, str)
-        or (isinstance(tools, list) and all(isinstance(t, str) for t in tools))
-    ):
-        found.append(
-            ("`allowed-tools` must be text or a list of text for Claude Code", "allowed-tools")
-        )
-    shell = values.get("shell")
-    if (
-        fmt != "claude-agent"
-        and shell is not None
-        and (not isinstance(shell, str) or shell.strip().lower() not in ("bash", "powershell"))
-    ):
-        found.append(("`shell` must be bash or powershell for Claude Code", "shell"))
+    if "name" in values:
+        kind = core_kind(values["name"], raw("name"))
+        if kind not in ("string", "null"):
+            found.append((f"`name` is not text (a {kind}): Claude Code rejects it", "name"))
+    if "allowed-tools" in values:
+        tools = values["allowed-tools"]
+        kind = core_kind(tools, raw("allowed-tools"))
+        if kind not in ("string", "null", "array") or (
+            isinstance(tools, list) and not all(isinstance(t, str) for t in tools)
+        ):
+            found.append(
+                ("`allowed-tools` must be text or a list of text for Claude Code", "allowed-tools")
+            )
+    if fmt != "claude-agent" and "shell" in values:
+        shell = values["shell"]
+        kind = core_kind(shell, raw("shell"))
+        text = raw("shell") if kind == "string" and not isinstance(shell, str) else shell
+        if kind != "null" and (
+            kind != "string" or str(text).strip().lower() not in ("bash", "powershell")
+        ):
+            found.append(("`shell` must be bash or powershell for Claude Code", "shell"))
     return found
-
-
-def _yaml_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    return type(value).__name__

@@ -239,7 +239,12 @@ def parse_text(
                 )
             )
         if fmt in owners.CLAUDE_FORMATS:
-            for message, key in owners.claude_value_errors(fmt, frontmatter):
+            lines = fm_lines
+
+            def raw(key: str) -> str | None:
+                return _raw_value(lines, key)
+
+            for message, key in owners.claude_value_errors(fmt, frontmatter, raw):
                 found.append(Problem(ERROR, message, _key_line(fm_lines, key)))
         if fmt in _NEEDS_DESCRIPTION and raw_description is None:
             found.append(Problem(WARNING, "no `description`: nothing says when to use it", 1))
@@ -324,6 +329,17 @@ def _owner_verdict(failure: _Failure, fmt: str, path: str, scope: str) -> Proble
     if strict is not None:
         return Problem(ERROR, strict, failure.line)
     return Problem(WARNING, owners.portability(failure.why), failure.line)
+
+
+def _raw_value(fm_lines: list[str], key: str) -> str | None:
+    """A top-level key's value as written on its line; None when there is none there."""
+    for line in fm_lines:
+        if line.startswith(key):
+            rest = line[len(key) :].lstrip(" \t")
+            if rest.startswith(":"):
+                value = rest[1:].strip(" \t")
+                return value or None
+    return None
 
 
 def _key_line(fm_lines: list[str], key: str | None) -> int:
