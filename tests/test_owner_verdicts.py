@@ -19,7 +19,15 @@ from agentbrowser import cli
 from agentbrowser.model.parse import parse_text
 from agentbrowser.model.text import decode
 
-from .owner_verdicts import SEMANTICS, Case, claude_cases, laid_out_path, recorded, validate
+from .owner_verdicts import (
+    SEMANTICS,
+    Case,
+    claude_cases,
+    generated_cases,
+    laid_out_path,
+    recorded,
+    validate,
+)
 from .owners import require_owner, run_owner
 from .paths import CORPUS, SEEDS
 
@@ -29,7 +37,9 @@ def our_errors(case: Case, semantics: str) -> list[str]:
     raw = case.source.read_bytes()
     text, _ = decode(raw)
     path = str(laid_out_path(Path("/laid-out"), semantics, case))
-    agent = parse_text(text, path, scope=semantics, crlf=b"\r\n" in raw)
+    # Discovery names the format of what it finds in a plugin's agents/, commands/ and skills/.
+    hint = f"claude-{case.kind}"
+    agent = parse_text(text, path, scope=semantics, hint=hint, crlf=b"\r\n" in raw)
     return [p.message for p in agent.problems if p.severity == "error"]
 
 
@@ -153,3 +163,13 @@ def test_recorded_verdicts_are_json_with_messages() -> None:
     assert sample["kind"] == "agent"
     assert "does not load at all" in sample["project"][0]
     assert json.dumps(data)  # plain JSON all through
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_generated_frontmatter_agrees_with_claude_code_live(tmp_path: Path, seed: int) -> None:
+    """Files nobody wrote by hand: 300 mixes of the traits that trip YAML readers."""
+    binary = require_owner("claude")
+    cases = generated_cases(seed, 300, tmp_path / "generated")
+    verdicts = validate(binary, tmp_path / "validate", cases)
+    assert any(v["project"] for v in verdicts.values())  # the mix holds rejected files
+    assert disagreements(verdicts, cases) == []

@@ -332,13 +332,19 @@ def _owner_verdict(failure: _Failure, fmt: str, path: str, scope: str) -> Proble
 
 
 def _raw_value(fm_lines: list[str], key: str) -> str | None:
-    """A top-level key's value as written on its line; None when there is none there."""
-    for line in fm_lines:
+    """A top-level key's value as written on its line; None when there is none there.
+
+    The last such line: of duplicate keys, the last one wins.
+    """
+    for index in range(len(fm_lines) - 1, -1, -1):
+        line = fm_lines[index]
         if line.startswith(key):
             rest = line[len(key) :].lstrip(" \t")
             if rest.startswith(":"):
-                value = rest[1:].strip(" \t")
-                return value or None
+                after = fm_lines[index + 1] if index + 1 < len(fm_lines) else ""
+                if after[:1] in (" ", "\t") and after.strip():
+                    return None  # the value goes on over the next lines
+                return rest[1:].strip(" \t") or None
     return None
 
 
