@@ -118,7 +118,7 @@ def recorded() -> dict[str, object]:
     return json.loads(files[-1].read_text(encoding="utf-8"))
 
 
-# -- generated frontmatter, for a live comparison on files nobody wrote by hand ---------------------
+# -- generated frontmatter, for a live comparison on files nobody wrote by hand -----------------
 _VALUES = (
     "Use this agent for reviews", "Use this: for reviews", "Use for C# #tag", "foo #bar",
     "*bold* start", "&anchor x", "!tag x", "%percent", "@at sign", "`code` start", "[a] | [b]",
@@ -152,7 +152,8 @@ def generated_cases(seed: int, count: int, folder: Path) -> list[Case]:
             lines.append(f"name: {rng.choice(('reviewer', 'yes', '123', '1e3', *_VALUES[:3]))}")
         for _ in range(rng.randint(1, 4)):
             key = rng.choice(_KEYS)
-            lines.append(f"{key}: {rng.choice(_VALUES)}".rstrip() if rng.random() < 0.95 else f"{key}:")
+            value = rng.choice(_VALUES) if rng.random() < 0.95 else ""
+            lines.append(f"{key}: {value}".rstrip() if value else f"{key}:")
             if rng.random() < 0.3:
                 lines.extend(rng.choice(_FOLLOWING) for _ in range(rng.randint(1, 3)))
         lines.append("---")

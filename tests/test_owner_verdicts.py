@@ -173,3 +173,40 @@ def test_generated_frontmatter_agrees_with_claude_code_live(tmp_path: Path, seed
     verdicts = validate(binary, tmp_path / "validate", cases)
     assert any(v["project"] for v in verdicts.values())  # the mix holds rejected files
     assert disagreements(verdicts, cases) == []
+
+
+OPENCODE_AGENTS = {
+    "fine": "---\ndescription: Fine reviewer\nmode: subagent\n---\nBody.\n",
+    "colon": "---\ndescription: Use this: when reviewing\nmode: subagent\n---\nBody.\n",
+    "colonindent": "---\ndescription: Use this: when\n  and more\nmode: subagent\n---\nBody.\n",
+    "runon": (
+        "---\ndescription: Use this agent.\n\nExamples:\n- <example>\n  Context: x\n"
+        '  user: "hi"\n  </example>\nmode: subagent\n---\nBody.\n'
+    ),
+    "unterminated": '---\ndescription: "Use this agent\nmode: subagent\n---\nBody.\n',
+}
+
+
+def test_our_opencode_errors_are_the_agents_opencode_loads_without_frontmatter(
+    tmp_path: Path,
+) -> None:
+    """`mode: subagent` in every file: OpenCode lists an agent whose frontmatter it dropped as
+    `(all)`, its default. Our errors must be exactly those."""
+    binary = require_owner("opencode")
+    folder = tmp_path / "project" / ".opencode" / "agent"
+    folder.mkdir(parents=True)
+    ours = {}
+    for name, text in OPENCODE_AGENTS.items():
+        (folder / f"{name}.md").write_text(text, encoding="utf-8")
+        agent = parse_text(text, str(folder / f"{name}.md"))
+        ours[name] = [p.message for p in agent.problems if p.severity == "error"]
+        assert agent.frontmatter["mode"] == "subagent", name  # we read every one
+    subprocess.run(["git", "init", "-q", str(tmp_path / "project")], check=True)
+    done = run_owner(binary, ["agent", "list", "--pure"], tmp_path / "project", tmp_path / "home")
+    listed = dict(re.findall(r"^(\w+) \((\w+)\)$", done.stdout, re.MULTILINE))
+    assert set(OPENCODE_AGENTS) <= set(listed), done.stdout[-2000:]
+    dropped = {name for name in OPENCODE_AGENTS if listed[name] != "subagent"}
+    assert dropped == {"runon", "unterminated"}
+    assert {name for name, errors in ours.items() if errors} == dropped
+    (error,) = ours["runon"]
+    assert error.startswith("OpenCode loads this agent without its frontmatter")

@@ -20,7 +20,6 @@ from agentbrowser.model import yamlsafe
 CLAUDE_FORMATS = frozenset({"claude-agent", "claude-command", "claude-skill"})
 #: Formats whose owner reads frontmatter as strict YAML (a file it cannot parse is not loaded).
 _STRICT_OWNERS = {
-    "opencode-agent": "OpenCode",
     "copilot-agent": "GitHub Copilot",
     "copilot-chatmode": "GitHub Copilot",
     "copilot-prompt": "GitHub Copilot",
@@ -208,6 +207,50 @@ def claude_read(source: str, crlf: bool = False) -> tuple[bool, Any]:
 
 # Greedy to the end of the line, blanks stripped in code: a lazy `.*?[ \t]*$` would retry a
 # run of blanks at every position (quadratic).
+# OpenCode 1.18 (read from its bundle, checked with `opencode agent list`): when YAML fails, an
+# unindented `key: value` line (key of letters, digits, `_`) whose value holds `:` and is not
+# quoted, empty or a block indicator becomes a block, `key: |-` with the value below, and it
+# parses again; when that fails too the agent loads without its frontmatter.
+_OPENCODE_LINE = re.compile(r"([a-zA-Z_][a-zA-Z0-9_]*)\s*:\s*(.*)")
+
+
+def opencode_read(source: str) -> tuple[bool, Any]:
+    """(True, values) when OpenCode's second attempt parses the frontmatter, else (False, None)."""
+    out: list[str] = []
+    for line in source.split("\n"):
+        stripped = line.strip()
+        match = None
+        if stripped and not stripped.startswith("#") and line[:1] not in (" ", "\t"):
+            match = _OPENCODE_LINE.fullmatch(line)
+        if match is not None:
+            value = match.group(2).strip()
+            if value not in ("", ">", "|") and value[0] not in "\"'" and ":" in value:
+                out.extend((f"{match.group(1)}: |-", f"  {value}"))
+                continue
+        out.append(line)
+    try:
+        value, _, _ = yamlsafe.load("\n".join(out))
+    except (yamlsafe.YamlSyntaxError, yamlsafe.YamlLimitError):
+        return False, None
+    return (True, value) if isinstance(value, dict) else (False, None)
+
+
+def opencode_rejects(why: str) -> str:
+    """The error for an OpenCode agent whose frontmatter OpenCode cannot parse."""
+    return (
+        "OpenCode loads this agent without its frontmatter (description, mode, model and the "
+        f"rest are dropped): its frontmatter does not parse ({why})"
+    )
+
+
+def opencode_portability(why: str) -> str:
+    """The warning for an OpenCode agent that OpenCode reads and strict YAML readers reject."""
+    return (
+        f"OpenCode reads this frontmatter, but strict YAML does not ({why}): python-frontmatter "
+        "and other strict YAML readers reject it"
+    )
+
+
 _CURSOR_GLOBS = re.compile(r"^globs:[ \t]+([^\n'\"\[ \t][^\n]*)$", re.MULTILINE)
 
 
@@ -280,6 +323,8 @@ def owner_name(fmt: str) -> str:
         return "Claude Code"
     if fmt == "cursor-rule":
         return "Cursor"
+    if fmt == "opencode-agent":
+        return "OpenCode"
     return _STRICT_OWNERS.get(fmt, "")
 
 

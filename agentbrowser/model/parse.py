@@ -263,7 +263,7 @@ class _Failure(NamedTuple):
 
     why: str
     line: int | None
-    reader: str  # "claude" or "cursor": the owner's tolerant reading; "lines": ours
+    reader: str  # "claude", "cursor", "opencode": the owner's tolerant reading; "lines": ours
 
 
 def _read_frontmatter(
@@ -279,6 +279,9 @@ def _read_frontmatter(
         if path_fmt == "cursor-rule":
             ok, tolerant = owners.cursor_read(source)
             reader = "cursor"
+        elif path_fmt == "opencode-agent":
+            ok, tolerant = owners.opencode_read(source)
+            reader = "opencode"
         else:
             ok, tolerant = owners.claude_read(source, crlf)
             reader = "claude"
@@ -325,6 +328,10 @@ def _owner_verdict(failure: _Failure, fmt: str, path: str, scope: str) -> Proble
         return Problem(ERROR, owners.claude_rejects(fmt, semantics, failure.why), failure.line)
     if fmt == "cursor-rule" and failure.reader == "cursor":
         return None  # `globs: **/*.ts, src/**` unquoted: the form Cursor documents
+    if fmt == "opencode-agent":
+        if failure.reader == "opencode":
+            return Problem(WARNING, owners.opencode_portability(failure.why), failure.line)
+        return Problem(ERROR, owners.opencode_rejects(failure.why), failure.line)
     strict = owners.strict_owner_rejects(fmt, failure.why)
     if strict is not None:
         return Problem(ERROR, strict, failure.line)

@@ -114,6 +114,8 @@ def _owner_needed(fmt: str, source: str, crlf: bool) -> bool:
     if fmt in owners.CLAUDE_FORMATS:
         ok, value = owners.claude_read(source, crlf)
         return not (ok and isinstance(value, dict))
+    if fmt == "opencode-agent":
+        return not owners.opencode_read(source)[0]
     return owners.strict_owner_rejects(fmt, "") is not None
 
 
