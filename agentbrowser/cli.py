@@ -1,4 +1,4 @@
-"""Command line: the browser, and the non-interactive commands (list, show, diff, lint, copy, ...)."""
+"""Command line: the browser, and the non-interactive commands (list, show, diff, lint, fix, ...)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from agentbrowser.model.text import one_line, sanitize
 if TYPE_CHECKING:
     from agentbrowser.app import AgentBrowserApp
 
-COMMANDS = ("list", "show", "diff", "similar", "lint", "copy", "install", "convert")
+COMMANDS = ("list", "show", "diff", "similar", "lint", "fix", "copy", "install", "convert")
 #: Formats where a missing tools key means every tool is allowed.
 TOOL_FORMATS = frozenset(
     {"claude-agent", "claude-command", "claude-skill", "opencode-agent", "copilot-agent", "copilot-chatmode", "copilot-prompt"}
@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="agentbrowser",
         description="Browse, search, compare and reuse AI agent definitions.",
         epilog=(
-            "commands: list, show, diff, similar, lint, copy, install, convert "
+            "commands: list, show, diff, similar, lint, fix, copy, install, convert "
             "(agentbrowser COMMAND --help for each). With no command, opens the browser on "
             "PATHS, or on the project, user and plugin agents (the bundled samples when there "
             "are none)."
@@ -86,6 +86,19 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
             "--format", choices=("text", "json", "sarif", "github"), default="text",
             help="text: one line per problem (default); json; sarif; github: ::error file=...",
         )  # fmt: skip
+    elif command == "fix":
+        parser.description = (
+            "Rewrite frontmatter that strict YAML readers (or the owning tool) cannot read, the "
+            "least it takes: quote a value, or make a value that runs on over lines a block. "
+            "Every reader then reads the values agentbrowser shows; the prompt is not touched."
+        )
+        mode = parser.add_mutually_exclusive_group()
+        mode.add_argument(
+            "--diff", action="store_true", help="print the changes as a unified diff; write nothing"
+        )
+        mode.add_argument(
+            "--check", action="store_true", help="write nothing; exit 1 when a file would change"
+        )
     elif command == "copy":
         parser.description = "Copy part of an agent to the clipboard."
         parser.add_argument("name")
@@ -294,6 +307,63 @@ def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
     return 1 if errors else 0
 
 
+def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
+    """`fix`: repair frontmatter in place (or show the diff, or check)."""
+    from agentbrowser import fixfiles
+
+    agents = _load(args.paths, use_cache=False)
+    seen: set[str] = set()
+    changed = owner = failed = 0
+    for agent in agents:
+        if agent.path in seen:
+            continue
+        seen.add(agent.path)
+        item = fixfiles.plan(agent.path, agent.scope, agent.format)
+        where = _display_path(agent.path)
+        if item.problem is not None:
+            # Unreadable, not UTF-8, a link: lint reports what is wrong with it; fix skips it.
+            out.write(f"{where}: skipped: {_inline(item.problem)}\n")
+            continue
+        if item.refused is not None:
+            failed += 1
+            out.write(f"{where}: not fixed: {_inline(item.refused)}\n")
+            continue
+        if not item.changes:
+            continue
+        changed += 1
+        owner += bool(item.repair and item.repair.owner_needed)
+        if args.diff:
+            relative = os.path.relpath(agent.path)
+            label = agent.path if relative.startswith("..") else relative
+            diff = fixfiles.unified_diff(item, label)
+            out.write(diff if not out.isatty() else sanitize(diff))
+            continue
+        if args.check:
+            out.write(f"{where}: would fix: {_inline(item.describe())}\n")
+            continue
+        try:
+            fixfiles.apply(item)
+        except fixfiles.StaleFileError as exc:
+            failed += 1
+            out.write(f"{where}: not fixed: {exc}\n")
+            continue
+        except OSError as exc:
+            failed += 1
+            out.write(f"{where}: not fixed: cannot write: {_inline(exc.strerror or str(exc))}\n")
+            continue
+        out.write(f"{where}: fixed: {_inline(item.describe())}\n")
+    verb = "fixed" if not (args.diff or args.check) else "would fix"
+    if changed or failed:
+        print(
+            f"agentbrowser: {verb} {changed} file{'s' * (changed != 1)} "
+            f"({owner} that the owning tool could not read); {failed} not fixed",
+            file=sys.stderr,
+        )
+    if args.check:
+        return 1 if changed or failed else 0
+    return 1 if failed and not args.diff else 0
+
+
 def part_text(agent: Agent, part: str) -> str:
     """The text of one part of an agent, as copied."""
     if part == "prompt":
@@ -489,6 +559,7 @@ _HANDLERS = {
     "diff": cmd_diff,
     "similar": cmd_similar,
     "lint": cmd_lint,
+    "fix": cmd_fix,
     "copy": cmd_copy,
     "install": cmd_install,
     "convert": cmd_convert,

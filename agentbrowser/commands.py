@@ -40,6 +40,14 @@ BROWSE_COMMANDS: tuple[tuple[str, str, str], ...] = (
         "open_resource",
         "Show one of the files beside the skill's SKILL.md in the detail pane (o)",
     ),
+    (
+        "Agent: repair frontmatter",
+        "fix",
+        (
+            "Show, as a diff, the least rewrite that lets every YAML reader read the "
+            "frontmatter as shown, and write it on confirmation (F)"
+        ),
+    ),
     ("Agent: mark for comparison", "toggle_mark", "Mark or unmark the highlighted agent (space)"),
     ("Agent: compare marked", "compare", "Compare the two marked agents side by side (d)"),
     (

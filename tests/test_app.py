@@ -601,6 +601,7 @@ async def test_help_lists_every_binding(key: str) -> None:
     from textual.binding import Binding
 
     from agentbrowser.screens.compare import CompareScreen
+    from agentbrowser.screens.fix_confirm import FixConfirm
 
     app = bundled_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -615,6 +616,7 @@ async def test_help_lists_every_binding(key: str) -> None:
             AgentView,
             FilterInput,
             CopyMenu,
+            FixConfirm,
             CompareScreen,
         )
         for cls in classes:
@@ -709,13 +711,13 @@ async def test_an_agent_with_problems_shows_them_with_lines_and_a_row_marker() -
             "\u258e",
             "markup-description",
         ]  # colour, no marker
-        assert row_text(agents, 2).split()[0] == "\u2717"
+        assert row_text(agents, 2).split()[0] == "!"  # a warning: Claude Code skips it, no error
         view = screen.agent_view
         text = flat(view.text)
-        assert "Problems error: line 3: invalid YAML" in text
+        assert "Problems error: line 3: Claude Code will not load this agent" in text
         await pilot.press("end")
         await rendered(pilot)
-        assert "Problems error: line 1: no `name`" in flat(view.text)
+        assert "Problems warning: line 1: no `name`" in flat(view.text)
         # r: the raw file marks the problem's line.
         await pilot.press("r")
         await wait_for(pilot, lambda: "(raw file)" in flat(view.text) and not view.rendering)
@@ -741,3 +743,65 @@ async def test_rich_markup_in_a_description_is_shown_as_typed() -> None:
         assert "[link=https://example.com]click[/link]" in text
         assert "Problems" not in text
         assert "[bold]x[/]" in row_text(screen.agent_list, 1)
+
+
+# -- frontmatter repair (F) ------------------------------------------------------------------
+
+
+async def test_f_shows_the_repair_as_a_diff_and_writes_it_on_confirmation(seeds: Path) -> None:
+    from agentbrowser.screens.fix_confirm import FixConfirm
+
+    path = seeds / "004_778f8d6350f71607.md"
+    original = path.read_bytes()
+    app = build_app([str(path)], use_cache=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        assert screen.selected is not None and screen.selected.has_error
+        await pilot.press("F")
+        await wait_for(pilot, lambda: isinstance(app.screen, FixConfirm))
+        shown = "\n".join(str(s.render()) for s in app.screen.query(".diff-line"))
+        assert "+description: |-" in shown and "+  - <example>" in shown
+        assert "Claude Code could not use it as written" in str(
+            app.screen.query_one("#fix-summary", Label).render()
+        )
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, BrowseScreen))
+        assert path.read_bytes() == original
+        await pilot.press("F")
+        await wait_for(pilot, lambda: isinstance(app.screen, FixConfirm))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: path.read_bytes() != original)
+        await wait_for(pilot, lambda: screen.selected is not None and not screen.selected.has_error)
+    assert path.read_text(encoding="utf-8").split("\n---\n", 1)[1] == original.decode().split(
+        "\n---\n", 1
+    )[1]
+
+
+async def test_f_on_a_file_with_nothing_to_repair_says_so() -> None:
+    app = bundled_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        shown = record_notifications(app)
+        await pilot.press("F")
+        await wait_for(pilot, lambda: shown)
+        assert "nothing to repair" in shown[0]["message"]
+        assert isinstance(app.screen, BrowseScreen)
+
+
+async def test_the_command_palette_offers_the_repair(seeds: Path) -> None:
+    from agentbrowser.commands import BROWSE_COMMANDS
+    from agentbrowser.screens.fix_confirm import FixConfirm
+
+    assert ("Agent: repair frontmatter", "fix") in {(n, a) for n, a, _ in BROWSE_COMMANDS}
+    app = build_app([str(seeds / "000_56d7b5b5ea82bca0.md")], use_cache=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"repair frontmatter")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, FixConfirm))
+        summary = str(app.screen.query_one("#fix-summary", Label).render())
+        assert "for strict YAML readers only: Claude Code reads it as written" in summary
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, BrowseScreen))

@@ -26,7 +26,10 @@ def broken(tmp_path: Path) -> Path:
     folder = tmp_path / "coll"
     (folder / ".claude" / "agents").mkdir(parents=True)
     (folder / ".claude" / "agents" / "good.md").write_text("---\nname: good\ndescription: Fine\ntools: Read\n---\nGood prompt\n")
-    (folder / ".claude" / "agents" / "bad.md").write_text("---\nname: bad\ndescription: Use: this\n---\nBad prompt\n")
+    (folder / ".claude" / "agents" / "bad.md").write_text(
+        # Claude Code quotes `Use: this` and still cannot read the unterminated quote below it
+        '---\nname: bad\ndescription: Use: this\ncolor: "red\n---\nBad prompt\n'
+    )
     return folder
 
 
@@ -58,7 +61,7 @@ def test_lint_exits_1_with_one_line_per_problem(broken: Path, capsys: pytest.Cap
     code, out, err = run(["lint", str(broken)], capsys)
     assert code == 1
     assert out.count("\n") == 1
-    assert out.startswith(str(broken / ".claude" / "agents" / "bad.md") + ":3: error: invalid YAML")
+    assert out.startswith(str(broken / ".claude" / "agents" / "bad.md") + ":3: error: Claude Code will not load this agent")
     assert "Traceback" not in err
 
 
@@ -152,7 +155,7 @@ def test_a_command_exits_with_its_status_and_all_of_its_output(tmp_path: Path) -
     )
     assert missing.returncode == 2 and "no-such-agent" in missing.stderr
     broken = tmp_path / "broken.md"
-    broken.write_text("---\nname: broken\ndescription: a: b: c\n---\nbody\n", encoding="utf-8")
+    broken.write_text("---\nname: broken\ndescription: a: b: c\n  d\n---\nbody\n", encoding="utf-8")
     lint = subprocess.run(
         [sys.executable, "-m", "agentbrowser", "lint", str(broken)],
         capture_output=True,

@@ -552,7 +552,7 @@ def test_file_changed_between_listing_and_showing(
 ) -> None:
     root, tree = fresh
     listed = {a.path: a for a in load_collection([str(root)])}[str(tree["changing"])]
-    tree["changing"].write_text("---\nname: changed\ndescription: [unclosed\n---\nNew body.\n")
+    tree["changing"].write_text('---\nname: changed\ndescription: "unclosed\n---\nNew body.\n')
     again = parse_file(str(tree["changing"]))
     assert again.name == "changed" and again.has_error  # read afresh, problem and all
     assert (again.size, again.mtime_ns) != (listed.size, listed.mtime_ns)  # staleness is visible
@@ -773,3 +773,26 @@ def test_clipboard_terminal_still_works_when_the_system_one_hangs(
         release.set()
     assert result.ok and sent == ["x"] and result.destinations == ("terminal clipboard (OSC 52)",)
     assert result.failures and "did not answer" in result.failures[0]
+
+
+def test_fix_over_the_tree_neither_hangs_nor_crashes_and_leaves_no_escape(
+    fresh: tuple[Path, dict[str, Path]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`fix --diff`, `--check` and `fix` itself on hostile files: bounded, no traceback, and
+    every file it rewrites reads back in python-frontmatter with the values shown before."""
+    import frontmatter
+
+    root, tree = fresh
+    before = {a.path: a.frontmatter for a in load_collection([str(root)])}
+    code, diff, err = run_cli(["fix", "--diff", str(root)], capsys)
+    assert code == 0 and "Traceback" not in err
+    code, checked, err = run_cli(["fix", "--check", str(root)], capsys)
+    assert code == 1 and "Traceback" not in err  # some files strict YAML rejects
+    assert not CONTROLS.search(checked)
+    code, fixed, err = run_cli(["fix", str(root)], capsys)
+    assert "Traceback" not in err and not CONTROLS.search(fixed)
+    written = [line.split(": fixed: ")[0] for line in fixed.splitlines() if ": fixed: " in line]
+    assert written, fixed
+    for shown in written:
+        path = str((Path.cwd() / shown).resolve()) if not os.path.isabs(shown) else shown
+        assert frontmatter.load(path).metadata == before[path], shown

@@ -515,7 +515,7 @@ async def test_files_deleted_or_rewritten_while_browsing(
             )
             tree["vanishing"].unlink()
             tree["changing"].write_text(
-                "---\nname: changed-under-the-browser\ndescription: [unclosed\n---\nNew body.\n",
+                '---\nname: changed-under-the-browser\ndescription: "unclosed\n---\nNew body.\n',
                 encoding="utf-8",
             )
             await watch.wait(

@@ -35,8 +35,8 @@ MAGIC = "agentbrowser-index"
 FORMAT = 2
 #: Modules whose code shapes a record: an edited parser must not trust records it did not make.
 _PARSER_MODULES = (
-    "parse.py", "formats.py", "yamlsafe.py", "schema.py", "security.py", "text.py", "records.py",
-    "cache.py",
+    "parse.py", "owners.py", "formats.py", "yamlsafe.py", "schema.py", "security.py", "text.py",
+    "records.py", "cache.py",
 )  # fmt: skip
 #: An entry: [size, mtime_ns, hint, body offset, name, description (None: the raw one),
 #: raw description (0: frontmatter's, else [value]), tools, model, color, format, frontmatter,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
-from agentbrowser.model import security, yamlsafe
+from agentbrowser.model import owners, security, yamlsafe
 from agentbrowser.model.schema import check_frontmatter
 from agentbrowser.model.formats import derive_name, detect_format, normalize_tools
 from agentbrowser.model.records import ERROR, INFO, WARNING, Agent, Problem, agent_from_values
-from agentbrowser.model.text import FileText, read_text
+from agentbrowser.model.text import FileText, one_line, read_text
 
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
@@ -73,44 +73,106 @@ def _strip_quotes(value: str) -> str:
     return value
 
 
-def recover_lines(lines: list[str]) -> dict[str, Any]:
-    """Read top-level keys line by line, the way the tools that own these files do.
+class Entry(NamedTuple):
+    """A top-level key as recovered line by line: its value's text and its lines (0-based)."""
+
+    key: str
+    inline: str
+    following: list[str]
+    first: int
+    end: int
+
+
+def recover_entries(
+    lines: list[str], keys: frozenset[str] | None = None
+) -> tuple[list[Entry], list[int]]:
+    """The top-level keys of frontmatter read line by line, and the lines that belong to none.
+
+    A line at column 0 that reads `key: ...` starts a key when the key is one the format
+    documents (`keys`), or when the value above has no continuation yet (an undocumented key
+    such as `version: 1` after one-line values). Every other line continues the value above
+    it, as its author meant: indented lines, `Examples:`, `- <example>`. Lines before the
+    first key (other than blanks and comments) belong to none.
+    """
+    entries: list[Entry] = []
+    orphans: list[int] = []
+    # The value being read is text begun on its key line that goes on below it. (Below an
+    # empty value or a block indicator, a line at column 0 ends the block, as in YAML.)
+    continued = False
+    runs_on = False  # the value being read begins on its key line
+    for index, line in enumerate(lines):
+        match = _KEY_LINE.match(line)
+        if match and (keys is None or not continued or match.group(1) in keys):
+            inline = (match.group(2) or "").rstrip(" \t")
+            entries.append(Entry(match.group(1), inline, [], index, index + 1))
+            continued = False
+            runs_on = bool(inline) and not _BLOCK_INDICATOR.match(inline)
+        elif entries:
+            entries[-1].following.append(line)
+            continued = continued or (runs_on and line != "" and not line.isspace())
+        elif line.strip() and not line.lstrip().startswith("#"):
+            orphans.append(index)
+    # Each entry ends where the next begins (one pass: a hostile file has 100,000s of lines).
+    for i in range(len(entries) - 1):
+        entries[i] = entries[i]._replace(end=entries[i + 1].first)
+    if entries:
+        entries[-1] = entries[-1]._replace(end=len(lines))
+    return entries, orphans
+
+
+def entry_value(entry: Entry) -> Any:
+    """An entry's value: strict YAML's where the entry alone is valid, else its text as written.
 
     A key line's value is its text with surrounding quotes stripped (or what strict YAML makes
     of that value alone, when it can: `[a, b]` is a list). A key with an empty value or a block
-    indicator takes the indented lines below it.
+    indicator takes the lines below it. A value that runs on over lines strict YAML cannot read
+    keeps them all, line breaks included.
     """
-    result: dict[str, Any] = {}
-    keys: list[tuple[str, str, list[str]]] = []
-    for line in lines:
-        match = _KEY_LINE.match(line)
-        if match:
-            keys.append((match.group(1), (match.group(2) or "").rstrip(" \t"), []))
-        elif keys:
-            keys[-1][2].append(line)
-    for key, inline, following in keys:
-        if inline and not _BLOCK_INDICATOR.match(inline):
-            ok, value = yamlsafe.load_scalar_line(inline)
-            if ok and not isinstance(value, str):
-                result[key] = value
-            elif ok and value is not None and not inline.startswith(("'", '"')):
-                result[key] = value if ": " not in inline else inline
-            else:
-                result[key] = _strip_quotes(inline)
-            continue
-        block = list(following)
-        while block and not block[-1].strip():
-            block.pop()
-        if not block:
-            result[key] = None if not inline else ""
-            continue
-        try:
-            value, _, _ = yamlsafe.load(f"k: {inline}\n" + "\n".join(block))
-            result[key] = value.get("k") if isinstance(value, dict) else value
-        except (yamlsafe.YamlSyntaxError, yamlsafe.YamlLimitError):
-            indent = min(len(b) - len(b.lstrip()) for b in block if b.strip())
-            result[key] = "\n".join(b[indent:] for b in block)
-    return result
+    inline = entry.inline
+    block = entry.following[: len(entry.following) - trailing_extras(entry.following)]
+    if inline and not _BLOCK_INDICATOR.match(inline):
+        if block:
+            try:
+                value, _, _ = yamlsafe.load(f"k: {inline}\n" + "\n".join(block) + "\n")
+            except (yamlsafe.YamlSyntaxError, yamlsafe.YamlLimitError):
+                value = None
+            if isinstance(value, dict) and isinstance(value.get("k"), str) and len(value) == 1:
+                return value["k"]
+            return inline + "\n" + _dedent(block)
+        ok, value = yamlsafe.load_scalar_line(inline)
+        if ok and not isinstance(value, str):
+            return value
+        if ok and value is not None and not inline.startswith(("'", '"')):
+            return value if ": " not in inline else inline
+        return _strip_quotes(inline)
+    if not block:
+        return None if not inline else ""
+    try:
+        value, _, _ = yamlsafe.load(f"k: {inline}\n" + "\n".join(block) + "\n")
+        return value.get("k") if isinstance(value, dict) else value
+    except (yamlsafe.YamlSyntaxError, yamlsafe.YamlLimitError):
+        return _dedent(block)
+
+
+def trailing_extras(following: list[str]) -> int:
+    """How many of an entry's last lines are blanks or column-0 comments: not its value."""
+    count = 0
+    for line in reversed(following):
+        if line.strip() and not line.startswith("#"):
+            break
+        count += 1
+    return count
+
+
+def _dedent(block: list[str]) -> str:
+    indent = min(len(b) - len(b.lstrip()) for b in block if b.strip())
+    return "\n".join(b[indent:] for b in block)
+
+
+def recover_lines(lines: list[str], keys: frozenset[str] | None = None) -> dict[str, Any]:
+    """Read top-level keys line by line, the way the tools that own these files do."""
+    entries, _ = recover_entries(lines, keys)
+    return {entry.key: entry_value(entry) for entry in entries}
 
 
 def _html_comment_hides_frontmatter(text: str) -> bool:
@@ -131,11 +193,16 @@ def parse_text(
     problems: tuple[Problem, ...] = (),
     size: int = 0,
     mtime_ns: int = 0,
+    crlf: bool = False,
 ) -> Agent:
-    """Parse a file's decoded text into a record. Never raises on any text."""
+    """Parse a file's decoded text into a record. Never raises on any text.
+
+    `crlf`: the file's lines ended in CRLF before decoding (Claude Code reads those otherwise).
+    """
     found: list[Problem] = list(problems)
     fm_lines, body, body_line, closed = split_frontmatter(text)
     frontmatter: dict[str, Any] = {}
+    failure: _Failure | None = None
     if fm_lines is None:
         if _html_comment_hides_frontmatter(text):
             found.append(
@@ -144,8 +211,12 @@ def parse_text(
     else:
         if not closed:
             found.append(Problem(ERROR, "frontmatter opened on line 1 is never closed with ---", 1))
-        frontmatter = _read_frontmatter(fm_lines, found)
+        frontmatter, failure = _read_frontmatter(fm_lines, found, path, hint, crlf)
     fmt = detect_format(path, frontmatter, hint)
+    if failure is not None:
+        verdict = _owner_verdict(failure, fmt, path, scope)
+        if verdict is not None:
+            found.append(verdict)
     # `not s or s.isspace()` is `not s.strip()` without copying the text (isspace stops at
     # the first visible character).
     blank = not text or text.isspace()
@@ -159,8 +230,23 @@ def parse_text(
     tools, tool_problems = normalize_tools(frontmatter, fmt)
     found.extend(tool_problems)
     if fm_lines is not None and closed:
-        if fmt in _AGENT_FORMATS and "name" not in frontmatter:
-            found.append(Problem(ERROR, "no `name`: Claude Code needs one to load the agent", 1))
+        if fmt in _AGENT_FORMATS and "name" not in frontmatter and failure is None:
+            found.append(
+                Problem(
+                    WARNING,
+                    "no `name`: in a project Claude Code takes an agent file without one for a "
+                    "reference document and does not load it (a plugin names it after the file)",
+                    1,
+                )
+            )
+        if fmt in owners.CLAUDE_FORMATS:
+            lines = fm_lines
+
+            def raw(key: str) -> str | None:
+                return _raw_value(lines, key)
+
+            for message, key in owners.claude_value_errors(fmt, frontmatter, raw):
+                found.append(Problem(ERROR, message, _key_line(fm_lines, key)))
         if fmt in _NEEDS_DESCRIPTION and raw_description is None:
             found.append(Problem(WARNING, "no `description`: nothing says when to use it", 1))
     if frontmatter:
@@ -182,39 +268,110 @@ def parse_text(
     ))  # fmt: skip
 
 
-def _read_frontmatter(fm_lines: list[str], found: list[Problem]) -> dict[str, Any]:
-    """Strict YAML first; when that fails, the keys recovered line by line and an error."""
+class _Failure(NamedTuple):
+    """Strict YAML's objection to a frontmatter, and which reading gave the values instead."""
+
+    why: str
+    line: int | None
+    reader: str  # "claude", "cursor", "opencode": the owner's tolerant reading; "lines": ours
+
+
+def _read_frontmatter(
+    fm_lines: list[str], found: list[Problem], path: str, hint: str | None, crlf: bool
+) -> tuple[dict[str, Any], _Failure | None]:
+    """Strict YAML first; when that fails, the owner's tolerant reading, else ours by lines."""
     source = "\n".join(fm_lines) + "\n"  # the line break before the closing --- belongs to it
     try:
         value, duplicates, odd_tags = yamlsafe.load(source)
     except yamlsafe.YamlSyntaxError as exc:
         line = exc.line + 2 if exc.line is not None else None
-        found.append(
-            Problem(
-                ERROR,
-                f"invalid YAML ({exc}): keys recovered line by line; "
-                "strict readers such as Claude Code drop this file",
-                line,
+        path_fmt = detect_format(path, None, hint)  # the format its place names, if any
+        if path_fmt == "cursor-rule":
+            ok, tolerant = owners.cursor_read(source)
+            reader = "cursor"
+        elif path_fmt == "opencode-agent":
+            ok, tolerant = owners.opencode_read(source)
+            reader = "opencode"
+        else:
+            ok, tolerant = owners.claude_read(source, crlf)
+            reader = "claude"
+        if ok and isinstance(tolerant, dict):
+            return tolerant, _Failure(str(exc), line, reader)
+        keys = owners.documented_keys(None if path_fmt == "markdown" else path_fmt)
+        entries, orphans = recover_entries(fm_lines, keys)
+        if orphans:
+            shown = one_line(fm_lines[orphans[0]], 60)
+            found.append(
+                Problem(
+                    WARNING,
+                    f"{len(orphans)} line(s) before the first key belong to no key, "
+                    f"so no reader takes them: {shown}",
+                    orphans[0] + 2,
+                )
             )
-        )
-        return recover_lines(fm_lines)
+        return {e.key: entry_value(e) for e in entries}, _Failure(str(exc), line, "lines")
     except yamlsafe.YamlLimitError as exc:
         line = exc.line + 2 if exc.line is not None else None
         found.append(Problem(ERROR, f"frontmatter refused: {exc}", line))
-        return recover_lines(fm_lines)
+        return recover_lines(fm_lines), None
     for key, line in duplicates:
         found.append(Problem(WARNING, f"duplicate key `{key}`: the last one wins", line + 2))
     for tag, line in odd_tags:
         found.append(Problem(WARNING, f"unsupported YAML tag {tag} read as text", line + 2))
     if value is None:
         found.append(Problem(WARNING, "frontmatter is empty", 1))
-        return {}
+        return {}, None
     if not isinstance(value, dict):
         found.append(
             Problem(ERROR, f"frontmatter is a {_yaml_kind(value)}, not a mapping of keys", 2)
         )
-        return {}
-    return value
+        return {}, None
+    return value, None
+
+
+def _owner_verdict(failure: _Failure, fmt: str, path: str, scope: str) -> Problem | None:
+    """What the owning tool does with a file strict YAML rejects, as a problem (None: nothing)."""
+    if fmt in owners.CLAUDE_FORMATS:
+        if failure.reader == "claude":
+            return Problem(WARNING, owners.claude_portability(fmt, failure.why), failure.line)
+        semantics = owners.claude_semantics(path, scope)
+        return Problem(ERROR, owners.claude_rejects(fmt, semantics, failure.why), failure.line)
+    if fmt == "cursor-rule" and failure.reader == "cursor":
+        return None  # `globs: **/*.ts, src/**` unquoted: the form Cursor documents
+    if fmt == "opencode-agent":
+        if failure.reader == "opencode":
+            return Problem(WARNING, owners.opencode_portability(failure.why), failure.line)
+        return Problem(ERROR, owners.opencode_rejects(failure.why), failure.line)
+    strict = owners.strict_owner_rejects(fmt, failure.why)
+    if strict is not None:
+        return Problem(ERROR, strict, failure.line)
+    return Problem(WARNING, owners.portability(failure.why), failure.line)
+
+
+def _raw_value(fm_lines: list[str], key: str) -> str | None:
+    """A top-level key's value as written on its line; None when there is none there.
+
+    The last such line: of duplicate keys, the last one wins.
+    """
+    for index in range(len(fm_lines) - 1, -1, -1):
+        line = fm_lines[index]
+        if line.startswith(key):
+            rest = line[len(key) :].lstrip(" \t")
+            if rest.startswith(":"):
+                after = fm_lines[index + 1] if index + 1 < len(fm_lines) else ""
+                if after[:1] in (" ", "\t") and after.strip():
+                    return None  # the value goes on over the next lines
+                return rest[1:].strip(" \t") or None
+    return None
+
+
+def _key_line(fm_lines: list[str], key: str | None) -> int:
+    """The 1-based file line of a top-level key (the frontmatter's first line when not found)."""
+    if key is not None:
+        for index, line in enumerate(fm_lines):
+            if line.startswith(key) and line[len(key) :].lstrip(" \t").startswith(":"):
+                return index + 2
+    return 2
 
 
 def _yaml_kind(value: Any) -> str:
@@ -265,4 +422,6 @@ def parse_read(path: str, read: FileText, scope: str = "path", hint: str | None 
             size=read.size,
             mtime_ns=read.mtime_ns,
         )
-    return parse_text(read.text, path, scope, hint, read.problems, read.size, read.mtime_ns)
+    return parse_text(
+        read.text, path, scope, hint, read.problems, read.size, read.mtime_ns, read.crlf
+    )

@@ -23,6 +23,8 @@ class FileText:
     problems: tuple[Problem, ...]
     size: int = 0
     mtime_ns: int = 0
+    #: The file's lines end in CRLF (the text has them as LF): some owners read those otherwise.
+    crlf: bool = False
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -113,7 +115,8 @@ def read_text(path: str, cap: int = SIZE_CAP) -> FileText:
         return FileText(None, (Problem(ERROR, "binary file, not shown"),), fst.st_size, fst.st_mtime_ns)
     text, decode_problems = decode(data)
     problems.extend(decode_problems)
-    return FileText(text, tuple(problems), fst.st_size, fst.st_mtime_ns)
+    crlf = b"\r\n" in data
+    return FileText(text, tuple(problems), fst.st_size, fst.st_mtime_ns, crlf)
 
 
 # C0 controls except tab and newline, DEL, and C1 controls (CSI 0x9b, OSC 0x9d, ...).

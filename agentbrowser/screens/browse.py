@@ -83,6 +83,7 @@ class BrowseScreen(Screen[None]):
         Binding("e", "edit", "Open in $EDITOR", show=False),
         Binding("i", "install", "Install where a tool reads it\u2026", show=False),
         Binding("n", "new_agent", "New agent from this one\u2026", show=False),
+        Binding("F", "fix", "Repair frontmatter (shows the diff first)", show=False),
         Binding("r", "toggle_raw", "Raw file / rendered", show=False),
         Binding("o", "open_resource", "Open one of a skill's files", show=False),
         Binding("ctrl+r,f5", "reload", "Reload all files", show=False),
@@ -615,6 +616,62 @@ class BrowseScreen(Screen[None]):
         if choice.mode == "new":
             self.run_editor(plan.main.path)
         self.load()  # discovery again: the new file is listed where its scope is
+
+    # -- repair ----------------------------------------------------------------------------
+
+    def action_fix(self) -> None:
+        """Show the repair of the highlighted file's frontmatter as a diff; write it if asked."""
+        if self.selected is not None:
+            self.plan_fix(self.selected)
+
+    @work(thread=True, group="fix", exclusive=True, exit_on_error=False, description="fix")
+    def plan_fix(self, agent: Agent) -> None:
+        """Read the file and work out its repair in a thread; then ask, or say why not."""
+        from agentbrowser import fixfiles
+
+        item = fixfiles.plan(agent.path, agent.scope, agent.format)
+        name = one_line(agent.name, 60)
+        if item.refused is not None:
+            message = f"{name}: cannot repair: {one_line(item.refused, 120)}"
+            self.app.call_from_thread(self.notify, message, severity="warning", markup=False)
+        elif not item.changes:
+            message = f"{name}: nothing to repair: every reader reads this frontmatter alike"
+            self.app.call_from_thread(self.notify, message, markup=False)
+        else:
+            diff = fixfiles.unified_diff(item, os.path.basename(agent.path))
+            self.app.call_from_thread(self._confirm_fix, agent, item, diff)
+
+    def _confirm_fix(self, agent: Agent, item: object, diff: str) -> None:
+        from agentbrowser.fixfiles import FilePlan
+        from agentbrowser.screens.fix_confirm import FixConfirm
+
+        assert isinstance(item, FilePlan)
+
+        def answered(write: bool | None) -> None:
+            if write:
+                self.write_fix(agent, item)
+
+        self.app.push_screen(FixConfirm(agent.name, item.describe(), diff), answered)
+
+    @work(thread=True, group="fix", exit_on_error=False, description="write fix")
+    def write_fix(self, agent: Agent, item: object) -> None:
+        """Write the confirmed repair (only if the file is still as it was read), then reload it."""
+        from agentbrowser import fixfiles
+
+        assert isinstance(item, fixfiles.FilePlan)
+        name = one_line(agent.name, 60)
+        try:
+            fixfiles.apply(item)
+        except fixfiles.StaleFileError as exc:
+            message = f"{name}: {exc}"
+            self.app.call_from_thread(self.notify, message, severity="warning", markup=False)
+            return
+        except OSError as exc:
+            message = f"{name}: not written: {exc.strerror or exc}"
+            self.app.call_from_thread(self.notify, message, severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.notify, f"{name}: repaired", markup=False)
+        self.app.call_from_thread(self.reload_paths, [agent.path])
 
     # -- comparison ------------------------------------------------------------------------
 

@@ -58,6 +58,7 @@ def help_sections(app: App[object]) -> list[Section]:
     from agentbrowser.screens.compare import CompareScreen
     from agentbrowser.screens.copy_menu import CopyMenu
     from agentbrowser.screens.install_dialog import InstallDialog
+    from agentbrowser.screens.fix_confirm import FixConfirm
     from agentbrowser.widgets.agent_list import AgentList
     from agentbrowser.widgets.agent_view import AgentView
     from agentbrowser.widgets.filter_input import FilterInput
@@ -78,6 +79,7 @@ def help_sections(app: App[object]) -> list[Section]:
         ),
         ("Copy menu (y)", binding_rows(app, CopyMenu.BINDINGS)),
         ("Install dialog (i, n)", binding_rows(app, InstallDialog.BINDINGS)),
+        ("Frontmatter repair (F)", binding_rows(app, FixConfirm.BINDINGS)),
         ("Compare screen (d)", binding_rows(app, CompareScreen.BINDINGS)),
     ]
 

@@ -1,0 +1,143 @@
+"""Applying frontmatter repairs to files: read, plan, show as a diff, write atomically.
+
+The repair itself is pure (agentbrowser.model.repair); this module does the file side: a file
+is read once, and written only if its size, mtime and content are still those read, through a
+temporary file in the same folder and os.replace, so a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import hashlib
+import os
+import stat
+import tempfile
+from dataclasses import dataclass
+
+from agentbrowser.model.repair import Repair, repair_text
+
+_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class FilePlan:
+    """One file's repair as planned: what was read, and what would be written."""
+
+    path: str
+    repair: Repair | None
+    #: Why the file cannot be planned or written (unreadable, not UTF-8, a symlink...).
+    problem: str | None = None
+    size: int = 0
+    mtime_ns: int = 0
+    digest: str = ""
+    bom: bool = False
+    old_text: str = ""
+
+    @property
+    def changes(self) -> bool:
+        """The repair changes the file."""
+        return self.repair is not None and self.repair.changed
+
+    @property
+    def refused(self) -> str | None:
+        """Why a file that strict YAML rejects cannot be repaired, if so."""
+        if self.problem is not None:
+            return self.problem
+        return self.repair.refused if self.repair is not None else None
+
+    def describe(self) -> str:
+        """What the repair does, and for whom, in one line."""
+        if self.repair is None or not self.repair.changed:
+            return "nothing to change"
+        keys = ", ".join(f"`{k}`" for k in self.repair.keys)
+        owner = self.repair.owner or "the owning tool"
+        who = (
+            f"{owner} could not use it as written"
+            if self.repair.owner_needed
+            else f"for strict YAML readers only: {owner} reads it as written"
+        )
+        return f"rewrote {keys} ({who})"
+
+
+def plan(path: str, scope: str = "path", hint: str | None = None) -> FilePlan:
+    """Read a file and work out its repair. Never raises for a bad file."""
+    link = os.path.islink(path)
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            return FilePlan(path, None, "not a regular file")
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        return FilePlan(path, None, f"cannot read: {exc.strerror}")
+    bom = data.startswith(_BOM)
+    try:
+        text = data[len(_BOM) if bom else 0 :].decode("utf-8")
+    except UnicodeDecodeError:
+        return FilePlan(path, None, "not valid UTF-8: not rewritten")
+    digest = hashlib.sha256(data).hexdigest()
+    repair = repair_text(text, path, scope, hint)
+    if link and repair.changed:
+        # Replacing the link with a file would cut it from its target, which may be elsewhere.
+        why = "a symbolic link: fix the file it points to"
+        repair = dataclasses.replace(repair, text=text, changed=False, refused=why)
+    return FilePlan(path, repair, None, st.st_size, st.st_mtime_ns, digest, bom, text)
+
+
+def unified_diff(item: FilePlan, label: str | None = None) -> str:
+    """The repair as a unified diff (empty when nothing changes)."""
+    if not item.changes or item.repair is None:
+        return ""
+    name = label or item.path
+    lines = difflib.unified_diff(
+        item.old_text.splitlines(keepends=True),
+        item.repair.text.splitlines(keepends=True),
+        fromfile=f"a/{name}",
+        tofile=f"b/{name}",
+    )
+    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+class StaleFileError(Exception):
+    """The file changed on disk since it was read: not written."""
+
+
+def apply(item: FilePlan) -> None:
+    """Write the repaired text over the file, atomically, if the file is still as it was read.
+
+    Raises StaleFileError when it changed since `plan` read it, OSError when writing fails.
+    """
+    if not item.changes or item.repair is None:
+        return
+    data = (_BOM if item.bom else b"") + item.repair.text.encode("utf-8")
+    folder = os.path.dirname(os.path.abspath(item.path))
+    mode = stat.S_IMODE(os.stat(item.path).st_mode)
+    fd, temp = tempfile.mkstemp(prefix=".agentbrowser-fix-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, mode)
+        _check_unchanged(item)  # right before the replace: the window is as small as it gets
+        os.replace(temp, item.path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+
+
+def _check_unchanged(item: FilePlan) -> None:
+    try:
+        st = os.stat(item.path)
+        if os.path.islink(item.path) or (st.st_size, st.st_mtime_ns) != (item.size, item.mtime_ns):
+            raise StaleFileError("changed on disk since it was read: not written")
+        with open(item.path, "rb") as handle:
+            digest = hashlib.sha256(handle.read()).hexdigest()
+    except FileNotFoundError:
+        raise StaleFileError("deleted since it was read: not written") from None
+    if digest != item.digest:
+        raise StaleFileError("changed on disk since it was read: not written")

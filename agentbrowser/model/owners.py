@@ -1,0 +1,425 @@
+"""What each owning tool does with frontmatter that strict YAML rejects, in the owner's words.
+
+Claude Code reads frontmatter with a YAML parser and, when that fails, once more after quoting
+every `key: value` line whose value holds a YAML indicator (`: `, `#`, `[`, `*`, `|`, a
+backtick...) and turning leading tabs into spaces (read from Claude Code 2.1.332's loader and
+checked against `claude plugin validate` on the test corpus: tests/test_owner_verdicts.py).
+So a one-line description full of `Context:` and `user:` loads; a value that runs on over
+lines, an unterminated quote or a file with CRLF line endings (its quoting skips them) does
+not. Cursor reads an `.mdc` rule's `globs` as a plain comma-separated string.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from agentbrowser.model import yamlsafe
+
+CLAUDE_FORMATS = frozenset({"claude-agent", "claude-command", "claude-skill"})
+#: Formats whose owner reads frontmatter as strict YAML (a file it cannot parse is not loaded).
+_STRICT_OWNERS = {
+    "copilot-agent": "GitHub Copilot",
+    "copilot-chatmode": "GitHub Copilot",
+    "copilot-prompt": "GitHub Copilot",
+    "copilot-instructions": "GitHub Copilot",
+}
+_KIND = {"claude-agent": "agent", "claude-command": "command", "claude-skill": "skill"}
+
+#: Every field a format documents (shared/FORMATS.md, from each owner's docs). A line at
+#: column 0 starting with one of these ends the value above it; any other line continues it.
+DOCUMENTED_KEYS: dict[str, frozenset[str]] = {
+    "claude-agent": frozenset(
+        [
+            "name",
+            "description",
+            "tools",
+            "disallowedTools",
+            "model",
+            "permissionMode",
+            "maxTurns",
+            "skills",
+            "mcpServers",
+            "hooks",
+            "memory",
+            "background",
+            "effort",
+            "isolation",
+            "color",
+            "initialPrompt",
+        ]
+    ),
+    "claude-command": frozenset(
+        [
+            "name",
+            "description",
+            "when_to_use",
+            "argument-hint",
+            "arguments",
+            "disable-model-invocation",
+            "user-invocable",
+            "allowed-tools",
+            "model",
+            "effort",
+            "context",
+            "agent",
+            "hooks",
+            "paths",
+            "shell",
+            "background",
+        ]
+    ),
+    "claude-skill": frozenset(
+        [
+            "name",
+            "description",
+            "when_to_use",
+            "argument-hint",
+            "arguments",
+            "disable-model-invocation",
+            "user-invocable",
+            "allowed-tools",
+            "model",
+            "effort",
+            "context",
+            "agent",
+            "hooks",
+            "paths",
+            "shell",
+            "background",
+            "license",
+            "compatibility",
+            "metadata",
+        ]
+    ),
+    "copilot-agent": frozenset(
+        [
+            "name",
+            "description",
+            "target",
+            "tools",
+            "model",
+            "disable-model-invocation",
+            "user-invocable",
+            "mcp-servers",
+            "metadata",
+            "argument-hint",
+            "agents",
+            "handoffs",
+            "hooks",
+            "infer",
+        ]
+    ),
+    "copilot-prompt": frozenset(
+        ["description", "name", "argument-hint", "agent", "model", "tools", "mode"]
+    ),
+    "copilot-instructions": frozenset(["applyTo", "description", "excludeAgent"]),
+    "opencode-agent": frozenset(
+        [
+            "description",
+            "mode",
+            "model",
+            "temperature",
+            "top_p",
+            "steps",
+            "maxSteps",
+            "prompt",
+            "tools",
+            "permission",
+            "disable",
+            "hidden",
+            "color",
+        ]
+    ),
+    "cursor-rule": frozenset(["description", "globs", "alwaysApply"]),
+}
+DOCUMENTED_KEYS["copilot-chatmode"] = DOCUMENTED_KEYS["copilot-agent"]
+#: For a file whose format its path does not tell: any format's fields.
+ANY_DOCUMENTED_KEY = frozenset().union(*DOCUMENTED_KEYS.values())
+
+
+def documented_keys(fmt: str | None) -> frozenset[str]:
+    """The fields of a format, or of every format when it is not known."""
+    return DOCUMENTED_KEYS.get(fmt or "", ANY_DOCUMENTED_KEY)
+
+
+# -- Claude Code's tolerant reading --------------------------------------------------------------
+# JavaScript's `.` stops at \r, \n, \u2028 and \u2029; `$` (no m flag) is the end of the line.
+_CLAUDE_LINE = re.compile(r"([a-zA-Z_-]+):\s+(\S[^\r\n\u2028\u2029]*)")
+_CLAUDE_INDICATOR = re.compile(r"[{}\[\]*&#!|>%@`]|: ")
+_LEADING_TABS = re.compile(r"^\t+", re.MULTILINE)
+
+
+def claude_requote(source: str) -> str:
+    """The frontmatter text as Claude Code's second attempt reads it (quoted, tabs expanded)."""
+    out: list[str] = []
+    for line in source.split("\n"):
+        match = _CLAUDE_LINE.fullmatch(line)
+        if match:
+            key, value = match.groups()
+            if (
+                (value[0] == value[-1] == '"')
+                or (value[0] == value[-1] == "'")
+                or value[0] == "["
+                and value[-1] == "]"
+                and _is_list(value)
+            ):
+                pass
+            elif _CLAUDE_INDICATOR.search(value):
+                escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+                line = f'{key}: "{escaped}"'
+        out.append(line)
+    return _LEADING_TABS.sub(lambda m: "  " * len(m.group(0)), "\n".join(out))
+
+
+def _is_list(value: str) -> bool:
+    try:
+        loaded, _, _ = yamlsafe.load(value)
+    except (yamlsafe.YamlSyntaxError, yamlsafe.YamlLimitError):
+        return False
+    return isinstance(loaded, list)
+
+
+def claude_read(source: str, crlf: bool = False) -> tuple[bool, Any]:
+    """(True, values) when Claude Code's second attempt parses the frontmatter, else (False, None).
+
+    Call it once strict YAML has failed. With CRLF line endings every line ends in `\\r`,
+    which Claude Code's line pattern does not match: nothing is quoted, the attempt fails.
+    """
+    # Claude Code's frontmatter ends at the first `---` anywhere, even inside a line.
+    cut = source.find("---")
+    if cut >= 0:
+        source = source[:cut]
+        try:  # its first attempt, on its shorter frontmatter
+            value, _, _ = yamlsafe.load(source)
+            return True, value
+        except (yamlsafe.YamlSyntaxError, yamlsafe.YamlLimitError):
+            pass
+    if crlf:
+        return False, None
+    try:
+        value, _, _ = yamlsafe.load(claude_requote(source))
+    except (yamlsafe.YamlSyntaxError, yamlsafe.YamlLimitError):
+        return False, None
+    return True, value
+
+
+# Greedy to the end of the line, blanks stripped in code: a lazy `.*?[ \t]*$` would retry a
+# run of blanks at every position (quadratic).
+# OpenCode 1.18 (read from its bundle, checked with `opencode agent list`): when YAML fails, an
+# unindented `key: value` line (key of letters, digits, `_`) whose value holds `:` and is not
+# quoted, empty or a block indicator becomes a block, `key: |-` with the value below, and it
+# parses again; when that fails too the agent loads without its frontmatter.
+_OPENCODE_LINE = re.compile(r"([a-zA-Z_][a-zA-Z0-9_]*)\s*:\s*(.*)")
+
+
+def opencode_read(source: str) -> tuple[bool, Any]:
+    """(True, values) when OpenCode's second attempt parses the frontmatter, else (False, None)."""
+    out: list[str] = []
+    for line in source.split("\n"):
+        stripped = line.strip()
+        match = None
+        if stripped and not stripped.startswith("#") and line[:1] not in (" ", "\t"):
+            match = _OPENCODE_LINE.fullmatch(line)
+        if match is not None:
+            value = match.group(2).strip()
+            if value not in ("", ">", "|") and value[0] not in "\"'" and ":" in value:
+                out.extend((f"{match.group(1)}: |-", f"  {value}"))
+                continue
+        out.append(line)
+    try:
+        value, _, _ = yamlsafe.load("\n".join(out))
+    except (yamlsafe.YamlSyntaxError, yamlsafe.YamlLimitError):
+        return False, None
+    return (True, value) if isinstance(value, dict) else (False, None)
+
+
+def opencode_rejects(why: str) -> str:
+    """The error for an OpenCode agent whose frontmatter OpenCode cannot parse."""
+    return (
+        "OpenCode loads this agent without its frontmatter (description, mode, model and the "
+        f"rest are dropped): its frontmatter does not parse ({why})"
+    )
+
+
+def opencode_portability(why: str) -> str:
+    """The warning for an OpenCode agent that OpenCode reads and strict YAML readers reject."""
+    return (
+        f"OpenCode reads this frontmatter, but strict YAML does not ({why}): python-frontmatter "
+        "and other strict YAML readers reject it"
+    )
+
+
+_CURSOR_GLOBS = re.compile(r"^globs:[ \t]+([^\n'\"\[ \t][^\n]*)$", re.MULTILINE)
+
+
+def cursor_read(source: str) -> tuple[bool, Any]:
+    """Frontmatter as Cursor reads a rule: `globs` is a plain comma-separated string."""
+    if _CURSOR_GLOBS.search(source) is None:
+        return False, None
+    quoted = _CURSOR_GLOBS.sub(
+        lambda m: "globs: '" + m.group(1).rstrip(" \t").replace("'", "''") + "'", source
+    )
+    try:
+        value, _, _ = yamlsafe.load(quoted)
+    except (yamlsafe.YamlSyntaxError, yamlsafe.YamlLimitError):
+        return False, None
+    return (True, value) if isinstance(value, dict) else (False, None)
+
+
+# -- verdicts, in the owner's words ----------------------------------------------------------------
+
+
+def claude_semantics(path: str, scope: str) -> str | None:
+    """`plugin` or `project` when the file's place says how Claude Code loads it, else None."""
+    if scope == "plugin" or "/.claude/plugins/" in path.replace("\\", "/"):
+        return "plugin"
+    if scope in ("project", "user") or "/.claude/" in path.replace("\\", "/"):
+        return "project"
+    return None
+
+
+def claude_rejects(fmt: str, semantics: str | None, why: str) -> str:
+    """The error for a Claude file whose frontmatter Claude Code cannot parse."""
+    kind = _KIND[fmt]
+    if kind != "agent":
+        return (
+            f"Claude Code loads this {kind} without its description or any other frontmatter "
+            f"field: its frontmatter does not parse ({why})"
+        )
+    project = "with no frontmatter name it is treated as a reference document and skipped"
+    plugin = (
+        "in a plugin, Claude Code loads it under its file name without its description or "
+        "other fields"
+    )
+    if semantics == "project":
+        return (
+            f"Claude Code will not load this agent: its frontmatter does not parse ({why}); "
+            + project
+        )
+    if semantics == "plugin":
+        return f"{plugin}: its frontmatter does not parse ({why})"
+    return (
+        f"Claude Code will not load this agent from a project: its frontmatter does not parse "
+        f"({why}); {project}; {plugin}"
+    )
+
+
+def claude_portability(fmt: str, why: str) -> str:
+    """The warning for a Claude file that Claude Code reads and strict YAML readers reject."""
+    who = "python-frontmatter and other strict YAML readers reject it"
+    if fmt == "claude-skill":
+        who = (
+            "GitHub Copilot CLI, which loads .claude/skills too, reports it as failed to load, "
+            "and python-frontmatter and other strict YAML readers reject it"
+        )
+    return f"Claude Code reads this frontmatter, but strict YAML does not ({why}): {who}"
+
+
+def owner_name(fmt: str) -> str:
+    """The tool that owns a format, or "" when it is not known."""
+    if fmt in CLAUDE_FORMATS:
+        return "Claude Code"
+    if fmt == "cursor-rule":
+        return "Cursor"
+    if fmt == "opencode-agent":
+        return "OpenCode"
+    return _STRICT_OWNERS.get(fmt, "")
+
+
+def strict_owner_rejects(fmt: str, why: str) -> str | None:
+    """The error for a format whose owner reads strict YAML, or None when its owner is lenient."""
+    owner = _STRICT_OWNERS.get(fmt)
+    if owner is None:
+        return None
+    return f"{owner} reads frontmatter as YAML and will not load this file as written ({why})"
+
+
+def portability(why: str) -> str:
+    """The warning for a file whose owner does not need strict YAML, or is not known."""
+    return f"strict YAML readers such as python-frontmatter reject this frontmatter ({why})"
+
+
+# YAML 1.2's core schema, which Claude Code's parser follows: `yes`, `on`, `2024-01-01` and
+# `1_000` are text there (PyYAML, YAML 1.1, reads them as booleans, dates, numbers), and `1e3` is a
+# number (text for PyYAML).
+_CORE_NULL = re.compile(r"~|null|Null|NULL|")
+_CORE_BOOL = re.compile(r"true|True|TRUE|false|False|FALSE")
+_CORE_NUMBER = re.compile(
+    r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+"
+    r"|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN"
+)
+_COMMENT = re.compile(r"[ \t]+#.*")
+
+
+def core_kind(value: Any, raw: str | None) -> str:
+    """What JavaScript type Claude Code gets for a value: string, number, boolean, null, array,
+    object. `raw` is the value's text when it sat on its key's line, else None."""
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    if raw is not None and raw[:1] not in ("'", '"', "|", ">", "[", "{", "&", "!", "*"):
+        plain = _COMMENT.sub("", raw).strip()
+        if _CORE_NULL.fullmatch(plain):
+            return "null"
+        if _CORE_BOOL.fullmatch(plain):
+            return "boolean"
+        return "number" if _CORE_NUMBER.fullmatch(plain) else "string"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    return "string"  # text, and dates (YAML 1.2 has no timestamps)
+
+
+def claude_value_errors(
+    fmt: str, values: Any, raw: Callable[[str], str | None] = lambda key: None
+) -> list[tuple[str, str | None]]:
+    """Claude Code's own errors on frontmatter it parsed: (message, key), in its words.
+
+    `raw(key)` gives a key's value as written on its line (None when it is not on one line).
+    """
+    if values is None:
+        return []
+    if not isinstance(values, dict):
+        kind = "a list" if isinstance(values, list) else "a single value"
+        return [
+            (
+                f"Claude Code rejects this frontmatter: it must be a mapping of keys, not {kind}",
+                None,
+            )
+        ]
+    found: list[tuple[str, str | None]] = []
+    description = values.get("description")
+    if isinstance(description, (list, dict)):
+        kind = "a list" if isinstance(description, list) else "a mapping"
+        found.append(
+            (f"`description` is {kind}: Claude Code drops it (it must be text)", "description")
+        )
+    if "name" in values:
+        kind = core_kind(values["name"], raw("name"))
+        if kind not in ("string", "null"):
+            found.append((f"`name` is not text (a {kind}): Claude Code rejects it", "name"))
+    if "allowed-tools" in values:
+        tools = values["allowed-tools"]
+        kind = core_kind(tools, raw("allowed-tools"))
+        if kind not in ("string", "null", "array") or (
+            isinstance(tools, list) and not all(isinstance(t, str) for t in tools)
+        ):
+            found.append(
+                ("`allowed-tools` must be text or a list of text for Claude Code", "allowed-tools")
+            )
+    if fmt != "claude-agent" and "shell" in values:
+        shell = values["shell"]
+        kind = core_kind(shell, raw("shell"))
+        text = raw("shell") if kind == "string" and not isinstance(shell, str) else shell
+        if kind != "null" and (
+            kind != "string" or str(text).strip().lower() not in ("bash", "powershell")
+        ):
+            found.append(("`shell` must be bash or powershell for Claude Code", "shell"))
+    return found
