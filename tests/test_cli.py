@@ -60,8 +60,12 @@ def test_list_json_fields(broken: Path) -> None:
 def test_lint_exits_1_with_one_line_per_problem(broken: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(["lint", str(broken)], capsys)
     assert code == 1
-    assert out.count("\n") == 1
-    assert out.startswith(str(broken / ".claude" / "agents" / "bad.md") + ":3: error: Claude Code will not load this agent")
+    bad = str(broken / ".claude" / "agents" / "bad.md")
+    lines = out.splitlines()
+    # One line per problem: the error, then the colour as read line by line (`"red`).
+    assert len(lines) == 2 and out.endswith("\n")
+    assert lines[0].startswith(bad + ":3: error: Claude Code will not load this agent")
+    assert lines[1].startswith(bad + ":4: info: ") and "colour" in lines[1]
     assert "Traceback" not in err
 
 
