@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from agentbrowser.model import yamlsafe
+from agentbrowser.model.schema import SCHEMAS
 
 CLAUDE_FORMATS = frozenset({"claude-agent", "claude-command", "claude-skill"})
 #: Formats whose owner reads frontmatter as strict YAML (a file it cannot parse is not loaded).
@@ -27,114 +28,12 @@ _STRICT_OWNERS = {
 }
 _KIND = {"claude-agent": "agent", "claude-command": "command", "claude-skill": "skill"}
 
-#: Every field a format documents (shared/FORMATS.md, from each owner's docs). A line at
-#: column 0 starting with one of these ends the value above it; any other line continues it.
+#: Every field a format documents, from the one table of each format's fields (model/schema.py).
+#: A line at column 0 starting with one of these ends the value above it; any other line
+#: continues it.
 DOCUMENTED_KEYS: dict[str, frozenset[str]] = {
-    "claude-agent": frozenset(
-        [
-            "name",
-            "description",
-            "tools",
-            "disallowedTools",
-            "model",
-            "permissionMode",
-            "maxTurns",
-            "skills",
-            "mcpServers",
-            "hooks",
-            "memory",
-            "background",
-            "effort",
-            "isolation",
-            "color",
-            "initialPrompt",
-        ]
-    ),
-    "claude-command": frozenset(
-        [
-            "name",
-            "description",
-            "when_to_use",
-            "argument-hint",
-            "arguments",
-            "disable-model-invocation",
-            "user-invocable",
-            "allowed-tools",
-            "model",
-            "effort",
-            "context",
-            "agent",
-            "hooks",
-            "paths",
-            "shell",
-            "background",
-        ]
-    ),
-    "claude-skill": frozenset(
-        [
-            "name",
-            "description",
-            "when_to_use",
-            "argument-hint",
-            "arguments",
-            "disable-model-invocation",
-            "user-invocable",
-            "allowed-tools",
-            "model",
-            "effort",
-            "context",
-            "agent",
-            "hooks",
-            "paths",
-            "shell",
-            "background",
-            "license",
-            "compatibility",
-            "metadata",
-        ]
-    ),
-    "copilot-agent": frozenset(
-        [
-            "name",
-            "description",
-            "target",
-            "tools",
-            "model",
-            "disable-model-invocation",
-            "user-invocable",
-            "mcp-servers",
-            "metadata",
-            "argument-hint",
-            "agents",
-            "handoffs",
-            "hooks",
-            "infer",
-        ]
-    ),
-    "copilot-prompt": frozenset(
-        ["description", "name", "argument-hint", "agent", "model", "tools", "mode"]
-    ),
-    "copilot-instructions": frozenset(["applyTo", "description", "excludeAgent"]),
-    "opencode-agent": frozenset(
-        [
-            "description",
-            "mode",
-            "model",
-            "temperature",
-            "top_p",
-            "steps",
-            "maxSteps",
-            "prompt",
-            "tools",
-            "permission",
-            "disable",
-            "hidden",
-            "color",
-        ]
-    ),
-    "cursor-rule": frozenset(["description", "globs", "alwaysApply"]),
+    fmt: frozenset(schema.fields) for fmt, schema in SCHEMAS.items()
 }
-DOCUMENTED_KEYS["copilot-chatmode"] = DOCUMENTED_KEYS["copilot-agent"]
 #: For a file whose format its path does not tell: any format's fields.
 ANY_DOCUMENTED_KEY = frozenset().union(*DOCUMENTED_KEYS.values())
 
