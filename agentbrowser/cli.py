@@ -17,7 +17,7 @@ from agentbrowser.model.text import one_line, sanitize
 if TYPE_CHECKING:
     from agentbrowser.app import AgentBrowserApp
 
-COMMANDS = ("list", "show", "diff", "similar", "lint", "copy")
+COMMANDS = ("list", "show", "diff", "similar", "groups", "lint", "copy")
 #: Formats where a missing tools key means every tool is allowed.
 TOOL_FORMATS = frozenset(
     {"claude-agent", "claude-command", "claude-skill", "opencode-agent", "copilot-agent", "copilot-chatmode", "copilot-prompt"}
@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="agentbrowser",
         description="Browse, search, compare and reuse AI agent definitions.",
         epilog=(
-            "commands: list, show, diff, similar, lint, copy "
+            "commands: list, show, diff, similar, groups, lint, copy "
             "(agentbrowser COMMAND --help for each). With no command, opens the browser on "
             "PATHS, or on the project, user and plugin agents (the bundled samples when there "
             "are none)."
@@ -77,6 +77,22 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("name")
         parser.add_argument("--json", action="store_true")
         parser.add_argument("--limit", type=int, default=10)
+        parser.add_argument(
+            "--by",
+            choices=("text", "role"),
+            default="text",
+            help="text: shared wording, finds edited copies (default); "
+            "role: what the agents are for, finds rewrites of one job by different authors",
+        )
+    elif command == "groups":
+        parser.description = (
+            "Group the agents that do the same job (role similarity: name, description, "
+            "headings, prompt vocabulary, tools). Agents in no group are not listed."
+        )
+        parser.add_argument("--json", action="store_true", help="print a JSON list of groups")
+        parser.add_argument(
+            "--min-size", type=int, default=2, metavar="N", help="list groups of N agents or more"
+        )
     elif command == "lint":
         parser.description = "Print one line per problem; exit 1 when any is an error."
     elif command == "copy":
@@ -84,7 +100,7 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("name")
         parser.add_argument("--part", choices=PARTS, default="prompt")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: discovered scopes)")
-    if command in ("list", "show", "lint", "copy"):
+    if command in ("list", "show", "lint", "copy", "groups"):
         parser.add_argument("--no-cache", action="store_true", help="do not read or write the index cache")
     return parser
 
@@ -284,7 +300,20 @@ def cmd_similar(args: argparse.Namespace, out: TextIO) -> int:
     from agentbrowser.cli_compare import run_similar
 
     _check_paths(args.paths)
+    if args.by == "role":
+        from agentbrowser.cli_groups import run_similar_by_role
+
+        agents = _load(args.paths)
+        return run_similar_by_role(_pick(agents, args.name), agents, args.json, args.limit, out)
     return run_similar(args.name, args.paths, args.json, args.limit, out)
+
+
+def cmd_groups(args: argparse.Namespace, out: TextIO) -> int:
+    """`groups`: agents that do the same job, grouped."""
+    from agentbrowser.cli_groups import run_groups
+
+    _check_paths(args.paths)
+    return run_groups(args.paths, args.json, args.min_size, not args.no_cache, out)
 
 
 def cmd_browse(args: argparse.Namespace, out: TextIO) -> int:
@@ -314,6 +343,7 @@ _HANDLERS = {
     "show": cmd_show,
     "diff": cmd_diff,
     "similar": cmd_similar,
+    "groups": cmd_groups,
     "lint": cmd_lint,
     "copy": cmd_copy,
 }

@@ -326,7 +326,14 @@ def _role_name(group: list[int], vectors: Sequence[RoleVector], stemmer: _Stemme
     need = max(2, (len(group) + 1) // 2)
     common = [t for t in weight if share[t] >= need]
     common.sort(key=lambda t: (-share[t] * weight[t], t))
-    words = [stemmer.word(t) for t in common[:3]]
+    words: list[str] = []
+    for term in common:
+        word = stemmer.word(term)
+        # implement and implementation say one thing: keep the first of the two
+        if not any(word.startswith(w[:6]) or w.startswith(word[:6]) for w in words):
+            words.append(word)
+        if len(words) == 3:
+            break
     return " ".join(words) if words else "(unnamed)"
 
 
@@ -371,3 +378,20 @@ def group_roles(
         groups.append(Group(tuple(members), _role_name(members, vectors, stemmer), average))
     groups.sort(key=lambda g: (-len(g.members), -g.similarity, g.role))
     return groups
+
+
+def rank_by_role(target: Agent, agents: Sequence[Agent], limit: int = 10) -> list[tuple[Agent, float]]:
+    """The ``limit`` agents whose job is most like ``target``'s, best first (not ``target``).
+
+    Weighted against the whole of ``agents``; every agent is scored (one cosine each), so this
+    is for one question at a time, not for clustering.
+    """
+    pool = [a for a in agents if a.path != target.path]
+    if limit <= 0 or not pool:
+        return []
+    vectors = role_vectors([target, *pool])
+    scored = sorted(
+        ((cosine(vectors[0], vectors[i + 1]), agent) for i, agent in enumerate(pool)),
+        key=lambda pair: (-pair[0], pair[1].name, pair[1].path),
+    )
+    return [(agent, score) for score, agent in scored[:limit]]
