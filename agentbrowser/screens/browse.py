@@ -52,8 +52,8 @@ PROGRESS_SECONDS = 0.25
 #: frame waits up to NEARLY_DONE_WAIT_SECONDS for the rest.
 NEARLY_DONE = 0.9
 NEARLY_DONE_WAIT_SECONDS = 0.06
-#: At most this many agents are marked for comparison.
-MAX_MARKED = 2
+#: At most this many agents are marked for comparison (two: side by side; 3 to 6: all at once).
+MAX_MARKED = 6
 
 
 def count_text(matches: int, total: int, query: str) -> str:
@@ -94,7 +94,7 @@ class BrowseScreen(Screen[None]):
         self.library: Library | None = None
         """The collection shown; None until the first load finishes."""
         self.marked: list[str] = []
-        """Paths marked for comparison (space), oldest first, at most two."""
+        """Paths marked for comparison (space), oldest first, at most six."""
         self.similar_cache: SimilarityCache | None = None
         """The similarity index of the collection (S), built on first use, rebuilt after a change."""
         self.load_seconds = 0.0
@@ -525,7 +525,7 @@ class BrowseScreen(Screen[None]):
     # -- comparison ------------------------------------------------------------------------
 
     def action_toggle_mark(self) -> None:
-        """Mark or unmark the highlighted agent for comparison (two at most: the oldest goes)."""
+        """Mark or unmark the highlighted agent for comparison (six at most: the oldest goes)."""
         agent = self.selected
         if agent is None:
             return
@@ -547,8 +547,21 @@ class BrowseScreen(Screen[None]):
             chosen.append(self.selected)
         return (chosen[0], chosen[1]) if len(chosen) == 2 else None
 
+    def marked_agents(self) -> list[Agent]:
+        """The marked agents that are still listed, oldest mark first."""
+        if self.library is None:
+            return []
+        by_path = {agent.path: agent for agent in self.library.agents}
+        return [by_path[path] for path in self.marked if path in by_path]
+
     def action_compare(self) -> None:
-        """Open the compare screen for the pair."""
+        """Open the compare screen for the pair, or for 3 to 6 marked agents all at once."""
+        many = self.marked_agents()
+        if len(many) >= 3:
+            from agentbrowser.screens.multi_compare import MultiCompareScreen
+
+            self.app.push_screen(MultiCompareScreen(many))
+            return
         pair = self.compare_pair()
         if pair is None:
             self.notify(
