@@ -162,3 +162,74 @@ async def test_space_on_two_members_opens_the_two_way_compare(seeds: Path) -> No
         assert (compare.a.name, compare.b.name) == (screen.agents[0].name, screen.agents[2].name)
         await pilot.press("escape")
         await wait_for(pilot, lambda: pilot.app.screen is screen)
+
+
+# -- the groups view -----------------------------------------------------------------------
+
+
+async def test_v_groups_the_collection_in_a_worker_and_enter_compares_the_seed_group(
+    seeds: Path,
+) -> None:
+    from agentbrowser.screens.groups import GroupsScreen
+
+    bundled = Path(__file__).resolve().parents[1] / "agents"
+    app = build_app([str(seeds), str(bundled)], use_cache=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        browse = pilot.app.screen
+        assert isinstance(browse, BrowseScreen)
+        await wait_for(pilot, lambda: browse.library is not None)
+        await pilot.press("v")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, GroupsScreen))
+        screen = pilot.app.screen
+        assert isinstance(screen, GroupsScreen)
+        await wait_for(pilot, lambda: screen.groups is not None)
+        await pilot.pause()
+        assert screen.groups
+        first = screen.groups[0]
+        assert {screen.agents[i].name for i in first.members} == set(SEED_NAMES)
+        lines = _screen_lines(pilot.app)
+        for name in SEED_NAMES:  # at 80 columns every member's name shows whole
+            assert any(line.strip() == name or f" {name} " in line for line in lines), name
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, MultiCompareScreen))
+        multi = pilot.app.screen
+        assert isinstance(multi, MultiCompareScreen)
+        assert {a.name for a in multi.agents} == set(SEED_NAMES)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: pilot.app.screen is screen)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: pilot.app.screen is browse)
+        # A second visit shows the kept groups at once.
+        await pilot.press("v")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, GroupsScreen))
+        assert pilot.app.screen.groups is screen.groups  # type: ignore[attr-defined]
+
+
+async def test_the_groups_view_answers_keys_while_it_works(seeds: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The grouping is held in its thread until the test lets it go: escape still works."""
+    import threading
+
+    from agentbrowser.model import roles
+    from agentbrowser.screens.groups import GroupsScreen
+
+    gate = threading.Event()
+    real = roles.group_roles
+
+    def held(*args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs["progress"]("reading", 0, 5)
+        gate.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(roles, "group_roles", held)
+    async with build_app([str(seeds)], use_cache=False).run_test(size=(80, 24)) as pilot:
+        browse = pilot.app.screen
+        assert isinstance(browse, BrowseScreen)
+        await wait_for(pilot, lambda: browse.library is not None)
+        await pilot.press("v")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, GroupsScreen))
+        screen = pilot.app.screen
+        await wait_for(pilot, lambda: "reading" in str(screen.query_one("#groups-stage").render()))
+        assert screen.groups is None  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: pilot.app.screen is browse)
+        gate.set()

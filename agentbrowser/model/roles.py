@@ -41,6 +41,8 @@ NEIGHBOURS = 12
 BODY_CHARS = 2_500
 #: Prompt characters searched for headings (a scan in C, far cheaper than tokenising).
 HEADING_CHARS = 40_000
+#: Agents read between two progress reports.
+PROGRESS_EVERY = 500
 #: Average linkage stops joining when the best pair of groups is less alike than this.
 THRESHOLD = 0.10
 #: Terms in more than this share of a collection (of 10 or more agents) say nothing of a role.
@@ -185,10 +187,24 @@ def _idf(documents: Sequence[Counter[bytes]], total: int) -> dict[bytes, float]:
     return {t: math.log((1 + total) / n) for t, n in df.items() if n <= cut}
 
 
-def role_vectors(agents: Sequence[Agent], stemmer: _Stemmer | None = None) -> list[RoleVector]:
-    """Each agent's role vector, weighted against the collection (idf over ``agents``)."""
+def role_vectors(
+    agents: Sequence[Agent],
+    stemmer: _Stemmer | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> list[RoleVector]:
+    """Each agent's role vector, weighted against the collection (idf over ``agents``).
+
+    ``progress("reading", done, total)`` is called every ``PROGRESS_EVERY`` agents.
+    """
     stemmer = stemmer or _Stemmer()
-    parts = [_counts(agent, stemmer) for agent in agents]
+    if progress is None:
+        parts = [_counts(agent, stemmer) for agent in agents]
+    else:
+        parts = []
+        total = len(agents)
+        for start in range(0, total, PROGRESS_EVERY):
+            parts += [_counts(agent, stemmer) for agent in agents[start : start + PROGRESS_EVERY]]
+            progress("reading", min(start + PROGRESS_EVERY, total), total)
     total = len(parts)
     idfs = [_idf([p[k] for p in parts], total) for k in range(3)]
     shapes = (
@@ -360,7 +376,7 @@ def group_roles(
     stemmer = _Stemmer()
     if progress:
         progress("reading", 0, len(agents))
-    vectors = role_vectors(agents, stemmer)
+    vectors = role_vectors(agents, stemmer, progress)
     if progress:
         progress("pairing", len(agents), len(agents))
     edges = candidate_pairs(vectors)

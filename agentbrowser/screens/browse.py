@@ -41,6 +41,7 @@ from agentbrowser.widgets.filter_input import FilterInput
 from agentbrowser.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
+    from agentbrowser.screens.groups import GroupsCache
     from agentbrowser.screens.similar import SimilarityCache
 
 #: Seconds between two polls of the loaded files; discovery runs again every REDISCOVER polls.
@@ -79,6 +80,7 @@ class BrowseScreen(Screen[None]):
         Binding("space", "toggle_mark", "Mark"),
         Binding("d", "compare", "Compare"),
         Binding("S", "similar", "Similar agents", show=False),
+        Binding("v", "groups", "Variants: groups of agents doing the same job", show=False),
         Binding("e", "edit", "Open in $EDITOR", show=False),
         Binding("r", "toggle_raw", "Raw file / rendered", show=False),
         Binding("ctrl+r,f5", "reload", "Reload all files", show=False),
@@ -97,6 +99,8 @@ class BrowseScreen(Screen[None]):
         """Paths marked for comparison (space), oldest first, at most six."""
         self.similar_cache: SimilarityCache | None = None
         """The similarity index of the collection (S), built on first use, rebuilt after a change."""
+        self.groups_cache: GroupsCache | None = None
+        """The groups of the collection (v), computed on first use, kept until it changes."""
         self.load_seconds = 0.0
         """How long the last full load took (parse and index, in the worker)."""
         self._polls = 0
@@ -581,6 +585,17 @@ class BrowseScreen(Screen[None]):
         if self.similar_cache is None:
             self.similar_cache = SimilarityCache()
         self.app.push_screen(SimilarScreen(self.selected, self.library.agents, self.similar_cache))
+
+    def action_groups(self) -> None:
+        """Group the collection's agents by the job they do (v); enter compares a group."""
+        from agentbrowser.screens.groups import GroupsCache, GroupsScreen
+
+        if self.library is None:
+            self.notify("Still loading: try again in a moment")
+            return
+        if self.groups_cache is None:
+            self.groups_cache = GroupsCache()
+        self.app.push_screen(GroupsScreen(self.library.agents, self.groups_cache))
 
     def action_compare_with(self) -> None:
         """Compare the highlighted agent with one picked by fuzzy search (command palette)."""
