@@ -84,7 +84,9 @@ def _table(agents: list[Agent]) -> list[str]:
     return ["  " + "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
 
 
-def run_groups(paths: list[str], as_json: bool, min_size: int, use_cache: bool, out: IO[str]) -> int:
+def run_groups(
+    paths: list[str], as_json: bool, min_size: int, use_cache: bool, out: IO[str]
+) -> int:
     """`agentbrowser groups`: groups of agents that do the same job; agents in none are left out."""
     agents = load_collection(paths or None, use_cache=use_cache)
     groups = group_roles(agents, min_size=max(2, min_size))
@@ -116,14 +118,7 @@ def run_similar_by_role(
     """`similar NAME --by role`: the agents doing the most similar job, best first."""
     found = rank_by_role(target, agents, limit)
     if as_json:
-        out.write(
-            dumps(
-                [
-                    {"name": a.name, "path": a.path, "similarity": s}
-                    for a, s in found
-                ]
-            )
-        )
+        out.write(dumps([{"name": a.name, "path": a.path, "similarity": s} for a, s in found]))
         out.write("\n")
         return 0
     out.write(f"like {sanitize(target.name)}  {sanitize(target.path)}\n")

@@ -49,7 +49,11 @@ def test_parts_are_marked_shared_by_all_by_some_or_unique(tmp_path: Path) -> Non
     assert result.prompts[0][2].line == 5
     tools = {row.tool: row.granted for row in result.tools}
     # c has no tools key: it inherits every tool, so it grants them all.
-    assert tools == {"Read": (True, True, True), "Grep": (True, False, True), "Bash": (False, True, True)}
+    assert tools == {
+        "Read": (True, True, True),
+        "Grep": (True, False, True),
+        "Bash": (False, True, True),
+    }
     assert result.inherits == (False, False, True)
     fields = {row.field: row.differs for row in result.fields}
     assert fields["name"] and fields["description"] and fields["tools"]
@@ -66,7 +70,11 @@ def test_reworded_paragraphs_still_count_as_shared(tmp_path: Path) -> None:
 
 
 def test_split_parts_keeps_line_numbers() -> None:
-    assert split_parts("one\n\n\ntwo\nthree\n\nfour") == [(1, "one"), (4, "two\nthree"), (7, "four")]
+    assert split_parts("one\n\n\ntwo\nthree\n\nfour") == [
+        (1, "one"),
+        (4, "two\nthree"),
+        (7, "four"),
+    ]
     assert split_parts("") == []
 
 
@@ -125,7 +133,9 @@ async def test_d_with_five_marked_opens_the_n_way_compare_and_names_stay_apart_a
         lines = _screen_lines(pilot.app)
         legend = [line for line in lines if line.strip()[:3].strip(">* ") in "ABCDE"]
         for letter, name in zip("ABCDE", SEED_NAMES):
-            assert any(f"{letter}  {name}" in line or f"{letter}* {name}" in line for line in lines), (
+            assert any(
+                f"{letter}  {name}" in line or f"{letter}* {name}" in line for line in lines
+            ), (
                 name,
                 lines[:8],
             )

@@ -193,7 +193,17 @@ def test_groups_cli_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert set(group) == {"role", "members", "similarity"}
     assert 0 < group["similarity"] < 1
     member = group["members"][0]
-    assert {"name", "path", "format", "scope", "tokens", "tools", "model", "problems", "changed"} <= set(member)
+    assert {
+        "name",
+        "path",
+        "format",
+        "scope",
+        "tokens",
+        "tools",
+        "model",
+        "problems",
+        "changed",
+    } <= set(member)
     assert member["format"] == "claude-agent"
     assert isinstance(member["tokens"], int) and member["tokens"] > 100
 

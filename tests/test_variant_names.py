@@ -86,4 +86,6 @@ def _matches(name: str, shown: str) -> bool:
     if "…" not in shown:
         return False
     head, _, tail = shown.partition("…")
-    return len(head) >= 4 and name.startswith(head) and name.endswith(tail) and len(shown) < len(name)
+    return (
+        len(head) >= 4 and name.startswith(head) and name.endswith(tail) and len(shown) < len(name)
+    )

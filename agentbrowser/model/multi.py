@@ -99,7 +99,10 @@ class MultiComparison:
             "tools": [{"tool": t.tool, "granted": list(t.granted)} for t in self.tools],
             "inherits": list(self.inherits),
             "prompts": [
-                [{"line": p.line, "kind": p.kind, "holders": list(p.holders), "text": p.text} for p in parts]
+                [
+                    {"line": p.line, "kind": p.kind, "holders": list(p.holders), "text": p.text}
+                    for p in parts
+                ]
                 for parts in self.prompts
             ],
         }
@@ -144,9 +147,7 @@ def _field_rows(agents: list[Agent]) -> tuple[FieldRow, ...]:
             next((v for k, v in (a.frontmatter or {}).items() if str(k) == key), None)
             for a in agents
         )
-        present = [
-            any(str(k) == key for k in (a.frontmatter or {})) for a in agents
-        ]
+        present = [any(str(k) == key for k in (a.frontmatter or {})) for a in agents]
         if key == "description":
             forms = {a.description for a in agents}
         elif key == "tools":

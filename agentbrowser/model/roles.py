@@ -75,7 +75,7 @@ STOP_WORDS = frozenset(
     yes thing things ways work works working ensure ensures provide provides include includes
     including based follow following specific specifically appropriate relevant clear clearly
     given before during through http https www com
-    """.split()
+    """.split()  # noqa: SIM905 (a word list reads better as words)
 )
 
 
@@ -222,15 +222,20 @@ def role_vectors(
         for term, weight in weights.items():
             bare = term[2:]
             merged[bare] = merged.get(bare, 0.0) + weight
-        best = [t for t in heapq.nlargest(KEY_TERMS + 2, merged, key=merged.__getitem__)
-                if not t.startswith(b"tool:")][:KEY_TERMS]
+        best = [
+            t
+            for t in heapq.nlargest(KEY_TERMS + 2, merged, key=merged.__getitem__)
+            if not t.startswith(b"tool:")
+        ][:KEY_TERMS]
         vectors.append(RoleVector(weights, {t: merged[t] for t in best}))
     return vectors
 
 
 def cosine(a: RoleVector, b: RoleVector) -> float:
     """Cosine of two role vectors (both normalised): 0..1."""
-    small, large = (a.weights, b.weights) if len(a.weights) <= len(b.weights) else (b.weights, a.weights)
+    small, large = (
+        (a.weights, b.weights) if len(a.weights) <= len(b.weights) else (b.weights, a.weights)
+    )
     get = large.get
     return min(1.0, sum(w * get(t, 0.0) for t, w in small.items()))
 
@@ -307,7 +312,7 @@ def _average_linkage(
     heap = [(-value, i, j, 0, 0) for (i, j), value in edges.items() if value >= threshold]
     heapq.heapify(heap)
     while heap:
-        negative, a, b, va, vb = heapq.heappop(heap)
+        _, a, b, va, vb = heapq.heappop(heap)
         if a not in members or b not in members or version[a] != va or version[b] != vb:
             continue
         size_a, size_b = len(members[a]), len(members[b])
@@ -406,7 +411,9 @@ def group_roles(
     return groups
 
 
-def rank_by_role(target: Agent, agents: Sequence[Agent], limit: int = 10) -> list[tuple[Agent, float]]:
+def rank_by_role(
+    target: Agent, agents: Sequence[Agent], limit: int = 10
+) -> list[tuple[Agent, float]]:
     """The ``limit`` agents whose job is most like ``target``'s, best first (not ``target``).
 
     Weighted against the whole of ``agents``; every agent is scored (one cosine each), so this

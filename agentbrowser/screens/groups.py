@@ -153,7 +153,9 @@ class GroupsScreen(Screen[None]):
         options = []
         for number, group in enumerate(groups):
             prompt = Text(one_line(group.role, 60), style="bold")
-            prompt.append(f"  {len(group.members)} agents \u00b7 {group.similarity * 100:.0f}% alike")
+            prompt.append(
+                f"  {len(group.members)} agents \u00b7 {group.similarity * 100:.0f}% alike"
+            )
             names = [one_line(self.agents[i].name, 200) for i in group.members]
             # Each member's name on its own line, cut in the middle: variants stay told apart.
             for name in names:

@@ -182,14 +182,18 @@ class MultiCompareScreen(Screen[None]):
         for row in self.comparison.fields:
             cells = [Text(one_line(_value(v), 200)) for v in row.values]
             mark = Text("\u2260", style="bold") if row.differs else Text(" ")
-            table.add_row(Text(sanitize(row.field)), mark, *cells, style="" if row.differs else "dim")
+            table.add_row(
+                Text(sanitize(row.field)), mark, *cells, style="" if row.differs else "dim"
+            )
         return table
 
     def _tools_table(self) -> Table:
         """Tools: one row per tool, ✓ where an agent grants it, "all" where it inherits all."""
         assert self.comparison is not None
         table = self._header("tool")
-        table.caption = "all: no tools key, every tool allowed" if any(self.comparison.inherits) else None
+        table.caption = (
+            "all: no tools key, every tool allowed" if any(self.comparison.inherits) else None
+        )
         if not self.comparison.tools:
             table.add_row(
                 Text("(none listed)"),
@@ -202,7 +206,9 @@ class MultiCompareScreen(Screen[None]):
                 for granted, inherits in zip(row.granted, self.comparison.inherits)
             ]
             mark = Text("\u2260", style="bold") if row.differs else Text(" ")
-            table.add_row(Text(sanitize(row.tool)), mark, *cells, style="" if row.differs else "dim")
+            table.add_row(
+                Text(sanitize(row.tool)), mark, *cells, style="" if row.differs else "dim"
+            )
         return table
 
     def _show_prompt(self) -> None:
@@ -257,7 +263,10 @@ class MultiCompareScreen(Screen[None]):
             return
         target = self._unique_at + step
         if not 0 <= target < len(found):
-            self.notify("No more unique paragraphs " + ("below (N goes back)" if step > 0 else "above (n goes forward)"))
+            self.notify(
+                "No more unique paragraphs "
+                + ("below (N goes back)" if step > 0 else "above (n goes forward)")
+            )
             return
         for widget in found:
             widget.remove_class("current")
