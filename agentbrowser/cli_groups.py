@@ -89,7 +89,13 @@ def run_groups(
 ) -> int:
     """`agentbrowser groups`: groups of agents that do the same job; agents in none are left out."""
     agents = load_collection(paths or None, use_cache=use_cache)
-    groups = group_roles(agents, min_size=max(2, min_size))
+    if use_cache:
+        from agentbrowser.model.groups_cache import cached_groups
+
+        found = cached_groups(agents, lambda: group_roles(agents, parallel=True))
+        groups = [g for g in found if len(g.members) >= max(2, min_size)]
+    else:
+        groups = group_roles(agents, min_size=max(2, min_size), parallel=True)
     if as_json:
         out.write(dumps([group_json(g, agents) for g in groups]))
         out.write("\n")

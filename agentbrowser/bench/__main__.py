@@ -509,7 +509,7 @@ class Bench:
             {"10,000 mixed": ms(self.groups_floor)},
         ))  # fmt: skip
         self.rows.append(Row(
-            "(i) agentbrowser groups --json: --no-cache / warm cache",
+            "(i) agentbrowser groups --json: --no-cache / unchanged files (index and groups cache)",
             {"10,000 mixed": f"{ms(self.groups_cold)} / {ms(self.groups_warm)}"},
             f"{count} groups; peak RSS {rss:.0f} MB",
         ))  # fmt: skip
@@ -672,6 +672,14 @@ class Bench:
             Target(
                 "groups --json over 10,000 mixed (--no-cache) <= 2x the read+parse program",
                 self.groups_cold,
+                self.groups_floor * 2,
+            )
+        )
+        self.targets.append(
+            Target(
+                "groups --json over 10,000 mixed, files unchanged since the last run (caches) "
+                "<= 2x the read+parse program",
+                self.groups_warm,
                 self.groups_floor * 2,
             )
         )

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import combinations, repeat
 from operator import mul
+from typing import Any
 
 from agentbrowser.model.records import Agent
 
@@ -41,6 +42,8 @@ NEIGHBOURS = 12
 BODY_CHARS = 2_500
 #: Prompt characters searched for headings (a scan in C, far cheaper than tokenising).
 HEADING_CHARS = 40_000
+#: Below this many agents, a helper process costs more than it saves.
+PARALLEL_MIN = 2_000
 #: Agents read between two progress reports.
 PROGRESS_EVERY = 500
 #: Average linkage stops joining when the best pair of groups is less alike than this.
@@ -187,17 +190,53 @@ def _idf(documents: Sequence[Counter[bytes]], total: int) -> dict[bytes, float]:
     return {t: math.log((1 + total) / n) for t, n in df.items() if n <= cut}
 
 
+def _counts_parallel(
+    agents: Sequence[Agent], stemmer: _Stemmer, progress: Callable[[str, int, int], None] | None
+) -> list[_Parts]:
+    """``_counts`` of every agent, with a forked helper on the second core where that is safe
+    (see ``forked.can_fork``: the CLI, never the browser's threads)."""
+    from agentbrowser.model import forked
+
+    workers = forked.jobs() if forked.can_fork() else 1
+    total = len(agents)
+
+    def remote(agent: Agent) -> list[Any]:
+        return [dict(part) for part in _counts(agent, stemmer)]
+
+    def convert(wire: Any, agent: Agent) -> _Parts:
+        if wire.__class__ is not list or len(wire) != 3:
+            return _counts(agent, stemmer)  # not what a helper sends: count it here
+        return Counter(wire[0]), Counter(wire[1]), Counter(wire[2])
+
+    def reading(done: int) -> None:
+        if progress is not None:
+            progress("reading", done, total)
+
+    return forked.parse_parallel(  # type: ignore[no-any-return]
+        agents,
+        lambda agent: _counts(agent, stemmer),
+        remote,
+        convert,
+        workers,
+        progress=reading,
+    )
+
+
 def role_vectors(
     agents: Sequence[Agent],
     stemmer: _Stemmer | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    parallel: bool = False,
 ) -> list[RoleVector]:
     """Each agent's role vector, weighted against the collection (idf over ``agents``).
 
-    ``progress("reading", done, total)`` is called every ``PROGRESS_EVERY`` agents.
+    ``progress("reading", done, total)`` is called now and then. ``parallel``: count words
+    in a forked helper too, where that is safe (a large collection, one thread running).
     """
     stemmer = stemmer or _Stemmer()
-    if progress is None:
+    if parallel and len(agents) >= PARALLEL_MIN:
+        parts = _counts_parallel(agents, stemmer, progress)
+    elif progress is None:
         parts = [_counts(agent, stemmer) for agent in agents]
     else:
         parts = []
@@ -343,8 +382,12 @@ def _average_linkage(
     return [sorted(group) for group in members.values() if len(group) > 1]
 
 
-def _role_name(group: list[int], vectors: Sequence[RoleVector], stemmer: _Stemmer) -> str:
+def _role_name(
+    group: list[int], vectors: Sequence[RoleVector], stemmer: _Stemmer, names: list[str]
+) -> str:
     """Two or three terms most members share, strongest first: what the group is for."""
+    for name in names:  # the words as the members' names spell them (helpers counted some)
+        stemmer.note_surface(name_words(name))
     share: Counter[bytes] = Counter()
     weight: Counter[bytes] = Counter()
     for index in group:
@@ -373,15 +416,17 @@ def group_roles(
     min_size: int = 2,
     threshold: float = THRESHOLD,
     progress: Callable[[str, int, int], None] | None = None,
+    parallel: bool = False,
 ) -> list[Group]:
     """Groups of agents that do the same job, largest and most alike first.
 
-    ``progress(stage, done, total)`` is called now and then (for a view's progress bar).
+    ``progress(stage, done, total)`` is called now and then (for a view's progress bar);
+    ``parallel`` lets the word counting use a forked helper (see ``role_vectors``).
     """
     stemmer = _Stemmer()
     if progress:
         progress("reading", 0, len(agents))
-    vectors = role_vectors(agents, stemmer, progress)
+    vectors = role_vectors(agents, stemmer, progress, parallel)
     if progress:
         progress("pairing", len(agents), len(agents))
     edges = candidate_pairs(vectors)
@@ -406,7 +451,13 @@ def group_roles(
             average = sum(exact(x, y) for x, y in pairs) / len(pairs)
         else:
             average = sum(edges.get(p, 0.0) for p in pairs) / len(pairs)
-        groups.append(Group(tuple(members), _role_name(members, vectors, stemmer), average))
+        groups.append(
+            Group(
+                tuple(members),
+                _role_name(members, vectors, stemmer, [agents[i].name for i in members]),
+                average,
+            )
+        )
     groups.sort(key=lambda g: (-len(g.members), -g.similarity, g.role))
     return groups
 

@@ -111,7 +111,13 @@ class GroupsScreen(Screen[None]):
         def progress(stage: str, done: int, total: int) -> None:
             self.post_message(GroupingProgress(stage, done, total))
 
-        groups = group_roles(list(agents), progress=progress)
+        listed = list(agents)
+        if getattr(self.app, "use_cache", False):
+            from agentbrowser.model.groups_cache import cached_groups
+
+            groups = cached_groups(listed, lambda: group_roles(listed, progress=progress))
+        else:
+            groups = group_roles(listed, progress=progress)
         self.post_message(Grouped(groups, time.perf_counter() - started))
 
     def on_grouping_progress(self, message: GroupingProgress) -> None:
