@@ -494,7 +494,9 @@ class Bench:
         count = probes.run_process(argv, env).stdout.count('"role"')  # and warms the cache
         for _ in range(self.repeat):
             floors.append(probes.run_process(floor, env).seconds)
-            result = probes.run_process(argv[:4] + ["--no-cache"] + argv[4:], env, stdout_to_null=True)
+            result = probes.run_process(
+                argv[:4] + ["--no-cache"] + argv[4:], env, stdout_to_null=True
+            )
             cold.append(result.seconds)
             rss = max(rss, result.rss_mb)
             result = probes.run_process(argv, env, stdout_to_null=True)
