@@ -394,7 +394,8 @@ def _role_name(
         seen: set[bytes] = set()
         for term, value in vectors[index].weights.items():
             if term[:2] in (b"n:", b"h:") and not term.startswith(b"h:tool:"):
-                weight[term[2:]] += value
+                # A word of the members' names names the role best: it counts double.
+                weight[term[2:]] += value * (2.0 if term[:2] == b"n:" else 1.0)
                 seen.add(term[2:])
         share.update(seen)
     need = max(2, (len(group) + 1) // 2)

@@ -146,8 +146,8 @@ class GroupsScreen(Screen[None]):
         grouped = sum(len(g.members) for g in groups)
         self.query_one("#groups-title", Label).update(
             Text(
-                f"Variants: {len(groups)} groups of agents that do the same job "
-                f"({grouped:,} of {len(self.agents):,} agents; role similarity)"
+                f"Variants: {len(groups)} groups, {grouped:,} of {len(self.agents):,} agents "
+                "(role similarity)"
             )
         )
         listing = self.query_one("#groups-list", OptionList)
