@@ -1,4 +1,4 @@
-"""Command line: the browser, and the non-interactive commands list, show, diff, lint, copy."""
+"""Command line: the browser, and the non-interactive commands (list, show, diff, lint, copy, ...)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from agentbrowser.model.text import one_line, sanitize
 if TYPE_CHECKING:
     from agentbrowser.app import AgentBrowserApp
 
-COMMANDS = ("list", "show", "diff", "similar", "groups", "lint", "copy")
+COMMANDS = ("list", "show", "diff", "similar", "groups", "lint", "copy", "install", "convert")
 #: Formats where a missing tools key means every tool is allowed.
 TOOL_FORMATS = frozenset(
     {"claude-agent", "claude-command", "claude-skill", "opencode-agent", "copilot-agent", "copilot-chatmode", "copilot-prompt"}
@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="agentbrowser",
         description="Browse, search, compare and reuse AI agent definitions.",
         epilog=(
-            "commands: list, show, diff, similar, groups, lint, copy "
+            "commands: list, show, diff, similar, groups, lint, copy, install, convert "
             "(agentbrowser COMMAND --help for each). With no command, opens the browser on "
             "PATHS, or on the project, user and plugin agents (the bundled samples when there "
             "are none)."
@@ -94,13 +94,49 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
             "--min-size", type=int, default=2, metavar="N", help="list groups of N agents or more"
         )
     elif command == "lint":
-        parser.description = "Print one line per problem; exit 1 when any is an error."
+        parser.description = (
+            "Report every problem; exit 1 when any is an error. --format json, sarif (SARIF 2.1.0, "
+            "for code scanning) or github (workflow annotations) for CI."
+        )
+        parser.add_argument(
+            "--format", choices=("text", "json", "sarif", "github"), default="text",
+            help="text: one line per problem (default); json; sarif; github: ::error file=...",
+        )  # fmt: skip
     elif command == "copy":
         parser.description = "Copy part of an agent to the clipboard."
         parser.add_argument("name")
         parser.add_argument("--part", choices=PARTS, default="prompt")
+    elif command == "install":
+        from agentbrowser.model.convert import TARGET_FORMATS
+
+        parser.description = (
+            "Write an agent where a tool reads it (converted with --as), and print what was "
+            "written. A different file under the same name is never replaced without --force."
+        )
+        parser.add_argument("name", help="the agent's name (or a file's path)")
+        parser.add_argument("--to", required=True, choices=("project", "user"), help=(
+            "project: the repository above the current folder; user: your home folder"
+        ))  # fmt: skip
+        parser.add_argument("--as", dest="as_format", choices=TARGET_FORMATS, metavar="FORMAT",
+                            help=f"the format to write (default: the agent's own): {', '.join(TARGET_FORMATS)}")
+        parser.add_argument("--name", dest="new_name", metavar="NEW", help="install under another name")
+        parser.add_argument("--dry-run", action="store_true", help="print the path and content; write nothing")
+        parser.add_argument("--force", action="store_true", help="replace a different file of the same name")
+    elif command == "convert":
+        from agentbrowser.model.convert import TARGET_FORMATS
+
+        parser.description = (
+            "Print an agent converted to another tool's format; what cannot be carried over is "
+            "listed on stderr."
+        )
+        parser.add_argument("name", help="the agent's name (or a file's path)")
+        parser.add_argument("--to", dest="to_format", required=True, choices=TARGET_FORMATS, metavar="FORMAT",
+                            help=", ".join(TARGET_FORMATS))
+        parser.add_argument("--name", dest="new_name", metavar="NEW", help="the name to give it")
+        parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of printing")
+        parser.add_argument("--force", action="store_true", help="with -o: replace a different file")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: discovered scopes)")
-    if command in ("list", "show", "lint", "copy", "groups"):
+    if command in ("list", "show", "lint", "copy", "install", "convert", "groups"):
         parser.add_argument("--no-cache", action="store_true", help="do not read or write the index cache")
     return parser
 
@@ -128,6 +164,15 @@ def _display_path(path: str) -> str:
     except ValueError:
         return _inline(path)
     return _inline(relative if not relative.startswith("..") else path)
+
+
+def _plain_path(path: str) -> str:
+    """A path for machine-read output: relative to the current folder when under it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return path
+    return relative if not relative.startswith("..") else path
 
 
 def _problem_summary(agent: Agent) -> str:
@@ -233,8 +278,20 @@ def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
-    """`lint`: one line per problem; exit 1 when any is an error."""
+    """`lint`: every problem, as text, JSON, SARIF or GitHub annotations; 1 when any is an error."""
     agents = _load(args.paths, not args.no_cache)
+    errors = sum(p.severity == ERROR for a in agents for p in a.problems)
+    if args.format != "text":
+        from agentbrowser.model import lint
+
+        if args.format == "json":
+            _json_dump(lint.to_json(agents, _plain_path), out)
+        elif args.format == "sarif":
+            _json_dump(lint.to_sarif(agents, os.getcwd(), __version__), out)
+        else:
+            for line in lint.github_lines(agents, lambda p: sanitize(_plain_path(p)), sanitize):
+                out.write(line + "\n")
+        return 1 if errors else 0
     errors = 0
     for agent in agents:
         for problem in agent.problems:
@@ -316,6 +373,107 @@ def cmd_groups(args: argparse.Namespace, out: TextIO) -> int:
     return run_groups(args.paths, args.json, args.min_size, not args.no_cache, out)
 
 
+def _pick_or_file(args: argparse.Namespace) -> Agent:
+    """The agent named NAME in the collection, or the file NAME names."""
+    agents = _load(args.paths, not args.no_cache)
+    if not collection.find(agents, args.name) and os.path.isfile(args.name):
+        from agentbrowser.model.parse import parse_file
+
+        return parse_file(args.name)
+    return _pick(agents, args.name)
+
+
+def _warn(messages: Sequence[str]) -> None:
+    for message in messages:
+        print(f"agentbrowser: warning: {_inline(message)}", file=sys.stderr)
+
+
+def cmd_install(args: argparse.Namespace, out: TextIO) -> int:
+    """`install`: plan, show a clash, check, then write atomically."""
+    from agentbrowser import install
+
+    agent = _pick_or_file(args)
+    try:
+        plan = install.plan_install(agent, args.to, args.as_format, args.new_name)
+    except install.InstallError as exc:
+        raise CliError(sanitize(str(exc))) from exc
+    _warn(plan.warnings)
+    if args.dry_run:
+        out.writelines(
+            f"would write {_display_path(f.path)} ({_STATUS_WORDS[f.status]})\n" for f in plan.files
+        )
+        text = plan.main.content.decode("utf-8")
+        out.write(text if not out.isatty() else sanitize(text))
+        return 0
+    if plan.clashes and not args.force:
+        _show_clash(plan, out)
+        where = ", ".join(_display_path(f.path) for f in plan.clashes)
+        print(
+            f"agentbrowser: error: a different file is there already: {where}; it is left as it "
+            "is (--force replaces it, --name installs under another name)",
+            file=sys.stderr,
+        )
+        return 1
+    if plan.unchanged:
+        out.write(f"unchanged: {_display_path(plan.main.path)} already holds this agent\n")
+        return 0
+    # Content checks (security findings) are asked here, before anything is written.
+    findings = install.pre_write_check(plan)
+    if findings:
+        _warn(findings)
+        raise CliError("not installed: see the findings above")
+    try:
+        written = install.write_plan(plan, force=args.force)
+    except (install.InstallError, OSError) as exc:
+        raise CliError(f"not installed: {sanitize(str(exc))}") from exc
+    out.writelines(f"wrote {_display_path(p)} ({plan.format}, {plan.scope})\n" for p in written)
+    return 0
+
+
+_STATUS_WORDS = {"new": "new file", "same": "the same content is there", "clash": "replaces a different file"}
+
+
+def _show_clash(plan: Any, out: TextIO) -> None:
+    """The comparison `diff` prints: the file there (A) against the one to install (B)."""
+    from agentbrowser.cli_compare import print_comparison
+    from agentbrowser.model.parse import parse_file, parse_text
+
+    main = plan.main
+    if main.status != "clash":
+        return
+    there = parse_file(main.path)
+    coming = parse_text(main.content.decode("utf-8"), main.path, "path")
+    print_comparison(there, coming, out)
+
+
+def cmd_convert(args: argparse.Namespace, out: TextIO) -> int:
+    """`convert`: the converted file on stdout (or -o FILE), what was dropped on stderr."""
+    from agentbrowser.model.convert import convert, name_problem
+    from agentbrowser.model.text import read_text
+
+    agent = _pick_or_file(args)
+    if args.new_name is not None and (problem := name_problem(args.new_name)) is not None:
+        raise CliError(f"{problem}: refused ({sanitize(args.new_name)!r})")
+    read = read_text(agent.path)
+    source = read.text if read.text is not None and not read.problems else None
+    text, warnings = convert(agent, args.to_format, args.new_name, source)
+    _warn(warnings)
+    if not args.output:
+        out.write(text if not out.isatty() else sanitize(text))
+        return 0
+    from agentbrowser import install
+
+    path = os.path.abspath(args.output)
+    content = text.encode("utf-8")
+    if os.path.lexists(path) and not args.force:
+        with open(path, "rb") as handle:
+            if handle.read() != content:
+                raise CliError(f"{_display_path(path)} exists and differs: --force replaces it")
+    install.write_atomic(path, content)
+    print(f"agentbrowser: wrote {_display_path(path)}", file=sys.stderr)
+    return 0
+
+
 def cmd_browse(args: argparse.Namespace, out: TextIO) -> int:
     """No command: the browser in a terminal, the listing otherwise."""
     _check_paths(args.paths)
@@ -346,6 +504,8 @@ _HANDLERS = {
     "groups": cmd_groups,
     "lint": cmd_lint,
     "copy": cmd_copy,
+    "install": cmd_install,
+    "convert": cmd_convert,
 }
 
 

@@ -107,20 +107,27 @@ def run_diff(
     b = _lookup(agents, args_b)
     if a is None or b is None:
         return 2
-    result = compare(a, b)
     if as_json:
-        _dump(result.to_json(), out)
+        _dump(compare(a, b).to_json(), out)
         return 0
+    print_comparison(a, b, out, unified, width)
+    return 0
+
+
+def print_comparison(
+    a: Agent, b: Agent, out: IO[str], unified: bool = False, width: int | None = None
+) -> None:
+    """The comparison `agentbrowser diff` prints, for two records (install shows a clash so)."""
+    result = compare(a, b)
     console = _console(out, width)
     if unified:
         # Only the diff, so it can be piped or saved; sanitised, as it is meant to be read.
         for line in _unified_lines(result):
             console.print(line, soft_wrap=True)
-        return 0
+        return
     side_by_side = console.width >= SIDE_BY_SIDE_MIN_WIDTH
     for renderable in _report(result, a, b, side_by_side):
         console.print(renderable)
-    return 0
 
 
 def _report(result: Comparison, a: Agent, b: Agent, side_by_side: bool) -> Iterator[RenderableType]:

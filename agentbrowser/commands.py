@@ -24,7 +24,22 @@ BROWSE_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Agent: copy name", "copy('name')", "Copy the agent's name"),
     ("Agent: copy path", "copy('path')", "Copy the file's absolute path"),
     ("Agent: open in editor", "edit", "Open the file in $VISUAL or $EDITOR, then reload it (e)"),
+    (
+        "Agent: install\u2026",
+        "install",
+        "Write the agent where a tool reads it, converted to another format if chosen (i)",
+    ),
+    (
+        "Agent: new agent from this one\u2026",
+        "new_agent",
+        "Copy the agent under a new name into a scope, then open it in $EDITOR (n)",
+    ),
     ("Agent: toggle raw file", "toggle_raw", "Show the file as it is on disk, or rendered (r)"),
+    (
+        "Skill: open a resource…",
+        "open_resource",
+        "Show one of the files beside the skill's SKILL.md in the detail pane (o)",
+    ),
     ("Agent: mark for comparison", "toggle_mark", "Mark or unmark the highlighted agent (space)"),
     ("Agent: compare marked", "compare", "Compare the two marked agents side by side (d)"),
     (

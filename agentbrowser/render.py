@@ -16,7 +16,7 @@ from rich.text import Text
 
 from agentbrowser.model.describe import description_blocks
 from agentbrowser.model.records import Agent
-from agentbrowser.model.text import approx_tokens, sanitize
+from agentbrowser.model.text import approx_tokens, one_line, sanitize
 
 #: Prompts longer than this render as markdown up to here, then as plain text: rich renders
 #: markdown at ~4.6 ms a KB (50 KB: ~0.25 s) and plain text at ~1 ms a KB.
@@ -216,6 +216,19 @@ def section(title: str, palette: Palette) -> Text:
     return Text(f"\n{title}", style=palette.accent)
 
 
+def resources(agent: Agent, palette: Palette) -> Text | None:
+    """A skill's other files, one a line (None when it has none)."""
+    if not agent.resources:
+        return None
+    text = Text()
+    for number, relative in enumerate(agent.resources, 1):
+        if number > 1:
+            text.append("\n")
+        text.append(f"{number:>3}  ", style=palette.muted)
+        text.append(one_line(relative, 200))
+    return text
+
+
 def agent_renderable(agent: Agent, palette: Palette | None = None) -> RenderableType:
     """Everything about one agent, top to bottom."""
     palette = palette or Palette()
@@ -224,6 +237,9 @@ def agent_renderable(agent: Agent, palette: Palette | None = None) -> Renderable
     if found is not None:
         parts += [section("Problems", palette), found]
     parts += [section("Description", palette), description(agent, palette)]
+    files = resources(agent, palette)
+    if files is not None:
+        parts += [section(f"Resources ({len(agent.resources)})", palette), files]
     parts += [section("Prompt", palette), prompt(agent, palette)]
     return Group(*parts)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -41,8 +42,15 @@ def require_owner(name: str) -> str:
     return binary
 
 
-def run_owner(binary: str, args: list[str], cwd: Path, home: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run an owner with a private HOME (no account, no user settings) and no network config."""
+def run_owner(
+    binary: str, args: list[str], cwd: Path, home: Path, timeout: float = 120, via_file: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """Run an owner with a private HOME (no account, no user settings) and no network config.
+
+    `via_file`: stdout goes to a file, read afterwards. OpenCode 1.18.33 exits before a pipe
+    has taken all of a long output (`agent list` prints ~10 MB for 250 agents): measured, a
+    pipe got 7 MB of it one run in two, a file got it all every time.
+    """
     home.mkdir(parents=True, exist_ok=True)
     env = {
         "HOME": str(home),
@@ -54,6 +62,14 @@ def run_owner(binary: str, args: list[str], cwd: Path, home: Path, timeout: floa
         "NO_COLOR": "1",
         "CI": "1",
     }
-    return subprocess.run(
-        [binary, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
-    )
+    if not via_file:
+        return subprocess.run(
+            [binary, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
+        )
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace") as out:
+        result = subprocess.run(
+            [binary, *args], check=False, cwd=cwd, env=env, stdout=out, stderr=subprocess.PIPE, text=True,
+            timeout=timeout, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+        out.seek(0)
+        return subprocess.CompletedProcess(result.args, result.returncode, out.read(), result.stderr)

@@ -11,3 +11,13 @@ CORPUS = DATA / "corpus"
 #: The five independently written backend-engineer agents.
 SEEDS = DATA / "seeds"
 BUNDLED = REPO / "agents"
+
+
+def installed_command() -> str | None:
+    """The installed `agentbrowser`: the one beside this interpreter first (the venv's, whether
+    or not the venv is activated; a pyenv shim on PATH is a detour), else the one on PATH."""
+    import shutil
+    import sys
+
+    beside = shutil.which("agentbrowser", path=str(Path(sys.executable).parent))
+    return beside or shutil.which("agentbrowser")

@@ -688,7 +688,7 @@ def test_agent_from_values_equals_the_constructor() -> None:
     values = (
         "name", "description", ("Read",), "opus", "blue", "claude-agent", "user", "/a/b.md",
         {"name": "name"}, "the prompt", (Problem("warning", "w", 3),), 7, "raw", 10, 20,
-        "/other.md", ("/dup.md",),
+        "/other.md", ("/dup.md",), ("reference.md",),
     )  # fmt: skip
     assert len(values) == len(fields(Agent))  # a new field must be added to agent_from_values
     made = agent_from_values(values)
@@ -834,9 +834,12 @@ def test_browser_takes_a_preload_that_arrives_after_its_first_frame(
         forked.forget_preload()
 
 
-def hold_the_loader(monkeypatch: pytest.MonkeyPatch, release: Callable[[], bool]) -> None:
+def hold_the_loader(
+    monkeypatch: pytest.MonkeyPatch, release: Callable[[], bool], held: Path
+) -> None:
     """Set up the next preload to send its first part at 5 records, and each of its processes
-    to stop after 20 files until release() is true."""
+    to stop after 20 files until release() is true. A process that stops there has sent its
+    first part: it creates the file `held` to say so (see `wait_until_held`)."""
     import time
 
     from agentbrowser.model import forked
@@ -848,11 +851,24 @@ def hold_the_loader(monkeypatch: pytest.MonkeyPatch, release: Callable[[], bool]
 
     def held_parse_wire(item: forked.Found) -> forked.Wire:
         calls[0] += 1
+        if calls[0] > 20 and not release():
+            held.touch()
         while calls[0] > 20 and not release():
             time.sleep(0.01)
         return real_parse_wire(item)
 
     monkeypatch.setattr(collection, "_parse_wire", held_parse_wire)
+
+
+def wait_until_held(held: Path) -> None:
+    """Wait for a loader process to stop at its hold, its first part sent (an event: the file)."""
+    import time
+
+    for _ in range(6000):  # a minute at most: a loader that never gets there fails the test
+        if held.exists():
+            return
+        time.sleep(0.01)
+    raise AssertionError("the loader never reached its hold")
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
@@ -874,14 +890,15 @@ def test_first_frame_lists_the_part_of_a_preload_that_has_arrived(
     go = tmp_path / "go"
     monkeypatch.chdir(tmp_path)
     expected = collection.load(collection.sources([str(root)]), use_cache=False)
-    hold_the_loader(monkeypatch, go.exists)
+    held = tmp_path / "held"
+    hold_the_loader(monkeypatch, go.exists, held)
     assert collection.preload([str(root)], use_cache=False)
 
     def parse_here(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("the browser parsed the files itself")
 
     monkeypatch.setattr(collection, "_load", parse_here)
-    time.sleep(1.0)  # the first part (5 or more records) is sent meanwhile
+    wait_until_held(held)  # the first part (5 or more records) has been sent
 
     async def run() -> None:
         app = cli.build_app([str(root)], use_cache=False)
@@ -905,7 +922,10 @@ def test_first_frame_lists_the_part_of_a_preload_that_has_arrived(
                 await pilot.pause(0.02)
             assert list(screen.library.agents) == expected  # type: ignore[attr-defined]
             assert screen.selected.path == highlighted  # type: ignore[attr-defined]
-            await pilot.pause(0.1)
+            for _ in range(3000):  # the detail pane starts once the whole list is in
+                if screen.agent_view.agent is not None:  # type: ignore[attr-defined]
+                    break
+                await pilot.pause(0.02)
             assert screen.agent_view.agent.path == highlighted  # type: ignore[attr-defined]
 
     try:
@@ -931,7 +951,8 @@ def test_a_partial_list_stays_usable_when_the_rest_fails(
 
     root = many(tmp_path / "many", 60)
     monkeypatch.chdir(tmp_path)
-    hold_the_loader(monkeypatch, lambda: False)  # held until killed
+    held = tmp_path / "held"
+    hold_the_loader(monkeypatch, lambda: False, held)  # held until killed
     assert collection.preload([str(root)], use_cache=False)
     preload = forked.pending(collection._preload_key([str(root)], None, None))
     assert preload is not None
@@ -940,7 +961,7 @@ def test_a_partial_list_stays_usable_when_the_rest_fails(
         raise OSError("the disk went away")
 
     monkeypatch.setattr(collection, "_load", fails)
-    time.sleep(1.0)
+    wait_until_held(held)
 
     async def run() -> None:
         app = cli.build_app([str(root)], use_cache=False)
@@ -1216,3 +1237,22 @@ def test_an_item_that_cannot_be_decoded_is_read_from_its_file(
     plain = collection.load(found, use_cache=False, jobs=1)
     assert [a.name for a in records] == [a.name for a in plain]
     assert [a.description for a in records] == [a.description for a in plain]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
+@in_fresh_process
+def test_the_preload_carries_a_skills_resources(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loader's list of files crosses from its process with each skill's resources."""
+    folder = tmp_path / "skills" / "pdf"
+    (folder / "reference").mkdir(parents=True)
+    (folder / "SKILL.md").write_text("---\nname: pdf\ndescription: d\n---\nbody\n")
+    (folder / "reference" / "forms.md").write_text("# Forms\n")
+    monkeypatch.chdir(tmp_path)
+    paths = [str(tmp_path / "skills")]
+    assert collection.preload(paths, use_cache=False)
+    found = collection.sources(paths)
+    assert found[0].resources == ("reference/forms.md",)
+    agents = collection.load(found, use_cache=False)
+    assert [a.resources for a in agents] == [("reference/forms.md",)]

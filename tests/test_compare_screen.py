@@ -32,7 +32,7 @@ from agentbrowser.widgets.compare_layout import (
 )
 from agentbrowser.widgets.diff_view import ColumnHeader
 
-from .paths import BUNDLED, REPO, SEEDS
+from .paths import BUNDLED, REPO, SEEDS, installed_command
 
 SIZE = (120, 36)
 
@@ -537,7 +537,7 @@ def test_in_tmux_space_down_space_d_shows_both_names_side_by_side() -> None:
     import sys
     import time
 
-    command = shutil.which("agentbrowser")
+    command = installed_command()
     # COLUMNS and LINES (set under pytest) would win over the pane's real size.
     launch = "env -u COLUMNS -u LINES " + (
         f"{command} --no-cache {BUNDLED}"

@@ -12,7 +12,6 @@ import os
 import shlex
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,17 +20,15 @@ import pytest
 
 from agentbrowser.model.parse import parse_file
 
-from .paths import SEEDS
+from .paths import SEEDS, installed_command
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
 
-#: The installed command: the one beside this interpreter first (a pyenv shim is a detour).
-COMMAND = shutil.which("agentbrowser", path=str(Path(sys.executable).parent)) or shutil.which(
-    "agentbrowser"
-)
+#: The installed command (see tests/paths.py).
+COMMAND = installed_command()
 
 
 class Tmux:

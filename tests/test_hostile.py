@@ -47,7 +47,7 @@ from .hostile_tree import (
     pwned_marker,
     time_limit,
 )
-from .paths import BUNDLED
+from .paths import BUNDLED, installed_command
 
 # Anything a terminal could act on: C0 controls but newline and tab, DEL, and C1 (CSI 0x9b...).
 CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -493,8 +493,10 @@ def test_the_installed_command_over_the_tree(hostile: tuple[Path, dict[str, Path
     """Real stdout (a pipe), real encoding: JSON parses, lint exits 1, nothing hangs or leaks."""
     root, tree = hostile
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    command = installed_command()
+    assert command, "the agentbrowser command is not installed (pip install -e .)"
     listed = subprocess.run(
-        ["agentbrowser", "list", "--json", str(root)],
+        [command, "list", "--json", str(root)],
         capture_output=True,
         timeout=120,
         env=env,
@@ -504,7 +506,7 @@ def test_the_installed_command_over_the_tree(hostile: tuple[Path, dict[str, Path
     records = json.loads(listed.stdout.decode("utf-8"), **STRICT_JSON)
     assert {r["path"] for r in records} == {str(p) for p in listed_kinds(tree).values()}
     linted = subprocess.run(
-        ["agentbrowser", "lint", str(root)], capture_output=True, timeout=120, env=env, check=False
+        [command, "lint", str(root)], capture_output=True, timeout=120, env=env, check=False
     )
     assert linted.returncode == 1 and b"Traceback" not in linted.stderr
     assert not CONTROLS.search(linted.stdout.decode("utf-8", "replace"))
@@ -627,6 +629,69 @@ def test_unreadable_file_is_listed_either_way(fresh: tuple[Path, dict[str, Path]
     else:  # root (as in CI): permission bits do not stop reads, and that is what we see
         assert agent.name == "unreadable" and not agent.problems
 
+
+
+def _as_unprivileged_user(work: Callable[[], Any]) -> Any:
+    """work() in a forked child that has given up root (uid and gid of `nobody`), its result
+    sent back as JSON; run directly when this process is not root."""
+    if os.geteuid() != 0:
+        return work()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: drop root for good, work, report, leave without cleanup
+        status = 1
+        try:
+            os.close(read_end)
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            with os.fdopen(write_end, "w", encoding="utf-8") as out:
+                json.dump(work(), out)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    with os.fdopen(read_end, encoding="utf-8") as answer:
+        text = answer.read()
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0 and text, "the unprivileged child failed"
+    return json.loads(text)
+
+
+def test_a_file_the_user_may_not_read_is_listed_with_permission_denied() -> None:
+    """The permission-denied branch, as a user for whom permission bits count (tests run as
+    root in CI, where a chmod 000 file is readable): the file is listed with the problem, alone
+    and in a listing of its folder, and its neighbour reads as usual."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="agentbrowser-perm-"))
+    try:
+        folder.chmod(0o755)  # the unprivileged user may list the folder, not read the file
+        (folder / "locked.md").write_text("---\nname: locked\ndescription: chmod 000\n---\nBody.\n", encoding="utf-8")
+        (folder / "locked.md").chmod(0)
+        (folder / "open.md").write_text("---\nname: open\ndescription: readable\n---\nBody.\n", encoding="utf-8")
+        (folder / "open.md").chmod(0o644)
+
+        def look() -> dict[str, Any]:
+            alone = parse_file(str(folder / "locked.md"))
+            listed = {a.name: a for a in load_collection([str(folder)], use_cache=False)}
+            return {
+                "alone": [(p.severity, p.message) for p in alone.problems],
+                "names": sorted(listed),
+                "listed": [(p.severity, p.message) for p in listed["locked"].problems],
+                "open": [(p.severity, p.message) for p in listed["open"].problems],
+                "open_description": listed["open"].description,
+            }
+
+        seen = _as_unprivileged_user(look)
+        for problems in (seen["alone"], seen["listed"]):
+            assert [severity for severity, _ in problems] == ["error"], problems
+            assert "permission denied" in problems[0][1], problems
+        assert seen["names"] == ["locked", "open"]
+        assert seen["open"] == [] and seen["open_description"] == "readable"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 # --- browsing never writes --------------------------------------------------------------------
 

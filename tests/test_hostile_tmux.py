@@ -18,7 +18,6 @@ import secrets
 import shlex
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -34,16 +33,15 @@ from .hostile_tree import (
     make_hostile_tree,
     restore_permissions,
 )
+from .paths import installed_command
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
 
-#: The installed command: the one beside this interpreter first (a pyenv shim is a detour).
-COMMAND = shutil.which("agentbrowser", path=str(Path(sys.executable).parent)) or shutil.which(
-    "agentbrowser"
-)
+#: The installed command (see tests/paths.py).
+COMMAND = installed_command()
 WIDTH, HEIGHT = 120, 36
 SENTINEL_BUFFER = "SENTINEL-buffer-untouched"
 SENTINEL_TITLE = "SENTINEL-title"

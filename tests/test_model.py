@@ -12,7 +12,7 @@ import pytest
 
 from agentbrowser.model import parse_file, parse_text
 from agentbrowser.model.discovery import bundled_agents_dir, resolve_precedence
-from agentbrowser.model.formats import detect_format, split_tools
+from agentbrowser.model.formats import detect_format, normalize_tools, split_tools
 from agentbrowser.model.parse import recover_lines
 from agentbrowser.model.serialize import agent_to_json
 
@@ -295,6 +295,9 @@ def test_json_keeps_description_as_decoded_and_tools_null_versus_empty() -> None
         ("Read, Grep Glob", True, ["Read", "Grep Glob"]),  # commas win over spaces
         ("Read Grep", False, ["Read Grep"]),
         ("", False, []),
+        # A comma inside parentheses does not make a space-separated string comma-separated.
+        ("Bash(git add:*, git commit:*) Read", True, ["Bash(git add:*, git commit:*)", "Read"]),
+        ("Read Grep", True, ["Read", "Grep"]),
     ],
     ids=[
         "comma",
@@ -304,6 +307,8 @@ def test_json_keeps_description_as_decoded_and_tools_null_versus_empty() -> None
         "commas-win",
         "no-split-on-space",
         "empty",
+        "space-separated-with-comma-in-parens",
+        "space-separated-fast-path",
     ],
 )
 def test_split_tools(text: str, on_space: bool, expected: list[str]) -> None:
@@ -327,11 +332,54 @@ def test_split_tools(text: str, on_space: bool, expected: list[str]) -> None:
         ("/r/any/a.md", {"name": "a", "description": "d"}, "claude-agent"),
         ("/r/any/a.md", {"description": "d"}, "markdown"),
         ("/r/any/a.md", {}, "markdown"),
+        # The deepest folder pair decides, whichever pair is outside.
+        ("/r/.github/agents/x/.claude/agents/a.md", {}, "claude-agent"),
+        ("/r/.claude/agents/x/.github/agents/a.md", {}, "copilot-agent"),
+        ("/r/.claude/commands/.opencode/agent/a.md", {}, "opencode-agent"),
+        ("/r/.cursor/rules/x/.claude/commands/a.md", {}, "claude-command"),
     ],
     ids=lambda v: v if isinstance(v, str) else None,
 )
 def test_detect_format(path: str, frontmatter: dict, expected: str) -> None:
     assert detect_format(path, frontmatter) == expected
+
+
+@pytest.mark.parametrize(
+    "frontmatter,fmt,expected",
+    [
+        # OpenCode's map of booleans: only the entries that are true, not merely truthy.
+        ({"tools": {"read": True, "write": False, "bash": "ask", "edit": 1}}, "opencode-agent", ("read",)),
+        ({"tools": {"read": False}}, "opencode-agent", ()),
+        # A list's mapping items: every key not switched off (null included).
+        ({"tools": [{"Read": True}, {"Write": False}, {"Bash": None}]}, "copilot-agent", ("Read", "Bash")),
+        # A list item is split on its own top-level commas only.
+        ({"tools": ["Read, Grep", "Bash(npm run a, npm run b)"]}, "copilot-agent",
+         ("Read", "Grep", "Bash(npm run a, npm run b)")),
+        ({"tools": [" Read ", None, 3]}, "copilot-agent", ("Read", "3")),
+        # allowed-tools is space-separated only for skills.
+        ({"allowed-tools": "Read Grep"}, "claude-skill", ("Read", "Grep")),
+        ({"allowed-tools": "Read Grep"}, "claude-command", ("Read Grep",)),
+        ({"tools": "Read", "allowed-tools": "Grep"}, "claude-agent", ("Read",)),
+        ({"tools": None}, "claude-agent", None),
+        ({"tools": ""}, "claude-agent", ()),
+        ({}, "claude-agent", None),
+    ],
+    ids=[
+        "map-true-only",
+        "map-all-false",
+        "list-of-maps",
+        "list-item-commas",
+        "list-mixed",
+        "skill-space",
+        "command-no-space",
+        "tools-wins",
+        "null",
+        "empty-string",
+        "missing",
+    ],
+)
+def test_normalize_tools(frontmatter: dict, fmt: str, expected: tuple[str, ...] | None) -> None:
+    assert normalize_tools(frontmatter, fmt) == (expected, [])
 
 
 def test_recover_lines_strips_quotes_and_keeps_odd_values() -> None:

@@ -2,7 +2,7 @@
 
 Generates collections of 400, 2,000 and 10,000 agents in a temporary folder, times the browser
 in a real terminal (tmux) cold and warm, `list --json`, search, rendering, similarity and
-memory, and prints one table with every target of issue 5 marked met or NOT met.
+memory, and prints one table with every speed target marked met or NOT met.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from agentbrowser.bench.terminal import Seen, Tmux
 
 #: Any generated agent name (what "the first agent name shows" waits for).
 NAME_PATTERN = rf"\b(?:{'|'.join(ADJECTIVES)})-(?:{'|'.join(NOUNS)})-\d+\b|\b{NEEDLE}\b"
-#: Published in issue 5 (LazyClaude, tmux on this kind of machine): seconds to show the agents.
+#: Measured earlier for LazyClaude (tmux on this kind of machine): seconds to show the agents.
 PUBLISHED_PEER = {400: 0.88, 2000: 1.34, 10000: 7.1}
 SIZES = (400, 2000, 10000)
 
@@ -44,7 +44,7 @@ class Row:
 
 @dataclass
 class Target:
-    """A target of issue 5: what it says, the measured value, the limit, met or not."""
+    """A speed target: what it says, the measured value, the limit, met or not."""
 
     text: str
     measured: float | None
@@ -369,7 +369,7 @@ class Bench:
         if not command or not self.tmux.available:
             self.notes.append(
                 "LazyClaude not measured here (not installed; try --install-peer or --peer PATH): "
-                "published figures from issue 5: "
+                "figures measured earlier on this kind of machine: "
                 + ", ".join(f"{n:,} agents {s:.2f} s" for n, s in PUBLISHED_PEER.items())
             )
             row = Row("peer LazyClaude: agent names shown (published, not measured here)")
@@ -708,7 +708,7 @@ class Bench:
         for line in table[1:]:
             out("| " + " | ".join(line) + " |")
         out("")
-        out("Targets (issue 5):")
+        out("Targets:")
         for target in self.targets:
             if target.unit == "GB":
                 value = f"{target.measured * 1000:.0f} MB" if target.measured else "-"

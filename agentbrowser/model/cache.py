@@ -32,12 +32,14 @@ from agentbrowser.model.records import FORMATS, Agent, DeferredBody, Problem, ag
 
 MAGIC = "agentbrowser-index"
 #: Bump when the entry layout changes.
-FORMAT = 1
+FORMAT = 2
 #: Modules whose code shapes a record: an edited parser must not trust records it did not make.
-_PARSER_MODULES = ("parse.py", "formats.py", "yamlsafe.py", "text.py", "records.py", "cache.py")
+_PARSER_MODULES = (
+    "parse.py", "formats.py", "yamlsafe.py", "schema.py", "text.py", "records.py", "cache.py"
+)  # fmt: skip
 #: An entry: [size, mtime_ns, hint, body offset, name, description (None: the raw one),
 #: raw description (0: frontmatter's, else [value]), tools, model, color, format, frontmatter,
-#: problems as [severity, message, line], body line].
+#: problems as [severity, message, line, rule], body line].
 _ENTRY_LENGTH = 14
 _FORMATS = frozenset(FORMATS)
 _SEVERITIES = frozenset({"error", "warning", "info"})
@@ -169,7 +171,7 @@ def encode(agent: Agent, hint: str | None, offset: int) -> list[Any] | None:
     if not _plain(frontmatter):
         return None
     description = None if raw.__class__ is str and raw == agent.description else agent.description
-    problems = [[p.severity, p.message, p.line] for p in agent.problems]
+    problems = [[p.severity, p.message, p.line, p.rule] for p in agent.problems]
     tools = list(agent.tools) if agent.tools is not None else None
     return [
         agent.size, agent.mtime_ns, hint, offset, agent.name, description, stored_raw, tools,
@@ -231,11 +233,12 @@ def well_formed(entry: list[Any]) -> bool:
             return False
         if tools:
             "".join(tools)  # TypeError unless every tool is a string
-        for severity, message, line in problems:
+        for severity, message, line, rule in problems:
             if (
                 severity not in _SEVERITIES
                 or message.__class__ is not str
                 or not (line is None or line.__class__ is int)
+                or not (rule is None or rule.__class__ is str)
             ):
                 return False
         if description is None:  # "the raw description", which must then be text
@@ -270,6 +273,7 @@ def build(entry: list[Any], item: Found) -> Agent:
         mtime_ns,
         None,  # shadowed_by and duplicates: resolve_precedence sets them
         (),
+        item.resources,  # from discovery, as found this time: not kept in the entry
     ))  # fmt: skip
 
 

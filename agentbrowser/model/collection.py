@@ -20,7 +20,7 @@ from agentbrowser.model.discovery import (
     precedence_marks,
     resolve_precedence,
 )
-from agentbrowser.model.records import Agent, Problem
+from agentbrowser.model.records import Agent, Problem, evolve
 from agentbrowser.model.text import read_text
 
 
@@ -61,7 +61,7 @@ def preload(paths: Iterable[str] | None = None, use_cache: bool = True) -> bool:
     def work(send: Callable[[bytes, Any], None]) -> None:
         trace.mark("preload: discovering")
         found = sources(paths, key[1] or None, key[2])
-        send(b"F", [(item.path, item.scope, item.hint) for item in found])
+        send(b"F", [(item.path, item.scope, item.hint, item.resources) for item in found])
         trace.mark(f"preload: {len(found)} files found")
         streamed: dict[int, tuple[str, str]] = {}  # (format, name) of what went in parts
 
@@ -529,6 +529,8 @@ def _parse(item: Found) -> tuple[Agent, int | None]:
     path = os.path.abspath(item.path)
     read = read_text(path)
     agent = parse_read(path, read, item.scope, item.hint)
+    if item.resources:  # a skill's other files: discovery lists them, the parser never sees them
+        agent = evolve(agent, resources=item.resources)
     if read.text is None:
         return agent, None
     return agent, len(read.text) - len(agent.body)

@@ -39,9 +39,18 @@ _USER_DIRS: tuple[tuple[str, str | None, bool], ...] = (
     (".claude/skills", "claude-skill", True),
     (".config/opencode/agent", "opencode-agent", False),
     (".config/opencode/agents", "opencode-agent", False),
+    (".copilot/agents", "copilot-agent", False),  # Copilot CLI's user agents
 )
 
 _SCOPE_RANK = {"project": 0, "user": 1, "plugin": 2}
+
+#: Formats whose owner calls an item by its name, so that two files with one name in one scope
+#: clash. Not plain markdown (no owner), nor Copilot instructions (applied by `applyTo`, never
+#: called by name).
+NAMED_FORMATS = frozenset(
+    {"claude-agent", "claude-command", "claude-skill", "opencode-agent", "copilot-agent",
+     "copilot-chatmode", "copilot-prompt", "cursor-rule"}
+)  # fmt: skip
 
 
 class Found(NamedTuple):
@@ -54,6 +63,8 @@ class Found(NamedTuple):
     path: str
     scope: str
     hint: str | None = None
+    resources: tuple[str, ...] = ()
+    """A skill's other files (see `walk_entries`)."""
 
 
 def bundled_agents_dir() -> Path:
@@ -68,10 +79,26 @@ def bundled_agents_dir() -> Path:
 
 
 def walk(root: str, skill_only: bool = False) -> Iterator[str]:
-    """Agent files under a folder, recursively, following symlinks but never in a loop.
+    """Agent files under a folder (see `walk_entries`), without their resources."""
+    for path, _ in walk_entries(root, skill_only):
+        yield path
 
-    Broken symlinks, FIFOs and other odd entries with an agent suffix are yielded too, so
-    that they are listed with their problem rather than silently dropped.
+
+#: The file that makes its folder a skill (Claude Code, the Agent Skills spec).
+SKILL_FILE = "skill.md"
+#: At most this many resources are listed for one skill.
+MAX_RESOURCES = 1000
+
+
+def walk_entries(root: str, skill_only: bool = False) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """(path, resources) of the agent files under a folder, recursively, following symlinks but
+    never in a loop.
+
+    A folder holding a `SKILL.md` is a skill: that file is its entry, and every other file in
+    the folder and below it is one of its resources (relative paths), not an entry of its own.
+    With `skill_only`, only skills are yielded. Broken symlinks, FIFOs and other odd entries
+    with an agent suffix are yielded too, so that they are listed with their problem rather
+    than silently dropped.
     """
     # The folders above root count as seen: a link to one of them (`up -> ../..`, `-> /`,
     # `-> ~`) holds root again, and following it walked everything around root, the whole disk
@@ -81,40 +108,97 @@ def walk(root: str, skill_only: bool = False) -> Iterator[str]:
     count = 0
     while stack:
         folder = stack.pop()
-        try:
-            st = os.stat(folder)
-        except OSError:
+        items = _entries(folder, seen)
+        if items is None:
             continue
-        ident = (st.st_dev, st.st_ino)
-        if ident in seen:
-            continue
-        seen.add(ident)
-        try:
-            with os.scandir(folder) as entries:
-                items = sorted(entries, key=lambda e: e.name)
-        except OSError:
+        skill = next(
+            (e for e in items if e.name.lower() == SKILL_FILE and not _is_dir_entry(e)), None
+        )
+        if skill is not None:
+            yield skill.path, _resources(folder, items, skill.name, seen)
+            count += 1
+            if count >= MAX_FILES:
+                return
             continue
         subfolders = []
         for entry in items:
-            try:
-                is_dir = entry.is_dir()  # follows symlinks; False for broken ones
-            except OSError:
-                is_dir = False
-            if is_dir:
+            if _is_dir_entry(entry):
                 if entry.name not in SKIP_DIRS:
                     subfolders.append(entry.path)
                 continue
-            name = entry.name.lower()
-            if skill_only and name != "skill.md":
+            if skill_only:
                 continue
+            name = entry.name.lower()
             if name.endswith(AGENT_SUFFIXES) or (
                 name.endswith(".txt") and _starts_with_frontmatter(entry)
             ):
-                yield entry.path
+                yield entry.path, ()
                 count += 1
                 if count >= MAX_FILES:
                     return
         stack.extend(reversed(subfolders))
+
+
+def _entries(folder: str, seen: set[tuple[int, int]]) -> list[os.DirEntry[str]] | None:
+    """A folder's entries by name; None when it cannot be read or was seen already (a loop)."""
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return None
+    ident = (st.st_dev, st.st_ino)
+    if ident in seen:
+        return None
+    seen.add(ident)
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(entries, key=lambda e: e.name)
+    except OSError:
+        return None
+
+
+def _is_dir_entry(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()  # follows symlinks; False for broken ones
+    except OSError:
+        return False
+
+
+def _resources(
+    folder: str, items: list[os.DirEntry[str]], skill_name: str, seen: set[tuple[int, int]]
+) -> tuple[str, ...]:
+    """The files of a skill's folder and its subfolders but its SKILL.md, relative, `/`-separated.
+
+    Hidden files and folders (`.DS_Store`, `.git`) and the folders a walk never enters are
+    left out; at most MAX_RESOURCES are listed.
+    """
+    found: list[str] = []
+    pending: list[tuple[str, list[os.DirEntry[str]]]] = [("", items)]
+    while pending and len(found) < MAX_RESOURCES:
+        prefix, entries = pending.pop()
+        subfolders = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if _is_dir_entry(entry):
+                if entry.name not in SKIP_DIRS:
+                    subfolders.append((prefix + entry.name + "/", entry.path))
+            elif prefix or entry.name != skill_name:
+                found.append(prefix + entry.name)
+        for sub_prefix, path in reversed(subfolders):
+            sub_items = _entries(path, seen)
+            if sub_items is not None:
+                pending.append((sub_prefix, sub_items))
+    return tuple(sorted(found[:MAX_RESOURCES]))
+
+
+def skill_resources(skill_path: str) -> tuple[str, ...]:
+    """The resources of the skill whose SKILL.md this is (see `walk_entries`)."""
+    folder = os.path.dirname(os.path.abspath(skill_path))
+    seen = _ancestors(folder)
+    items = _entries(folder, seen)
+    if items is None:
+        return ()
+    return _resources(folder, items, os.path.basename(skill_path), seen)
 
 
 def _ancestors(root: str) -> set[tuple[int, int]]:
@@ -155,7 +239,9 @@ def from_paths(paths: Iterable[str]) -> list[Found]:
     for path in paths:
         absolute = os.path.abspath(path)
         if _is_dir(absolute):
-            found.extend(Found(p, "path") for p in walk(absolute))
+            found.extend(Found(p, "path", None, r) for p, r in walk_entries(absolute))
+        elif os.path.basename(absolute).lower() == SKILL_FILE:
+            found.append(Found(absolute, "path", None, skill_resources(absolute)))
         else:
             found.append(Found(absolute, "path"))
     return found
@@ -182,7 +268,7 @@ def _scan_scope(
     for relative, hint, skill_only in dirs:
         folder = os.path.join(base, relative)
         if _is_dir(folder):
-            found.extend(Found(p, scope, hint) for p in walk(folder, skill_only))
+            found.extend(Found(p, scope, hint, r) for p, r in walk_entries(folder, skill_only))
     return found
 
 
@@ -212,7 +298,7 @@ def default_sources(cwd: str, home: str) -> list[Found]:
     found.extend(plugin_agent_files(home))
     if not found:
         bundled = str(bundled_agents_dir())
-        found = [Found(p, "bundled") for p in walk(bundled)]
+        found = [Found(p, "bundled", None, r) for p, r in walk_entries(bundled)]
     # One file reachable from two scopes (a symlinked folder) is listed once.
     unique: dict[str, Found] = {}
     for item in found:
@@ -238,12 +324,13 @@ def precedence_marks(
     the loader, which has items rather than records, is asked for ~none).
 
     For one name and format, a project record wins over a user one, which wins over a plugin
-    one. Two files with one name in one scope are both marked as duplicates. Records with no
-    mark are left out.
+    one. Two files with one name in one scope are both marked as duplicates. Only formats whose
+    owner calls items by name take part (NAMED_FORMATS). Records with no mark are left out.
     """
     counts = Counter(names)  # most names are unique: only repeated ones are grouped
     groups: dict[tuple[str, str], list[int]] = {}
-    for index in [i for i, name in enumerate(names) if counts[name] > 1]:
+    named = NAMED_FORMATS
+    for index in [i for i, name in enumerate(names) if counts[name] > 1 and name[0] in named]:
         groups.setdefault(names[index], []).append(index)
     shadowed: dict[int, str] = {}
     duplicates: dict[int, tuple[tuple[str, ...], Problem]] = {}

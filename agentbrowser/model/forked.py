@@ -504,7 +504,7 @@ class Preload:
                         return None
                 message = self._next()
                 if message is not None and message[0] == b"F":
-                    make = tuple.__new__  # our child's rows: (path, scope, hint)
+                    make = tuple.__new__  # our child's rows: (path, scope, hint, resources)
                     self.found = [make(Found, row) for row in message[1]]
                 else:
                     self.done = True

@@ -215,6 +215,8 @@ def apply_changes(
         record = by_path.get(item.path)
         if record is None or item.path in again:
             record = parse_file(item.path, item.scope, item.hint)
+        if record.resources != item.resources:  # a skill's files, as discovery found them now
+            record = evolve(record, resources=item.resources)
         agents.append(record)
     changed = _snapshot(library.paths, found, resolve_precedence(agents), library.generation + 1)
     changed.index.build()  # here, in the poll's thread, not on the first keystroke

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from agentbrowser.model import yamlsafe
+from agentbrowser.model.schema import check_frontmatter
 from agentbrowser.model.formats import derive_name, detect_format, normalize_tools
 from agentbrowser.model.records import ERROR, INFO, WARNING, Agent, Problem, agent_from_values
 from agentbrowser.model.text import FileText, read_text
@@ -162,13 +163,21 @@ def parse_text(
             found.append(Problem(ERROR, "no `name`: Claude Code needs one to load the agent", 1))
         if fmt in _NEEDS_DESCRIPTION and raw_description is None:
             found.append(Problem(WARNING, "no `description`: nothing says when to use it", 1))
+    if frontmatter:
+        # Whether the format was guessed from the keys alone: asked only for unknown keys.
+        def guessed() -> bool:
+            return hint is None and detect_format(path, None) == "markdown"
+
+        found.extend(check_frontmatter(
+            fmt, frontmatter, path, scope, body, fm_lines, guessed, body_line
+        ))  # fmt: skip
     if fm_lines is not None and (not body or body.isspace()) and not blank:
         found.append(Problem(INFO, "the prompt (body) is empty", body_line))
     # Every field in order, without the frozen dataclass's __init__ (a load makes thousands).
     return agent_from_values((
         name, description, tools, _as_optional_text(frontmatter.get("model")),
         _as_optional_text(frontmatter.get("color")), fmt, scope, path, frontmatter, body,
-        tuple(found), body_line, raw_description, size, mtime_ns, None, (),
+        tuple(found), body_line, raw_description, size, mtime_ns, None, (), (),
     ))  # fmt: skip
 
 

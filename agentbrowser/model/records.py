@@ -35,6 +35,9 @@ class Problem:
     severity: str
     message: str
     line: int | None = None
+    rule: str | None = None
+    """A stable id of the check that found it (schema checks set one; model/lint.py derives
+    the ids of the others from their messages)."""
 
     def to_json(self) -> dict[str, Any]:
         """The problem as a JSON object."""
@@ -74,6 +77,9 @@ class Agent:
     """Path of the record that wins over this one by Claude Code's precedence."""
     duplicates: tuple[str, ...] = field(default=())
     """Paths of other files with the same name in the same scope."""
+    resources: tuple[str, ...] = field(default=())
+    """A skill's other files (in its folder and below), relative to its folder, `/`-separated:
+    they belong to the skill and are not records of their own. Set by discovery, not parsing."""
 
     @property
     def has_error(self) -> bool:
@@ -169,7 +175,7 @@ _FIELD_SETTERS = tuple(
 )
 (_NAME, _DESCRIPTION, _TOOLS, _MODEL, _COLOR, _FORMAT, _SCOPE, _PATH, _FRONTMATTER, _BODY_SLOT,
  _PROBLEMS, _BODY_LINE, _RAW_DESCRIPTION, _SIZE, _MTIME_NS, _SHADOWED_BY, _DUPLICATES,
- ) = _FIELD_SETTERS  # fmt: skip  (a new field fails here, at import, until it is added below)
+ _RESOURCES) = _FIELD_SETTERS  # fmt: skip  (a new field fails here, at import, until it is added below)
 _new_object = object.__new__
 
 
@@ -181,7 +187,8 @@ def agent_from_values(values: tuple[Any, ...]) -> Agent:
     object.__setattr__ per field (2.0 against 3.8 us with a loop over the setters).
     """
     (name, description, tools, model, color, fmt, scope, path, frontmatter, body, problems,
-     body_line, raw_description, size, mtime_ns, shadowed_by, duplicates) = values  # fmt: skip
+     body_line, raw_description, size, mtime_ns, shadowed_by, duplicates, resources,
+     ) = values  # fmt: skip
     agent = _new_object(Agent)
     _NAME(agent, name)
     _DESCRIPTION(agent, description)
@@ -200,6 +207,7 @@ def agent_from_values(values: tuple[Any, ...]) -> Agent:
     _MTIME_NS(agent, mtime_ns)
     _SHADOWED_BY(agent, shadowed_by)
     _DUPLICATES(agent, duplicates)
+    _RESOURCES(agent, resources)
     return agent
 
 

@@ -71,6 +71,7 @@ def agent_to_json(agent: Agent, full: bool = False) -> dict[str, Any]:
         "duplicates": list(agent.duplicates),
     }
     if full:
+        data["resources"] = list(agent.resources)
         data["frontmatter"] = jsonable(agent.frontmatter)
         data["prompt"] = agent.body
     return data

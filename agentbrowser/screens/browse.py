@@ -42,6 +42,7 @@ from agentbrowser.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from agentbrowser.screens.groups import GroupsCache
+    from agentbrowser.screens.install_dialog import InstallChoice
     from agentbrowser.screens.similar import SimilarityCache
 
 #: Seconds between two polls of the loaded files; discovery runs again every REDISCOVER polls.
@@ -82,7 +83,10 @@ class BrowseScreen(Screen[None]):
         Binding("S", "similar", "Similar agents", show=False),
         Binding("v", "groups", "Variants: groups of agents doing the same job", show=False),
         Binding("e", "edit", "Open in $EDITOR", show=False),
+        Binding("i", "install", "Install where a tool reads it\u2026", show=False),
+        Binding("n", "new_agent", "New agent from this one\u2026", show=False),
         Binding("r", "toggle_raw", "Raw file / rendered", show=False),
+        Binding("o", "open_resource", "Open one of a skill's files", show=False),
         Binding("ctrl+r,f5", "reload", "Reload all files", show=False),
         Binding(
             "escape", "back", "Back to the list; again: clear the search", show=False, priority=True
@@ -110,6 +114,8 @@ class BrowseScreen(Screen[None]):
         self._partial_total: int | None = None
         """While part of the collection is listed: how many files there are in all."""
         self._timer: Timer | None = None
+        self._select_after_load: str | None = None
+        """A file just written (install, new agent): highlighted when the reload lists it."""
 
     def compose(self) -> ComposeResult:
         trace.mark("compose")
@@ -279,6 +285,11 @@ class BrowseScreen(Screen[None]):
     def on_library_loaded(self, message: LibraryLoaded) -> None:
         """The collection is read: fill the list, keep the selection on a reload."""
         keep = self.selected.path if self.selected else None
+        if self._select_after_load is not None:
+            paths = {agent.path for agent in message.library.agents}
+            if self._select_after_load in paths:
+                keep = self._select_after_load
+            self._select_after_load = None
         self.load_seconds = message.seconds
         was_partial, self._partial_total = self._partial_total is not None, None
         trace.mark(f"{len(message.library.agents)} agents loaded")
@@ -435,6 +446,26 @@ class BrowseScreen(Screen[None]):
         view.raw = not view.raw
         view.border_title = "Raw file" if view.raw else "Detail"
 
+    def action_open_resource(self) -> None:
+        """Choose one of the highlighted skill's files (its resources) to show in the pane."""
+        from agentbrowser.screens.resource_menu import SKILL, ResourceMenu
+
+        agent = self.selected
+        if agent is None:
+            return
+        if not agent.resources:
+            self.notify("Only a skill has files of its own (the files beside its SKILL.md).")
+            return
+        view = self.agent_view
+
+        def chosen(relative: str | None) -> None:
+            if relative is None or view.agent is None or view.agent.path != agent.path:
+                return
+            view.open_resource(None if relative == SKILL else relative)
+            view.border_title = "Detail" if relative == SKILL else "Skill resource"
+
+        self.app.push_screen(ResourceMenu(agent, view.resource), chosen)
+
     def action_copy_prompt(self) -> None:
         """Copy the highlighted agent's prompt (without frontmatter)."""
         if self.selected is not None:
@@ -503,28 +534,76 @@ class BrowseScreen(Screen[None]):
 
     def action_edit(self) -> None:
         """Open the highlighted file in $VISUAL or $EDITOR, then read it again."""
+        agent = self.selected
+        if agent is not None and self.run_editor(agent.path):
+            self.reload_paths([agent.path])
+
+    def run_editor(self, path: str) -> bool:
+        """Hand the terminal to $VISUAL or $EDITOR on a file; False (and a notice) when not."""
         from textual.app import SuspendNotSupported
 
-        agent = self.selected
-        if agent is None:
-            return
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
         if not editor:
             self.notify(
                 "Set $VISUAL or $EDITOR to open files from here (e.g. export EDITOR=nano)",
                 severity="warning",
             )
-            return
+            return False
         try:
             with self.app.suspend():
-                subprocess.run([*shlex.split(editor), agent.path], check=False)
+                subprocess.run([*shlex.split(editor), path], check=False)
         except SuspendNotSupported:
             self.notify("This terminal cannot hand over to an editor", severity="warning")
-            return
+            return False
         except (OSError, ValueError) as exc:
             self.notify(f"Could not start {editor!r}: {exc}", severity="error", markup=False)
+            return False
+        return True
+
+    # -- install, and new agents ------------------------------------------------------------
+
+    def action_install(self) -> None:
+        """Install the highlighted agent where a tool reads it (a dialog; nothing written yet)."""
+        self._open_install_dialog("install")
+
+    def action_new_agent(self) -> None:
+        """Start a new agent from the highlighted one: a name, a copy, then $EDITOR."""
+        self._open_install_dialog("new")
+
+    def _open_install_dialog(self, mode: str) -> None:
+        from agentbrowser.screens.install_dialog import InstallDialog
+
+        agent = self.selected
+        if agent is not None:
+            self.app.push_screen(InstallDialog(agent, mode), self.write_installed)
+
+    def write_installed(self, choice: InstallChoice | None) -> None:
+        """Write what the install dialog confirmed, say where, and list it."""
+        from agentbrowser.install import InstallError, write_plan
+
+        if choice is None:
             return
-        self.reload_paths([agent.path])
+        plan = choice.plan
+        where = one_line(plan.main.path, 100)
+        if plan.unchanged and choice.mode == "install":
+            self.notify(f"{where} already holds this agent: nothing written", markup=False)
+            return
+        try:
+            written = write_plan(plan, force=choice.force)
+        except (InstallError, OSError) as exc:
+            self.notify(
+                f"Nothing installed: {one_line(str(exc), 300)}",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
+            return
+        files = f" (+{len(written) - 1} files)" if len(written) > 1 else ""
+        self.notify(f"Wrote {where}{files}", title="Installed", markup=False)
+        self._select_after_load = plan.main.path
+        if choice.mode == "new":
+            self.run_editor(plan.main.path)
+        self.load()  # discovery again: the new file is listed where its scope is
 
     # -- comparison ------------------------------------------------------------------------
 

@@ -59,6 +59,7 @@ def help_sections(app: App[object]) -> list[Section]:
     from agentbrowser.screens.copy_menu import CopyMenu
     from agentbrowser.screens.groups import GroupsScreen
     from agentbrowser.screens.multi_compare import MultiCompareScreen
+    from agentbrowser.screens.install_dialog import InstallDialog
     from agentbrowser.widgets.agent_list import AgentList
     from agentbrowser.widgets.agent_view import AgentView
     from agentbrowser.widgets.filter_input import FilterInput
@@ -78,6 +79,7 @@ def help_sections(app: App[object]) -> list[Section]:
             + [("enter", "go to the list"), ("esc", "go to the list, keeping the filter")],
         ),
         ("Copy menu (y)", binding_rows(app, CopyMenu.BINDINGS)),
+        ("Install dialog (i, n)", binding_rows(app, InstallDialog.BINDINGS)),
         ("Compare screen (d)", binding_rows(app, CompareScreen.BINDINGS)),
         (
             "Compare 3 to 6 agents (mark them, d; or enter in the groups view)",

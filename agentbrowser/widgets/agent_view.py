@@ -5,7 +5,7 @@ Static blocks the event loop for ~1.9 s at 500 KB. Here the pane's own thread re
 piece by piece into lines of segments for the pane's width, and the pane draws only the visible
 ones; the loop never waits for a render, and the first screenful of any agent appears at once.
 
-What a selection costs was traced key by key (AGENTBROWSER_TRACE, issue 5): one repaint of the
+What a selection costs was traced key by key (AGENTBROWSER_TRACE): one repaint of the
 two list rows, the new agent's first screenful painted once, no layout of the screen while a
 document grows, and a render that is no longer wanted gives the GIL back within a few lines.
 """
@@ -94,6 +94,8 @@ class _Job:
 
     agent: Agent
     raw: bool
+    resource: str | None
+    """One of the agent's resources to show as it is on disk, instead of the agent."""
     width: int
     height: int
     """The pane's visible lines: until they are filled, each piece is sent as soon as it is ready."""
@@ -205,6 +207,8 @@ class AgentView(FrameConstants, ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.agent: Agent | None = None
+        self.resource: str | None = None
+        """The skill's resource shown instead of the skill (see `open_resource`)."""
         self._lines: list[Strip] = []
         self._generation = 0
         self._shown = threading.Event()
@@ -227,8 +231,20 @@ class AgentView(FrameConstants, ScrollView, can_focus=True):
         trace.mark("view: show")
         same = agent is not None and self.agent is not None and agent.path == self.agent.path
         self.agent = agent
+        gone = agent is None or self.resource not in agent.resources
+        if self.resource is not None and (not same or gone):
+            self.resource = None  # another agent, or the file is gone since the last load
+            self.border_title = "Raw file" if self.raw else "Detail"
         if not same:
             self.scroll_to(0, 0, animate=False, immediate=True)
+        self._start()
+
+    def open_resource(self, relative: str | None) -> None:
+        """Show one of the shown skill's resources as it is on disk (None: the skill again)."""
+        if self.agent is None or (relative is not None and relative not in self.agent.resources):
+            return
+        self.resource = relative
+        self.scroll_to(0, 0, animate=False, immediate=True)
         self._start()
 
     @property
@@ -319,6 +335,7 @@ class AgentView(FrameConstants, ScrollView, can_focus=True):
         job = _Job(
             agent=self.agent,
             raw=self.raw,
+            resource=self.resource,
             width=width,
             height=self.scrollable_content_region.height,
             shown=self._shown,
@@ -383,8 +400,8 @@ class AgentView(FrameConstants, ScrollView, can_focus=True):
         frozen = 0
         pieces: Iterable[RenderableType | tuple[Text, Text]]
         pieces = (
-            raw_pieces(job.agent, job.palette)
-            if job.raw
+            raw_pieces(job.agent, job.palette, job.resource)
+            if job.raw or job.resource is not None
             else agent_pieces(job.agent, job.palette, job.code_theme)
         )
         for piece in pieces:

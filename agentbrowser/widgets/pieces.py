@@ -106,6 +106,10 @@ def agent_pieces(
         yield found
     yield render.section("Description", palette)
     yield render.description(agent, palette)
+    files = render.resources(agent, palette)
+    if files is not None:
+        yield render.section(f"Resources ({len(agent.resources)}; o opens one)", palette)
+        yield files
     yield render.section("Prompt", palette)
     body = agent.body
     if len(body) <= CHUNK:
@@ -144,19 +148,32 @@ def plain_chunks(text: str, size: int = PLAIN_CHUNK) -> Iterator[Text]:
         start = end
 
 
+def resource_path(agent: Agent, relative: str) -> str:
+    """The absolute path of one of a skill's resources (relative to its SKILL.md's folder)."""
+    return os.path.join(os.path.dirname(agent.path), *relative.split("/"))
+
+
 def raw_pieces(
-    agent: Agent, palette: render.Palette
+    agent: Agent, palette: render.Palette, resource: str | None = None
 ) -> Iterator[RenderableType | tuple[Text, Text]]:
-    """The file as it is on disk, sanitised, with line numbers: yields (gutter, line) pairs."""
-    read = read_text(agent.path)
+    """The file as it is on disk, sanitised, with line numbers: yields (gutter, line) pairs.
+
+    With `resource` (one of `agent.resources`), that file of the skill instead.
+    """
+    path = agent.path if resource is None else resource_path(agent, resource)
+    read = read_text(path)
     # The path is file-system text too: a name can hold ESC (a title or clipboard escape).
-    title = Text(f"{sanitize(display_path(agent.path))}  (raw file)", style=palette.accent)
+    kind = "raw file" if resource is None else f"a resource of {sanitize(agent.name)}; o: another"
+    title = Text(f"{sanitize(display_path(path))}  ({kind})", style=palette.accent)
     yield title
+    if read.text is not None and resource is not None:
+        for problem in read.problems:  # read in part, or not UTF-8
+            yield Text(sanitize(problem.message), style=palette.warning)
     if read.text is None:
         for problem in read.problems:
             yield Text(sanitize(problem.message), style=palette.error)
         return
-    marks = {p.line: p.severity for p in agent.problems if p.line}
+    marks = {p.line: p.severity for p in agent.problems if p.line} if resource is None else {}
     lines = read.text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()

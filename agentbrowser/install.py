@@ -1,0 +1,255 @@
+"""Install an agent where a tool reads it: plan the files, check for clashes, write atomically.
+
+The pure parts (conversion, target paths, name rules) are in agentbrowser.model.convert; this
+module does the I/O: it reads the source file and a skill's resources, looks at what is on
+disk already, and writes. The CLI (`agentbrowser install`) and the browser's install dialog
+both go plan -> check -> write through here.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from dataclasses import dataclass, field
+
+from agentbrowser.model.convert import (
+    TARGET_FORMATS,
+    InstallTarget,
+    TargetError,
+    convert,
+    install_target,
+    name_problem,
+    safe_name,
+)
+from agentbrowser.model.discovery import SKIP_DIRS
+from agentbrowser.model.records import Agent
+from agentbrowser.model.text import read_text
+
+#: What a planned file is, next to what is on disk.
+NEW = "new"
+SAME = "same"
+CLASH = "clash"
+#: A skill's resource files are copied up to this many, and this size each.
+MAX_RESOURCES = 200
+MAX_RESOURCE_BYTES = 5_000_000
+
+
+class InstallError(Exception):
+    """Installing cannot go on: the message says why, in the user's terms."""
+
+
+@dataclass
+class PlannedFile:
+    """One file to write: where, what, and how it compares with the file there now."""
+
+    path: str
+    content: bytes
+    status: str = NEW
+    """NEW (nothing there), SAME (the same bytes are there) or CLASH (a different file is)."""
+
+
+@dataclass
+class Plan:
+    """Everything an install will do, worked out before anything is written."""
+
+    agent: Agent
+    format: str
+    scope: str
+    name: str
+    target: InstallTarget
+    files: list[PlannedFile]
+    warnings: list[str] = field(default_factory=list)
+    """What the conversion could not carry over, and names that were changed."""
+
+    @property
+    def main(self) -> PlannedFile:
+        """The agent's own file (a skill's SKILL.md); the others are a skill's resources."""
+        return self.files[0]
+
+    @property
+    def clashes(self) -> list[PlannedFile]:
+        """Files that would replace a different file."""
+        return [f for f in self.files if f.status == CLASH]
+
+    @property
+    def unchanged(self) -> bool:
+        """True when every file is there already with the same content."""
+        return all(f.status == SAME for f in self.files)
+
+
+def plan_install(
+    agent: Agent,
+    scope: str,
+    to_format: str | None = None,
+    name: str | None = None,
+    cwd: str | None = None,
+    home: str | None = None,
+) -> Plan:
+    """Work out the files an install writes, converted, with their status; writes nothing.
+
+    `name` is used as given and refused when it would leave the target folder; without it the
+    agent's own name is used, made safe for a file name (and a warning says so if it changed).
+    """
+    fmt = to_format or agent.format
+    if fmt not in TARGET_FORMATS:
+        raise InstallError(
+            f"{agent.format} cannot be installed as it is: choose a format with --as "
+            f"({', '.join(TARGET_FORMATS)})"
+        )
+    warnings: list[str] = []
+    if name is None:
+        name = safe_name(agent.name)
+        if name != agent.name:
+            warnings.append(f"the name {agent.name!r} is written as {name!r}, a usable file name")
+    elif (problem := name_problem(name)) is not None:
+        raise InstallError(f"{problem}: refused ({name!r})")
+    try:
+        target = install_target(
+            fmt, scope, name, cwd or os.getcwd(), home or os.path.expanduser("~")
+        )
+    except TargetError as exc:
+        raise InstallError(str(exc)) from exc
+    check_folder(target)
+    read = read_text(agent.path)
+    source_text = read.text if read.text is not None and not read.problems else None
+    text, converted = convert(agent, fmt, name, source_text)
+    warnings.extend(converted)
+    files = [PlannedFile(target.path, text.encode("utf-8"))]
+    if agent.format == "claude-skill":
+        resources = _skill_resources(agent, os.path.dirname(target.path), warnings)
+        if fmt == "claude-skill":
+            files.extend(resources)
+        elif resources:
+            warnings.append(
+                f"the skill's {len(resources)} other files (scripts, references) have no place "
+                f"in a {fmt}: not copied"
+            )
+    for planned in files:
+        planned.status = _status(planned)
+    return Plan(agent, fmt, scope, name, target, files, warnings)
+
+
+def _skill_resources(agent: Agent, folder: str, warnings: list[str]) -> list[PlannedFile]:
+    """The other files of the source skill's folder (its scripts, references), to copy along."""
+    source = os.path.dirname(os.path.abspath(agent.path))
+    main = os.path.basename(agent.path)
+    found: list[PlannedFile] = []
+    for root, dirs, files in os.walk(source):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        for filename in sorted(files):
+            path = os.path.join(root, filename)
+            relative = os.path.relpath(path, source)
+            if relative == main:
+                continue
+            if os.path.islink(path) or not os.path.isfile(path):
+                warnings.append(f"the skill's {relative} is a link or not a file: not copied")
+                continue
+            if len(found) >= MAX_RESOURCES:
+                warnings.append(
+                    f"the skill has more than {MAX_RESOURCES} files: the rest not copied"
+                )
+                return found
+            if os.path.getsize(path) > MAX_RESOURCE_BYTES:
+                warnings.append(
+                    f"the skill's {relative} is over {MAX_RESOURCE_BYTES:,} bytes: not copied"
+                )
+                continue
+            with open(path, "rb") as handle:
+                found.append(PlannedFile(os.path.join(folder, relative), handle.read()))
+    return found
+
+
+def check_folder(target: InstallTarget) -> None:
+    """Refuse a target folder that a symlink sends outside its base (project root or home).
+
+    The folder's real path must be the base's real path with the tool's folder below it: a
+    `.claude/agents` linked to /etc, or to another project, is not where the user meant.
+    """
+    real_base = os.path.realpath(target.base)
+    relative = os.path.relpath(target.folder, target.base)
+    expected = os.path.normpath(os.path.join(real_base, relative))
+    # The deepest part of the folder that exists decides (the rest is created below it).
+    existing = target.folder
+    while not os.path.lexists(existing) and existing != target.base:
+        existing = os.path.dirname(existing)
+    real = os.path.realpath(existing)
+    wanted = os.path.normpath(os.path.join(real_base, os.path.relpath(existing, target.base)))
+    if real != wanted:
+        raise InstallError(f"{existing} is a symbolic link to {real}, outside {expected}: refused")
+
+
+def _status(planned: PlannedFile) -> str:
+    path = planned.path
+    if not os.path.lexists(path):
+        return NEW
+    if os.path.islink(path):
+        raise InstallError(f"{path} is a symbolic link: refused (remove it to install here)")
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise InstallError(f"{path} is not a regular file: refused")
+    with open(path, "rb") as handle:
+        return SAME if handle.read() == planned.content else CLASH
+
+
+def pre_write_check(plan: Plan) -> list[str]:
+    """What must be confirmed before these files are written; empty: nothing.
+
+    The one place where checks of the content belong (security findings such as a hook that
+    pipes curl into sh): the CLI refuses to write while this returns anything, unless told
+    to go on, and the browser's dialog shows it before its confirmation.
+    """
+    return []
+
+
+def write_plan(plan: Plan, force: bool = False) -> list[str]:
+    """Write the plan's new and changed files atomically; the paths written, in order.
+
+    Without `force`, a clash writes nothing at all (InstallError); files already holding the
+    same content are left alone.
+    """
+    if plan.clashes and not force:
+        names = ", ".join(f.path for f in plan.clashes)
+        raise InstallError(f"a different file is there already: {names} (--force replaces it)")
+    check_folder(plan.target)
+    written = []
+    for planned in plan.files:
+        if _status(planned) == SAME:
+            continue
+        write_atomic(planned.path, planned.content)
+        written.append(planned.path)
+    return written
+
+
+def write_atomic(path: str, content: bytes) -> None:
+    """Write a file so that readers see the old content or the new, never a part.
+
+    A temporary file in the same folder, flushed to disk, then renamed over the target.
+    """
+    folder = os.path.dirname(path)
+    os.makedirs(folder, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(
+        dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, 0o644)  # mkstemp makes it 0600: an agent file is not a secret
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+    try:  # the rename itself reaches the disk with the folder
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)

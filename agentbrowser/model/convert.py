@@ -1,0 +1,865 @@
+"""Convert an agent to another tool's format, and say where an installed agent goes. Pure.
+
+What carries over between formats is data, in the tables below, each with the owner's
+documentation it was taken from (see docs/install.md for the same tables as prose):
+
+- tools: Claude Code names (`Read, Grep, Bash`) are the hub every other spelling maps through;
+- models: Claude Code's model values are the hub too (`sonnet`, a full id, `inherit`);
+- colours: Claude Code's colour names, and OpenCode's `#rrggbb` or theme names;
+- fields: per pair of format families, which keys carry over, and under which name.
+
+Whatever a target cannot hold is a warning ("permissionMode has no OpenCode equivalent:
+dropped"); name, description and prompt always survive. The output is strict YAML.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+
+import yaml
+
+from agentbrowser.model.formats import split_tools
+from agentbrowser.model.records import Agent
+
+#: The formats an agent can be converted to and installed as.
+TARGET_FORMATS: tuple[str, ...] = (
+    "claude-agent",
+    "claude-command",
+    "claude-skill",
+    "opencode-agent",
+    "copilot-agent",
+    "cursor-rule",
+)
+
+#: How each format is called in messages.
+LABELS: dict[str, str] = {
+    "claude-agent": "Claude Code agent",
+    "claude-command": "Claude Code command",
+    "claude-skill": "Claude Code skill",
+    "opencode-agent": "OpenCode",
+    "copilot-agent": "Copilot",
+    "copilot-chatmode": "Copilot chat mode",
+    "copilot-prompt": "Copilot prompt file",
+    "copilot-instructions": "Copilot instructions",
+    "cursor-rule": "Cursor rule",
+    "markdown": "plain markdown",
+}
+
+#: Formats that write their fields the same way, grouped (the field tables are per family).
+FAMILY: dict[str, str] = {
+    "claude-agent": "claude-agent",
+    "claude-command": "claude-command",
+    "claude-skill": "claude-command",  # commands and skills share their fields (FORMATS.md)
+    "opencode-agent": "opencode",
+    "copilot-agent": "copilot",
+    "copilot-chatmode": "copilot",  # chat modes are the old name of agents
+    "copilot-prompt": "copilot",
+    "copilot-instructions": "copilot-instructions",
+    "cursor-rule": "cursor",
+    "markdown": "markdown",
+}
+
+# --------------------------------------------------------------------------------------------
+# Tools. Sources: Claude Code sub-agents docs (code.claude.com/docs/en/sub-agents, tool names
+# as in its settings docs); OpenCode agents.mdx and tools.mdx (anomalyco/opencode
+# packages/web/src/content/docs); GitHub docs custom-agents-configuration.md ("Tool aliases").
+
+#: Claude Code tool -> OpenCode tool (OpenCode's `tools:` is a map of booleans).
+CLAUDE_TO_OPENCODE_TOOLS: dict[str, str] = {
+    "Read": "read",
+    "NotebookRead": "read",
+    "Write": "write",
+    "Edit": "edit",
+    "MultiEdit": "edit",
+    "NotebookEdit": "edit",
+    "Bash": "bash",
+    "Grep": "grep",
+    "Glob": "glob",
+    "LS": "list",
+    "WebFetch": "webfetch",
+    "WebSearch": "websearch",
+    "TodoWrite": "todowrite",
+    "Task": "task",
+    "Agent": "task",
+    "Skill": "skill",
+    "AskUserQuestion": "question",
+}
+
+#: OpenCode tool -> Claude Code tool.
+OPENCODE_TO_CLAUDE_TOOLS: dict[str, str] = {
+    "read": "Read",
+    "write": "Write",
+    "edit": "Edit",
+    "patch": "Edit",
+    "apply_patch": "Edit",
+    "bash": "Bash",
+    "grep": "Grep",
+    "glob": "Glob",
+    "list": "LS",
+    "webfetch": "WebFetch",
+    "websearch": "WebSearch",
+    "todowrite": "TodoWrite",
+    "todoread": "TodoWrite",
+    "task": "Task",
+    "skill": "Skill",
+    "question": "AskUserQuestion",
+}
+
+#: OpenCode's built-in tools: a converted agent that may use only some tools lists every
+#: other one as false (a tool missing from OpenCode's map stays enabled).
+OPENCODE_TOOLS: tuple[str, ...] = (
+    "bash",
+    "edit",
+    "write",
+    "read",
+    "grep",
+    "glob",
+    "list",
+    "patch",
+    "webfetch",
+    "websearch",
+    "todowrite",
+    "todoread",
+    "task",
+    "skill",
+    "question",
+)
+
+#: Claude Code tool -> Copilot alias (GitHub docs: "Tool aliases" lists these very names).
+CLAUDE_TO_COPILOT_TOOLS: dict[str, str] = {
+    "Read": "read",
+    "NotebookRead": "read",
+    "Edit": "edit",
+    "MultiEdit": "edit",
+    "Write": "edit",
+    "NotebookEdit": "edit",
+    "Grep": "search",
+    "Glob": "search",
+    "LS": "search",
+    "Bash": "execute",
+    "WebFetch": "web",
+    "WebSearch": "web",
+    "Task": "agent",
+    "Agent": "agent",
+    "TodoWrite": "todo",
+}
+
+#: Copilot alias -> the Claude Code tools it stands for.
+COPILOT_TO_CLAUDE_TOOLS: dict[str, tuple[str, ...]] = {
+    "read": ("Read",),
+    "edit": ("Edit", "Write"),
+    "search": ("Grep", "Glob"),
+    "execute": ("Bash",),
+    "web": ("WebFetch", "WebSearch"),
+    "agent": ("Task",),
+    "todo": ("TodoWrite",),
+}
+
+#: Other Copilot tool names -> their alias: the aliases' documented synonyms, and VS Code's
+#: older tool-set names (microsoft/vscode-docs custom-agents.md, chat tools reference).
+COPILOT_SYNONYMS: dict[str, str] = {
+    "shell": "execute",
+    "bash": "execute",
+    "powershell": "execute",
+    "runcommands": "execute",
+    "runincommand": "execute",
+    "runinterminal": "execute",
+    "terminal": "execute",
+    "runtasks": "execute",
+    "notebookread": "read",
+    "problems": "read",
+    "changes": "read",
+    "multiedit": "edit",
+    "write": "edit",
+    "notebookedit": "edit",
+    "editfiles": "edit",
+    "new": "edit",
+    "grep": "search",
+    "glob": "search",
+    "codebase": "search",
+    "usages": "search",
+    "findtestfiles": "search",
+    "custom-agent": "agent",
+    "task": "agent",
+    "runsubagent": "agent",
+    "websearch": "web",
+    "webfetch": "web",
+    "fetch": "web",
+    "githubrepo": "web",
+    "todowrite": "todo",
+    "todos": "todo",
+}
+
+# --------------------------------------------------------------------------------------------
+# Models. Sources: Claude Code sub-agents docs (`sonnet`, `opus`, `haiku`, a full id,
+# `inherit`); OpenCode models docs (`provider/model-id`, anthropic ids); GitHub docs supported
+# models (display names such as "Claude Sonnet 4.5"). The versions an alias stands for change
+# with releases: every translated model is reported, so the user can check it.
+
+#: Claude Code alias -> OpenCode model.
+CLAUDE_ALIAS_TO_OPENCODE: dict[str, str] = {
+    "sonnet": "anthropic/claude-sonnet-4-5",
+    "opus": "anthropic/claude-opus-4-5",
+    "haiku": "anthropic/claude-haiku-4-5",
+}
+#: Claude Code alias -> Copilot model name.
+CLAUDE_ALIAS_TO_COPILOT: dict[str, str] = {
+    "sonnet": "Claude Sonnet 4.5",
+    "opus": "Claude Opus 4.5",
+    "haiku": "Claude Haiku 4.5",
+}
+_CLAUDE_ALIASES = frozenset(CLAUDE_ALIAS_TO_OPENCODE)
+_CLAUDE_ID = re.compile(r"^claude-(sonnet|opus|haiku)-(\d+)(?:-(\d))?(?:-\d{8})?$")
+_COPILOT_CLAUDE = re.compile(r"^claude\s+(sonnet|opus|haiku)\s+(\d+(?:\.\d+)?)", re.IGNORECASE)
+
+# --------------------------------------------------------------------------------------------
+# Colours. Sources: Claude Code's /agents colour picker (the names below); OpenCode agents.mdx
+# (`^#[0-9a-fA-F]{6}$` or a theme colour; 1.18.33 rejects anything else, FORMATS.md).
+
+#: Claude Code colour name -> the hex OpenCode is given.
+CLAUDE_COLOR_HEX: dict[str, str] = {
+    "red": "#ef4444",
+    "blue": "#3b82f6",
+    "green": "#22c55e",
+    "yellow": "#eab308",
+    "purple": "#a855f7",
+    "orange": "#f97316",
+    "pink": "#ec4899",
+    "cyan": "#06b6d4",
+}
+#: The theme colours OpenCode accepts besides a hex value.
+OPENCODE_THEME_COLORS = frozenset(
+    {"primary", "secondary", "accent", "success", "warning", "error", "info"}
+)
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+# --------------------------------------------------------------------------------------------
+# Fields. Keys handled above (name, description, tools, model, colour) are not listed. Any other
+# key that a table does not carry is dropped with a warning. Same family: every key carries.
+# Sources: FORMATS.md's field lists (Claude Code sub-agents and skills docs, OpenCode
+# agents.mdx, GitHub custom-agents-configuration.md, Cursor rules docs).
+
+#: (source family, target family) -> {source key: target key}.
+FIELD_MAP: dict[tuple[str, str], dict[str, str]] = {
+    ("claude-agent", "claude-command"): {"effort": "effort", "background": "background"},
+    ("claude-command", "claude-agent"): {"effort": "effort", "background": "background"},
+    ("claude-agent", "opencode"): {"maxTurns": "steps"},
+    ("opencode", "claude-agent"): {"steps": "maxTurns", "maxSteps": "maxTurns"},
+    ("claude-command", "copilot"): {
+        "argument-hint": "argument-hint",
+        "disable-model-invocation": "disable-model-invocation",
+        "user-invocable": "user-invocable",
+    },
+    ("copilot", "claude-command"): {
+        "argument-hint": "argument-hint",
+        "disable-model-invocation": "disable-model-invocation",
+        "user-invocable": "user-invocable",
+    },
+    ("copilot-instructions", "cursor"): {"applyTo": "globs"},
+    ("copilot", "copilot"): {},  # (same family: everything carries; listed for the docs)
+}
+
+#: Keys a target format always gets, and their value: what the source's format meant.
+#: An OpenCode agent made from a Claude Code agent is a subagent, as it was; a Cursor rule
+#: made from an agent is applied when its description matches (agent-requested), not always.
+ADDED_FIELDS: dict[tuple[str, str], dict[str, Any]] = {
+    ("claude-agent", "opencode-agent"): {"mode": "subagent"},
+    ("*", "cursor-rule"): {"alwaysApply": False},
+}
+
+#: Keys converted separately (never carried by the field tables).
+_HANDLED = frozenset(
+    {"name", "description", "tools", "allowed-tools", "disallowedTools", "model", "color"}
+)
+#: Characters of a Copilot agent's body that Copilot reads (github/docs).
+COPILOT_BODY_LIMIT = 30_000
+#: Characters of a skill's description (the Agent Skills spec).
+SKILL_DESCRIPTION_LIMIT = 1024
+
+
+class Conversion(NamedTuple):
+    """A converted file's text, and what could not be carried over (one sentence each)."""
+
+    text: str
+    warnings: list[str]
+
+
+# --------------------------------------------------------------------------------------------
+# The conversion
+
+
+def convert(
+    agent: Agent, to_format: str, name: str | None = None, source_text: str | None = None
+) -> Conversion:
+    """The agent written as `to_format`, named `name` (default: its own name), with warnings.
+
+    With `source_text` (the file as it is on disk), a file converted to its own format under
+    its own name comes back byte for byte when its frontmatter is strict YAML already.
+    """
+    if to_format not in TARGET_FORMATS:
+        raise ValueError(f"cannot convert to {to_format!r}: one of {', '.join(TARGET_FORMATS)}")
+    new_name = name if name is not None else agent.name
+    warnings: list[str] = []
+    same = FAMILY.get(agent.format) == FAMILY[to_format]
+    strict = _strict(source_text) if source_text is not None else _strict_frontmatter(agent)
+    if agent.format == to_format and new_name == agent.name and source_text is not None and strict:
+        return Conversion(source_text, warnings)
+    if same and not strict:
+        warnings.append(
+            "the frontmatter is not strict YAML: it is written again from the keys agentbrowser "
+            "recovered (check the description)"
+        )
+    data = _convert_fields(agent, to_format, new_name, same, warnings)
+    body = agent.body
+    if to_format == "copilot-agent" and len(body) > COPILOT_BODY_LIMIT:
+        warnings.append(
+            f"the prompt has {len(body):,} characters; Copilot reads the first "
+            f"{COPILOT_BODY_LIMIT:,}: kept whole"
+        )
+    return Conversion(render(data, body), warnings)
+
+
+def _convert_fields(
+    agent: Agent, to_format: str, name: str, same: bool, warnings: list[str]
+) -> dict[str, Any]:
+    source = agent.frontmatter if isinstance(agent.frontmatter, dict) else {}
+    data: dict[str, Any] = {}
+    if to_format in ("claude-agent", "claude-command", "claude-skill", "copilot-agent"):
+        data["name"] = name
+        if to_format == "claude-skill" and not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", name):
+            warnings.append(
+                f"the skill name {name!r} is not lowercase letters, digits and hyphens, as the "
+                "Agent Skills spec asks: kept"
+            )
+    data["description"] = agent.description
+    # Copilot CLI reads .claude/commands as skills too, and applies the same limit there.
+    if (
+        to_format in ("claude-skill", "claude-command")
+        and len(agent.description) > SKILL_DESCRIPTION_LIMIT
+    ):
+        warnings.append(
+            f"the description has {len(agent.description):,} characters; the Agent Skills spec "
+            f"allows {SKILL_DESCRIPTION_LIMIT:,} and Copilot CLI does not load a longer one: "
+            "kept whole"
+        )
+    if same:
+        if to_format == "opencode-agent" and "name" in source:
+            # OpenCode 1.18.33 names an agent by this key when there is one (measured: a
+            # `name: CodeReviewer` in reviewer.md is listed as CodeReviewer), so it follows.
+            data["name"] = name
+        _carry_same(source, data, warnings)
+    else:
+        _convert_other(agent, source, to_format, data, warnings)
+    hint = data.get("argument-hint")
+    if hint is not None and not isinstance(hint, str):
+        # `argument-hint: [file]` is a YAML list; the owners want the text people meant.
+        text = yaml.safe_dump(hint, default_flow_style=True, width=10_000).strip()
+        text = text.removesuffix("...").strip()
+        data["argument-hint"] = text
+        warnings.append(
+            f"argument-hint is a YAML {type(hint).__name__}: written as the text {text!r}"
+        )
+    return data
+
+
+def _convert_other(
+    agent: Agent, source: dict[Any, Any], to_format: str, data: dict[str, Any], warnings: list[str]
+) -> None:
+    """Another family: tools, model and colour translated, other keys by the field table."""
+    src_family = FAMILY.get(agent.format, "markdown")
+    dst_family = FAMILY[to_format]
+    target = LABELS[to_format]
+    for key, value in _added_fields(agent.format, to_format).items():
+        data[key] = value
+    _convert_tools(agent, source, to_format, data, warnings)
+    _convert_model(agent, source, to_format, data, warnings)
+    _convert_color(agent, to_format, data, warnings)
+    table = FIELD_MAP.get((src_family, dst_family), {})
+    for key, value in source.items():
+        if not isinstance(key, str):
+            warnings.append(f"the key {key!r} is not text: dropped")
+            continue
+        if key in _HANDLED or key in data:
+            continue
+        if key in table:
+            data[table[key]] = value
+        else:
+            warnings.append(f"{key} has no {target} equivalent: dropped")
+
+
+def _added_fields(from_format: str, to_format: str) -> dict[str, Any]:
+    added: dict[str, Any] = {}
+    for (source, target), fields in ADDED_FIELDS.items():
+        if target == to_format and source in ("*", from_format) and from_format != to_format:
+            added.update(fields)
+    return added
+
+
+def _carry_same(source: dict[Any, Any], data: dict[str, Any], warnings: list[str]) -> None:
+    """Same family: every key carries over as it is (name and description already set)."""
+    for key, value in source.items():
+        if not isinstance(key, str):
+            warnings.append(f"the key {key!r} is not text: dropped")
+        elif key not in data:
+            data[key] = value
+
+
+# -- tools -----------------------------------------------------------------------------------
+
+
+def _source_tools(agent: Agent, source: dict[Any, Any]) -> tuple[list[str], list[str]]:
+    """(Claude Code tool names, the source's names that have none) for the agent's tools."""
+    family = FAMILY.get(agent.format, "markdown")
+    tools = list(agent.tools or ())
+    if family == "opencode":
+        raw = source.get("tools")
+        if isinstance(raw, dict):
+            # OpenCode enables every tool its map leaves out: what is allowed is all but the
+            # false entries.
+            off = {str(k) for k, v in raw.items() if v is False}
+            tools = [t for t in OPENCODE_TOOLS if t not in off] + [
+                str(k) for k, v in raw.items() if v is True and k not in OPENCODE_TOOLS
+            ]
+        else:
+            off = set()
+        # A Claude Code tool that any switched-off OpenCode tool stands for stays off (`edit:
+        # false` keeps Edit off even though `patch`, also Edit, is not listed).
+        blocked = {OPENCODE_TO_CLAUDE_TOOLS[t] for t in off if t in OPENCODE_TO_CLAUDE_TOOLS}
+        mapped = [OPENCODE_TO_CLAUDE_TOOLS.get(t) for t in tools]
+        allowed = _unique(m for m in mapped if m and m not in blocked)
+        return allowed, [t for t, m in zip(tools, mapped) if not m]
+    if family == "copilot":
+        hub: list[str] = []
+        unknown: list[str] = []
+        for tool in tools:
+            alias = tool if tool in COPILOT_TO_CLAUDE_TOOLS else COPILOT_SYNONYMS.get(tool.lower())
+            if alias is None:
+                unknown.append(tool)
+            else:
+                hub.extend(COPILOT_TO_CLAUDE_TOOLS[alias])
+        return _unique(hub), unknown
+    return tools, []
+
+
+def _convert_tools(
+    agent: Agent, source: dict[Any, Any], to_format: str, data: dict[str, Any], warnings: list[str]
+) -> None:
+    target = LABELS[to_format]
+    denied_raw = source.get("disallowedTools")
+    denied = (
+        split_tools(denied_raw, False)
+        if isinstance(denied_raw, str)
+        else ([str(d) for d in denied_raw] if isinstance(denied_raw, list) else [])
+    )
+    if to_format == "cursor-rule":
+        if agent.tools is not None:
+            warnings.append(f"tools have no {target} equivalent: dropped")
+        if denied:
+            warnings.append(f"disallowedTools has no {target} equivalent: dropped")
+        return
+    if _all_tools(agent, source) and not denied:
+        return  # every tool, in every format: no key
+    hub, unknown = _source_tools(agent, source)
+    for tool in unknown:
+        warnings.append(f"the tool {tool!r} has no {target} equivalent: dropped")
+    if to_format == "opencode-agent":
+        _tools_to_opencode(hub, denied, _all_tools(agent, source), data, warnings)
+        return
+    if denied:
+        warnings.append(f"disallowedTools has no {target} equivalent: dropped")
+    if to_format == "copilot-agent":
+        aliases: list[str] = []
+        for tool in hub:
+            alias = CLAUDE_TO_COPILOT_TOOLS.get(_base_tool(tool))
+            if alias is None:
+                warnings.append(f"the tool {tool!r} has no {target} equivalent: dropped")
+                continue
+            if tool != _base_tool(tool):
+                warnings.append(f"{tool} widened to {alias}: {target} has no per-command rule")
+            aliases.append(alias)
+        data["tools"] = _unique(aliases)
+        return
+    if _all_tools(agent, source):
+        return
+    # Claude Code formats: the names as they are (Bash(git diff:*) included).
+    if to_format == "claude-agent":
+        data["tools"] = ", ".join(hub)
+    elif to_format == "claude-skill":
+        data["allowed-tools"] = hub
+    else:
+        data["allowed-tools"] = ", ".join(hub)
+
+
+def _tools_to_opencode(
+    hub: list[str], denied: list[str], all_tools: bool, data: dict[str, Any], warnings: list[str]
+) -> None:
+    allowed: list[str] = []
+    commands: list[str] = []  # Bash(git diff:*) entries, as OpenCode permission patterns
+    whole_bash = "Bash" in hub
+    for tool in hub:
+        mapped = CLAUDE_TO_OPENCODE_TOOLS.get(_base_tool(tool))
+        if mapped is None:
+            warnings.append(f"the tool {tool!r} has no OpenCode equivalent: dropped")
+            continue
+        if tool != _base_tool(tool):
+            pattern = _bash_pattern(tool) if mapped == "bash" else None
+            if pattern is None:
+                warnings.append(f"{tool} widened to {mapped}: OpenCode has no such rule")
+            elif not whole_bash:
+                commands.append(pattern)
+        allowed.append(mapped)
+    if commands:
+        # OpenCode's permission rules: the last matching one wins, so deny all first.
+        data["permission"] = {"bash": {"*": "deny", **{c: "allow" for c in commands}}}
+        warnings.append(
+            "the Bash commands allowed are written as OpenCode permission.bash rules: "
+            + ", ".join(commands)
+        )
+    off: list[str] = []
+    for tool in denied:
+        mapped = CLAUDE_TO_OPENCODE_TOOLS.get(_base_tool(tool))
+        if mapped is None:
+            warnings.append(f"the denied tool {tool!r} has no OpenCode equivalent: dropped")
+        elif tool != _base_tool(tool):
+            warnings.append(f"the denied {tool} has no OpenCode equivalent: dropped")
+        else:
+            off.append(mapped)
+    tools: dict[str, bool] = {}
+    if not all_tools:
+        for name in OPENCODE_TOOLS:
+            tools[name] = name in allowed
+        for name in allowed:
+            tools[name] = True
+    for name in off:
+        tools[name] = False
+    if tools:
+        data["tools"] = tools
+
+
+def _all_tools(agent: Agent, source: dict[Any, Any]) -> bool:
+    """True when the agent may use every tool (no tools key; an OpenCode map with no false)."""
+    if agent.tools is None:
+        return True
+    raw = source.get("tools")
+    if FAMILY.get(agent.format) == "opencode" and isinstance(raw, dict):
+        return not any(v is False for v in raw.values())
+    return False
+
+
+def _bash_pattern(tool: str) -> str | None:
+    """OpenCode's pattern for Claude Code's `Bash(git diff:*)` (`git diff*`), if it has one."""
+    match = re.fullmatch(r"Bash\((.+)\)", tool.strip())
+    if match is None:
+        return None
+    inner = match.group(1).strip()
+    if inner.endswith(":*"):
+        return inner[:-2].rstrip() + "*"
+    return inner
+
+
+def _base_tool(tool: str) -> str:
+    """`Bash` for `Bash(git diff:*)`."""
+    return tool.split("(", 1)[0].strip()
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+# -- model -----------------------------------------------------------------------------------
+
+
+def _hub_model(agent: Agent, warnings: list[str]) -> str | None:
+    """The model as Claude Code writes it (an alias, a full id or inherit), or None."""
+    model = agent.model
+    if model is None:
+        return None
+    family = FAMILY.get(agent.format, "markdown")
+    if family in ("claude-agent", "claude-command"):
+        return model
+    if family == "opencode":
+        provider, _, model_id = model.partition("/")
+        if provider == "anthropic" and model_id.startswith("claude-"):
+            return model_id
+    elif family == "copilot":
+        match = _COPILOT_CLAUDE.match(model)
+        if match:
+            return match.group(1).lower()
+    warnings.append(f"model {model!r} has no Claude model equivalent: dropped")
+    return None
+
+
+def _convert_model(
+    agent: Agent, source: dict[Any, Any], to_format: str, data: dict[str, Any], warnings: list[str]
+) -> None:
+    if agent.model is None:
+        return
+    target = LABELS[to_format]
+    if to_format == "cursor-rule":
+        warnings.append(f"model has no {target} equivalent: dropped")
+        return
+    before = len(warnings)
+    hub = _hub_model(agent, warnings)
+    if hub is None:
+        if len(warnings) == before:
+            warnings.append(f"model {agent.model!r} has no {target} equivalent: dropped")
+        else:
+            warnings[-1] = f"model {agent.model!r} has no {target} equivalent: dropped"
+        return
+    if to_format in ("claude-agent", "claude-command", "claude-skill"):
+        written: str | None = hub
+    elif hub == "inherit":
+        warnings.append(
+            f"model inherit: {target} uses the caller's model when none is set: left out"
+        )
+        return
+    elif to_format == "opencode-agent":
+        written = CLAUDE_ALIAS_TO_OPENCODE.get(hub) or (
+            f"anthropic/{hub}" if hub.startswith("claude-") else None
+        )
+    else:
+        written = CLAUDE_ALIAS_TO_COPILOT.get(hub) or _copilot_model(hub)
+    if written is None:
+        warnings.append(f"model {agent.model!r} has no {target} equivalent: dropped")
+        return
+    if written != agent.model:
+        warnings.append(
+            f"model {agent.model!r} written as {written!r} (check that {target} offers it)"
+        )
+    data["model"] = written
+
+
+def _copilot_model(model_id: str) -> str | None:
+    match = _CLAUDE_ID.match(model_id)
+    if not match:
+        return None
+    family, major, minor = match.groups()
+    return f"Claude {family.capitalize()} {major}" + (f".{minor}" if minor else "")
+
+
+# -- colour ----------------------------------------------------------------------------------
+
+
+def _convert_color(agent: Agent, to_format: str, data: dict[str, Any], warnings: list[str]) -> None:
+    color = agent.color
+    if color is None:
+        return
+    target = LABELS[to_format]
+    if to_format in ("copilot-agent", "cursor-rule", "claude-command", "claude-skill"):
+        warnings.append(f"color has no {target} equivalent: dropped")
+        return
+    if to_format == "opencode-agent":
+        lower = color.lower()
+        if _HEX.match(color) or lower in OPENCODE_THEME_COLORS:
+            data["color"] = color
+        elif lower in CLAUDE_COLOR_HEX:
+            data["color"] = CLAUDE_COLOR_HEX[lower]
+            warnings.append(f"color {color} written as {CLAUDE_COLOR_HEX[lower]} for OpenCode")
+        else:
+            warnings.append(f"color {color!r} is not one OpenCode accepts: dropped")
+        return
+    # Claude Code agent: a colour name.
+    lower = color.lower()
+    if lower in CLAUDE_COLOR_HEX:
+        data["color"] = lower
+    elif _HEX.match(color):
+        nearest = _nearest_color(color)
+        data["color"] = nearest
+        warnings.append(f"color {color} written as {nearest}, the nearest Claude Code colour")
+    else:
+        warnings.append(f"color {color!r} has no {target} equivalent: dropped")
+
+
+def _nearest_color(hex_color: str) -> str:
+    def rgb(value: str) -> tuple[int, int, int]:
+        return int(value[1:3], 16), int(value[3:5], 16), int(value[5:7], 16)
+
+    red, green, blue = rgb(hex_color)
+    return min(
+        CLAUDE_COLOR_HEX,
+        key=lambda name: sum(
+            (a - b) ** 2 for a, b in zip((red, green, blue), rgb(CLAUDE_COLOR_HEX[name]))
+        ),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Writing the file
+
+
+#: libyaml's emitter and parser when PyYAML has them (~5x faster than the pure Python ones).
+_SafeDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Dumper(_SafeDumper):  # type: ignore[misc,valid-type]
+    """Strict YAML; text of several lines as a literal block, which people can read."""
+
+
+def _represent_text(dumper: Any, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value.strip("\n") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_text)
+
+
+def dump_frontmatter(data: dict[str, Any]) -> str:
+    """The keys as strict YAML that reads back to the same values (every owner reads it)."""
+    text = yaml.dump(
+        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000,
+        default_flow_style=False,
+    )  # fmt: skip
+    if yaml.load(text, Loader=_SafeLoader) != data:
+        # A literal block cannot hold every string (trailing blanks): the plain dumper can.
+        text = yaml.dump(
+            data, Dumper=_SafeDumper, sort_keys=False, allow_unicode=True, width=10_000
+        )
+    return text
+
+
+def render(data: dict[str, Any], body: str) -> str:
+    """A markdown file: the frontmatter between `---` lines, then the prompt as it was."""
+    return f"---\n{dump_frontmatter(data)}---\n{body}"
+
+
+def _strict(text: str) -> bool:
+    """True when the text's frontmatter is strict YAML holding a mapping of text keys."""
+    from agentbrowser.model.parse import split_frontmatter
+
+    lines, _body, _line, closed = split_frontmatter(text)
+    if lines is None or not closed:
+        return False
+    return _loads_as_mapping("\n".join(lines) + "\n")
+
+
+def _strict_frontmatter(agent: Agent) -> bool:
+    """True when the record's keys came from strict YAML (not recovered line by line)."""
+    try:
+        text = yaml.dump(agent.frontmatter, Dumper=_SafeDumper)
+    except yaml.YAMLError:
+        return False
+    return _loads_as_mapping(text) and not any(
+        "recovered" in p.message or p.message.startswith(("invalid YAML", "frontmatter refused"))
+        for p in agent.problems
+    )
+
+
+def _loads_as_mapping(text: str) -> bool:
+    try:
+        value = yaml.load(text, Loader=_SafeLoader)
+    except yaml.YAMLError:
+        return False
+    return isinstance(value, dict) and all(isinstance(k, str) for k in value)
+
+
+# --------------------------------------------------------------------------------------------
+# Where an installed agent goes
+
+#: Format -> folder under the project root.
+PROJECT_FOLDERS: dict[str, str] = {
+    "claude-agent": ".claude/agents",
+    "claude-command": ".claude/commands",
+    "claude-skill": ".claude/skills",
+    "opencode-agent": ".opencode/agent",
+    "copilot-agent": ".github/agents",
+    "cursor-rule": ".cursor/rules",
+}
+#: Format -> folder under the home folder (Cursor rules live in projects only).
+USER_FOLDERS: dict[str, str] = {
+    "claude-agent": ".claude/agents",
+    "claude-command": ".claude/commands",
+    "claude-skill": ".claude/skills",
+    "opencode-agent": ".config/opencode/agent",
+    "copilot-agent": ".copilot/agents",
+}
+#: Format -> the file's name inside its folder.
+FILE_NAMES: dict[str, str] = {
+    "claude-agent": "{name}.md",
+    "claude-command": "{name}.md",
+    "claude-skill": "{name}/SKILL.md",
+    "opencode-agent": "{name}.md",
+    "copilot-agent": "{name}.agent.md",
+    "cursor-rule": "{name}.mdc",
+}
+SCOPE_NAMES = ("project", "user")
+#: Longest name accepted (file systems allow 255 bytes; the suffix needs some).
+MAX_NAME = 200
+
+
+class InstallTarget(NamedTuple):
+    """Where an installed agent is written: its base (project root or home), folder and file."""
+
+    base: str
+    folder: str
+    """The tool's folder (`.claude/agents`), absolute; the base is above it."""
+    path: str
+
+
+class TargetError(ValueError):
+    """An install target that cannot be used: the message says why, for the user."""
+
+
+def name_problem(name: str) -> str | None:
+    """Why `name` cannot be a file name inside a tool's folder, or None when it can."""
+    if not name or not name.strip():
+        return "the name is empty"
+    if name != name.strip():
+        return "the name starts or ends with blanks"
+    if any(unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") for char in name):
+        return "the name holds control characters"
+    if "/" in name or "\\" in name or (os.sep in name) or (os.altsep and os.altsep in name):
+        return "the name holds a path separator"
+    if os.path.isabs(name) or name.startswith("~"):
+        return "the name is a path"
+    if name.startswith("."):
+        return "the name starts with a dot (.., hidden files)"
+    if len(name.encode("utf-8")) > MAX_NAME:
+        return f"the name is longer than {MAX_NAME} bytes"
+    return None
+
+
+def safe_name(name: str) -> str:
+    """`name` made usable as a file name: separators and control characters become `-`."""
+    cleaned = "".join(
+        "-" if char in "/\\" or unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") else char
+        for char in name
+    ).strip()
+    cleaned = cleaned.lstrip(".~").strip() or "agent"
+    while len(cleaned.encode("utf-8")) > MAX_NAME:
+        cleaned = cleaned[:-1]
+    return cleaned
+
+
+def project_root(cwd: str) -> str:
+    """The repository root above `cwd` (the folder holding .git), as discovery finds it."""
+    from agentbrowser.model.discovery import project_roots
+
+    return project_roots(cwd)[-1]
+
+
+def install_target(fmt: str, scope: str, name: str, cwd: str, home: str) -> InstallTarget:
+    """Where `fmt` installs an agent called `name` in `scope`; TargetError when it cannot."""
+    if fmt not in FILE_NAMES:
+        raise TargetError(f"cannot install as {fmt}: one of {', '.join(TARGET_FORMATS)}")
+    problem = name_problem(name)
+    if problem is not None:
+        raise TargetError(f"{problem}: refused ({name!r})")
+    if scope == "project":
+        base, folder = project_root(cwd), PROJECT_FOLDERS[fmt]
+    elif scope == "user":
+        if fmt not in USER_FOLDERS:
+            raise TargetError(
+                f"{LABELS[fmt]}s live in projects only (.cursor/rules): use --to project"
+            )
+        base, folder = os.path.abspath(home), USER_FOLDERS[fmt]
+    else:
+        raise TargetError(f"unknown scope {scope!r}: project or user")
+    absolute = os.path.join(base, *folder.split("/"))
+    return InstallTarget(
+        base, absolute, os.path.join(absolute, *FILE_NAMES[fmt].format(name=name).split("/"))
+    )
