@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import sys
 from collections.abc import Sequence
 from typing import IO, Any
 
@@ -99,6 +100,9 @@ def run_groups(
     if as_json:
         out.write(dumps([group_json(g, agents) for g in groups]))
         out.write("\n")
+        return 0
+    if not agents:
+        print("agentbrowser: no agent files found", file=sys.stderr)
         return 0
     if not groups:
         out.write(f"no groups: none of the {len(agents)} agents does the same job as another\n")

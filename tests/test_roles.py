@@ -269,3 +269,13 @@ def test_groups_cli_reads_the_kept_groups_on_a_second_run(
     assert list((tmp_path / "cache").rglob("groups-*.json"))
     assert main(["groups", "--json", str(SEEDS), str(BUNDLED)], second) == 0
     assert json.loads(second.getvalue()) == json.loads(first.getvalue())
+
+
+def test_groups_cli_on_an_empty_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = io.StringIO()
+    assert main(["groups", str(tmp_path)], out) == 0
+    assert out.getvalue() == ""
+    assert "no agent files found" in capsys.readouterr().err
+    out = io.StringIO()
+    assert main(["groups", "--json", str(tmp_path)], out) == 0
+    assert json.loads(out.getvalue()) == []
