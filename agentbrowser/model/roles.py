@@ -148,9 +148,7 @@ _Parts = tuple[Counter[bytes], Counter[bytes], Counter[bytes]]
 
 def _counts(agent: Agent, stemmer: _Stemmer) -> _Parts:
     """(name, head, body) term counts of one agent."""
-    names = name_words(agent.name)
-    name = stemmer.count(names)
-    stemmer.note_surface(names)
+    name = stemmer.count(name_words(agent.name))
     body = agent.body or ""
     opening = body[:BODY_CHARS]
     headings = _HEADING.findall(body, 0, HEADING_CHARS)
