@@ -47,9 +47,13 @@ PARALLEL_MIN = 2_000
 #: Agents read between two progress reports.
 PROGRESS_EVERY = 500
 #: Average linkage stops joining when the best pair of groups is less alike than this.
-THRESHOLD = 0.10
-#: Terms in more than this share of a collection (of 10 or more agents) say nothing of a role.
+THRESHOLD = 0.12
+#: Terms in more than this share of a collection (of MAX_DF_MIN agents or more) say nothing of
+#: a role.
 MAX_DF_SHARE = 0.5
+MAX_DF_MIN = 10
+#: A collection smaller than this is weighed as if empty documents made up the difference.
+BACKGROUND = 20
 #: Two groups whose members make at most this many pairs are linked on their exact average.
 EXACT_PAIRS = 100
 
@@ -184,8 +188,11 @@ def _idf(documents: Sequence[Counter[bytes]], total: int) -> dict[bytes, float]:
     df: Counter[bytes] = Counter()
     for counts in documents:
         df.update(counts.keys())
-    cut = MAX_DF_SHARE * total if total >= 10 else total + 1
-    return {t: math.log((1 + total) / n) for t, n in df.items() if n <= cut}
+    cut = MAX_DF_SHARE * total if total >= MAX_DF_MIN else total + 1
+    # A small collection is weighed as if it had BACKGROUND documents, the missing ones empty:
+    # in five agents that all do one job, the words all five use still count (idf not ~0).
+    base = 1 + total + max(0, BACKGROUND - total)
+    return {t: math.log(base / (n + 1)) for t, n in df.items() if n <= cut}
 
 
 def _counts_parallel(
