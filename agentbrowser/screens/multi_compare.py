@@ -167,6 +167,11 @@ class MultiCompareScreen(Screen[None]):
         text.append(f"  \u00b7  {differing} fields differ", style="dim")
         self.query_one("#multi-summary", Static).update(text)
 
+    def _cell_width(self) -> int:
+        """About how many cells one agent's column gets (the field column takes up to 16)."""
+        count = len(self.agents)
+        return max(6, (self.size.width - 2 - 16 - 3 - 2 * count) // count)
+
     def _header(self, first: str) -> Table:
         table = Table(show_edge=False, pad_edge=False, expand=True, box=None, padding=(0, 1))
         table.add_column(first, no_wrap=True, style="bold", max_width=16)
@@ -180,7 +185,12 @@ class MultiCompareScreen(Screen[None]):
         assert self.comparison is not None
         table = self._header("field")
         for row in self.comparison.fields:
-            cells = [Text(one_line(_value(v), 200)) for v in row.values]
+            if row.field == "name":
+                # Names of variants share prefixes: cut them in the middle, as in the list.
+                width = self._cell_width()
+                cells = [Text(shorten_middle(one_line(_value(v), 200), width)) for v in row.values]
+            else:
+                cells = [Text(one_line(_value(v), 200)) for v in row.values]
             mark = Text("\u2260", style="bold") if row.differs else Text(" ")
             table.add_row(
                 Text(sanitize(row.field)), mark, *cells, style="" if row.differs else "dim"
