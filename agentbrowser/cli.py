@@ -17,7 +17,7 @@ from agentbrowser.model.text import one_line, sanitize
 if TYPE_CHECKING:
     from agentbrowser.app import AgentBrowserApp
 
-COMMANDS = ("list", "show", "diff", "similar", "lint", "fix", "copy", "install", "convert")
+COMMANDS = ("list", "show", "diff", "similar", "groups", "lint", "fix", "copy", "install", "convert")
 #: Formats where a missing tools key means every tool is allowed.
 TOOL_FORMATS = frozenset(
     {"claude-agent", "claude-command", "claude-skill", "opencode-agent", "copilot-agent", "copilot-chatmode", "copilot-prompt"}
@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="agentbrowser",
         description="Browse, search, compare and reuse AI agent definitions.",
         epilog=(
-            "commands: list, show, diff, similar, lint, fix, copy, install, convert "
+            "commands: list, show, diff, similar, groups, lint, fix, copy, install, convert "
             "(agentbrowser COMMAND --help for each). With no command, opens the browser on "
             "PATHS, or on the project, user and plugin agents (the bundled samples when there "
             "are none)."
@@ -77,6 +77,22 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("name")
         parser.add_argument("--json", action="store_true")
         parser.add_argument("--limit", type=int, default=10)
+        parser.add_argument(
+            "--by",
+            choices=("text", "role"),
+            default="text",
+            help="text: shared wording, finds edited copies (default); "
+            "role: what the agents are for, finds rewrites of one job by different authors",
+        )
+    elif command == "groups":
+        parser.description = (
+            "Group the agents that do the same job (role similarity: name, description, "
+            "headings, prompt vocabulary, tools). Agents in no group are not listed."
+        )
+        parser.add_argument("--json", action="store_true", help="print a JSON list of groups")
+        parser.add_argument(
+            "--min-size", type=int, default=2, metavar="N", help="list groups of N agents or more"
+        )
     elif command == "lint":
         parser.description = (
             "Report every problem; exit 1 when any is an error. --format json, sarif (SARIF 2.1.0, "
@@ -138,7 +154,7 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of printing")
         parser.add_argument("--force", action="store_true", help="with -o: replace a different file")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: discovered scopes)")
-    if command in ("list", "show", "lint", "copy", "install", "convert"):
+    if command in ("list", "show", "lint", "copy", "install", "convert", "groups"):
         parser.add_argument("--no-cache", action="store_true", help="do not read or write the index cache")
     return parser
 
@@ -427,7 +443,20 @@ def cmd_similar(args: argparse.Namespace, out: TextIO) -> int:
     from agentbrowser.cli_compare import run_similar
 
     _check_paths(args.paths)
+    if args.by == "role":
+        from agentbrowser.cli_groups import run_similar_by_role
+
+        agents = _load(args.paths)
+        return run_similar_by_role(_pick(agents, args.name), agents, args.json, args.limit, out)
     return run_similar(args.name, args.paths, args.json, args.limit, out)
+
+
+def cmd_groups(args: argparse.Namespace, out: TextIO) -> int:
+    """`groups`: agents that do the same job, grouped."""
+    from agentbrowser.cli_groups import run_groups
+
+    _check_paths(args.paths)
+    return run_groups(args.paths, args.json, args.min_size, not args.no_cache, out)
 
 
 def _pick_or_file(args: argparse.Namespace) -> Agent:
@@ -558,6 +587,7 @@ _HANDLERS = {
     "show": cmd_show,
     "diff": cmd_diff,
     "similar": cmd_similar,
+    "groups": cmd_groups,
     "lint": cmd_lint,
     "fix": cmd_fix,
     "copy": cmd_copy,

@@ -339,8 +339,12 @@ def run_similar(
         )
     console.print(
         Text.assemble(
-            "like ", (sanitize(target.name), "bold"), "  ", (sanitize(target.path), "dim")
+            "like ",
+            (sanitize(target.name), "bold"),
+            "  ",
+            (sanitize(target.path), "dim"),
         )
     )
+    console.print(Text("by text similarity (shared wording); --by role: the same job", style="dim"))
     console.print(table)
     return 0

@@ -60,6 +60,16 @@ BROWSE_COMMANDS: tuple[tuple[str, str, str], ...] = (
         "similar",
         "The agents most like the highlighted one, best first (S)",
     ),
+    (
+        "Variants: groups",
+        "groups",
+        "Group the agents that do the same job; enter compares a group's members (v)",
+    ),
+    (
+        "Variants: compare marked (3 to 6)",
+        "compare",
+        "Mark 3 to 6 agents with space: fields, tools and prompts of all at once (d)",
+    ),
     ("View: search", "search", "Focus the search box (/)"),
     ("View: clear search", "clear_search", "Show every agent again"),
     ("View: toggle compact list", "toggle_compact", "One line per agent, or two"),

@@ -483,6 +483,39 @@ class Bench:
             "tmux; key-to-screen included (floor above)",
         ))  # fmt: skip
 
+    def groups(self) -> None:
+        """`groups --json` on the 10,000 mixed files (cold and warm cache), alternating with the
+        floor program: the target is held to the floor's median over the same minutes."""
+        argv = [self.python, "-m", "agentbrowser", "groups", "--json", self.mixed]
+        floor = [self.python, "-c", probes.FLOOR_SCRIPT, self.mixed]
+        cold, warm, floors, rss = [], [], [], 0.0
+        cache = self.fresh_cache()
+        env = {**os.environ, "HOME": os.path.join(self.work, "empty-home"), "XDG_CACHE_HOME": cache}
+        count = probes.run_process(argv, env).stdout.count('"role"')  # and warms the cache
+        for _ in range(self.repeat):
+            floors.append(probes.run_process(floor, env).seconds)
+            result = probes.run_process(
+                argv[:4] + ["--no-cache"] + argv[4:], env, stdout_to_null=True
+            )
+            cold.append(result.seconds)
+            rss = max(rss, result.rss_mb)
+            result = probes.run_process(argv, env, stdout_to_null=True)
+            warm.append(result.seconds)
+            rss = max(rss, result.rss_mb)
+        self.groups_cold = statistics.median(cold)
+        self.groups_warm = statistics.median(warm)
+        self.groups_floor = statistics.median(floors)
+        self.groups_rss = rss
+        self.rows.append(Row(
+            "(i) floor program (a), run alternately with groups --json",
+            {"10,000 mixed": ms(self.groups_floor)},
+        ))  # fmt: skip
+        self.rows.append(Row(
+            "(i) agentbrowser groups --json: --no-cache / unchanged files (index and groups cache)",
+            {"10,000 mixed": f"{ms(self.groups_cold)} / {ms(self.groups_warm)}"},
+            f"{count} groups; peak RSS {rss:.0f} MB",
+        ))  # fmt: skip
+
     def in_process(self) -> None:
         from agentbrowser.model import collection
 
@@ -634,6 +667,28 @@ class Bench:
                 )
             )
 
+    def groups_targets(self) -> None:
+        if not hasattr(self, "groups_cold"):
+            return
+        self.targets.append(
+            Target(
+                "groups --json over 10,000 mixed (--no-cache) <= 2x the read+parse program",
+                self.groups_cold,
+                self.groups_floor * 2,
+            )
+        )
+        self.targets.append(
+            Target(
+                "groups --json over 10,000 mixed, files unchanged since the last run (caches) "
+                "<= 2x the read+parse program",
+                self.groups_warm,
+                self.groups_floor * 2,
+            )
+        )
+        self.targets.append(
+            Target("peak RSS of groups over 10,000 < 300 MB", self.groups_rss / 1000, 0.300, "GB")
+        )
+
     def print(self, out: Callable[[str], None]) -> None:
         columns = ["400", "2,000", "10,000", "10,000 mixed", "-"]
         columns = [c for c in columns if any(c in row.values for row in self.rows)]
@@ -701,6 +756,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for a screen")
     parser.add_argument("--keep", action="store_true", help="keep the generated collections")
     parser.add_argument("--markdown", help="also write the output to this file")
+    parser.add_argument(
+        "--only",
+        choices=("groups",),
+        help="run one part alone (groups: `groups` over the 10,000 mixed, beside its floor)",
+    )
     args = parser.parse_args(argv)
     bench = Bench(args)
     lines: list[str] = []
@@ -716,6 +776,14 @@ def main(argv: list[str] | None = None) -> int:
     # its ~150 MB of generated files: SIGTERM becomes SystemExit, and the finally below runs.
     signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     try:
+        if args.only == "groups":
+            bench.mixed = os.path.join(bench.work, "mixed-10000")
+            generate(bench.mixed, 10000, mixed=True)
+            os.makedirs(os.path.join(bench.work, "empty-home"), exist_ok=True)
+            bench.log("groups")
+            bench.groups()
+            bench.groups_targets()
+            return _finish(bench, args, out, lines, started)
         if bench.tmux.available:
             bench.tmux.start()
         bench.log(f"generating in {bench.work}")
@@ -732,12 +800,26 @@ def main(argv: list[str] | None = None) -> int:
         bench.list_json()
         bench.log("search, render, similarity")
         bench.in_process()
+        bench.log("groups")
+        bench.groups()
         bench.memory_rows()
         bench.evaluate()
+        bench.groups_targets()
     finally:
         bench.tmux.stop()
         if not args.keep:
             shutil.rmtree(bench.work, ignore_errors=True)
+    return _finish(bench, args, out, lines, started)
+
+
+def _finish(
+    bench: Bench,
+    args: argparse.Namespace,
+    out: Callable[[str], None],
+    lines: list[str],
+    started: float,
+) -> int:
+    """Print the table and the targets (and write them to --markdown)."""
     bench.print(out)
     out(
         f"(benchmark took {time.perf_counter() - started:.0f} s; cold = empty index cache, files in the OS page cache)"

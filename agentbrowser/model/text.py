@@ -349,3 +349,41 @@ def approx_tokens(text: str) -> int:
 def plural(count: int, noun: str) -> str:
     """``1 changed line``, ``3 changed lines``."""
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+# Where a name's words meet: the last of them usually tells variants apart.
+_NAME_BREAK = re.compile(r"[-_ ./:]")
+
+
+def middle_cut(text: str, width: int) -> tuple[int, int] | None:
+    """How to show ``text`` in ``width`` characters: None when it fits, else how many
+    characters to keep from the start and from the end around one ``…``.
+
+    Variants share long prefixes (``backend-implementation-expert``, ``-engineer``): the end is
+    kept, as its last word when that takes at most 60 % of the room, so they stay told apart.
+    """
+    if len(text) <= width:
+        return None
+    if width < 6:
+        return max(width - 1, 0), 0
+    room = width - 1
+    breaks = [m.start() for m in _NAME_BREAK.finditer(text) if 0 < m.start() < len(text) - 1]
+    tail = 0
+    for start in reversed(breaks):
+        if len(text) - start <= room * 0.6:
+            tail = len(text) - start
+        else:
+            break
+    if not tail:
+        tail = room // 2
+    return room - tail, tail
+
+
+def shorten_middle(text: str, width: int) -> str:
+    """``text`` in at most ``width`` characters, cut in the middle when it must be (see
+    ``middle_cut``)."""
+    cut = middle_cut(text, width)
+    if cut is None:
+        return text
+    head, tail = cut
+    return text[:head] + "\u2026" + (text[len(text) - tail :] if tail else "")

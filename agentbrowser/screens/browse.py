@@ -41,6 +41,7 @@ from agentbrowser.widgets.filter_input import FilterInput
 from agentbrowser.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
+    from agentbrowser.screens.groups import GroupsCache
     from agentbrowser.screens.install_dialog import InstallChoice
     from agentbrowser.screens.similar import SimilarityCache
 
@@ -53,8 +54,8 @@ PROGRESS_SECONDS = 0.25
 #: frame waits up to NEARLY_DONE_WAIT_SECONDS for the rest.
 NEARLY_DONE = 0.9
 NEARLY_DONE_WAIT_SECONDS = 0.06
-#: At most this many agents are marked for comparison.
-MAX_MARKED = 2
+#: At most this many agents are marked for comparison (two: side by side; 3 to 6: all at once).
+MAX_MARKED = 6
 
 
 def count_text(matches: int, total: int, query: str) -> str:
@@ -80,6 +81,7 @@ class BrowseScreen(Screen[None]):
         Binding("space", "toggle_mark", "Mark"),
         Binding("d", "compare", "Compare"),
         Binding("S", "similar", "Similar agents", show=False),
+        Binding("v", "groups", "Variants: groups of agents doing the same job", show=False),
         Binding("e", "edit", "Open in $EDITOR", show=False),
         Binding("i", "install", "Install where a tool reads it\u2026", show=False),
         Binding("n", "new_agent", "New agent from this one\u2026", show=False),
@@ -99,9 +101,11 @@ class BrowseScreen(Screen[None]):
         self.library: Library | None = None
         """The collection shown; None until the first load finishes."""
         self.marked: list[str] = []
-        """Paths marked for comparison (space), oldest first, at most two."""
+        """Paths marked for comparison (space), oldest first, at most six."""
         self.similar_cache: SimilarityCache | None = None
         """The similarity index of the collection (S), built on first use, rebuilt after a change."""
+        self.groups_cache: GroupsCache | None = None
+        """The groups of the collection (v), computed on first use, kept until it changes."""
         self.load_seconds = 0.0
         """How long the last full load took (parse and index, in the worker)."""
         self._polls = 0
@@ -676,7 +680,7 @@ class BrowseScreen(Screen[None]):
     # -- comparison ------------------------------------------------------------------------
 
     def action_toggle_mark(self) -> None:
-        """Mark or unmark the highlighted agent for comparison (two at most: the oldest goes)."""
+        """Mark or unmark the highlighted agent for comparison (six at most: the oldest goes)."""
         agent = self.selected
         if agent is None:
             return
@@ -698,8 +702,21 @@ class BrowseScreen(Screen[None]):
             chosen.append(self.selected)
         return (chosen[0], chosen[1]) if len(chosen) == 2 else None
 
+    def marked_agents(self) -> list[Agent]:
+        """The marked agents that are still listed, oldest mark first."""
+        if self.library is None:
+            return []
+        by_path = {agent.path: agent for agent in self.library.agents}
+        return [by_path[path] for path in self.marked if path in by_path]
+
     def action_compare(self) -> None:
-        """Open the compare screen for the pair."""
+        """Open the compare screen for the pair, or for 3 to 6 marked agents all at once."""
+        many = self.marked_agents()
+        if len(many) >= 3:
+            from agentbrowser.screens.multi_compare import MultiCompareScreen
+
+            self.app.push_screen(MultiCompareScreen(many))
+            return
         pair = self.compare_pair()
         if pair is None:
             self.notify(
@@ -719,6 +736,17 @@ class BrowseScreen(Screen[None]):
         if self.similar_cache is None:
             self.similar_cache = SimilarityCache()
         self.app.push_screen(SimilarScreen(self.selected, self.library.agents, self.similar_cache))
+
+    def action_groups(self) -> None:
+        """Group the collection's agents by the job they do (v); enter compares a group."""
+        from agentbrowser.screens.groups import GroupsCache, GroupsScreen
+
+        if self.library is None:
+            self.notify("Still loading: try again in a moment")
+            return
+        if self.groups_cache is None:
+            self.groups_cache = GroupsCache()
+        self.app.push_screen(GroupsScreen(self.library.agents, self.groups_cache))
 
     def action_compare_with(self) -> None:
         """Compare the highlighted agent with one picked by fuzzy search (command palette)."""

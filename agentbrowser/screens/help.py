@@ -57,6 +57,8 @@ def help_sections(app: App[object]) -> list[Section]:
     from agentbrowser.screens.browse import BrowseScreen
     from agentbrowser.screens.compare import CompareScreen
     from agentbrowser.screens.copy_menu import CopyMenu
+    from agentbrowser.screens.groups import GroupsScreen
+    from agentbrowser.screens.multi_compare import MultiCompareScreen
     from agentbrowser.screens.install_dialog import InstallDialog
     from agentbrowser.screens.fix_confirm import FixConfirm
     from agentbrowser.widgets.agent_list import AgentList
@@ -81,6 +83,11 @@ def help_sections(app: App[object]) -> list[Section]:
         ("Install dialog (i, n)", binding_rows(app, InstallDialog.BINDINGS)),
         ("Frontmatter repair (F)", binding_rows(app, FixConfirm.BINDINGS)),
         ("Compare screen (d)", binding_rows(app, CompareScreen.BINDINGS)),
+        (
+            "Compare 3 to 6 agents (mark them, d; or enter in the groups view)",
+            binding_rows(app, MultiCompareScreen.BINDINGS),
+        ),
+        ("Groups view (v)", binding_rows(app, GroupsScreen.BINDINGS)),
     ]
 
 

@@ -112,7 +112,7 @@ class SimilarScreen(ModalScreen[Agent | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="similar-box"):
-            title = Text(f"Agents most like {one_line(self.target.name, 60)}")
+            title = Text(f"Agents most like {one_line(self.target.name, 60)} (by text similarity)")
             yield Label(title, id="similar-title")
             yield OptionList(id="similar-options")
             yield Label(

@@ -25,7 +25,7 @@ from textual.strip import Strip
 from agentbrowser.model import trace
 from agentbrowser.model.records import ERROR, WARNING, Agent
 from agentbrowser.model.search import Match
-from agentbrowser.model.text import one_line, sanitize
+from agentbrowser.model.text import middle_cut, one_line, sanitize
 from agentbrowser.render import SWATCH
 from agentbrowser.widgets.lines import FrameConstants
 
@@ -44,6 +44,8 @@ BADGES: dict[str, str] = {
 }
 BADGE_WIDTH = 8
 MODEL_WIDTH = 12
+#: Below this many cells the list leaves the model out of its rows.
+NARROW_WIDTH = 48
 MARK = "\u25cf"  # ● marked for comparison
 ACCENT = "\u258e"  # ▎ the agent's colour
 
@@ -346,22 +348,38 @@ class AgentList(FrameConstants, ScrollView, can_focus=True):
             Segment(" ", base),
         ]
 
-    def _name_segments(self, agent: Agent, match: Match, base: Style) -> list[Segment]:
+    def _name_segments(
+        self, agent: Agent, match: Match, base: Style, width: int
+    ) -> list[Segment]:
+        """The name in ``width`` cells: cut in the middle when too long, so that variants
+        sharing a long prefix keep the end that tells them apart."""
         name_style = base + self._style("agent-list--name")
-        name = agent.name or "(unnamed)"
-        if not match.name_spans:
-            return [Segment(_flat(name), name_style)]
+        name = _flat(agent.name or "(unnamed)")
+        cut = middle_cut(name, width) if cell_len(name) == len(name) else None
         hit_style = name_style + self._style("agent-list--match")
         spans = set(match.name_spans)
+        if cut is None:
+            if not spans:
+                return [Segment(name, name_style)]
+            return [
+                Segment(char, hit_style if i in spans else name_style)
+                for i, char in enumerate(name)
+            ]
+        head, tail = cut
+        shown = [*range(head), -1, *range(len(name) - tail, len(name))]
         return [
-            Segment(_flat(char), hit_style if i in spans else name_style)
-            for i, char in enumerate(name)
+            Segment("\u2026", name_style)
+            if i < 0
+            else Segment(name[i], hit_style if i in spans else name_style)
+            for i in shown
         ]
 
     def _first_line(self, agent: Agent, match: Match, width: int, base: Style) -> list[Segment]:
         lead = self._lead(agent, base)
         badge = BADGES.get(agent.format, agent.format[:BADGE_WIDTH])
-        model = _flat(agent.model or "")
+        # A narrow pane gives the model's cells to the name (the detail shows the model):
+        # at 80 columns the list has ~34 cells, and variants need them to be told apart.
+        model = _flat(agent.model or "") if width >= NARROW_WIDTH else ""
         model_width = min(MODEL_WIDTH, cell_len(model))
         tail_width = BADGE_WIDTH + 1 + (model_width + 1 if model_width else 0)
         tail = [Segment(badge.rjust(BADGE_WIDTH), base + self._style("agent-list--badge"))]
@@ -376,7 +394,7 @@ class AgentList(FrameConstants, ScrollView, can_focus=True):
             name_width = min(name_width, max(12, width // 3))
         segments = (
             lead
-            + _fit(self._name_segments(agent, match, base), name_width - 1, base)
+            + _fit(self._name_segments(agent, match, base, name_width - 1), name_width - 1, base)
             + [Segment(" ", base)]
         )
         if self.compact:

@@ -1,0 +1,143 @@
+"""The `groups` command, and role ranking for `similar --by role`: print what model.roles found."""
+
+from __future__ import annotations
+
+import datetime
+import sys
+from collections.abc import Sequence
+from typing import IO, Any
+
+from agentbrowser.model.collection import load_collection
+from agentbrowser.model.records import ERROR, Agent
+from agentbrowser.model.roles import Group, group_roles, rank_by_role
+from agentbrowser.model.serialize import dumps
+from agentbrowser.model.text import approx_tokens, one_line, sanitize
+
+#: Formats where a missing tools key means every tool is allowed.
+_TOOL_FORMATS = frozenset(
+    {"claude-agent", "claude-command", "claude-skill", "opencode-agent", "copilot-agent",
+     "copilot-chatmode", "copilot-prompt"}
+)  # fmt: skip
+
+
+def _changed(agent: Agent) -> str | None:
+    """The file's last change as an ISO date and time (UTC), or None when unknown."""
+    if not agent.mtime_ns:
+        return None
+    moment = datetime.datetime.fromtimestamp(agent.mtime_ns / 1e9, tz=datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def member_json(agent: Agent) -> dict[str, Any]:
+    """One member of a group: who it is, and what a user weighs when choosing between variants."""
+    return {
+        "name": agent.name,
+        "path": agent.path,
+        "format": agent.format,
+        "scope": agent.scope,
+        "tokens": approx_tokens(agent.body or ""),
+        "tools": list(agent.tools) if agent.tools is not None else None,
+        "model": agent.model,
+        "problems": [p.to_json() for p in agent.problems],
+        "changed": _changed(agent),
+    }
+
+
+def group_json(group: Group, agents: Sequence[Agent]) -> dict[str, Any]:
+    """A group as `groups --json` prints it."""
+    return {
+        "role": group.role,
+        "members": [member_json(agents[i]) for i in group.members],
+        "similarity": group.similarity,
+    }
+
+
+def _tools(agent: Agent) -> str:
+    if agent.tools is None:
+        return "all" if agent.format in _TOOL_FORMATS else "-"
+    return one_line(", ".join(agent.tools), 28) or "none"
+
+
+def _problems(agent: Agent) -> str:
+    if not agent.problems:
+        return "-"
+    errors = sum(1 for p in agent.problems if p.severity == ERROR)
+    return f"{errors}E {len(agent.problems) - errors}W" if errors else f"{len(agent.problems)}W"
+
+
+def _table(agents: list[Agent]) -> list[str]:
+    rows = [["NAME", "FORMAT", "SCOPE", "TOKENS", "TOOLS", "MODEL", "PROBLEMS", "CHANGED"]]
+    for agent in agents:
+        changed = _changed(agent)
+        rows.append(
+            [
+                one_line(agent.name, 48),
+                agent.format,
+                agent.scope,
+                f"~{approx_tokens(agent.body or ''):,}",
+                _tools(agent),
+                one_line(agent.model or "-", 20),
+                _problems(agent),
+                changed[:10] if changed else "-",
+            ]
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  " + "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
+
+
+def run_groups(
+    paths: list[str], as_json: bool, min_size: int, use_cache: bool, out: IO[str]
+) -> int:
+    """`agentbrowser groups`: groups of agents that do the same job; agents in none are left out."""
+    agents = load_collection(paths or None, use_cache=use_cache)
+    if use_cache:
+        from agentbrowser.model.groups_cache import cached_groups
+
+        found = cached_groups(agents, lambda: group_roles(agents, parallel=True))
+        groups = [g for g in found if len(g.members) >= max(2, min_size)]
+    else:
+        groups = group_roles(agents, min_size=max(2, min_size), parallel=True)
+    if as_json:
+        out.write(dumps([group_json(g, agents) for g in groups]))
+        out.write("\n")
+        return 0
+    if not agents:
+        print("agentbrowser: no agent files found", file=sys.stderr)
+        return 0
+    if not groups:
+        out.write(f"no groups: none of the {len(agents)} agents does the same job as another\n")
+        return 0
+    for number, group in enumerate(groups):
+        if number:
+            out.write("\n")
+        members = [agents[i] for i in group.members]
+        out.write(
+            f"{sanitize(group.role)}: {len(members)} agents, role similarity "
+            f"{group.similarity * 100:.1f}%\n"
+        )
+        for line in _table(members):
+            out.write(line + "\n")
+    grouped = sum(len(g.members) for g in groups)
+    out.write(f"\n{len(groups)} groups, {grouped} of {len(agents)} agents (role similarity)\n")
+    return 0
+
+
+def run_similar_by_role(
+    target: Agent, agents: list[Agent], as_json: bool, limit: int, out: IO[str]
+) -> int:
+    """`similar NAME --by role`: the agents doing the most similar job, best first."""
+    found = rank_by_role(target, agents, limit)
+    if as_json:
+        out.write(dumps([{"name": a.name, "path": a.path, "similarity": s} for a, s in found]))
+        out.write("\n")
+        return 0
+    out.write(f"like {sanitize(target.name)}  {sanitize(target.path)}\n")
+    out.write("by role similarity (what the agents are for); --by text: shared wording\n")
+    if not found:
+        out.write("no other agent does a similar job\n")
+        return 0
+    width = max(len(one_line(a.name, 48)) for a, _ in found)
+    for agent, score in found:
+        name = one_line(agent.name, 48).ljust(width)
+        out.write(f"  {name}  {score * 100:5.1f}%  {sanitize(agent.path)}\n")
+    return 0

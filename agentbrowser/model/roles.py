@@ -1,0 +1,487 @@
+"""Role similarity: which agents do the same job, and groups of them across a whole collection.
+
+Pure Python on dicts, no numpy: each agent becomes a sparse tf-idf vector of what it is for
+(name, description, the prompt's headings and tools in one part; the prompt's vocabulary in the
+other), the two parts combined with equal weight. Agents that share two of their top terms
+become candidate pairs (buckets keyed by term pairs, so nothing is ever compared with all
+others), candidate pairs are scored by cosine, and average linkage joins them into groups.
+Text similarity (``similar.py``) finds edited copies; this finds independent rewrites of a role.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import combinations, repeat
+from operator import mul
+from typing import Any
+
+from agentbrowser.model.records import Agent
+
+#: Shares of the combined vector (squared lengths of its parts): the name's words; the
+#: description, the prompt's headings and the tools; the prompt's opening vocabulary.
+NAME_SHARE = 0.1
+HEAD_SHARE = 0.45
+BODY_SHARE = 0.45
+#: Terms kept per part of an agent's vector, by weight: the rest are noise and cost time.
+HEAD_TERMS = 30
+BODY_TERMS = 30
+#: Top terms of an agent that look for candidates: agents sharing one of them are compared.
+KEY_TERMS = 10
+#: A key term held by more agents than this is generic (a collection's common word): it
+#: proposes no candidates, so no agent is ever compared with thousands of others.
+POSTING_CAP = 60
+#: Candidates kept per agent, best first, for the linkage.
+NEIGHBOURS = 12
+#: Prompt characters read: what an agent is for is said in its opening, and tokenising whole
+#: prompts costs more than reading and parsing the files.
+BODY_CHARS = 2_500
+#: Prompt characters searched for headings (a scan in C, far cheaper than tokenising).
+HEADING_CHARS = 40_000
+#: Below this many agents, a helper process costs more than it saves.
+PARALLEL_MIN = 2_000
+#: Agents read between two progress reports.
+PROGRESS_EVERY = 500
+#: Average linkage stops joining when the best pair of groups is less alike than this.
+THRESHOLD = 0.12
+#: Terms in more than this share of a collection (of MAX_DF_MIN agents or more) say nothing of
+#: a role.
+MAX_DF_SHARE = 0.5
+MAX_DF_MIN = 10
+#: A collection smaller than this is weighed as if empty documents made up the difference.
+BACKGROUND = 20
+#: Two groups whose members make at most this many pairs are linked on their exact average.
+EXACT_PAIRS = 100
+
+# Bytes that are part of a word: ASCII letters (lowercased here) and every byte of a UTF-8
+# sequence, so that a non-English word stays whole; all else splits. bytes.translate and
+# split run in C, ~4x faster than a Unicode regex over the same text.
+_TABLE = bytes(
+    c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 or c >= 128 else 32 for c in range(256)
+)
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_HEADING = re.compile(r"^#{1,6}[ \t]+([^\n]+)", re.MULTILINE)
+
+# Words every agent uses whatever its job: English glue and the vocabulary of agent files.
+STOP_WORDS = frozenset(
+    w.encode()
+    for w in """
+    the and for are but not you your yours all any can had her was one our out has have him his
+    how its may new now old see two way who did get let put say she too use uses used using
+    this that with from they them then than there their these those what when where which while
+    will would should could must shall into onto over under about above after again against
+    below between both each few more most other some such only own same very just also been
+    being does doing done here once why because until off per via etc able make makes made
+    like well much many every always never ever often within without upon whether either
+    neither need needs needed want wants wanted help helps helping agent agents assistant user
+    users example examples context commentary task tasks proactively claude subagent
+    yes thing things ways work works working ensure ensures provide provides include includes
+    including based follow following specific specifically appropriate relevant clear clearly
+    given before during through http https www com
+    """.split()  # noqa: SIM905 (a word list reads better as words)
+)
+
+
+def _stem(word: bytes) -> bytes:
+    """A light suffix strip (plurals, -ing, -ed), so reviews and reviewing meet review."""
+    if word.endswith(b"ies") and len(word) > 4:
+        return word[:-3] + b"y"
+    for suffix in (b"ing", b"ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            stem = word[: -len(suffix)]
+            if stem[-1] == stem[-2] and stem[-1] not in b"ls":
+                stem = stem[:-1]  # debugging: debug
+            return stem
+    if word.endswith(b"s") and not word.endswith((b"ss", b"us", b"is")) and len(word) > 4:
+        return word[:-1]
+    return word
+
+
+def words_of(text: str) -> list[bytes]:
+    """A text's words, lowercased, as UTF-8 bytes (one C pass: encode, translate, split)."""
+    return text.encode("utf-8", "replace").translate(_TABLE).split()
+
+
+class _Stemmer:
+    """Stems with a cache shared by a whole collection: a word is stemmed once, then looked up
+    in C (``map(dict.__getitem__, ...)``); the surface forms of name words name a role."""
+
+    def __init__(self) -> None:
+        self.stems: dict[bytes, bytes] = {}
+        self.surface: dict[bytes, Counter[bytes]] = {}
+
+    def count(self, words: list[bytes]) -> Counter[bytes]:
+        stems = self.stems
+        for word in set(words).difference(stems):
+            stems[word] = b"" if len(word) < 3 or word in STOP_WORDS else _stem(word)
+        counts = Counter(map(stems.__getitem__, words))
+        counts.pop(b"", None)
+        return counts
+
+    def note_surface(self, words: list[bytes]) -> None:
+        for word in words:
+            self.surface.setdefault(self.stems.get(word) or _stem(word), Counter())[word] += 1
+
+    def word(self, stem: bytes) -> str:
+        forms = self.surface.get(stem)
+        best = forms.most_common(1)[0][0] if forms else stem
+        return best.decode("utf-8", "replace")
+
+
+def name_words(name: str) -> list[bytes]:
+    """The words of an agent's name: ``backend-implementation_expert``, ``BackendExpert``."""
+    return words_of(_CAMEL.sub(" ", name))
+
+
+@dataclass(frozen=True, slots=True)
+class RoleVector:
+    """An agent's role as sparse weights, L2-normalised; each part's terms carry its prefix
+    (n: name, h: description/headings/tools, b: prompt)."""
+
+    weights: dict[bytes, float]
+    keys: dict[bytes, float]
+    """The agent's top terms with their weight, parts merged: they look for candidates."""
+
+
+_Parts = tuple[Counter[bytes], Counter[bytes], Counter[bytes]]
+
+
+def _counts(agent: Agent, stemmer: _Stemmer) -> _Parts:
+    """(name, head, body) term counts of one agent."""
+    name = stemmer.count(name_words(agent.name))
+    body = agent.body or ""
+    opening = body[:BODY_CHARS]
+    headings = _HEADING.findall(body, 0, HEADING_CHARS)
+    description = (agent.description or "").replace("\\n", "\n")
+    head = stemmer.count(words_of(description + "\n" + "\n".join(headings)))
+    for tool in agent.tools or ():
+        head[b"tool:" + tool.lower().encode("utf-8", "replace")] += 1
+    return name, head, stemmer.count(words_of(opening))
+
+
+#: 1 + log(count) for the counts a prompt's opening has: a table lookup, not a call per term.
+_TF = [0.0] + [1.0 + math.log(c) for c in range(1, 256)]
+
+
+def _weigh(
+    counts: Counter[bytes], idf: dict[bytes, float], keep: int, scale: float, prefix: bytes
+) -> dict[bytes, float]:
+    """Sublinear tf times idf, the ``keep`` best terms, normalised to length ``scale``.
+
+    The products are made by ``map`` (in C): this runs for every part of every agent.
+    """
+    tf = map(_TF.__getitem__, map(min, counts.values(), repeat(255)))
+    weights = map(mul, tf, map(idf.get, counts, repeat(0.0)))
+    best = sorted(zip(weights, counts), reverse=True)[:keep]  # C sort beats nlargest here
+    norm = math.sqrt(sum(w * w for w, _ in best))
+    if not norm:
+        return {}
+    factor = scale / norm
+    return {prefix + t: w * factor for w, t in best if w > 0.0}
+
+
+def _idf(documents: Sequence[Counter[bytes]], total: int) -> dict[bytes, float]:
+    df: Counter[bytes] = Counter()
+    for counts in documents:
+        df.update(counts.keys())
+    cut = MAX_DF_SHARE * total if total >= MAX_DF_MIN else total + 1
+    # A small collection is weighed as if it had BACKGROUND documents, the missing ones empty:
+    # in five agents that all do one job, the words all five use still count (idf not ~0).
+    base = 1 + total + max(0, BACKGROUND - total)
+    return {t: math.log(base / (n + 1)) for t, n in df.items() if n <= cut}
+
+
+def _counts_parallel(
+    agents: Sequence[Agent], stemmer: _Stemmer, progress: Callable[[str, int, int], None] | None
+) -> list[_Parts]:
+    """``_counts`` of every agent, with a forked helper on the second core where that is safe
+    (see ``forked.can_fork``: the CLI, never the browser's threads)."""
+    from agentbrowser.model import forked
+
+    workers = forked.jobs() if forked.can_fork() else 1
+    total = len(agents)
+
+    def remote(agent: Agent) -> list[Any]:
+        return [dict(part) for part in _counts(agent, stemmer)]
+
+    def convert(wire: Any, agent: Agent) -> _Parts:
+        if wire.__class__ is not list or len(wire) != 3:
+            return _counts(agent, stemmer)  # not what a helper sends: count it here
+        return Counter(wire[0]), Counter(wire[1]), Counter(wire[2])
+
+    def reading(done: int) -> None:
+        if progress is not None:
+            progress("reading", done, total)
+
+    return forked.parse_parallel(  # type: ignore[no-any-return]
+        agents,
+        lambda agent: _counts(agent, stemmer),
+        remote,
+        convert,
+        workers,
+        progress=reading,
+    )
+
+
+def role_vectors(
+    agents: Sequence[Agent],
+    stemmer: _Stemmer | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    parallel: bool = False,
+) -> list[RoleVector]:
+    """Each agent's role vector, weighted against the collection (idf over ``agents``).
+
+    ``progress("reading", done, total)`` is called now and then. ``parallel``: count words
+    in a forked helper too, where that is safe (a large collection, one thread running).
+    """
+    stemmer = stemmer or _Stemmer()
+    if parallel and len(agents) >= PARALLEL_MIN:
+        parts = _counts_parallel(agents, stemmer, progress)
+    elif progress is None:
+        parts = [_counts(agent, stemmer) for agent in agents]
+    else:
+        parts = []
+        total = len(agents)
+        for start in range(0, total, PROGRESS_EVERY):
+            parts += [_counts(agent, stemmer) for agent in agents[start : start + PROGRESS_EVERY]]
+            progress("reading", min(start + PROGRESS_EVERY, total), total)
+    total = len(parts)
+    idfs = [_idf([p[k] for p in parts], total) for k in range(3)]
+    shapes = (
+        (NAME_SHARE, HEAD_TERMS, b"n:"),
+        (HEAD_SHARE, HEAD_TERMS, b"h:"),
+        (BODY_SHARE, BODY_TERMS, b"b:"),
+    )
+    vectors = []
+    for counts in parts:
+        weights: dict[bytes, float] = {}
+        for k, (share, keep, prefix) in enumerate(shapes):
+            weights.update(_weigh(counts[k], idfs[k], keep, math.sqrt(share), prefix))
+        # Keys ignore the part: a word of the name and the same word of a prompt meet.
+        merged: dict[bytes, float] = {}
+        for term, weight in weights.items():
+            bare = term[2:]
+            merged[bare] = merged.get(bare, 0.0) + weight
+        best = [
+            t
+            for t in heapq.nlargest(KEY_TERMS + 2, merged, key=merged.__getitem__)
+            if not t.startswith(b"tool:")
+        ][:KEY_TERMS]
+        vectors.append(RoleVector(weights, {t: merged[t] for t in best}))
+    return vectors
+
+
+def cosine(a: RoleVector, b: RoleVector) -> float:
+    """Cosine of two role vectors (both normalised): 0..1."""
+    small, large = (
+        (a.weights, b.weights) if len(a.weights) <= len(b.weights) else (b.weights, a.weights)
+    )
+    get = large.get
+    return min(1.0, sum(w * get(t, 0.0) for t, w in small.items()))
+
+
+def role_similarity(a: Agent, b: Agent, collection: Sequence[Agent] = ()) -> float:
+    """How much two agents do the same job, 0..1, weighted against ``collection`` (or the two)."""
+    agents = [a, b, *(x for x in collection if x.path not in (a.path, b.path))]
+    vectors = role_vectors(agents)
+    return cosine(vectors[0], vectors[1])
+
+
+# --------------------------------------------------------------------------------------------
+# Candidates and linkage
+
+
+def candidate_pairs(vectors: Sequence[RoleVector]) -> dict[tuple[int, int], float]:
+    """Each agent's best few candidates, found through the key terms they share.
+
+    The score of a pair is the dot product over shared key terms: most of a cosine, since keys
+    are the heaviest terms. Key terms held by more than ``POSTING_CAP`` agents are skipped.
+    Returns {(i, j): score} with i < j.
+    """
+    postings: dict[bytes, list[tuple[int, float]]] = {}
+    for index, vector in enumerate(vectors):
+        for term, weight in vector.keys.items():
+            postings.setdefault(term, []).append((index, weight))
+    usable = {t: p for t, p in postings.items() if 1 < len(p) <= POSTING_CAP}
+    pairs: dict[tuple[int, int], float] = {}
+    for index, vector in enumerate(vectors):
+        scores: dict[int, float] = {}
+        for term, weight in vector.keys.items():
+            posting = usable.get(term)
+            if posting is None:
+                continue
+            for other, other_weight in posting:
+                if other != index:
+                    scores[other] = scores.get(other, 0.0) + weight * other_weight
+        if len(scores) > NEIGHBOURS:
+            best = heapq.nlargest(NEIGHBOURS, scores, key=scores.__getitem__)
+        else:
+            best = list(scores)
+        for other in best:
+            pairs[(index, other) if index < other else (other, index)] = scores[other]
+    return pairs
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Agents that do the same job: indexes into the clustered sequence, a role name, and the
+    average role similarity of the members' pairs."""
+
+    members: tuple[int, ...]
+    role: str
+    similarity: float
+
+
+def _average_linkage(
+    count: int,
+    edges: dict[tuple[int, int], float],
+    exact: Callable[[int, int], float],
+    threshold: float,
+) -> list[list[int]]:
+    """Average-linkage clustering over a sparse similarity graph (absent pairs count as 0).
+
+    A join is checked on the exact average when the two groups make few pairs, so that a pair
+    no bucket proposed does not count as unrelated in a small group.
+    """
+    members: dict[int, list[int]] = {i: [i] for i in range(count)}
+    links: dict[int, dict[int, float]] = {}
+    for (i, j), value in edges.items():
+        links.setdefault(i, {})[j] = value
+        links.setdefault(j, {})[i] = value
+    version = [0] * count
+    heap = [(-value, i, j, 0, 0) for (i, j), value in edges.items() if value >= threshold]
+    heapq.heapify(heap)
+    while heap:
+        _, a, b, va, vb = heapq.heappop(heap)
+        if a not in members or b not in members or version[a] != va or version[b] != vb:
+            continue
+        size_a, size_b = len(members[a]), len(members[b])
+        if size_a * size_b <= EXACT_PAIRS and size_a * size_b > 1:
+            total = sum(exact(x, y) for x in members[a] for y in members[b])
+            if total / (size_a * size_b) < threshold:
+                continue
+        # Join the smaller into the larger: its links are summed into the larger's.
+        if size_a < size_b:
+            a, b = b, a
+        members[a].extend(members.pop(b))
+        version[a] += 1
+        links_a = links.setdefault(a, {})
+        links_b = links.pop(b, {})
+        links_a.pop(b, None)
+        for other, value in links_b.items():
+            if other == a:
+                continue
+            links_a[other] = links_a.get(other, 0.0) + value
+            other_links = links[other]
+            other_links.pop(b, None)
+            other_links[a] = links_a[other]
+        size = len(members[a])
+        for other, total in links_a.items():
+            average = total / (size * len(members[other]))
+            if average >= threshold:
+                heapq.heappush(heap, (-average, a, other, version[a], version[other]))
+    return [sorted(group) for group in members.values() if len(group) > 1]
+
+
+def _role_name(
+    group: list[int], vectors: Sequence[RoleVector], stemmer: _Stemmer, names: list[str]
+) -> str:
+    """Two or three terms most members share, strongest first: what the group is for."""
+    for name in names:  # the words as the members' names spell them (helpers counted some)
+        stemmer.note_surface(name_words(name))
+    share: Counter[bytes] = Counter()
+    weight: Counter[bytes] = Counter()
+    for index in group:
+        seen: set[bytes] = set()
+        for term, value in vectors[index].weights.items():
+            if term[:2] in (b"n:", b"h:") and not term.startswith(b"h:tool:"):
+                # A word of the members' names names the role best: it counts double.
+                weight[term[2:]] += value * (2.0 if term[:2] == b"n:" else 1.0)
+                seen.add(term[2:])
+        share.update(seen)
+    need = max(2, (len(group) + 1) // 2)
+    common = [t for t in weight if share[t] >= need]
+    common.sort(key=lambda t: (-share[t] * weight[t], t))
+    words: list[str] = []
+    for term in common:
+        word = stemmer.word(term)
+        # implement and implementation say one thing: keep the first of the two
+        if not any(word.startswith(w[:6]) or w.startswith(word[:6]) for w in words):
+            words.append(word)
+        if len(words) == 3:
+            break
+    return " ".join(words) if words else "(unnamed)"
+
+
+def group_roles(
+    agents: Sequence[Agent],
+    min_size: int = 2,
+    threshold: float = THRESHOLD,
+    progress: Callable[[str, int, int], None] | None = None,
+    parallel: bool = False,
+) -> list[Group]:
+    """Groups of agents that do the same job, largest and most alike first.
+
+    ``progress(stage, done, total)`` is called now and then (for a view's progress bar);
+    ``parallel`` lets the word counting use a forked helper (see ``role_vectors``).
+    """
+    stemmer = _Stemmer()
+    if progress:
+        progress("reading", 0, len(agents))
+    vectors = role_vectors(agents, stemmer, progress, parallel)
+    if progress:
+        progress("pairing", len(agents), len(agents))
+    edges = candidate_pairs(vectors)
+    cache: dict[tuple[int, int], float] = {}
+
+    def exact(x: int, y: int) -> float:
+        key = (x, y) if x < y else (y, x)
+        value = cache.get(key)
+        if value is None:
+            value = cache[key] = cosine(vectors[x], vectors[y])
+        return value
+
+    if progress:
+        progress("linking", len(agents), len(agents))
+    clusters = _average_linkage(len(agents), edges, exact, threshold)
+    groups = []
+    for members in clusters:
+        if len(members) < min_size:
+            continue
+        pairs = list(combinations(members, 2))
+        if len(pairs) <= EXACT_PAIRS:
+            average = sum(exact(x, y) for x, y in pairs) / len(pairs)
+        else:
+            average = sum(edges.get(p, 0.0) for p in pairs) / len(pairs)
+        groups.append(
+            Group(
+                tuple(members),
+                _role_name(members, vectors, stemmer, [agents[i].name for i in members]),
+                average,
+            )
+        )
+    groups.sort(key=lambda g: (-len(g.members), -g.similarity, g.role))
+    return groups
+
+
+def rank_by_role(
+    target: Agent, agents: Sequence[Agent], limit: int = 10
+) -> list[tuple[Agent, float]]:
+    """The ``limit`` agents whose job is most like ``target``'s, best first (not ``target``).
+
+    Weighted against the whole of ``agents``; every agent is scored (one cosine each), so this
+    is for one question at a time, not for clustering.
+    """
+    pool = [a for a in agents if a.path != target.path]
+    if limit <= 0 or not pool:
+        return []
+    vectors = role_vectors([target, *pool])
+    scored = sorted(
+        ((cosine(vectors[0], vectors[i + 1]), agent) for i, agent in enumerate(pool)),
+        key=lambda pair: (-pair[0], pair[1].name, pair[1].path),
+    )
+    return [(agent, score) for score, agent in scored[:limit]]

@@ -1,0 +1,205 @@
+"""The groups view (`v`): agents that do the same job, grouped; enter compares a group's members.
+
+The grouping (agentbrowser.model.roles) runs in a thread worker that reports its progress; the
+list of groups shows when it is done, and keys work all along (escape leaves at any time).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Label, OptionList, ProgressBar
+from textual.widgets.option_list import Option
+
+from agentbrowser.model.multi import MAX_AGENTS
+from agentbrowser.model.records import Agent
+from agentbrowser.model.roles import Group
+from agentbrowser.model.text import one_line, shorten_middle
+from agentbrowser.widgets.key_bar import KeyBar
+
+#: Stages of the grouping, in order, for the progress line.
+STAGES = ("reading", "pairing", "linking")
+
+
+@dataclass
+class GroupingProgress(Message):
+    """How far the grouping got: a stage and agents done of total."""
+
+    stage: str
+    done: int
+    total: int
+
+    def can_replace(self, message: Message) -> bool:
+        """Only the latest progress needs showing."""
+        return isinstance(message, GroupingProgress)
+
+
+@dataclass
+class Grouped(Message):
+    """The groups of the collection are computed."""
+
+    groups: list[Group]
+    seconds: float
+
+
+class GroupsCache:
+    """The groups of one collection (compared by identity), kept until it changes."""
+
+    def __init__(self) -> None:
+        self.agents: Sequence[Agent] | None = None
+        self.groups: list[Group] | None = None
+
+
+class GroupsScreen(Screen[None]):
+    """Groups of agents that do the same job, largest first."""
+
+    DEFAULT_CSS = """
+    GroupsScreen { layout: vertical; }
+    #groups-title { width: 100%; height: 1; background: $panel; color: $text; padding: 0 1; }
+    #groups-progress { width: 100%; height: auto; padding: 1 1 0 1; }
+    #groups-list { width: 100%; height: 1fr; border: none; }
+    """
+
+    AUTO_FOCUS = "#groups-list"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open_group", "Compare the group", show=True),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, agents: Sequence[Agent], cache: GroupsCache) -> None:
+        super().__init__()
+        self.agents = agents
+        """The collection grouped."""
+        self.cache = cache
+        self.groups: list[Group] | None = None
+        """The groups shown; None while they are computed."""
+        self.seconds = 0.0
+        """How long the grouping took."""
+
+    def compose(self) -> ComposeResult:
+        yield Label(Text("Variants: agents that do the same job"), id="groups-title")
+        with Vertical(id="groups-progress"):
+            yield Label(Text(f"Grouping {len(self.agents):,} agents\u2026"), id="groups-stage")
+            yield ProgressBar(total=max(1, len(self.agents)), show_eta=False, id="groups-bar")
+        yield OptionList(id="groups-list")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        if self.cache.agents is self.agents and self.cache.groups is not None:
+            self._show(self.cache.groups)
+        else:
+            self.run_grouping(self.agents)
+
+    @work(thread=True, exclusive=True, group="groups", exit_on_error=False)
+    def run_grouping(self, agents: Sequence[Agent]) -> None:
+        """Group in a thread (reading deferred prompts included), reporting progress."""
+        from agentbrowser.model.roles import group_roles
+
+        started = time.perf_counter()
+
+        def progress(stage: str, done: int, total: int) -> None:
+            self.post_message(GroupingProgress(stage, done, total))
+
+        listed = list(agents)
+        if getattr(self.app, "use_cache", False):
+            from agentbrowser.model.groups_cache import cached_groups
+
+            groups = cached_groups(listed, lambda: group_roles(listed, progress=progress))
+        else:
+            groups = group_roles(listed, progress=progress)
+        self.post_message(Grouped(groups, time.perf_counter() - started))
+
+    def on_grouping_progress(self, message: GroupingProgress) -> None:
+        """Move the bar; the stage says what is being done."""
+        if self.groups is not None:
+            return
+        self.query_one("#groups-bar", ProgressBar).update(
+            total=max(1, message.total) * len(STAGES),
+            progress=STAGES.index(message.stage) * message.total + message.done
+            if message.stage in STAGES
+            else 0,
+        )
+        self.query_one("#groups-stage", Label).update(
+            Text(f"Grouping {message.total:,} agents: {message.stage} ({message.done:,})")
+        )
+
+    def on_grouped(self, message: Grouped) -> None:
+        """Show the groups."""
+        self.seconds = message.seconds
+        self.cache.agents, self.cache.groups = self.agents, message.groups
+        self._show(message.groups)
+
+    def _show(self, groups: list[Group]) -> None:
+        self.groups = groups
+        self.query_one("#groups-progress").display = False
+        grouped = sum(len(g.members) for g in groups)
+        self.query_one("#groups-title", Label).update(
+            Text(
+                f"Variants: {len(groups)} groups, {grouped:,} of {len(self.agents):,} agents "
+                "(role similarity)"
+            )
+        )
+        listing = self.query_one("#groups-list", OptionList)
+        listing.clear_options()
+        if not groups:
+            listing.add_option(Option(Text("No two agents here do the same job"), disabled=True))
+            return
+        width = max(16, self.size.width - 8)
+        options = []
+        for number, group in enumerate(groups):
+            prompt = Text(one_line(group.role, 60), style="bold")
+            prompt.append(
+                f"  {len(group.members)} agents \u00b7 {group.similarity * 100:.0f}% alike"
+            )
+            names = [one_line(self.agents[i].name, 200) for i in group.members]
+            # Each member's name on its own line, cut in the middle: variants stay told apart.
+            for name in names:
+                prompt.append("\n  " + shorten_middle(name, width))
+            options.append(Option(prompt, id=str(number)))
+        listing.add_options(options)
+        listing.highlighted = 0
+
+    @on(OptionList.OptionSelected, "#groups-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.open_group(int(event.option.id or 0))
+
+    def action_open_group(self) -> None:
+        """Compare the highlighted group's members (enter)."""
+        listing = self.query_one("#groups-list", OptionList)
+        if self.groups and listing.highlighted is not None:
+            self.open_group(listing.highlighted)
+
+    def open_group(self, number: int) -> None:
+        """Open the N-way compare of a group (the two-way one for a pair)."""
+        if not self.groups or not 0 <= number < len(self.groups):
+            return
+        members = [self.agents[i] for i in self.groups[number].members]
+        if len(members) == 2:
+            from agentbrowser.screens.compare import CompareScreen
+
+            self.app.push_screen(CompareScreen(*members))
+            return
+        if len(members) > MAX_AGENTS:
+            self.notify(
+                f"{len(members)} agents in this group: comparing the first {MAX_AGENTS}",
+                markup=False,
+            )
+            members = members[:MAX_AGENTS]
+        from agentbrowser.screens.multi_compare import MultiCompareScreen
+
+        self.app.push_screen(MultiCompareScreen(members))
+
+    def action_back(self) -> None:
+        """Back to the list."""
+        self.dismiss(None)

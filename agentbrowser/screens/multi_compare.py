@@ -1,0 +1,334 @@
+"""Compare 3 to 6 agents at once: fields as a table, tools as a matrix, prompts by paragraph.
+
+The model (agentbrowser.model.multi) computes the comparison in a thread worker; the screen
+shows it, one member's prompt at a time with each paragraph marked shared by all, by some
+(which) or unique, and wires the keys: n/N between unique paragraphs, left/right between
+members, c to copy a member's prompt, space on two members to open the two-way compare.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Static
+
+from agentbrowser.model.multi import ALL, UNIQUE, MultiComparison, letters
+from agentbrowser.model.records import Agent
+from agentbrowser.model.text import one_line, sanitize, shorten_middle
+from agentbrowser.widgets.key_bar import KeyBar
+
+CSS = Path(__file__).with_name("multi_compare.tcss")
+#: Paragraphs shown as widgets of their own; the rest of a huge prompt is one more.
+MAX_PART_WIDGETS = 400
+
+
+@dataclass
+class MultiCompared(Message):
+    """The comparison of the screen's agents is computed."""
+
+    comparison: MultiComparison
+
+
+@dataclass
+class MultiCompareFailed(Message):
+    """Computing the comparison raised (a bug): the screen says so instead of hanging."""
+
+    error: str
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "\u2014"  # — missing
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+class PromptPart(Static):
+    """One paragraph of the shown member's prompt, with who else has it."""
+
+
+class MultiCompareScreen(Screen[None]):
+    """3 to 6 agents side by side; escape goes back to where it was opened."""
+
+    CSS_PATH = CSS
+    AUTO_FOCUS = "#multi-body"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "next_unique", "Next unique"),
+        Binding("N", "previous_unique", "Previous unique"),
+        Binding("right,l", "member(1)", "Next agent's prompt"),
+        Binding("left,h", "member(-1)", "Previous agent's prompt", show=False),
+        Binding("space", "choose", "Choose for two-way"),
+        Binding("c", "copy_prompt", "Copy prompt"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, agents: list[Agent]) -> None:
+        super().__init__()
+        self.agents = list(agents)
+        """The agents compared, in column order (A, B, ...)."""
+        self.comparison: MultiComparison | None = None
+        """The comparison shown; None while it is computed."""
+        self.member = 0
+        """Whose prompt is shown (an index into ``agents``)."""
+        self.chosen: list[int] = []
+        """Members chosen with space for the two-way compare."""
+        self._unique_at = -1
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="multi-summary")
+        yield Static(id="multi-legend")
+        with VerticalScroll(id="multi-body"):
+            yield Static(id="multi-fields")
+            yield Static(id="multi-tools")
+            yield Static(id="multi-prompt-title")
+            yield VerticalScroll(id="multi-prompt")
+        yield KeyBar()
+
+    @property
+    def busy(self) -> bool:
+        """True until the comparison is computed and shown (tests wait on it)."""
+        return self.comparison is None
+
+    def on_mount(self) -> None:
+        summary = Text("Comparing\u2026 ", style="bold")
+        summary.append(f"{len(self.agents)} agents")
+        self.query_one("#multi-summary", Static).update(summary)
+        self._show_legend()
+        self.run_compare(self.agents)
+
+    @work(thread=True, exclusive=True, group="multi-compare", exit_on_error=False)
+    def run_compare(self, agents: list[Agent]) -> None:
+        """Compare in a thread (reading deferred prompts included): the UI never waits."""
+        from agentbrowser.model.multi import compare_many
+
+        try:
+            comparison = compare_many(agents)
+        except Exception as exc:  # noqa: BLE001 (a bug in the model: say so, keep the app alive)
+            self.post_message(MultiCompareFailed(f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(MultiCompared(comparison))
+
+    def on_multi_compared(self, message: MultiCompared) -> None:
+        """Show the table, the matrix and the first member's prompt."""
+        self.comparison = message.comparison
+        self.query_one("#multi-fields", Static).update(self._fields_table())
+        self.query_one("#multi-tools", Static).update(self._tools_table())
+        self._show_summary()
+        self._show_prompt()
+
+    def on_multi_compare_failed(self, message: MultiCompareFailed) -> None:
+        """Say what failed; escape still goes back."""
+        self.notify(f"Could not compare: {message.error}", severity="error", timeout=10)
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def _name_width(self) -> int:
+        return max(12, self.size.width - 6)
+
+    def _show_legend(self) -> None:
+        """One line per agent: its letter and its name, cut in the middle when too long."""
+        legend = Text()
+        width = self._name_width()
+        for number, (letter, agent) in enumerate(zip(letters(len(self.agents)), self.agents)):
+            if number:
+                legend.append("\n")
+            chosen = number in self.chosen
+            shown = number == self.member
+            legend.append(f"{'>' if shown else ' '}{letter}{'*' if chosen else ' '} ", style="bold")
+            name = shorten_middle(one_line(agent.name, 200), width)
+            legend.append(name, style="bold" if shown else "")
+        self.query_one("#multi-legend", Static).update(legend)
+
+    def _show_summary(self) -> None:
+        comparison = self.comparison
+        if comparison is None:
+            return
+        text = Text(f" {len(self.agents)} agents", style="bold")
+        text.append("  \u00b7  unique paragraphs: ")
+        text.append(
+            ", ".join(
+                f"{letter} {comparison.unique_count(i)}"
+                for i, letter in enumerate(letters(len(self.agents)))
+            )
+        )
+        differing = sum(1 for f in comparison.fields if f.differs)
+        text.append(f"  \u00b7  {differing} fields differ", style="dim")
+        self.query_one("#multi-summary", Static).update(text)
+
+    def _cell_width(self) -> int:
+        """About how many cells one agent's column gets (the field column takes up to 16)."""
+        count = len(self.agents)
+        return max(6, (self.size.width - 2 - 16 - 3 - 2 * count) // count)
+
+    def _header(self, first: str) -> Table:
+        table = Table(show_edge=False, pad_edge=False, expand=True, box=None, padding=(0, 1))
+        table.add_column(first, no_wrap=True, style="bold", max_width=16)
+        table.add_column("", no_wrap=True, width=1)
+        for letter in letters(len(self.agents)):
+            table.add_column(letter, no_wrap=True, overflow="ellipsis", ratio=1)
+        return table
+
+    def _fields_table(self) -> Table:
+        """Fields: one row per key, one column per agent; ≠ marks the rows that differ."""
+        assert self.comparison is not None
+        table = self._header("field")
+        for row in self.comparison.fields:
+            if row.field == "name":
+                # Names of variants share prefixes: cut them in the middle, as in the list.
+                width = self._cell_width()
+                cells = [Text(shorten_middle(one_line(_value(v), 200), width)) for v in row.values]
+            else:
+                cells = [Text(one_line(_value(v), 200)) for v in row.values]
+            mark = Text("\u2260", style="bold") if row.differs else Text(" ")
+            table.add_row(
+                Text(sanitize(row.field)), mark, *cells, style="" if row.differs else "dim"
+            )
+        return table
+
+    def _tools_table(self) -> Table:
+        """Tools: one row per tool, ✓ where an agent grants it, "all" where it inherits all."""
+        assert self.comparison is not None
+        table = self._header("tool")
+        table.caption = (
+            "all: no tools key, every tool allowed" if any(self.comparison.inherits) else None
+        )
+        if not self.comparison.tools:
+            table.add_row(
+                Text("(none listed)"),
+                Text(" "),
+                *[Text("all" if i else "none") for i in self.comparison.inherits],
+            )
+        for row in self.comparison.tools:
+            cells = [
+                Text("all" if inherits else "\u2713" if granted else "\u00b7")
+                for granted, inherits in zip(row.granted, self.comparison.inherits)
+            ]
+            mark = Text("\u2260", style="bold") if row.differs else Text(" ")
+            table.add_row(
+                Text(sanitize(row.tool)), mark, *cells, style="" if row.differs else "dim"
+            )
+        return table
+
+    def _show_prompt(self) -> None:
+        """The shown member's prompt, paragraph by paragraph, each marked with who has it."""
+        comparison = self.comparison
+        if comparison is None:
+            return
+        names = letters(len(self.agents))
+        letter = names[self.member]
+        title = Text(f"Prompt of {letter}: ", style="bold")
+        title.append(one_line(self.agents[self.member].name, 60), style="bold")
+        title.append(
+            f"  ({comparison.unique_count(self.member)} unique; n/N jump to them, "
+            "\u2190/\u2192 another agent)",
+            style="dim",
+        )
+        self.query_one("#multi-prompt-title", Static).update(title)
+        container = self.query_one("#multi-prompt", VerticalScroll)
+        container.remove_children()
+        widgets = []
+        parts = comparison.prompts[self.member]
+        for part in parts[:MAX_PART_WIDGETS]:
+            if part.kind == ALL:
+                label, classes = "all", "shared-all"
+            elif part.kind == UNIQUE:
+                label, classes = f"only {letter}", "unique"
+            else:
+                label, classes = "+".join(names[i] for i in part.holders), "shared-some"
+            text = Text(f"{label:>11} \u2502 ", style="bold")
+            text.append(sanitize(part.text))
+            widgets.append(PromptPart(text, classes=classes))
+        if len(parts) > MAX_PART_WIDGETS:
+            rest = "\n\n".join(p.text for p in parts[MAX_PART_WIDGETS:])
+            widgets.append(PromptPart(Text(sanitize(rest)), classes="rest"))
+        if not widgets:
+            widgets.append(PromptPart(Text("(empty prompt)", style="dim")))
+        container.mount_all(widgets)
+        self._unique_at = -1
+        self._show_legend()
+
+    # -- keys ------------------------------------------------------------------------------
+
+    def _unique_widgets(self) -> list[PromptPart]:
+        return list(self.query("#multi-prompt PromptPart.unique").results(PromptPart))
+
+    def _jump(self, step: int) -> None:
+        if self.busy:
+            return
+        found = self._unique_widgets()
+        if not found:
+            self.notify("Nothing unique here: every paragraph is in another agent too")
+            return
+        target = self._unique_at + step
+        if not 0 <= target < len(found):
+            self.notify(
+                "No more unique paragraphs "
+                + ("below (N goes back)" if step > 0 else "above (n goes forward)")
+            )
+            return
+        for widget in found:
+            widget.remove_class("current")
+        self._unique_at = target
+        found[target].add_class("current")
+        self.query_one("#multi-body", VerticalScroll).scroll_to_widget(
+            found[target], animate=False, top=True
+        )
+
+    def action_next_unique(self) -> None:
+        """Scroll to the next paragraph no other agent has."""
+        self._jump(1)
+
+    def action_previous_unique(self) -> None:
+        """Scroll to the previous paragraph no other agent has."""
+        self._jump(-1)
+
+    def action_member(self, step: int) -> None:
+        """Show the next (or previous) agent's prompt."""
+        if self.busy:
+            return
+        self.member = (self.member + step) % len(self.agents)
+        self._show_prompt()
+
+    def action_choose(self) -> None:
+        """Choose the shown agent for a two-way compare; the second choice opens it."""
+        if self.member in self.chosen:
+            self.chosen.remove(self.member)
+        else:
+            self.chosen.append(self.member)
+        self._show_legend()
+        if len(self.chosen) < 2:
+            self.notify(
+                f"{letters(len(self.agents))[self.member]} chosen: show another agent's prompt "
+                "(\u2192) and press space to compare the two"
+            )
+            return
+        a, b = (self.agents[i] for i in self.chosen[:2])
+        self.chosen = []
+        self._show_legend()
+        from agentbrowser.screens.compare import CompareScreen
+
+        self.app.push_screen(CompareScreen(a, b))
+
+    def action_copy_prompt(self) -> None:
+        """Copy the shown agent's prompt."""
+        from agentbrowser.screens.browse import BrowseScreen
+
+        base = self.app.screen_stack[0]
+        if isinstance(base, BrowseScreen):
+            base.copy_part(self.agents[self.member], "prompt")
+
+    def action_back(self) -> None:
+        """Back to where the comparison was opened."""
+        self.dismiss(None)

@@ -1,0 +1,91 @@
+"""Variants stay told apart: names that share a long prefix are cut in the middle, not the end."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from agentbrowser.cli import build_app
+from agentbrowser.model.text import middle_cut, shorten_middle
+from agentbrowser.screens.browse import BrowseScreen
+
+from .paths import SEEDS
+
+SEED_NAMES = [
+    "backend-implementation-expert",
+    "backend-implementation-engineer",
+    "backend-implementation",
+    "backend-impl-specialist",
+    "backend-engineer",
+]
+
+
+@pytest.fixture
+def seeds(tmp_path: Path) -> Path:
+    """The five seed agents as .md files in a folder of their own."""
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    for seed in sorted(SEEDS.iterdir()):
+        shutil.copy(seed, folder / (seed.stem + ".md"))
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "shown"),
+    [
+        ("backend-engineer", 20, "backend-engineer"),
+        ("backend-implementation-expert", 20, "backend-impl…-expert"),
+        ("backend-implementation-engineer", 20, "backend-im…-engineer"),
+        ("backend-implementation", 20, "backend-im…mentation"),
+        ("abcdefghij", 5, "abcd…"),
+        ("", 5, ""),
+    ],
+)
+def test_shorten_middle(text: str, width: int, shown: str) -> None:
+    assert shorten_middle(text, width) == shown
+    assert len(shorten_middle(text, width)) <= width
+
+
+@pytest.mark.parametrize("width", range(16, 30))
+def test_the_seed_names_stay_distinct_at_every_width_from_16(width: int) -> None:
+    """16 and up: the list gives a name 19 cells at 80 columns (and more when wider)."""
+    shown = {shorten_middle(name, width) for name in SEED_NAMES}
+    assert len(shown) == len(SEED_NAMES), shown
+    assert middle_cut("short", width) is None
+
+
+def _screen_lines(app) -> list[str]:  # type: ignore[no-untyped-def]
+    """The screen as text, line by line, as a person reads it."""
+    return ["".join(s.text for s in strip) for strip in app.screen._compositor.render_strips()]
+
+
+async def test_at_80x24_every_seed_name_can_be_told_apart_in_the_list(seeds: Path) -> None:
+    async with build_app([str(seeds)], use_cache=False).run_test(size=(80, 24)) as pilot:
+        screen = pilot.app.screen
+        assert isinstance(screen, BrowseScreen)
+        for _ in range(500):
+            if screen.library is not None:
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+        lines = _screen_lines(pilot.app)
+        shown = []
+        for name in SEED_NAMES:
+            found = [line for line in lines if any(_matches(name, part) for part in line.split())]
+            assert found, (name, lines)
+            shown.append(next(p for line in found for p in line.split() if _matches(name, p)))
+        assert len(set(shown)) == 5, shown  # five different texts on screen
+
+
+def _matches(name: str, shown: str) -> bool:
+    """True when ``shown`` is ``name`` or ``name`` cut in the middle by an ellipsis."""
+    if shown == name:
+        return True
+    if "…" not in shown:
+        return False
+    head, _, tail = shown.partition("…")
+    return (
+        len(head) >= 4 and name.startswith(head) and name.endswith(tail) and len(shown) < len(name)
+    )
