@@ -9,7 +9,7 @@ from typing import IO, Any
 
 from agentbrowser.model.collection import load_collection
 from agentbrowser.model.records import ERROR, Agent
-from agentbrowser.model.roles import Group, Parts, group_roles, rank_by_role
+from agentbrowser.model.roles import Group, group_roles, rank_by_role
 from agentbrowser.model.serialize import dumps
 from agentbrowser.model.text import approx_tokens, one_line, sanitize
 
@@ -24,27 +24,19 @@ _TOOL_FORMATS = frozenset(
 PARALLEL_MIN = 2_000
 
 
-def count_forked(agents: Sequence[Agent], count: Callable[[Agent], Parts]) -> list[Parts]:
-    """Every agent's term counts (``roles.TermCounter``), a forked helper counting on the second
-    core where that is safe (``forked.can_fork``: the CLI before any thread runs, never the
-    browser). The helper sends plain dicts; it reads the prompts the loader left on disk."""
+def spread_forked(items: Sequence[Any], work: Callable[[Any], Any]) -> list[Any]:
+    """``[work(item) for item in items]``, a forked helper working on the second core where
+    that is safe (``forked.can_fork``: the CLI before any thread runs, never the browser).
+    What ``roles.role_vectors`` spreads: ``work`` returns plain values, which the helper sends
+    back through a pipe (marshal); the helper reads the prompts the loader left on disk."""
     from agentbrowser.model import forked
 
-    workers = forked.jobs() if len(agents) >= PARALLEL_MIN and forked.can_fork() else 1
-
-    def remote(agent: Agent) -> Any:
-        return [dict(part) for part in count(agent)]
-
-    def convert(wire: Any, agent: Agent) -> Parts:
-        if wire.__class__ is not list or len(wire) != 3:
-            return count(agent)  # not what a helper sends: count it here
-        return wire[0], wire[1], wire[2]
-
+    workers = forked.jobs() if len(items) >= PARALLEL_MIN and forked.can_fork() else 1
     return forked.parse_parallel(  # type: ignore[no-any-return]
-        agents,  # type: ignore[arg-type]  # any items: the helpers only pass them to count
-        count,  # type: ignore[arg-type]
-        remote,  # type: ignore[arg-type]
-        convert,  # type: ignore[arg-type]
+        items,  # type: ignore[arg-type]  # any items: parse_parallel only hands them to work
+        work,
+        work,
+        lambda wire, item: wire,  # made by our own helper, from this process's memory
         workers,
     )
 
@@ -122,10 +114,10 @@ def run_groups(
     if use_cache:
         from agentbrowser.model.groups_cache import cached_groups
 
-        found = cached_groups(agents, lambda: group_roles(agents, count_all=count_forked))
+        found = cached_groups(agents, lambda: group_roles(agents, spread=spread_forked))
         groups = [g for g in found if len(g.members) >= max(2, min_size)]
     else:
-        groups = group_roles(agents, min_size=max(2, min_size), count_all=count_forked)
+        groups = group_roles(agents, min_size=max(2, min_size), spread=spread_forked)
     if as_json:
         out.write(dumps([group_json(g, agents) for g in groups]))
         out.write("\n")

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import combinations, repeat
 from operator import mul
+from typing import Any
 
 from agentbrowser.model.records import Agent
 
@@ -183,15 +184,19 @@ def _weigh(
     Every step is a ``map``, ``zip`` or ``sorted`` (in C): this runs for every part of every
     agent.
     """
-    if not counts:
+    # Terms too common to have an idf are no part of a role. The order of the set does not
+    # matter: (weight, term) pairs sort the same whatever order they come in.
+    terms = counts.keys() & idf.keys()
+    if not terms:
         return (), ()
+    found = map(counts.__getitem__, terms)
     try:
-        tf = list(map(_TF.__getitem__, counts.values()))
+        tf = list(map(_TF.__getitem__, found))
     except IndexError:
-        tf = list(map(_TF.__getitem__, map(min, counts.values(), repeat(255))))
-    weights = map(mul, tf, map(idf.get, counts, repeat(0.0)))
-    best = sorted(zip(weights, counts), reverse=True)[:keep]  # C sort beats nlargest here
-    if best[-1][0] <= 0.0:  # terms every agent has (no idf) are no part of a role
+        tf = list(map(_TF.__getitem__, map(min, map(counts.__getitem__, terms), repeat(255))))
+    weights = map(mul, tf, map(idf.__getitem__, terms))
+    best = sorted(zip(weights, terms), reverse=True)[:keep]  # C sort beats nlargest here
+    if best[-1][0] <= 0.0:  # (idf is above 0: see _idf)
         best = [pair for pair in best if pair[0] > 0.0]
         if not best:
             return (), ()
@@ -207,7 +212,7 @@ def _idf(documents: Sequence[dict[bytes, int]], total: int) -> dict[bytes, float
     cut = MAX_DF_SHARE * total if total >= MAX_DF_MIN else total + 1
     # A small collection is weighed as if it had BACKGROUND documents, the missing ones empty:
     # in five agents that all do one job, the words all five use still count (idf not ~0).
-    base = 1 + total + max(0, BACKGROUND - total)
+    base = 1 + total + max(0, BACKGROUND - total)  # above n + 1 for every kept term: idf > 0
     return {t: math.log(base / (n + 1)) for t, n in df.items() if n <= cut}
 
 
@@ -236,51 +241,44 @@ def _add(merged: dict[bytes, float], terms: tuple[bytes, ...], weights: tuple[fl
         merged[term] = before[term] + merged[term]
 
 
-class TermCounter:
-    """Counts the terms of one agent's parts (name, description/headings/tools, prompt), with
-    a word cache shared by every agent it counts. What ``role_vectors`` weighs."""
-
-    def __init__(self, stemmer: _Stemmer | None = None) -> None:
-        self.stemmer = stemmer or _Stemmer()
-
-    def __call__(self, agent: Agent) -> Parts:
-        return _counts(agent, self.stemmer)
-
-
-#: Counts every agent's parts: ``count_all(agents, count_one)``, where ``count_one`` is a
-#: ``TermCounter``. The CLI passes one that spreads the work over processes.
-CountAll = Callable[[Sequence[Agent], Callable[[Agent], "Parts"]], list["Parts"]]
+#: ``spread(items, work)``: ``[work(item) for item in items]``, worked out in any way that
+#: keeps the order. ``work`` returns plain values (tuples, dicts, bytes, numbers), so a caller
+#: may run it in other processes: the CLI does (``cli_groups.spread_forked``); this module
+#: never does.
+Spread = Callable[[Sequence[Any], Callable[[Any], Any]], list[Any]]
 
 
 def role_vectors(
     agents: Sequence[Agent],
     stemmer: _Stemmer | None = None,
     progress: Callable[[str, int, int], None] | None = None,
-    count_all: CountAll | None = None,
+    spread: Spread | None = None,
 ) -> list[RoleVector]:
     """Each agent's role vector, weighted against the collection (idf over ``agents``).
 
-    ``progress("reading", done, total)`` is called now and then (not with ``count_all``,
-    which counts every agent's terms in its own way and reports its own progress).
+    ``progress("reading", done, total)`` is called now and then (not with ``spread``).
+    ``spread`` does the two halves that take each agent alone (counting its words, weighing
+    them once the collection's idf is known) in its own way.
     """
     stemmer = stemmer or _Stemmer()
-    counter = TermCounter(stemmer)
-    if count_all is not None:
-        parts = count_all(agents, counter)
+    if spread is not None:
+        parts = spread(agents, lambda agent: tuple(map(dict, _counts(agent, stemmer))))
     elif progress is None:
-        parts = [counter(agent) for agent in agents]
+        parts = [_counts(agent, stemmer) for agent in agents]
     else:
         parts = []
         total = len(agents)
         for start in range(0, total, PROGRESS_EVERY):
-            parts += [counter(agent) for agent in agents[start : start + PROGRESS_EVERY]]
+            parts += [_counts(agent, stemmer) for agent in agents[start : start + PROGRESS_EVERY]]
             progress("reading", min(start + PROGRESS_EVERY, total), total)
     total = len(parts)
     idf_name, idf_head, idf_body = (_idf([p[k] for p in parts], total) for k in range(3))
     name_scale, head_scale, body_scale = map(math.sqrt, (NAME_SHARE, HEAD_SHARE, BODY_SHARE))
     name_key, head_key, body_key = _Prefixed(b"n:"), _Prefixed(b"h:"), _Prefixed(b"b:")
-    vectors = []
-    for name, head, body in parts:
+
+    def vector(index: int) -> tuple[dict[bytes, float], dict[bytes, float]]:
+        """(weights, keys) of one agent (see RoleVector)."""
+        name, head, body = parts[index]
         name_terms, name_weights = _weigh(name, idf_name, HEAD_TERMS, name_scale)
         head_terms, head_weights = _weigh(head, idf_head, HEAD_TERMS, head_scale)
         body_terms, body_weights = _weigh(body, idf_body, BODY_TERMS, body_scale)
@@ -294,8 +292,13 @@ def role_vectors(
         # sorted(reverse=True) keeps ties in order, as heapq.nlargest does
         top = sorted(merged, key=merged.__getitem__, reverse=True)[: KEY_TERMS + 2]
         best = [t for t in top if not t.startswith(b"tool:")][:KEY_TERMS]
-        vectors.append(RoleVector(weights, {t: merged[t] for t in best}))
-    return vectors
+        return weights, {t: merged[t] for t in best}
+
+    if spread is None:
+        plain = [vector(index) for index in range(total)]
+    else:
+        plain = spread(range(total), vector)
+    return [RoleVector(weights, keys) for weights, keys in plain]
 
 
 def cosine(a: RoleVector, b: RoleVector) -> float:
@@ -444,17 +447,17 @@ def group_roles(
     min_size: int = 2,
     threshold: float = THRESHOLD,
     progress: Callable[[str, int, int], None] | None = None,
-    count_all: CountAll | None = None,
+    spread: Spread | None = None,
 ) -> list[Group]:
     """Groups of agents that do the same job, largest and most alike first.
 
     ``progress(stage, done, total)`` is called now and then (for a view's progress bar);
-    ``count_all`` counts every agent's terms in another way (see ``role_vectors``).
+    ``spread`` works out each agent's part in its own way (see ``role_vectors``).
     """
     stemmer = _Stemmer()
     if progress:
         progress("reading", 0, len(agents))
-    vectors = role_vectors(agents, stemmer, progress, count_all)
+    vectors = role_vectors(agents, stemmer, progress, spread)
     if progress:
         progress("pairing", len(agents), len(agents))
     edges = candidate_pairs(vectors)
