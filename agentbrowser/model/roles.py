@@ -22,6 +22,15 @@ from typing import Any
 
 from agentbrowser.model.records import Agent
 
+try:  # Counter's own counting loop, in C: called directly it skips Counter.__init__'s checks
+    from _collections import _count_elements
+except ImportError:  # an interpreter without the C helper
+
+    def _count_elements(mapping: dict[Any, int], iterable: Any) -> None:
+        for element in iterable:
+            mapping[element] = mapping.get(element, 0) + 1
+
+
 #: Shares of the combined vector (squared lengths of its parts): the name's words; the
 #: description, the prompt's headings and the tools; the prompt's opening vocabulary.
 NAME_SHARE = 0.1
@@ -123,8 +132,9 @@ class _Stemmer:
         self.stems = _Stems()
         self.surface: dict[bytes, Counter[bytes]] = {}
 
-    def count(self, words: list[bytes]) -> Counter[bytes]:
-        counts = Counter(map(self.stems.__getitem__, words))
+    def count(self, words: list[bytes]) -> dict[bytes, int]:
+        counts: dict[bytes, int] = {}
+        _count_elements(counts, map(self.stems.__getitem__, words))
         counts.pop(b"", None)
         return counts
 
@@ -166,7 +176,8 @@ def _counts(agent: Agent, stemmer: _Stemmer) -> Parts:
     description = (agent.description or "").replace("\\n", "\n")
     head = stemmer.count(words_of(description + "\n" + "\n".join(headings)))
     for tool in agent.tools or ():
-        head[b"tool:" + tool.lower().encode("utf-8", "replace")] += 1
+        term = b"tool:" + tool.lower().encode("utf-8", "replace")
+        head[term] = head.get(term, 0) + 1
     return name, head, stemmer.count(words_of(opening))
 
 
@@ -262,7 +273,7 @@ def role_vectors(
     """
     stemmer = stemmer or _Stemmer()
     if spread is not None:
-        parts = spread(agents, lambda agent: tuple(map(dict, _counts(agent, stemmer))))
+        parts = spread(agents, lambda agent: _counts(agent, stemmer))
     elif progress is None:
         parts = [_counts(agent, stemmer) for agent in agents]
     else:
