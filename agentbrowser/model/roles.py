@@ -344,7 +344,10 @@ def candidate_pairs(vectors: Sequence[RoleVector]) -> dict[tuple[int, int], floa
             postings.setdefault(term, []).append((index, weight))
     usable = {t: p for t, p in postings.items() if 1 < len(p) <= POSTING_CAP}
     pairs: dict[tuple[int, int], float] = {}
+    shared = usable.keys()
     for index, vector in enumerate(vectors):
+        if vector.keys.keys().isdisjoint(shared):
+            continue  # most agents: every key term is generic or theirs alone (a view: C)
         scores: dict[int, float] = {}
         for term, weight in vector.keys.items():
             posting = usable.get(term)
