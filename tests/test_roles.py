@@ -286,3 +286,50 @@ def test_groups_cli_on_an_empty_folder(tmp_path: Path, capsys: pytest.CaptureFix
     out = io.StringIO()
     assert main(["groups", "--json", str(tmp_path)], out) == 0
     assert json.loads(out.getvalue()) == []
+
+
+def _plain(groups: list) -> list[tuple]:
+    return [(g.members, g.role, g.similarity) for g in groups]
+
+
+def test_work_spread_as_plain_values_gives_the_same_groups() -> None:
+    """What `spread` hands out returns plain values: through marshal (what a forked helper
+    sends back) the groups are exactly those worked out in order."""
+    import marshal
+
+    agents = load_collection([str(CORPUS), str(SEEDS), str(BUNDLED)], use_cache=False)
+    calls = []
+
+    def through_marshal(items, work):  # type: ignore[no-untyped-def]
+        calls.append(len(items))
+        return [marshal.loads(marshal.dumps(work(item))) for item in items]
+
+    spread = group_roles(agents, spread=through_marshal)
+    assert calls == [len(agents), len(agents)]  # counting, then weighing
+    assert _plain(spread) == _plain(group_roles(agents))
+
+
+def test_the_groups_command_spreads_the_work_over_a_forked_helper(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import inspect
+
+    from agentbrowser import cli_groups
+    from agentbrowser.model import forked, roles
+
+    # The pure model never forks: the command brings the helper.
+    assert "forked" not in {name for name, _ in inspect.getmembers(roles, inspect.ismodule)}
+    agents = load_collection([str(CORPUS), str(SEEDS), str(BUNDLED)], use_cache=False)
+    expected = _plain(group_roles(agents))
+    monkeypatch.setattr(cli_groups, "PARALLEL_MIN", 0)
+    children = []
+    real_child = forked._child
+
+    def child(work):  # type: ignore[no-untyped-def]
+        started = real_child(work)
+        children.append(started is not None)
+        return started
+
+    monkeypatch.setattr(forked, "_child", child)
+    assert _plain(group_roles(agents, spread=cli_groups.spread_forked)) == expected
+    assert children == ([True, True] if forked.can_fork() and forked.jobs() > 1 else [])
