@@ -140,6 +140,10 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("--name", dest="new_name", metavar="NEW", help="install under another name")
         parser.add_argument("--dry-run", action="store_true", help="print the path and content; write nothing")
         parser.add_argument("--force", action="store_true", help="replace a different file of the same name")
+        parser.add_argument(
+            "--yes", action="store_true",
+            help="install even though the agent hides text or grants dangerous powers (listed first)",
+        )  # fmt: skip
     elif command == "convert":
         from agentbrowser.model.convert import TARGET_FORMATS
 
@@ -484,6 +488,9 @@ def cmd_install(args: argparse.Namespace, out: TextIO) -> int:
     except install.InstallError as exc:
         raise CliError(sanitize(str(exc))) from exc
     _warn(plan.warnings)
+    # What the file hides or grants is shown before anything else is done with it.
+    for finding in plan.findings:
+        print(f"agentbrowser: found: {_inline(finding)}", file=sys.stderr)
     if args.dry_run:
         out.writelines(
             f"would write {_display_path(f.path)} ({_STATUS_WORDS[f.status]})\n" for f in plan.files
@@ -503,11 +510,13 @@ def cmd_install(args: argparse.Namespace, out: TextIO) -> int:
     if plan.unchanged:
         out.write(f"unchanged: {_display_path(plan.main.path)} already holds this agent\n")
         return 0
-    # Content checks (security findings) are asked here, before anything is written.
-    findings = install.pre_write_check(plan)
-    if findings:
-        _warn(findings)
-        raise CliError("not installed: see the findings above")
+    # What the file hides or grants (printed above) stops the install unless the user has read
+    # it and said --yes.
+    if plan.findings and not args.yes:
+        raise CliError(
+            f"not installed: {_display_path(plan.main.path)} would hide or grant what is "
+            "listed above; read it (agentbrowser show), then --yes installs it"
+        )
     try:
         written = install.write_plan(plan, force=args.force)
     except (install.InstallError, OSError) as exc:

@@ -61,6 +61,8 @@ class Plan:
     files: list[PlannedFile]
     warnings: list[str] = field(default_factory=list)
     """What the conversion could not carry over, and names that were changed."""
+    findings: list[str] = field(default_factory=list)
+    """What the file to be written hides or grants: an install asks before writing it."""
 
     @property
     def main(self) -> PlannedFile:
@@ -127,7 +129,20 @@ def plan_install(
             )
     for planned in files:
         planned.status = _status(planned)
-    return Plan(agent, fmt, scope, name, target, files, warnings)
+    return Plan(agent, fmt, scope, name, target, files, warnings, _findings(text, target.path, fmt))
+
+
+def _findings(text: str, path: str, fmt: str) -> list[str]:
+    """What the file to be written hides or grants (hidden text, hidden instructions, encoded
+    payloads, dangerous powers, secrets): the text that goes in, as its owner will read it."""
+    from agentbrowser.model.parse import parse_text
+
+    record = parse_text(text, path, "path", fmt)
+    return [
+        (f"line {p.line}: " if p.line else "") + p.message
+        for p in record.problems
+        if p.rule is not None and p.rule.startswith("security/")
+    ]
 
 
 def _skill_resources(agent: Agent, folder: str, warnings: list[str]) -> list[PlannedFile]:
@@ -189,16 +204,6 @@ def _status(planned: PlannedFile) -> str:
         raise InstallError(f"{path} is not a regular file: refused")
     with open(path, "rb") as handle:
         return SAME if handle.read() == planned.content else CLASH
-
-
-def pre_write_check(plan: Plan) -> list[str]:
-    """What must be confirmed before these files are written; empty: nothing.
-
-    The one place where checks of the content belong (security findings such as a hook that
-    pipes curl into sh): the CLI refuses to write while this returns anything, unless told
-    to go on, and the browser's dialog shows it before its confirmation.
-    """
-    return []
 
 
 def write_plan(plan: Plan, force: bool = False) -> list[str]:
