@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from agentbrowser import __version__
-from agentbrowser.model import collection, trace
+from agentbrowser.loading import collection, trace
+from agentbrowser.model.parts import PARTS, PartUnreadable, part_text
 from agentbrowser.model.records import ERROR, Agent
 from agentbrowser.model.text import one_line, sanitize
 
@@ -22,7 +23,6 @@ COMMANDS = ("list", "show", "diff", "similar", "groups", "lint", "fix", "copy", 
 TOOL_FORMATS = frozenset(
     {"claude-agent", "claude-command", "claude-skill", "opencode-agent", "copilot-agent", "copilot-chatmode", "copilot-prompt"}
 )
-PARTS = ("prompt", "description", "file", "name", "path")
 
 
 class CliError(Exception):
@@ -384,31 +384,16 @@ def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
     return 1 if failed and not args.diff else 0
 
 
-def part_text(agent: Agent, part: str) -> str:
-    """The text of one part of an agent, as copied."""
-    if part == "prompt":
-        return agent.body
-    if part == "description":
-        return agent.description
-    if part == "name":
-        return agent.name
-    if part == "path":
-        return agent.path
-    from agentbrowser.model.text import read_text
-
-    read = read_text(agent.path)
-    if read.text is None:
-        raise CliError(f"cannot read {_display_path(agent.path)}: {read.problems[0].message}")
-    return read.text
-
-
 def cmd_copy(args: argparse.Namespace, out: TextIO) -> int:
     """`copy`: to the terminal's clipboard (OSC 52) and the system clipboard."""
     from agentbrowser.clipboard import copy_text, osc52_sequence
     from agentbrowser.model.text import describe_hidden, strip_hidden
 
     agent = _pick(_load(args.paths, not args.no_cache), args.name)
-    text = part_text(agent, args.part)
+    try:
+        text = part_text(agent, args.part)
+    except PartUnreadable as exc:
+        raise CliError(f"cannot read {_display_path(exc.path)}: {exc.reason}") from exc
     hidden = describe_hidden(text)
     if hidden and args.strip_hidden:
         text = strip_hidden(text)

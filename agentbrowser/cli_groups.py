@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from typing import IO, Any
 
-from agentbrowser.model.collection import load_collection
+from agentbrowser.loading.collection import load_collection
 from agentbrowser.model.records import ERROR, Agent
 from agentbrowser.model.roles import Group, group_roles, rank_by_role
 from agentbrowser.model.serialize import dumps
@@ -91,7 +91,7 @@ def run_groups(
     """`agentbrowser groups`: groups of agents that do the same job; agents in none are left out."""
     agents = load_collection(paths or None, use_cache=use_cache)
     if use_cache:
-        from agentbrowser.model.groups_cache import cached_groups
+        from agentbrowser.loading.groups_cache import cached_groups
 
         found = cached_groups(agents, lambda: group_roles(agents, parallel=True))
         groups = [g for g in found if len(g.members) >= max(2, min_size)]

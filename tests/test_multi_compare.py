@@ -9,7 +9,7 @@ import pytest
 from textual.pilot import Pilot
 
 from agentbrowser.cli import build_app
-from agentbrowser.model.collection import load_collection
+from agentbrowser.loading.collection import load_collection
 from agentbrowser.model.multi import ALL, SOME, UNIQUE, compare_many, split_parts
 from agentbrowser.model.records import Agent
 from agentbrowser.screens.browse import BrowseScreen

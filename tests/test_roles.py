@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from agentbrowser.cli import main
-from agentbrowser.model.collection import load_collection
+from agentbrowser.loading.collection import load_collection
 from agentbrowser.model.roles import (
     candidate_pairs,
     group_roles,
@@ -237,7 +237,7 @@ def test_similar_by_role_says_which_measure() -> None:
 
 
 def test_groups_are_kept_until_a_file_changes(tmp_path: Path) -> None:
-    from agentbrowser.model import groups_cache
+    from agentbrowser.loading import groups_cache
 
     shutil.copytree(SEEDS, tmp_path / "seeds")
     shutil.copytree(BUNDLED, tmp_path / "agents")

@@ -200,7 +200,7 @@ def _counts_parallel(
 ) -> list[_Parts]:
     """``_counts`` of every agent, with a forked helper on the second core where that is safe
     (see ``forked.can_fork``: the CLI, never the browser's threads)."""
-    from agentbrowser.model import forked
+    from agentbrowser.loading import forked
 
     workers = forked.jobs() if forked.can_fork() else 1
     total = len(agents)

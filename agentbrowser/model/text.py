@@ -9,7 +9,7 @@ import stat
 import sys
 from dataclasses import dataclass
 
-from agentbrowser.model.records import ERROR, WARNING, Problem
+from agentbrowser.model.problems import ERROR, WARNING, Problem
 
 #: Files are read up to this many bytes; the rest is reported, not read.
 SIZE_CAP = 5 * 1024 * 1024

@@ -43,7 +43,7 @@ def signature(agents: Sequence[Agent]) -> str:
 
 def groups_path(agents: Sequence[Agent], folder: str | None = None) -> str:
     """The cache file of the collection these agents come from (its deepest common folder)."""
-    from agentbrowser.model.cache import cache_dir
+    from agentbrowser.loading.cache import cache_dir
 
     paths = [agent.path for agent in agents]
     root = os.path.commonprefix([min(paths), max(paths)]) if paths else ""
