@@ -62,7 +62,8 @@ def _problems(agent: Agent) -> str:
     if not agent.problems:
         return "-"
     errors = sum(1 for p in agent.problems if p.severity == ERROR)
-    return f"{errors}E {len(agent.problems) - errors}W" if errors else f"{len(agent.problems)}W"
+    others = len(agent.problems) - errors
+    return " ".join(f"{n}{mark}" for n, mark in ((errors, "E"), (others, "W")) if n)
 
 
 def _table(agents: list[Agent]) -> list[str]:
