@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from dataclasses import dataclass, field
 
+from agentbrowser.atomic import write_atomic
 from agentbrowser.model.convert import (
     TARGET_FORMATS,
     InstallTarget,
@@ -223,38 +223,3 @@ def write_plan(plan: Plan, force: bool = False) -> list[str]:
         write_atomic(planned.path, planned.content)
         written.append(planned.path)
     return written
-
-
-def write_atomic(path: str, content: bytes) -> None:
-    """Write a file so that readers see the old content or the new, never a part.
-
-    A temporary file in the same folder, flushed to disk, then renamed over the target.
-    """
-    folder = os.path.dirname(path)
-    os.makedirs(folder, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(
-        dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, 0o644)  # mkstemp makes it 0600: an agent file is not a secret
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
-    try:  # the rename itself reaches the disk with the folder
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)

@@ -113,25 +113,16 @@ def read_index(path: str) -> dict[str, list[Any]]:
 def write_index(path: str, entries: dict[str, list[Any]]) -> bool:
     """Write a cache file atomically; False (and nothing left behind) when that fails."""
     import json
-    import tempfile
 
-    folder = os.path.dirname(path)
+    from agentbrowser.atomic import write_atomic
+
     data = {"magic": MAGIC, "format": FORMAT, "parser": parser_stamp(), "entries": entries}
-    temp = None
     try:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as handle:
-            # ASCII with escapes: a file name that is not valid UTF-8 (a lone surrogate) survives.
-            handle.write(json.dumps(data, separators=(",", ":")).encode("ascii"))
-        os.replace(temp, path)
+        # ASCII with escapes: a file name that is not valid UTF-8 (a lone surrogate) survives.
+        text = json.dumps(data, separators=(",", ":")).encode("ascii")
+        write_atomic(path, text, mode=0o600, folder_mode=0o700, durable=False)
         return True
     except (OSError, ValueError, TypeError):
-        if temp is not None:
-            try:
-                os.unlink(temp)
-            except OSError:
-                pass
         return False
 
 
