@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,6 @@ from agentbrowser.screens.browse import BrowseScreen
 from agentbrowser.screens.compare import CompareScreen
 from agentbrowser.screens.multi_compare import MultiCompareScreen, PromptPart
 
-from .paths import SEEDS
 
 SEED_NAMES = [
     "backend-implementation-expert",
@@ -86,15 +84,6 @@ def test_only_two_to_six_agents(tmp_path: Path, count: int) -> None:
 
 
 # -- the screen ----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def seeds(tmp_path: Path) -> Path:
-    folder = tmp_path / "seeds"
-    folder.mkdir()
-    for seed in sorted(SEEDS.iterdir()):
-        shutil.copy(seed, folder / (seed.stem + ".md"))
-    return folder
 
 
 async def wait_for(pilot: Pilot[None], condition) -> None:  # type: ignore[no-untyped-def]
