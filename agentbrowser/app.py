@@ -9,6 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from agentbrowser.commands import AgentCommands
+from agentbrowser.messages import CopyRequested
 from agentbrowser.screens.browse import BrowseScreen
 
 
@@ -44,3 +45,9 @@ class AgentBrowserApp(App[None]):
             self.screen.dismiss(None)
         else:
             self.push_screen(HelpScreen())
+
+    def on_copy_requested(self, message: CopyRequested) -> None:
+        """A copy asked for by a screen above the list: the browse screen copies, as for `c`."""
+        base = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(base, BrowseScreen):
+            base.copy_part(message.agent, message.part)

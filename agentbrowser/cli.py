@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from agentbrowser import __version__
-from agentbrowser.model import collection, trace
+from agentbrowser.loading import collection, trace
+from agentbrowser.model.parts import PARTS, PartUnreadable, part_text
 from agentbrowser.model.records import ERROR, Agent
 from agentbrowser.model.text import one_line, sanitize
 
@@ -22,7 +23,6 @@ COMMANDS = ("list", "show", "diff", "similar", "groups", "lint", "fix", "copy", 
 TOOL_FORMATS = frozenset(
     {"claude-agent", "claude-command", "claude-skill", "opencode-agent", "copilot-agent", "copilot-chatmode", "copilot-prompt"}
 )
-PARTS = ("prompt", "description", "file", "name", "path")
 
 
 class CliError(Exception):
@@ -140,6 +140,10 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("--name", dest="new_name", metavar="NEW", help="install under another name")
         parser.add_argument("--dry-run", action="store_true", help="print the path and content; write nothing")
         parser.add_argument("--force", action="store_true", help="replace a different file of the same name")
+        parser.add_argument(
+            "--yes", action="store_true",
+            help="install even though the agent hides text or grants dangerous powers (listed first)",
+        )  # fmt: skip
     elif command == "convert":
         from agentbrowser.model.convert import TARGET_FORMATS
 
@@ -380,31 +384,16 @@ def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
     return 1 if failed and not args.diff else 0
 
 
-def part_text(agent: Agent, part: str) -> str:
-    """The text of one part of an agent, as copied."""
-    if part == "prompt":
-        return agent.body
-    if part == "description":
-        return agent.description
-    if part == "name":
-        return agent.name
-    if part == "path":
-        return agent.path
-    from agentbrowser.model.text import read_text
-
-    read = read_text(agent.path)
-    if read.text is None:
-        raise CliError(f"cannot read {_display_path(agent.path)}: {read.problems[0].message}")
-    return read.text
-
-
 def cmd_copy(args: argparse.Namespace, out: TextIO) -> int:
     """`copy`: to the terminal's clipboard (OSC 52) and the system clipboard."""
     from agentbrowser.clipboard import copy_text, osc52_sequence
     from agentbrowser.model.text import describe_hidden, strip_hidden
 
     agent = _pick(_load(args.paths, not args.no_cache), args.name)
-    text = part_text(agent, args.part)
+    try:
+        text = part_text(agent, args.part)
+    except PartUnreadable as exc:
+        raise CliError(f"cannot read {_display_path(exc.path)}: {exc.reason}") from exc
     hidden = describe_hidden(text)
     if hidden and args.strip_hidden:
         text = strip_hidden(text)
@@ -484,6 +473,9 @@ def cmd_install(args: argparse.Namespace, out: TextIO) -> int:
     except install.InstallError as exc:
         raise CliError(sanitize(str(exc))) from exc
     _warn(plan.warnings)
+    # What the file hides or grants is shown before anything else is done with it.
+    for finding in plan.findings:
+        print(f"agentbrowser: found: {_inline(finding)}", file=sys.stderr)
     if args.dry_run:
         out.writelines(
             f"would write {_display_path(f.path)} ({_STATUS_WORDS[f.status]})\n" for f in plan.files
@@ -503,11 +495,13 @@ def cmd_install(args: argparse.Namespace, out: TextIO) -> int:
     if plan.unchanged:
         out.write(f"unchanged: {_display_path(plan.main.path)} already holds this agent\n")
         return 0
-    # Content checks (security findings) are asked here, before anything is written.
-    findings = install.pre_write_check(plan)
-    if findings:
-        _warn(findings)
-        raise CliError("not installed: see the findings above")
+    # What the file hides or grants (printed above) stops the install unless the user has read
+    # it and said --yes.
+    if plan.findings and not args.yes:
+        raise CliError(
+            f"not installed: {_display_path(plan.main.path)} would hide or grant what is "
+            "listed above; read it (agentbrowser show), then --yes installs it"
+        )
     try:
         written = install.write_plan(plan, force=args.force)
     except (install.InstallError, OSError) as exc:

@@ -16,7 +16,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from agentbrowser.model.collection import find, load_collection
+from agentbrowser.loading.collection import find, load_collection
 from agentbrowser.model.compare import (
     CHANGED,
     DELETE,

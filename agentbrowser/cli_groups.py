@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import IO, Any
 
-from agentbrowser.model.collection import load_collection
+from agentbrowser.loading.collection import load_collection
 from agentbrowser.model.records import ERROR, Agent
 from agentbrowser.model.roles import Group, group_roles, rank_by_role
 from agentbrowser.model.serialize import dumps
@@ -30,7 +30,7 @@ def spread_forked(items: Sequence[Any], work: Callable[[Any], Any]) -> list[Any]
     that is safe (``forked.can_fork``: the CLI before any thread runs, never the browser).
     What ``roles.role_vectors`` spreads: ``work`` returns plain values, which the helper sends
     back through a pipe (marshal); the helper reads the prompts the loader left on disk."""
-    from agentbrowser.model import forked
+    from agentbrowser.loading import forked
 
     workers = forked.jobs() if len(items) >= PARALLEL_MIN and forked.can_fork() else 1
     return forked.parse_parallel(  # type: ignore[no-any-return]
@@ -84,7 +84,8 @@ def _problems(agent: Agent) -> str:
     if not agent.problems:
         return "-"
     errors = sum(1 for p in agent.problems if p.severity == ERROR)
-    return f"{errors}E {len(agent.problems) - errors}W" if errors else f"{len(agent.problems)}W"
+    others = len(agent.problems) - errors
+    return " ".join(f"{n}{mark}" for n, mark in ((errors, "E"), (others, "W")) if n)
 
 
 def _table(agents: list[Agent]) -> list[str]:
@@ -118,7 +119,7 @@ def run_groups(
     gc.disable()
     try:
         if use_cache:
-            from agentbrowser.model.groups_cache import cached_groups
+            from agentbrowser.loading.groups_cache import cached_groups
 
             found = cached_groups(agents, lambda: group_roles(agents, spread=spread_forked))
             groups = [g for g in found if len(g.members) >= max(2, min_size)]

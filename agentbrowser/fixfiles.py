@@ -12,9 +12,9 @@ import difflib
 import hashlib
 import os
 import stat
-import tempfile
 from dataclasses import dataclass
 
+from agentbrowser.atomic import write_atomic
 from agentbrowser.model.repair import Repair, repair_text
 
 _BOM = b"\xef\xbb\xbf"
@@ -111,23 +111,9 @@ def apply(item: FilePlan) -> None:
     if not item.changes or item.repair is None:
         return
     data = (_BOM if item.bom else b"") + item.repair.text.encode("utf-8")
-    folder = os.path.dirname(os.path.abspath(item.path))
     mode = stat.S_IMODE(os.stat(item.path).st_mode)
-    fd, temp = tempfile.mkstemp(prefix=".agentbrowser-fix-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, mode)
-        _check_unchanged(item)  # right before the replace: the window is as small as it gets
-        os.replace(temp, item.path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
+    # The check runs right before the rename: the window is as small as it gets.
+    write_atomic(item.path, data, mode=mode, before_replace=lambda: _check_unchanged(item))
 
 
 def _check_unchanged(item: FilePlan) -> None:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from dataclasses import dataclass, field
 
+from agentbrowser.atomic import write_atomic
 from agentbrowser.model.convert import (
     TARGET_FORMATS,
     InstallTarget,
@@ -61,6 +61,8 @@ class Plan:
     files: list[PlannedFile]
     warnings: list[str] = field(default_factory=list)
     """What the conversion could not carry over, and names that were changed."""
+    findings: list[str] = field(default_factory=list)
+    """What the file to be written hides or grants: an install asks before writing it."""
 
     @property
     def main(self) -> PlannedFile:
@@ -127,7 +129,20 @@ def plan_install(
             )
     for planned in files:
         planned.status = _status(planned)
-    return Plan(agent, fmt, scope, name, target, files, warnings)
+    return Plan(agent, fmt, scope, name, target, files, warnings, _findings(text, target.path, fmt))
+
+
+def _findings(text: str, path: str, fmt: str) -> list[str]:
+    """What the file to be written hides or grants (hidden text, hidden instructions, encoded
+    payloads, dangerous powers, secrets): the text that goes in, as its owner will read it."""
+    from agentbrowser.model.parse import parse_text
+
+    record = parse_text(text, path, "path", fmt)
+    return [
+        (f"line {p.line}: " if p.line else "") + p.message
+        for p in record.problems
+        if p.rule is not None and p.rule.startswith("security/")
+    ]
 
 
 def _skill_resources(agent: Agent, folder: str, warnings: list[str]) -> list[PlannedFile]:
@@ -191,16 +206,6 @@ def _status(planned: PlannedFile) -> str:
         return SAME if handle.read() == planned.content else CLASH
 
 
-def pre_write_check(plan: Plan) -> list[str]:
-    """What must be confirmed before these files are written; empty: nothing.
-
-    The one place where checks of the content belong (security findings such as a hook that
-    pipes curl into sh): the CLI refuses to write while this returns anything, unless told
-    to go on, and the browser's dialog shows it before its confirmation.
-    """
-    return []
-
-
 def write_plan(plan: Plan, force: bool = False) -> list[str]:
     """Write the plan's new and changed files atomically; the paths written, in order.
 
@@ -218,38 +223,3 @@ def write_plan(plan: Plan, force: bool = False) -> list[str]:
         write_atomic(planned.path, planned.content)
         written.append(planned.path)
     return written
-
-
-def write_atomic(path: str, content: bytes) -> None:
-    """Write a file so that readers see the old content or the new, never a part.
-
-    A temporary file in the same folder, flushed to disk, then renamed over the target.
-    """
-    folder = os.path.dirname(path)
-    os.makedirs(folder, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(
-        dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, 0o644)  # mkstemp makes it 0600: an agent file is not a secret
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
-    try:  # the rename itself reaches the disk with the folder
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)

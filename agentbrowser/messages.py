@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from agentbrowser.model.library import Library
+from agentbrowser.loading.library import Library
+from agentbrowser.model.records import Agent
 
 
 @dataclass
@@ -43,3 +44,11 @@ class LoadFailed(Message):
     """Reading the collection failed as a whole (a single bad file never does)."""
 
     error: str
+
+
+@dataclass
+class CopyRequested(Message):
+    """A screen above the list asks for one part of an agent to be copied, as `c` does."""
+
+    agent: Agent
+    part: str

@@ -24,3 +24,18 @@ def private_home_and_cache(
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
     return cache
+
+
+@pytest.fixture
+def seeds(tmp_path: Path) -> Path:
+    """The five seed agents as .md files in a folder of their own (tests/data/seeds holds them
+    as .txt, as they were received)."""
+    import shutil
+
+    from .paths import SEEDS
+
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    for seed in sorted(SEEDS.iterdir()):
+        shutil.copy(seed, folder / (seed.stem + ".md"))
+    return folder

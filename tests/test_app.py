@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
 import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -34,7 +33,7 @@ from agentbrowser.widgets.agent_list import AgentList
 from agentbrowser.widgets.agent_view import AgentView
 from agentbrowser.widgets.filter_input import FilterInput
 
-from .paths import BUNDLED, REPO, SEEDS
+from .paths import BUNDLED, REPO
 
 SIZE = (120, 36)
 PROBLEMS = REPO / "tests" / "data" / "problems"
@@ -55,16 +54,6 @@ def system_clipboard(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def in_repo(monkeypatch: pytest.MonkeyPatch) -> None:
     """Paths show relative to the repository, whoever runs the tests from where."""
     monkeypatch.chdir(REPO)
-
-
-@pytest.fixture
-def seeds(tmp_path: Path) -> Path:
-    """The five seed agents as .md files in a folder of their own."""
-    folder = tmp_path / "seeds"
-    folder.mkdir()
-    for seed in sorted(SEEDS.iterdir()):
-        shutil.copy(seed, folder / (seed.stem + ".md"))
-    return folder
 
 
 def bundled_app() -> AgentBrowserApp:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from agentbrowser import cli
-from agentbrowser.model import cache, collection
+from agentbrowser.loading import cache, collection
 from agentbrowser.model.records import Agent, DeferredBody, body_is_loaded, evolve
 
 from .paths import CORPUS
@@ -383,7 +383,7 @@ def many(root: Path, count: int) -> Path:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
 def test_parallel_load_equals_sequential(tmp_path: Path) -> None:
-    from agentbrowser.model import forked
+    from agentbrowser.loading import forked
 
     root = many(tmp_path / "many", forked.PARALLEL_MIN + 50)
     found = collection.sources([str(root)])
@@ -402,7 +402,7 @@ def test_preload_hands_its_results_to_the_loader(
 ) -> None:
     import threading
 
-    from agentbrowser.model import forked
+    from agentbrowser.loading import forked
 
     assert forked.can_fork()  # a fresh process (in_fresh_process) has one thread
     root = many(tmp_path / "many", 50)
@@ -414,7 +414,7 @@ def test_preload_hands_its_results_to_the_loader(
     def app_worker() -> None:  # the browser calls these from a thread worker
         found = collection.sources([str(root)])
         got["preloaded"] = forked.pending_for(found) is not None
-        got["agents"] = cache.load(found, progress=lambda done, total: None)
+        got["agents"] = collection.load(found, use_cache=True, progress=lambda d, t: None)
 
     thread = threading.Thread(target=app_worker)
     thread.start()
@@ -424,7 +424,7 @@ def test_preload_hands_its_results_to_the_loader(
     assert (
         forked.pending_for(collection.sources([str(root)])) is None
     )  # used once: a reload reads the disk
-    # use_cache=False in the preload: nothing was written, even though cache.load asked for it
+    # use_cache=False in the preload: nothing was written, though the load asked for the cache
     assert not (Path(os.environ["XDG_CACHE_HOME"]) / "agentbrowser").exists()
 
 
@@ -435,7 +435,7 @@ def test_preload_rereads_the_files_of_damaged_entries(
 ) -> None:
     """The loader checks a warm entry only for freshness, name and format (`cache.fresh`); the
     browser checks the rest as it makes each record and reads the file of a bad one."""
-    from agentbrowser.model import forked
+    from agentbrowser.loading import forked
 
     assert forked.can_fork()  # a fresh process (in_fresh_process) has one thread
     root = many(tmp_path / "many", 30)
@@ -478,7 +478,7 @@ def test_preloaded_never_waits_and_hands_over_once(
     """The browser's mount takes a preload's records only when they have all arrived."""
     import time
 
-    from agentbrowser.model import forked, library
+    from agentbrowser.loading import forked, library
 
     assert forked.can_fork()  # a fresh process (in_fresh_process) has one thread
     root = many(tmp_path / "many", 50)
@@ -505,7 +505,7 @@ def test_preloaded_never_waits_and_hands_over_once(
 def test_preload_for_other_paths_is_not_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from agentbrowser.model import forked
+    from agentbrowser.loading import forked
 
     first = many(tmp_path / "first", 3)
     second = many(tmp_path / "second", 4)
@@ -559,7 +559,7 @@ def test_sources_with_paths_work_in_a_deleted_folder(
     gone.rmdir()
     assert len(collection.sources([str(tree)])) >= 9
     assert collection.preload([str(tree)]) in (True, False)  # no exception either way
-    from agentbrowser.model import forked
+    from agentbrowser.loading import forked
 
     forked.forget_preload()
 
@@ -579,7 +579,7 @@ def test_browser_no_cache_neither_reads_nor_writes(tree: Path, private_home_and_
 def test_library_signatures_from_records_equal_a_stat(tree: Path, private_home_and_cache: Path) -> None:
     """The browser's snapshot takes signatures from the records (no stat): cold and warm, they
     are what a stat says, and an edit after loading is seen by the poll."""
-    from agentbrowser.model import library
+    from agentbrowser.loading import library
 
     (tree / "empty.md").write_text("", encoding="utf-8")
     for _ in range(2):  # cold, then from the cache
@@ -596,7 +596,7 @@ def test_library_signatures_from_records_equal_a_stat(tree: Path, private_home_a
 def test_big_messages_cross_through_the_spill_file(monkeypatch: pytest.MonkeyPatch) -> None:
     """A child's big message goes through its memory file, a small one through the pipe; with
     no memory file (another system) both go through the pipe, and arrive the same."""
-    from agentbrowser.model import forked
+    from agentbrowser.loading import forked
 
     import marshal
 
@@ -633,7 +633,7 @@ def test_preload_of_many_files_equals_a_plain_load(
 ) -> None:
     """Enough files that the records are spilled, parsed by two processes in the child and
     sent in parts; both ways of taking them (merged, or part by part) give a plain load."""
-    from agentbrowser.model import forked
+    from agentbrowser.loading import forked
 
     root = many(tmp_path / "many", forked.PARALLEL_MIN + 200)
     monkeypatch.chdir(tmp_path)
@@ -667,7 +667,7 @@ def test_trace_marks_only_when_asked(tmp_path: Path) -> None:
     import subprocess
 
     log = tmp_path / "trace.log"
-    code = "from agentbrowser.model import trace; trace.mark('hello'); print(trace.enabled())"
+    code = "from agentbrowser.loading import trace; trace.mark('hello'); print(trace.enabled())"
     env = {**os.environ, "AGENTBROWSER_TRACE": str(log), "AGENTBROWSER_TRACE_T0": "0"}
     run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert run.stdout.strip() == "True"
@@ -700,7 +700,7 @@ def test_agent_from_values_equals_the_constructor() -> None:
 @in_fresh_process
 def test_runs_a_failed_child_took_are_done_here(tmp_path: Path) -> None:
     """Children take runs of files from a shared pipe; when one dies, this process does its runs."""
-    from agentbrowser.model import forked
+    from agentbrowser.loading import forked
 
     import time
 
@@ -736,7 +736,7 @@ def test_a_preloads_helper_waits_for_the_first_frame(
     helper; released, the helper takes runs."""
     import time
 
-    from agentbrowser.model import forked
+    from agentbrowser.loading import forked
 
     items = [forked.Found(f"/nowhere/{n}.md", "path") for n in range(400)]
 
@@ -786,7 +786,7 @@ def test_browser_takes_a_preload_that_arrives_after_its_first_frame(
 
     from textual.widgets import Label
 
-    from agentbrowser.model import forked
+    from agentbrowser.loading import forked
 
     root = many(tmp_path / "many", 30)
     go = tmp_path / "go"
@@ -842,7 +842,7 @@ def hold_the_loader(
     first part: it creates the file `held` to say so (see `wait_until_held`)."""
     import time
 
-    from agentbrowser.model import forked
+    from agentbrowser.loading import forked
 
     monkeypatch.setattr(collection, "STREAM_FIRST", 5)
     monkeypatch.setattr(forked, "PARALLEL_MIN", 10)  # tickets, hence parts, for a few files
@@ -880,11 +880,10 @@ def test_first_frame_lists_the_part_of_a_preload_that_has_arrived(
     frame lists that part ("Loading… k/N"), the rest replaces it, the highlight stays."""
     import asyncio
     import re
-    import time
 
     from textual.widgets import Label
 
-    from agentbrowser.model import forked
+    from agentbrowser.loading import forked
 
     root = many(tmp_path / "many", 60)
     go = tmp_path / "go"
@@ -943,11 +942,10 @@ def test_a_partial_list_stays_usable_when_the_rest_fails(
     stays listed as a plain list, the detail shows the highlighted agent, the count says so."""
     import asyncio
     import signal
-    import time
 
     from textual.widgets import Label
 
-    from agentbrowser.model import forked
+    from agentbrowser.loading import forked
 
     root = many(tmp_path / "many", 60)
     monkeypatch.chdir(tmp_path)
@@ -1020,11 +1018,10 @@ def scoped(tmp_path: Path) -> tuple[list[Any], list[Any]]:
 
 
 def test_lazy_records_equal_the_records_made_at_once(scoped: tuple[list[Any], list[Any]]) -> None:
-    from agentbrowser.model import forked
     from agentbrowser.model.discovery import resolve_precedence
 
     found, wires = scoped
-    eager = resolve_precedence(forked.wire_records(wires, found))
+    eager = resolve_precedence(collection.wire_records(wires, found))
     lazy = collection.LazyRecords(found, wires)
     assert lazy.made() == 1  # only the pickled one, to read its name
     assert len(lazy) == len(eager)
@@ -1068,7 +1065,7 @@ def test_lazy_records_are_made_one_at_a_time_and_once(
 def test_a_snapshot_of_lazy_records_and_finding_one_make_none_of_them(
     scoped: tuple[list[Any], list[Any]],
 ) -> None:
-    from agentbrowser.model import forked, library
+    from agentbrowser.loading import library
 
     found, wires = scoped
     lazy = collection.LazyRecords(found, wires)
@@ -1079,7 +1076,7 @@ def test_a_snapshot_of_lazy_records_and_finding_one_make_none_of_them(
     assert snapshot.position(found[-1].path) == len(found) - 1
     assert snapshot.position("/not/there.md") is None
     assert lazy.made() == made
-    eager = library._snapshot([], found, forked.wire_records(wires, found), 0)
+    eager = library._snapshot([], found, collection.wire_records(wires, found), 0)
     assert snapshot.signatures == eager.signatures
     assert all(signature is not None for signature in snapshot.signatures.values())
 
@@ -1099,7 +1096,7 @@ class _StubPreload:
         return True
 
     def take_wires(self, progress: Any, part: Any) -> Any:
-        from agentbrowser.model import forked
+        from agentbrowser.loading import forked
 
         self.taken = True
         return forked.Wires.from_payload(forked.Wires.payload([["wire"]] * self.total, ({}, [])))
@@ -1118,7 +1115,7 @@ def test_the_first_frame_waits_briefly_for_a_nearly_done_loader(
 ) -> None:
     import threading
 
-    from agentbrowser.model import forked
+    from agentbrowser.loading import forked
 
     preload = _StubPreload(reported, 100)
     found = [forked.Found(f"/a/{n}.md", "path") for n in range(100)]
@@ -1135,7 +1132,7 @@ def test_the_first_frame_waits_briefly_for_a_nearly_done_loader(
 
 
 def test_wires_decode_a_run_when_first_asked_for() -> None:
-    from agentbrowser.model import forked
+    from agentbrowser.loading import forked
 
     run = forked.WIRE_RUN
     items: list[Any] = [[n, f"agent-{n}"] for n in range(run * 2 + 5)]
@@ -1176,7 +1173,7 @@ def test_the_loader_sends_the_precedence_marks_cold_and_warm(
     project, home = write_scoped(tmp_path)
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.chdir(project)
-    from agentbrowser.model import forked, library
+    from agentbrowser.loading import forked, library
 
     expected = collection.load(collection.sources(), use_cache=False, jobs=1)
     assert {a.name for a in expected if a.shadowed_by or a.duplicates} == {"shared", "twin"}
@@ -1204,7 +1201,7 @@ def test_the_loader_sends_the_precedence_marks_cold_and_warm(
 def test_marks_cross_as_plain_values_and_a_bad_shape_is_refused(
     scoped: tuple[list[Any], list[Any]],
 ) -> None:
-    from agentbrowser.model import forked
+    from agentbrowser.loading import forked
     from agentbrowser.model.discovery import precedence_marks
 
     found, wires = scoped
@@ -1221,14 +1218,14 @@ def test_marks_cross_as_plain_values_and_a_bad_shape_is_refused(
     # Marks that cannot be read: the records work them out from the items themselves.
     sent = forked.Wires.from_payload(forked.Wires.payload(wires, ({len(found): some}, [])))
     assert sent is not None
-    eager = collection.resolve_precedence(forked.wire_records(wires, found))
+    eager = collection.resolve_precedence(collection.wire_records(wires, found))
     assert collection.records_from_wires(found, sent) == eager
 
 
 def test_an_item_that_cannot_be_decoded_is_read_from_its_file(
     scoped: tuple[list[Any], list[Any]],
 ) -> None:
-    from agentbrowser.model import forked
+    from agentbrowser.loading import forked
 
     found, wires = scoped
     count, runs, _ = forked.Wires.payload(wires)

@@ -41,16 +41,6 @@ SIZE = (120, 36)
 
 
 @pytest.fixture
-def seeds(tmp_path: Path) -> Path:
-    """The five seed agents as .md files in a folder of their own."""
-    folder = tmp_path / "seeds"
-    folder.mkdir()
-    for seed in sorted(SEEDS.iterdir()):
-        shutil.copy(seed, folder / (seed.stem + ".md"))
-    return folder
-
-
-@pytest.fixture
 def in_repo(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Paths show relative to the repository, whoever runs the tests from where."""
     monkeypatch.chdir(REPO)

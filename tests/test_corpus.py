@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from agentbrowser import cli
-from agentbrowser.model import load_collection, parse_file
+from agentbrowser.loading import load_collection
+from agentbrowser.model import parse_file
 from agentbrowser.model.formats import split_tools
 
 from .paths import CORPUS, SEEDS

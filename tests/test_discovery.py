@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from agentbrowser.model import load_collection
-from agentbrowser.model.collection import sources
+from agentbrowser.loading import load_collection
+from agentbrowser.loading.collection import sources
 from agentbrowser.model.discovery import bundled_agents_dir, walk
 
 from .paths import REPO
@@ -111,7 +111,7 @@ def test_bundled_agents_reach_a_non_editable_wheel(tmp_path: Path) -> None:
     )
     code = (
         "from agentbrowser.model.discovery import bundled_agents_dir\n"
-        "from agentbrowser.model import load_collection\n"
+        "from agentbrowser.loading import load_collection\n"
         "d = bundled_agents_dir(); print(d); print(len(load_collection([str(d)])))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(target)}

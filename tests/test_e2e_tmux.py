@@ -20,7 +20,7 @@ import pytest
 
 from agentbrowser.model.parse import parse_file
 
-from .paths import SEEDS, installed_command
+from .paths import installed_command
 
 pytestmark = [
     pytest.mark.e2e,
@@ -67,15 +67,6 @@ class Tmux:
 
     def pane(self, fmt: str) -> str:
         return self.run("display-message", "-p", "-t", "tui", fmt).stdout.strip()
-
-
-@pytest.fixture
-def seeds(tmp_path: Path) -> Path:
-    folder = tmp_path / "seeds"
-    folder.mkdir()
-    for seed in sorted(SEEDS.iterdir()):
-        shutil.copy(seed, folder / (seed.stem + ".md"))
-    return folder
 
 
 @pytest.fixture

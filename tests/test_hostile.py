@@ -29,7 +29,7 @@ import pytest
 
 from agentbrowser import cli, clipboard
 from agentbrowser.model import text as text_module
-from agentbrowser.model.collection import load_collection
+from agentbrowser.loading.collection import load_collection
 from agentbrowser.model.parse import parse_file, parse_text
 from agentbrowser.model.records import body_is_loaded
 from agentbrowser.model.text import read_text
@@ -537,8 +537,10 @@ def test_file_deleted_between_listing_and_showing(
     assert "vanishing" in out.getvalue()
     again = parse_file(str(tree["vanishing"]))
     assert again.has_error and "not found" in again.problems[0].message
-    with pytest.raises(cli.CliError, match="not found"):
-        cli.part_text(listed, "file")
+    from agentbrowser.model.parts import PartUnreadable, part_text
+
+    with pytest.raises(PartUnreadable, match="not found"):
+        part_text(listed, "file")
     code, out, err = run_cli(["show", "vanishing", str(root)], capsys)
     assert (
         code == 2

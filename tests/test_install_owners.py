@@ -18,7 +18,7 @@ import frontmatter
 import pytest
 
 from agentbrowser.install import write_atomic
-from agentbrowser.model import collection
+from agentbrowser.loading import collection
 from agentbrowser.model.convert import TARGET_FORMATS, convert, install_target, safe_name
 from agentbrowser.model.parse import parse_file
 from agentbrowser.model.records import ERROR, Agent

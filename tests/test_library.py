@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from agentbrowser.model.discovery import resolve_precedence
-from agentbrowser.model.library import load_library, refresh, unresolved
+from agentbrowser.loading.library import load_library, refresh, unresolved
 from agentbrowser.model.parse import parse_file
 
 

@@ -440,7 +440,7 @@ def test_two_files_with_one_name_in_one_scope_are_both_duplicates() -> None:
 
 def test_bundled_agents_are_found_and_clean() -> None:
     folder = bundled_agents_dir()
-    from agentbrowser.model import load_collection
+    from agentbrowser.loading import load_collection
 
     agents = load_collection([str(folder)])
     assert 10 <= len(agents) <= 14

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 
 from agentbrowser.cli import build_app
-from agentbrowser.model.collection import load_collection
+from agentbrowser.loading.collection import load_collection
 from agentbrowser.model.multi import ALL, SOME, UNIQUE, compare_many, split_parts
 from agentbrowser.model.records import Agent
 from agentbrowser.screens.browse import BrowseScreen
 from agentbrowser.screens.compare import CompareScreen
 from agentbrowser.screens.multi_compare import MultiCompareScreen, PromptPart
 
-from .paths import SEEDS
 
 SEED_NAMES = [
     "backend-implementation-expert",
@@ -86,15 +84,6 @@ def test_only_two_to_six_agents(tmp_path: Path, count: int) -> None:
 
 
 # -- the screen ----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def seeds(tmp_path: Path) -> Path:
-    folder = tmp_path / "seeds"
-    folder.mkdir()
-    for seed in sorted(SEEDS.iterdir()):
-        shutil.copy(seed, folder / (seed.stem + ".md"))
-    return folder
 
 
 async def wait_for(pilot: Pilot[None], condition) -> None:  # type: ignore[no-untyped-def]

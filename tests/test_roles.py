@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from agentbrowser.cli import main
-from agentbrowser.model.collection import load_collection
+from agentbrowser.loading.collection import load_collection
 from agentbrowser.model.roles import (
     candidate_pairs,
     group_roles,
@@ -237,7 +237,7 @@ def test_similar_by_role_says_which_measure() -> None:
 
 
 def test_groups_are_kept_until_a_file_changes(tmp_path: Path) -> None:
-    from agentbrowser.model import groups_cache
+    from agentbrowser.loading import groups_cache
 
     shutil.copytree(SEEDS, tmp_path / "seeds")
     shutil.copytree(BUNDLED, tmp_path / "agents")
@@ -315,7 +315,8 @@ def test_the_groups_command_spreads_the_work_over_a_forked_helper(
     import inspect
 
     from agentbrowser import cli_groups
-    from agentbrowser.model import forked, roles
+    from agentbrowser.loading import forked
+    from agentbrowser.model import roles
 
     # The pure model never forks: the command brings the helper.
     assert "forked" not in {name for name, _ in inspect.getmembers(roles, inspect.ismodule)}

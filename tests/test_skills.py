@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from agentbrowser import cli
-from agentbrowser.model import cache, collection
+from agentbrowser.loading import cache, collection
 from agentbrowser.model.discovery import default_sources, from_paths, walk_entries
 
 from .owners import require_owner, run_owner

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,6 @@ from agentbrowser.cli import build_app
 from agentbrowser.model.text import middle_cut, shorten_middle
 from agentbrowser.screens.browse import BrowseScreen
 
-from .paths import SEEDS
 
 SEED_NAMES = [
     "backend-implementation-expert",
@@ -20,16 +18,6 @@ SEED_NAMES = [
     "backend-impl-specialist",
     "backend-engineer",
 ]
-
-
-@pytest.fixture
-def seeds(tmp_path: Path) -> Path:
-    """The five seed agents as .md files in a folder of their own."""
-    folder = tmp_path / "seeds"
-    folder.mkdir()
-    for seed in sorted(SEEDS.iterdir()):
-        shutil.copy(seed, folder / (seed.stem + ".md"))
-    return folder
 
 
 @pytest.mark.parametrize(

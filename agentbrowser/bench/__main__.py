@@ -517,7 +517,7 @@ class Bench:
         ))  # fmt: skip
 
     def in_process(self) -> None:
-        from agentbrowser.model import collection
+        from agentbrowser.loading import collection
 
         agents = collection.load(collection.sources([self.mixed]), use_cache=False)
         times = probes.filter_latency(agents, NEEDLE)

@@ -117,7 +117,9 @@ def percentile(values: Sequence[float], share: float) -> float:
 
 
 def filter_latency(agents: Sequence[object], word: str, repeat: int = 20) -> list[float]:
-    """Seconds per keystroke of SearchIndex.search while typing `word` one letter at a time."""
+    """Seconds per keystroke of a search while typing `word` one letter at a time
+    (SearchIndex.search with the GC paused, as Library.search does)."""
+    from agentbrowser.loading.collection import gc_paused
     from agentbrowser.model.search import SearchIndex
 
     times: list[float] = []
@@ -127,7 +129,8 @@ def filter_latency(agents: Sequence[object], word: str, repeat: int = 20) -> lis
         getattr(index, "build", lambda: None)()
         for end in range(1, len(word) + 1):
             started = time.perf_counter()
-            index.search(word[:end])
+            with gc_paused():  # as the browser searches (Library.search)
+                index.search(word[:end])
             times.append(time.perf_counter() - started)
     return times
 

@@ -1,7 +1,12 @@
-"""The pure model: parsing, formats, discovery, search and diff. No textual or rich here.
+"""The domain model: what an agent file is and what can be said about it. Pure Python.
 
-The names below are loaded on first use (PEP 562): `from agentbrowser.model import collection`
-must not import the YAML parser, because the browser forks its loader before that.
+Records and their problems, reading a file safely, YAML, formats and each format's schema, what
+the owning tools do with a file, what a file hides or grants, discovery (which files a tool
+reads), search, comparison, similarity and roles, conversion and repair (text in, text out).
+No textual or rich, no forks, caches or garbage-collector control: how a collection reaches
+memory fast lives in `agentbrowser.loading`.
+
+The names below are loaded on first use (PEP 562), so that importing the package costs nothing.
 """
 
 from __future__ import annotations
@@ -10,7 +15,6 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from agentbrowser.model.collection import find, load, load_collection, sources
     from agentbrowser.model.parse import parse_file, parse_text
     from agentbrowser.model.records import (
         ERROR,
@@ -23,10 +27,6 @@ if TYPE_CHECKING:
     )
 
 _WHERE = {
-    "find": "collection",
-    "load": "collection",
-    "load_collection": "collection",
-    "sources": "collection",
     "parse_file": "parse",
     "parse_text": "parse",
     "ERROR": "records",

@@ -488,10 +488,14 @@ def _convert_tools(
     # Claude Code formats: the names as they are (Bash(git diff:*) included).
     if to_format == "claude-agent":
         data["tools"] = ", ".join(hub)
-    elif to_format == "claude-skill":
-        data["allowed-tools"] = hub
-    else:
-        data["allowed-tools"] = ", ".join(hub)
+        return
+    data["allowed-tools"] = hub if to_format == "claude-skill" else ", ".join(hub)
+    if agent.format not in ("claude-command", "claude-skill"):
+        # An agent's tools are what it may use, each call still asked for; a command's or
+        # skill's allowed-tools run without asking (code.claude.com skills docs).
+        warnings.append(
+            f"tools become allowed-tools: in a {target} Claude Code runs them without asking"
+        )
 
 
 def _tools_to_opencode(

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from agentbrowser.model.records import ERROR, INFO, WARNING, Agent, Problem
 from agentbrowser.model.schema import RULES as SCHEMA_RULES
+from agentbrowser.model.security import SECURITY_RULES
 
 #: Output formats of `agentbrowser lint --format`.
 LINT_FORMATS = ("text", "json", "sarif", "github")
@@ -48,6 +49,7 @@ _OTHER = ("problem/other", "Any other problem")
 #: Every rule id a report can name, with what it checks.
 ALL_RULES: dict[str, str] = {
     **SCHEMA_RULES,
+    **SECURITY_RULES,
     **{rule: text for _, rule, text in _DERIVED},
     _OTHER[0]: _OTHER[1],
 }

@@ -6,9 +6,9 @@ import threading
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-ERROR = "error"
-WARNING = "warning"
-INFO = "info"
+# Problems are defined on their own (text.py reads files and makes them too); here for callers.
+from agentbrowser.model.problems import ERROR, INFO, WARNING, Problem  # noqa: F401
+from agentbrowser.model.text import read_text
 
 #: JSON ids of the formats we know, in the order the UI lists them.
 FORMATS: tuple[str, ...] = (
@@ -26,22 +26,6 @@ FORMATS: tuple[str, ...] = (
 
 #: Where a record was found. Precedence for shadowing: project > user > plugin.
 SCOPES: tuple[str, ...] = ("project", "user", "plugin", "bundled", "path")
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """Something wrong with a file: severity is error, warning or info; line is 1-based."""
-
-    severity: str
-    message: str
-    line: int | None = None
-    rule: str | None = None
-    """A stable id of the check that found it (schema checks set one; model/lint.py derives
-    the ids of the others from their messages)."""
-
-    def to_json(self) -> dict[str, Any]:
-        """The problem as a JSON object."""
-        return {"severity": self.severity, "message": self.message, "line": self.line}
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,8 +129,6 @@ class _BodyAttribute:
 
     def _read(self, agent: Agent) -> str:
         """Read the prompt once; a file changed or gone since the listing gives "" and a problem."""
-        from agentbrowser.model.text import read_text  # text.py imports this module
-
         with _BODY_LOCK:  # two threads asking at once read the file once
             value = self.slot.__get__(agent, Agent)
             if value.__class__ is str:

@@ -8,7 +8,6 @@ one filters the previous results only.
 
 from __future__ import annotations
 
-import gc
 import operator
 import threading
 from collections.abc import Iterator, Sequence
@@ -223,17 +222,6 @@ class SearchIndex:
 
     def search(self, query: Query | str) -> Matches:
         """Matching agents, best first (ties keep collection order)."""
-        # The first keys of a query match most of a big collection: ~10,000 new objects, whose
-        # allocation would trigger collections of every object the app holds (half the time).
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return self._search(query)
-        finally:
-            if was_enabled:
-                gc.enable()
-
-    def _search(self, query: Query | str) -> Matches:
         if isinstance(query, str):
             query = parse_query(query)
         if query.empty:

@@ -653,19 +653,19 @@ def findings(
 ) -> list[Problem]:
     """Hidden characters, hidden instructions, encoded payloads, dangerous powers and secrets
     in a file's text, as problems with 1-based lines."""
-    found: list[Problem] = [] if text.isascii() else _hidden_char_problems(text)
+    found: list[Problem] = [] if text.isascii() else _ruled(RULE_HIDDEN, _hidden_char_problems(text))
     # One-character tests first: they run at memchr speed, a longer needle ~10x slower.
     if ("!" in body and "<!--" in body) or ("]" in body and "]:" in body):
-        found += _prompt_problems(body, body_line)
+        found += _ruled(RULE_INSTRUCTION, _prompt_problems(body, body_line))
     data = text.encode("utf-8", "surrogatepass")
     signals = data.translate(_SIGNALS)
     mixed = b"A1" in signals or b"1A" in signals
     if mixed:
-        found += _secret_problems(data, signals)
+        found += _ruled(RULE_SECRET, _secret_problems(data, signals))
     # base64 of text has an upper-case letter next to a digit within a few characters, hex of
     # text runs of digits: only then is the (as costly) test for an 80-character run made.
     if (mixed or b"111111" in signals) and _BLOB_RUN in data.translate(_TOKEN_CLASSES):
-        found += _blob_problems(text)
+        found += _ruled(RULE_PAYLOAD, _blob_problems(text))
     fm_end = len(text) - len(body)
     if any(
         key in frontmatter and _may_be_dangerous(key, frontmatter[key]) for key in _POWER_KEYS
@@ -673,8 +673,28 @@ def findings(
         for power in compute_powers(frontmatter, fmt, tools, body):
             if not power.danger:
                 continue
-            found.append(_power_problem(power, text, fm_end, body, body_line))
+            found += _ruled(RULE_POWER, [_power_problem(power, text, fm_end, body, body_line)])
     return found
+
+
+RULE_HIDDEN = "security/hidden-characters"
+RULE_INSTRUCTION = "security/hidden-instruction"
+RULE_SECRET = "security/secret"
+RULE_PAYLOAD = "security/encoded-payload"
+RULE_POWER = "security/dangerous-power"
+#: The rule ids of these findings, with what each checks (lint's reports list them).
+SECURITY_RULES: dict[str, str] = {
+    RULE_HIDDEN: "Invisible characters that hide text or change how it reads",
+    RULE_INSTRUCTION: "Text that rendered markdown hides but the model reads",
+    RULE_SECRET: "A credential in the file",
+    RULE_PAYLOAD: "An encoded blob that decodes to text a model reads",
+    RULE_POWER: "A power that runs commands or lifts confirmations in a dangerous way",
+}
+
+
+def _ruled(rule: str, problems: list[Problem]) -> list[Problem]:
+    """The problems with their rule id."""
+    return [Problem(p.severity, p.message, p.line, rule) for p in problems]
 
 
 def _power_problem(power: Power, text: str, fm_end: int, body: str, body_line: int) -> Problem:

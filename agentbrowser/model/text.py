@@ -7,9 +7,10 @@ import os
 import re
 import stat
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from agentbrowser.model.records import ERROR, WARNING, Problem
+from agentbrowser.model.problems import ERROR, WARNING, Problem
 
 #: Files are read up to this many bytes; the rest is reported, not read.
 SIZE_CAP = 5 * 1024 * 1024
@@ -288,24 +289,22 @@ def hidden_runs(text: str) -> list[HiddenRun]:
 def reveal_hidden(text: str) -> str:
     """Text with its hidden characters made visible: `⟨U+200B⟩` for each invisible character,
     and the text that tag characters spell in `⟨hidden: ...⟩`. Legitimate uses are kept."""
-    runs = hidden_runs(text)
-    if not runs:
-        return text
-    out = []
-    position = 0
-    for run in runs:
-        out.append(text[position : run.start])
+
+    def shown(run: HiddenRun) -> str:
         if run.decoded:
-            out.append(f"\u27e8hidden: {_CONTROL.sub(_visible, run.decoded)}\u27e9")
-        else:
-            out.append("".join(f"\u27e8U+{ord(c):04X}\u27e9" for c in text[run.start : run.end]))
-        position = run.end
-    out.append(text[position:])
-    return "".join(out)
+            return f"\u27e8hidden: {_CONTROL.sub(_visible, run.decoded)}\u27e9"
+        return "".join(f"\u27e8U+{ord(c):04X}\u27e9" for c in text[run.start : run.end])
+
+    return _replace_runs(text, shown)
 
 
 def strip_hidden(text: str) -> str:
     """Text without the characters that hide something (legitimate uses kept)."""
+    return _replace_runs(text, lambda run: "")
+
+
+def _replace_runs(text: str, replacement: Callable[[HiddenRun], str]) -> str:
+    """The text with each run of hidden characters replaced by replacement(run)."""
     runs = hidden_runs(text)
     if not runs:
         return text
@@ -313,6 +312,7 @@ def strip_hidden(text: str) -> str:
     position = 0
     for run in runs:
         out.append(text[position : run.start])
+        out.append(replacement(run))
         position = run.end
     out.append(text[position:])
     return "".join(out)

@@ -23,8 +23,8 @@ from textual.timer import Timer
 from textual.widgets import Input, Label
 
 from agentbrowser.messages import LibraryChanged, LibraryLoaded, LoadFailed, LoadProgress
-from agentbrowser.model import collection, forked, trace
-from agentbrowser.model.library import (
+from agentbrowser.loading import collection, forked, trace
+from agentbrowser.loading.library import (
     Library,
     apply_changes,
     library_from_wires,
@@ -368,7 +368,7 @@ class BrowseScreen(Screen[None]):
         if library is None:
             return
         query = self.filter_input.value
-        matches = library.index.search(query)
+        matches = library.search(query)
         self.agent_list.empty_text = (
             f"No agent matches {one_line(query, 40)!r}" if query.strip() else "No agents"
         )
@@ -494,15 +494,15 @@ class BrowseScreen(Screen[None]):
     @work(thread=True, group="copy", exit_on_error=False, description="copy")
     def copy_part(self, agent: Agent, part: str) -> None:
         """Copy in a thread: reading the file or a slow system clipboard never blocks the UI."""
-        from agentbrowser.cli import CliError, part_text
         from agentbrowser.clipboard import copy_text
+        from agentbrowser.model.parts import PartUnreadable, part_text
 
         name = one_line(agent.name, 60)
         try:
             text = part_text(agent, part)
-        except CliError as exc:
+        except PartUnreadable as exc:
             self.app.call_from_thread(
-                self.notify, f"Nothing copied: {exc}", severity="warning", markup=False
+                self.notify, f"Nothing copied: {one_line(str(exc), 200)}", severity="warning", markup=False
             )
             return
         if not text:

@@ -113,7 +113,7 @@ class GroupsScreen(Screen[None]):
 
         listed = list(agents)
         if getattr(self.app, "use_cache", False):
-            from agentbrowser.model.groups_cache import cached_groups
+            from agentbrowser.loading.groups_cache import cached_groups
 
             groups = cached_groups(listed, lambda: group_roles(listed, progress=progress))
         else:

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from agentbrowser.install import CLASH, SAME, InstallError, Plan, plan_install, pre_write_check
+from agentbrowser.install import CLASH, SAME, InstallError, Plan, plan_install
 from agentbrowser.model.convert import LABELS, TARGET_FORMATS, safe_name
 from agentbrowser.model.records import Agent
 from agentbrowser.model.text import one_line, sanitize
@@ -80,6 +80,8 @@ class InstallDialog(ModalScreen[InstallChoice | None]):
         """Why the current choices cannot be installed."""
         self.compared = False
         """True once the clash was shown in the comparison screen: `o` may replace it now."""
+        self.acknowledged = False
+        """True once a first confirmation has said that the findings shown were read."""
         self.planning = False
         """True while the plan for the current choices is worked out."""
         self._generation = 0
@@ -115,6 +117,7 @@ class InstallDialog(ModalScreen[InstallChoice | None]):
     def refresh_plan(self) -> None:
         """Work the plan out again for the current choices (in a thread), then show it."""
         self.compared = False
+        self.acknowledged = False
         self._generation += 1
         self.plan, self.error, self.planning = None, None, True
         self._show()
@@ -169,10 +172,14 @@ class InstallDialog(ModalScreen[InstallChoice | None]):
                 details.append("\n        + " + sanitize(relative))
             details.append("\n")
             details.append(_status_text(plan))
-            notes = [*plan.warnings, *pre_write_check(plan)]
-            if notes:
+            if plan.findings:
+                error = self.app.current_theme.error  # the theme's colour, whatever the theme
+                details.append("\n\nthis agent hides or grants:\n", style=f"bold {error}")
+                for finding in plan.findings:
+                    details.append(f"  \u26a0 {sanitize(finding)}\n", style=str(error))
+            if plan.warnings:
                 details.append("\n\nnot carried over or changed:\n", style="bold")
-                for note in notes:
+                for note in plan.warnings:
                     details.append(f"  \u2022 {sanitize(note)}\n")
             else:
                 details.append("\n\nnothing is lost in the conversion\n", style="dim")
@@ -186,12 +193,18 @@ class InstallDialog(ModalScreen[InstallChoice | None]):
         if plan is None:
             return "change the name, format or scope \u00b7 escape to cancel"
         if plan.clashes:
+            if self.compared and plan.findings and not self.acknowledged:
+                return "read what it hides or grants above \u00b7 o, then o again, replaces the file there \u00b7 escape keeps it"
             if self.compared:
                 return "o replaces the file there \u00b7 escape keeps it"
             return "enter compares with the file there \u00b7 escape to cancel"
         if plan.unchanged:
             return "enter closes (the same file is there) \u00b7 escape to cancel"
+        if plan.findings and not self.acknowledged:
+            return "read what it hides or grants above \u00b7 enter, then enter again, writes it \u00b7 escape to cancel"
         verb = "install" if self.mode == INSTALL else "write it and open it in $EDITOR"
+        if plan.findings:
+            return f"enter to {verb} anyway \u00b7 escape to cancel"
         return f"enter to {verb} \u00b7 escape to cancel"
 
     @on(Input.Changed, "#install-name")
@@ -227,11 +240,20 @@ class InstallDialog(ModalScreen[InstallChoice | None]):
         if plan.clashes:
             self._compare(plan)
             return
+        if plan.findings and not plan.unchanged and not self.acknowledged:
+            # A first enter only says that the findings were seen; the second one writes.
+            self.acknowledged = True
+            self._show()
+            return
         self.dismiss(InstallChoice(plan, False, self.mode))
 
     def action_overwrite(self) -> None:
         """Replace a different file, once the comparison was seen."""
         if self.plan is not None and self.plan.clashes and self.compared:
+            if self.plan.findings and not self.acknowledged:
+                self.acknowledged = True  # as for enter: the first `o` says they were read
+                self._show()
+                return
             self.dismiss(InstallChoice(self.plan, True, self.mode))
         else:
             self.app.bell()

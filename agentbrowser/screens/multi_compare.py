@@ -323,11 +323,9 @@ class MultiCompareScreen(Screen[None]):
 
     def action_copy_prompt(self) -> None:
         """Copy the shown agent's prompt."""
-        from agentbrowser.screens.browse import BrowseScreen
+        from agentbrowser.messages import CopyRequested
 
-        base = self.app.screen_stack[0]
-        if isinstance(base, BrowseScreen):
-            base.copy_part(self.agents[self.member], "prompt")
+        self.app.post_message(CopyRequested(self.agents[self.member], "prompt"))
 
     def action_back(self) -> None:
         """Back to where the comparison was opened."""

@@ -22,7 +22,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from agentbrowser.model import trace
+from agentbrowser.loading import trace
 from agentbrowser.model.records import ERROR, WARNING, Agent
 from agentbrowser.model.search import Match
 from agentbrowser.model.text import middle_cut, one_line, sanitize

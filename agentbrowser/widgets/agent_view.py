@@ -33,7 +33,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
-from agentbrowser.model import trace
+from agentbrowser.loading import trace
 from agentbrowser.model.records import Agent
 from agentbrowser.model.text import one_line
 from agentbrowser.render import Palette

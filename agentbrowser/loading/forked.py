@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import marshal
 import os
-import pickle
 import queue
 import select
 import sys
@@ -23,7 +22,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, BinaryIO, overload
 
-from agentbrowser.model import trace
+from agentbrowser.loading import trace
 from agentbrowser.model.discovery import Found
 
 #: Below this many files to parse, a second process costs more than it saves.
@@ -341,26 +340,6 @@ def parse_parallel(
             result = [local(item) for item in items[start:end]]
         merged.extend(result)
     return merged
-
-
-def wire_record(wire: Wire, item: Found) -> tuple[Any, list[Any] | None]:
-    """(record, its cache entry or None) of a wire item made by this program."""
-    from agentbrowser.model.cache import build
-
-    if isinstance(wire, bytes):
-        return pickle.loads(wire), None  # made by our own child: see the module docstring
-    return build(wire, item), wire
-
-
-def wire_records(wires: Sequence[Wire], found: Sequence[Found]) -> list[Any]:
-    """The records of wire items made by this program, one for each found file."""
-    from agentbrowser.model.cache import build  # once, not once a record (~25 ms for 10,000)
-
-    loads = pickle.loads
-    return [
-        loads(wire) if wire.__class__ is bytes else build(wire, item)  # type: ignore[arg-type]
-        for wire, item in zip(wires, found)
-    ]
 
 
 #: A child's final wire items travel in marshalled runs of this many, and the browser decodes

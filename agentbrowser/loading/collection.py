@@ -10,7 +10,8 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, overload
 
-from agentbrowser.model import forked, trace
+from agentbrowser.loading import forked, trace
+from agentbrowser.loading.forked import Wire
 from agentbrowser.model.discovery import (
     Found,
     Mark,
@@ -69,7 +70,7 @@ def preload(paths: Iterable[str] | None = None, use_cache: bool = True) -> bool:
             streamed.update(zip(positions, [_wire_name(wire) for wire in part]))
             send(b"C", (positions, part))
 
-        with _gc_paused():
+        with gc_paused():
             wires, save = _load(
                 found,
                 use_cache,
@@ -178,8 +179,8 @@ class Arriving:
             position.__class__ is int and 0 <= position < len(found) for position in positions
         ):
             return  # not from our child: those records come from the final list or a reread
-        with _gc_paused():
-            records = forked.wire_records(wires, [found[p] for p in positions])
+        with gc_paused():
+            records = wire_records(wires, [found[p] for p in positions])
         for position, record in zip(positions, records):
             self.built[position] = record
 
@@ -259,7 +260,7 @@ class LazyRecords(Sequence[Agent]):
         built: Sequence[Agent | None] | None = None,
         marks: dict[int, Mark] | None = None,
     ) -> None:
-        from agentbrowser.model.cache import build, well_formed  # once, not once a record
+        from agentbrowser.loading.cache import build, well_formed  # once, not once a record
 
         self._build_entry = build
         self._well_formed = well_formed
@@ -355,7 +356,7 @@ def records_from_wires(
         marks = _marks_from_plain(wires.extra[0], len(found))
     except (TypeError, IndexError, KeyError):
         marks = None
-    with _gc_paused():
+    with gc_paused():
         records = LazyRecords(found, wires, built, marks)
         trace.mark("preloaded records built")
         return records
@@ -377,7 +378,7 @@ def load(
     benchmark). `jobs` processes parse (None: two when many files need parsing and forking is
     safe here; their records read their prompt on first use, too).
     """
-    with _gc_paused():
+    with gc_paused():
         preloaded = forked.pending_for(found)
         if preloaded is not None:
             wires = preloaded.take_wires(progress)
@@ -390,9 +391,10 @@ def load(
 
 
 @contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Pause the cyclic GC: loading makes ~100 objects a file, none in cycles, and the
-    collections it triggers as the heap grows cost 15-25 % of a load."""
+    collections it triggers as the heap grows cost 15-25 % of a load (a search's first keys,
+    ~10,000 new match objects, likewise)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -418,7 +420,7 @@ def _load(
     With `stream` (wire items only), the wire items this process parses are also handed to it
     in parts as they are made (positions in `found`, items), and are None in the result.
     """
-    from agentbrowser.model import cache  # json, hashlib and platformdirs only when needed
+    from agentbrowser.loading import cache  # json, hashlib and platformdirs only when needed
 
     index: dict[str, list[Any]] = {}
     path = None
@@ -464,7 +466,7 @@ def _load(
         def convert(wire: forked.Wire, item: Found) -> tuple[Any, list[Any] | None]:
             if not build:
                 return wire, wire if isinstance(wire, list) else None
-            return forked.wire_record(wire, item)
+            return wire_record(wire, item)
 
         streamed: set[int] = set()
         batch: tuple[list[int], list[Any]] = ([], [])
@@ -538,7 +540,7 @@ def _parse(item: Found) -> tuple[Agent, int | None]:
 
 def _parse_wire(item: Found) -> forked.Wire:
     """A file's record as it travels between processes: its cache entry, else pickled."""
-    from agentbrowser.model import cache
+    from agentbrowser.loading import cache
 
     agent, offset = _parse(item)
     entry = cache.encode(agent, item.hint, offset) if offset is not None else None
@@ -567,3 +569,23 @@ def find(agents: list[Agent], name: str) -> list[Agent]:
     absolute = os.path.abspath(name)
     by_path = [a for a in agents if a.path == absolute or os.path.basename(a.path) == name]
     return by_path
+
+
+def wire_record(wire: Wire, item: Found) -> tuple[Any, list[Any] | None]:
+    """(record, its cache entry or None) of a wire item made by this program."""
+    if isinstance(wire, bytes):
+        return pickle.loads(wire), None  # made by our own child (see forked's docstring)
+    from agentbrowser.loading.cache import build  # json and platformdirs when first needed
+
+    return build(wire, item), wire
+
+
+def wire_records(wires: Sequence[Wire], found: Sequence[Found]) -> list[Any]:
+    """The records of wire items made by this program, one for each found file."""
+    from agentbrowser.loading.cache import build  # once, not once a record (~25 ms for 10,000)
+
+    loads = pickle.loads
+    return [
+        loads(wire) if wire.__class__ is bytes else build(wire, item)  # type: ignore[arg-type]
+        for wire, item in zip(wires, found)
+    ]

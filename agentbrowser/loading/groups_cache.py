@@ -12,11 +12,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from agentbrowser import __version__
+from agentbrowser.atomic import write_atomic
 from agentbrowser.model.records import Agent
 from agentbrowser.model.roles import Group
 
@@ -43,7 +43,7 @@ def signature(agents: Sequence[Agent]) -> str:
 
 def groups_path(agents: Sequence[Agent], folder: str | None = None) -> str:
     """The cache file of the collection these agents come from (its deepest common folder)."""
-    from agentbrowser.model.cache import cache_dir
+    from agentbrowser.loading.cache import cache_dir
 
     paths = [agent.path for agent in agents]
     root = os.path.commonprefix([min(paths), max(paths)]) if paths else ""
@@ -90,21 +90,11 @@ def write_groups(path: str, groups: list[Group], stamp: str) -> bool:
         "signature": stamp,
         "groups": [[list(g.members), g.role, g.similarity] for g in groups],
     }
-    folder = os.path.dirname(path)
-    temp = None
     try:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=".groups-", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(json.dumps(data, separators=(",", ":")).encode("ascii"))
-        os.replace(temp, path)
+        text = json.dumps(data, separators=(",", ":")).encode("ascii")
+        write_atomic(path, text, mode=0o600, folder_mode=0o700, durable=False)
         return True
     except (OSError, ValueError, TypeError):
-        if temp is not None:
-            try:
-                os.unlink(temp)
-            except OSError:
-                pass
         return False
 
 

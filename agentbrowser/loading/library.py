@@ -14,10 +14,10 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from agentbrowser.model import collection
+from agentbrowser.loading import collection
 from agentbrowser.model.discovery import Found, resolve_precedence
 from agentbrowser.model.records import Agent, evolve
-from agentbrowser.model.search import SearchIndex
+from agentbrowser.model.search import Matches, Query, SearchIndex
 
 #: (mtime_ns, size) of a file, or None when it cannot be stat'ed (deleted, broken link).
 Signature = tuple[int, int] | None
@@ -47,6 +47,13 @@ class Library:
     index: SearchIndex = field(default_factory=lambda: SearchIndex(()))
     generation: int = 0
     """Counts reloads, so a result computed from an older snapshot can be recognised."""
+
+    def search(self, query: Query | str) -> Matches:
+        """The agents matching a query, best first. The first keys of a query match most of a
+        big collection (~10,000 new objects), whose allocation would trigger collections of
+        every object the app holds: the cyclic GC waits meanwhile."""
+        with collection.gc_paused():
+            return self.index.search(query)
 
     def position(self, path: str) -> int | None:
         """The index of the agent read from path, or None (no record is made for this)."""

@@ -1,19 +1,15 @@
 """Time the compare model: diffs of two 100 KB prompts and a similarity index over 10,000 agents.
 
-Run: python benchmarks/bench_compare.py  (prints medians in milliseconds; no assertions)
+Run: python -m agentbrowser.bench.compare_model  (prints medians in milliseconds; no assertions)
 """
 
 from __future__ import annotations
 
 import random
 import statistics
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from agentbrowser.model.compare import (
     SimilarityIndex,

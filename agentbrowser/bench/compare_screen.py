@@ -1,6 +1,6 @@
 """Time the compare screen on two 100 KB prompts: compare, layout, time to open, loop stalls.
 
-Run: python benchmarks/bench_compare_screen.py  (prints medians; no assertions)
+Run: python -m agentbrowser.bench.compare_screen  (prints medians; no assertions)
 
 "Time to open" is from push_screen to the first laid-out document in a headless app of 120x36;
 "longest stall" is the longest gap between ticks of a 5 ms timer after the screen is mounted and
@@ -14,17 +14,12 @@ import asyncio
 import itertools
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from bench_compare import agent, edit, made_up_words, text
 from rich.style import Style
 from textual.app import App
 
+from agentbrowser.bench.compare_model import agent, edit, made_up_words, text
 from agentbrowser.model.compare import compare
 from agentbrowser.model.records import Agent
 from agentbrowser.screens.compare import CompareScreen

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import os
 import stat
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from agentbrowser import __version__
@@ -36,8 +36,8 @@ FORMAT = 2
 #: Modules whose code shapes a record: an edited parser must not trust records it did not make.
 _PARSER_MODULES = (
     "parse.py", "owners.py", "formats.py", "yamlsafe.py", "schema.py", "security.py", "text.py",
-    "records.py", "cache.py",
-)  # fmt: skip
+    "records.py",
+)  # fmt: skip  (in the model's folder; this module's own code is stamped too)
 #: An entry: [size, mtime_ns, hint, body offset, name, description (None: the raw one),
 #: raw description (0: frontmatter's, else [value]), tools, model, color, format, frontmatter,
 #: problems as [severity, message, line, rule], body line].
@@ -76,11 +76,13 @@ def index_path(key: str, folder: str | None = None) -> str:
 
 def parser_stamp() -> str:
     """The agentbrowser version plus the size and mtime of the parser's modules."""
-    here = os.path.dirname(os.path.abspath(__file__))
+    import agentbrowser.model
+
+    model = os.path.dirname(os.path.abspath(agentbrowser.model.__file__))
     parts = [__version__]
-    for name in _PARSER_MODULES:
+    for path in [*(os.path.join(model, name) for name in _PARSER_MODULES), __file__]:
         try:
-            st = os.stat(os.path.join(here, name))
+            st = os.stat(path)
             parts.append(f"{st.st_size}:{st.st_mtime_ns}")
         except OSError:
             parts.append("-")
@@ -111,25 +113,16 @@ def read_index(path: str) -> dict[str, list[Any]]:
 def write_index(path: str, entries: dict[str, list[Any]]) -> bool:
     """Write a cache file atomically; False (and nothing left behind) when that fails."""
     import json
-    import tempfile
 
-    folder = os.path.dirname(path)
+    from agentbrowser.atomic import write_atomic
+
     data = {"magic": MAGIC, "format": FORMAT, "parser": parser_stamp(), "entries": entries}
-    temp = None
     try:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as handle:
-            # ASCII with escapes: a file name that is not valid UTF-8 (a lone surrogate) survives.
-            handle.write(json.dumps(data, separators=(",", ":")).encode("ascii"))
-        os.replace(temp, path)
+        # ASCII with escapes: a file name that is not valid UTF-8 (a lone surrogate) survives.
+        text = json.dumps(data, separators=(",", ":")).encode("ascii")
+        write_atomic(path, text, mode=0o600, folder_mode=0o700, durable=False)
         return True
     except (OSError, ValueError, TypeError):
-        if temp is not None:
-            try:
-                os.unlink(temp)
-            except OSError:
-                pass
         return False
 
 
@@ -287,10 +280,3 @@ def file_signature(path: str) -> tuple[int, int] | None:
     if not stat.S_ISREG(st.st_mode):
         return None
     return st.st_size, st.st_mtime_ns
-
-
-def load(found: list[Found], progress: Callable[[int, int], None] | None = None) -> list[Agent]:
-    """`collection.load` with the cache: the loader the browser asks this module for."""
-    from agentbrowser.model import collection
-
-    return collection.load(found, use_cache=True, progress=progress)

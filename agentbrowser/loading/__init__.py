@@ -1,0 +1,33 @@
+"""How a collection reaches memory fast: the loading layer between the model and the screens.
+
+The CLI and the browse screen ask this package for a collection's records; nothing else
+reaches behind it. Inside: `collection` (discovery, precedence, and the one entry point, `load`),
+`cache` (the index cache, checked by size and mtime), `forked` (the loader processes that parse
+beside the browser's start-up, and the preload hand-off), `library` (the live collection the
+browser watches), `groups_cache` (kept role groups), `trace` (where start-up time goes).
+Importing this package imports neither yaml nor textual: the browser forks its loader first.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from agentbrowser.loading.collection import find, load, load_collection, sources
+
+_WHERE = {
+    "find": "collection",
+    "load": "collection",
+    "load_collection": "collection",
+    "sources": "collection",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"agentbrowser.loading.{module}"), name)
