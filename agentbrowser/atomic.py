@@ -61,3 +61,17 @@ def _sync_folder(folder: str) -> None:
         pass
     finally:
         os.close(descriptor)
+
+
+def write_private_json(path: str, data: object) -> bool:
+    """A cache file: compact ASCII JSON (escapes keep a file name that is not valid UTF-8),
+    readable by the user alone, written atomically; False, with nothing left behind, when that
+    fails. Not flushed to disk: a cache lost in a crash is made again."""
+    import json
+
+    try:
+        text = json.dumps(data, separators=(",", ":")).encode("ascii")
+        write_atomic(path, text, mode=0o600, folder_mode=0o700, durable=False)
+    except (OSError, ValueError, TypeError):
+        return False
+    return True

@@ -112,18 +112,10 @@ def read_index(path: str) -> dict[str, list[Any]]:
 
 def write_index(path: str, entries: dict[str, list[Any]]) -> bool:
     """Write a cache file atomically; False (and nothing left behind) when that fails."""
-    import json
-
-    from agentbrowser.atomic import write_atomic
+    from agentbrowser.atomic import write_private_json
 
     data = {"magic": MAGIC, "format": FORMAT, "parser": parser_stamp(), "entries": entries}
-    try:
-        # ASCII with escapes: a file name that is not valid UTF-8 (a lone surrogate) survives.
-        text = json.dumps(data, separators=(",", ":")).encode("ascii")
-        write_atomic(path, text, mode=0o600, folder_mode=0o700, durable=False)
-        return True
-    except (OSError, ValueError, TypeError):
-        return False
+    return write_private_json(path, data)
 
 
 def _plain(value: Any, depth: int = 0) -> bool:

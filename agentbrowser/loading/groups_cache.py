@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from agentbrowser import __version__
-from agentbrowser.atomic import write_atomic
+from agentbrowser.atomic import write_private_json
 from agentbrowser.model.records import Agent
 from agentbrowser.model.roles import Group
 
@@ -90,12 +90,7 @@ def write_groups(path: str, groups: list[Group], stamp: str) -> bool:
         "signature": stamp,
         "groups": [[list(g.members), g.role, g.similarity] for g in groups],
     }
-    try:
-        text = json.dumps(data, separators=(",", ":")).encode("ascii")
-        write_atomic(path, text, mode=0o600, folder_mode=0o700, durable=False)
-        return True
-    except (OSError, ValueError, TypeError):
-        return False
+    return write_private_json(path, data)
 
 
 def cached_groups(
