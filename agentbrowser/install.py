@@ -136,12 +136,11 @@ def _findings(text: str, path: str, fmt: str) -> list[str]:
     """What the file to be written hides or grants (hidden text, hidden instructions, encoded
     payloads, dangerous powers, secrets): the text that goes in, as its owner will read it."""
     from agentbrowser.model.parse import parse_text
+    from agentbrowser.model.security import dangers
 
-    record = parse_text(text, path, "path", fmt)
     return [
         (f"line {p.line}: " if p.line else "") + p.message
-        for p in record.problems
-        if p.rule is not None and p.rule.startswith("security/")
+        for p in dangers(parse_text(text, path, "path", fmt))
     ]
 
 

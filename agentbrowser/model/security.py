@@ -25,7 +25,6 @@ from agentbrowser.model.text import (
     TAGS,
     ZERO_WIDTH,
     hidden_runs,
-    read_text,
     reveal_hidden,
 )
 
@@ -729,14 +728,6 @@ def _power_problem(power: Power, text: str, fm_end: int, body: str, body_line: i
 
 def dangers(agent: Agent) -> tuple[Problem, ...]:
     """The findings that must stop an install without --yes: hidden text or characters, hidden
-    instructions, dangerous powers and secrets (read again from the agent's file)."""
-    read = read_text(agent.path) if agent.path else None
-    if read is not None and read.text is not None:
-        text = read.text
-        body = text[len(text) - len(agent.body) :] if text.endswith(agent.body) else agent.body
-    else:  # the file is gone: its values and prompt as the record holds them
-        body = agent.body
-        text = "\n".join(f"{k}: {_text(v)}" for k, v in agent.frontmatter.items()) + "\n" + body
-    return tuple(
-        findings(text, agent.frontmatter, agent.format, agent.tools, body, agent.body_line)
-    )
+    instructions, encoded payloads, dangerous powers and secrets (the record's own problems,
+    found when its file was read)."""
+    return tuple(p for p in agent.problems if p.rule is not None and p.rule in SECURITY_RULES)
