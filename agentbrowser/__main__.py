@@ -1,5 +1,5 @@
 """Run agentbrowser with ``python -m agentbrowser``."""
 
-from agentbrowser.cli import run
+from agentbrowser.cli.program import run
 
 run()

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from agentbrowser.cli_compare import run_diff, run_similar
+from agentbrowser.cli.compare import run_diff, run_similar
 from agentbrowser.loading.collection import load_collection
 from agentbrowser.model.compare import (
     BELOW_ONE,

@@ -24,7 +24,7 @@ from agentbrowser.model.compare import compare, percent, unified
 from agentbrowser.model.records import Agent
 from agentbrowser.screens.browse import BrowseScreen
 from agentbrowser.screens.compare import CompareScreen
-from agentbrowser.widgets.compare_layout import (
+from agentbrowser.render.compare_layout import (
     DiffStyles,
     columns,
     lay_out,

@@ -12,7 +12,8 @@ from pathlib import Path
 import frontmatter
 import pytest
 
-from agentbrowser import cli, fixfiles
+from agentbrowser import cli
+from agentbrowser.writing import fixfiles
 from agentbrowser.model import parse_file
 from agentbrowser.model.repair import literal_block, quote, repair_text
 

@@ -433,7 +433,7 @@ def test_a_real_terminal_gets_only_colour_sequences(hostile: tuple[Path, dict[st
     OSC (title, clipboard, hyperlinks: file: links are not links), no BEL, no CSI but colour."""
     from rich.console import Console
 
-    from agentbrowser.render import agent_renderable
+    from agentbrowser.render.agent import agent_renderable
 
     _, tree = hostile
     for kind in ("escapes_raw", "escapes_yaml", "markup", "control_filename", "python_tag"):
@@ -451,7 +451,7 @@ def test_a_real_terminal_gets_only_colour_sequences(hostile: tuple[Path, dict[st
 def test_a_long_prompt_renders_in_bounded_time(hostile: tuple[Path, dict[str, Path]]) -> None:
     """The 20 MB prompt (5 MB read): the plain-text rest is rendered in pieces, since rich wraps
     one 5 MB Text in superlinear time (~10 s, against ~3 s in pieces); the output is complete."""
-    from agentbrowser.render import plain_pieces, render_agent
+    from agentbrowser.render.agent import plain_pieces, render_agent
 
     _, tree = hostile
     agent = parse_file(str(tree["big_prompt"]))
@@ -530,7 +530,7 @@ def test_file_deleted_between_listing_and_showing(
     listed = agents[str(tree["vanishing"])]
     tree["vanishing"].unlink()
     # The record still renders from what was read; reading again says what happened.
-    from agentbrowser.render import render_agent
+    from agentbrowser.render.agent import render_agent
 
     out = StringIO()
     render_agent(listed, out)

@@ -11,7 +11,8 @@ import frontmatter
 import pytest
 
 from agentbrowser import cli
-from agentbrowser.install import InstallError, plan_install, write_plan
+from agentbrowser.loading.collection import load_collection
+from agentbrowser.writing.install import InstallError, plan_install, write_plan
 from agentbrowser.model.convert import (
     CLAUDE_TO_COPILOT_TOOLS,
     CLAUDE_TO_OPENCODE_TOOLS,
@@ -227,7 +228,7 @@ def test_user_scope_goes_to_each_tools_home_folder_and_is_listed(
         )
         assert code == 0, err
         assert out == f"wrote {home / relative} ({fmt}, user)\n"
-    listed = {(a.format, a.scope) for a in cli.collection.load_collection(use_cache=False)}
+    listed = {(a.format, a.scope) for a in load_collection(use_cache=False)}
     assert {
         ("claude-agent", "user"),
         ("opencode-agent", "user"),

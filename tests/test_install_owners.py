@@ -17,7 +17,7 @@ from pathlib import Path
 import frontmatter
 import pytest
 
-from agentbrowser.install import write_atomic
+from agentbrowser.writing.atomic import write_atomic
 from agentbrowser.loading import collection
 from agentbrowser.model.convert import TARGET_FORMATS, convert, install_target, safe_name
 from agentbrowser.model.parse import parse_file

@@ -119,7 +119,7 @@ def test_yaml_loader_raises_only_its_own_errors(text: str) -> None:
 @settings(max_examples=int(60 * SCALE), deadline=None)
 @given(text=FRONTMATTER_TEXT)
 def test_rendering_any_record_raises_nothing_and_leaks_no_control(text: str) -> None:
-    from agentbrowser.render import render_agent
+    from agentbrowser.render.agent import render_agent
 
     out = StringIO()
     with time_limit(10):

@@ -314,7 +314,7 @@ def test_the_groups_command_spreads_the_work_over_a_forked_helper(
 ) -> None:
     import inspect
 
-    from agentbrowser import cli_groups
+    from agentbrowser.cli import groups as cli_groups
     from agentbrowser.loading import forked
     from agentbrowser.model import roles
 

@@ -23,7 +23,7 @@ from agentbrowser.bench.compare_model import agent, edit, made_up_words, text
 from agentbrowser.model.compare import compare
 from agentbrowser.model.records import Agent
 from agentbrowser.screens.compare import CompareScreen
-from agentbrowser.widgets.compare_layout import DiffStyles, lay_out
+from agentbrowser.render.compare_layout import DiffStyles, lay_out
 
 STYLES = DiffStyles(
     base=Style(bgcolor="#1e1e1e"),

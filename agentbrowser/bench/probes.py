@@ -153,7 +153,7 @@ def render_seconds(size: int, repeat: int = 3) -> float:
     from rich.console import Console
 
     from agentbrowser.model.records import Agent
-    from agentbrowser.render import agent_renderable
+    from agentbrowser.render.agent import agent_renderable
 
     agent = Agent(
         name="big-prompt",

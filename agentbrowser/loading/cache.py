@@ -112,7 +112,7 @@ def read_index(path: str) -> dict[str, list[Any]]:
 
 def write_index(path: str, entries: dict[str, list[Any]]) -> bool:
     """Write a cache file atomically; False (and nothing left behind) when that fails."""
-    from agentbrowser.atomic import write_private_json
+    from agentbrowser.writing.atomic import write_private_json
 
     data = {"magic": MAGIC, "format": FORMAT, "parser": parser_stamp(), "entries": entries}
     return write_private_json(path, data)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from agentbrowser import __version__
-from agentbrowser.atomic import write_private_json
+from agentbrowser.writing.atomic import write_private_json
 from agentbrowser.model.records import Agent
 from agentbrowser.model.roles import Group
 

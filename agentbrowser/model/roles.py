@@ -254,7 +254,7 @@ def _add(merged: dict[bytes, float], terms: tuple[bytes, ...], weights: tuple[fl
 
 #: ``spread(items, work)``: ``[work(item) for item in items]``, worked out in any way that
 #: keeps the order. ``work`` returns plain values (tuples, dicts, bytes, numbers), so a caller
-#: may run it in other processes: the CLI does (``cli_groups.spread_forked``); this module
+#: may run it in other processes: the CLI does (``agentbrowser.cli.groups.spread_forked``); this module
 #: never does.
 Spread = Callable[[Sequence[Any], Callable[[Any], Any]], list[Any]]
 

@@ -595,7 +595,7 @@ class BrowseScreen(Screen[None]):
 
     def write_installed(self, choice: InstallChoice | None) -> None:
         """Write what the install dialog confirmed, say where, and list it."""
-        from agentbrowser.install import InstallError, write_plan
+        from agentbrowser.writing.install import InstallError, write_plan
 
         if choice is None:
             return
@@ -631,7 +631,7 @@ class BrowseScreen(Screen[None]):
     @work(thread=True, group="fix", exclusive=True, exit_on_error=False, description="fix")
     def plan_fix(self, agent: Agent) -> None:
         """Read the file and work out its repair in a thread; then ask, or say why not."""
-        from agentbrowser import fixfiles
+        from agentbrowser.writing import fixfiles
 
         item = fixfiles.plan(agent.path, agent.scope, agent.format)
         name = one_line(agent.name, 60)
@@ -646,7 +646,7 @@ class BrowseScreen(Screen[None]):
             self.app.call_from_thread(self._confirm_fix, agent, item, diff)
 
     def _confirm_fix(self, agent: Agent, item: object, diff: str) -> None:
-        from agentbrowser.fixfiles import FilePlan
+        from agentbrowser.writing.fixfiles import FilePlan
         from agentbrowser.screens.fix_confirm import FixConfirm
 
         assert isinstance(item, FilePlan)
@@ -660,7 +660,7 @@ class BrowseScreen(Screen[None]):
     @work(thread=True, group="fix", exit_on_error=False, description="write fix")
     def write_fix(self, agent: Agent, item: object) -> None:
         """Write the confirmed repair (only if the file is still as it was read), then reload it."""
-        from agentbrowser import fixfiles
+        from agentbrowser.writing import fixfiles
 
         assert isinstance(item, fixfiles.FilePlan)
         name = one_line(agent.name, 60)

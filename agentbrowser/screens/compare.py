@@ -24,7 +24,7 @@ from agentbrowser.model.records import Agent
 from agentbrowser.model.text import one_line, plural
 from agentbrowser.widgets.diff_view import ColumnHeader, DiffView
 from agentbrowser.widgets.key_bar import KeyBar
-from agentbrowser.widgets.pieces import display_path
+from agentbrowser.render.pieces import display_path
 
 CSS = Path(__file__).with_name("compare.tcss")
 

@@ -1,6 +1,6 @@
 """The install dialog (`i`, and `n` for a new agent): format, scope, name, path and warnings.
 
-Nothing is written here: the dialog works out the plan (agentbrowser.install) as the choices
+Nothing is written here: the dialog works out the plan (agentbrowser.writing.install) as the choices
 change and dismisses with it on confirmation; the browse screen writes. A clash shows the
 comparison screen first, and only then offers to replace the file.
 """
@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from agentbrowser.install import CLASH, SAME, InstallError, Plan, plan_install
+from agentbrowser.writing.install import CLASH, SAME, InstallError, Plan, plan_install
 from agentbrowser.model.convert import LABELS, TARGET_FORMATS, safe_name
 from agentbrowser.model.records import Agent
 from agentbrowser.model.text import one_line, sanitize

@@ -26,7 +26,7 @@ from agentbrowser.loading import trace
 from agentbrowser.model.records import ERROR, WARNING, Agent
 from agentbrowser.model.search import Match
 from agentbrowser.model.text import middle_cut, one_line, sanitize
-from agentbrowser.render import SWATCH
+from agentbrowser.render.agent import SWATCH
 from agentbrowser.widgets.lines import FrameConstants
 
 #: Short format badges, at most eight cells.

@@ -36,9 +36,9 @@ from textual.timer import Timer
 from agentbrowser.loading import trace
 from agentbrowser.model.records import Agent
 from agentbrowser.model.text import one_line
-from agentbrowser.render import Palette
+from agentbrowser.render.agent import Palette
 from agentbrowser.widgets.lines import FrameConstants
-from agentbrowser.widgets.pieces import agent_pieces, raw_pieces
+from agentbrowser.render.pieces import agent_pieces, raw_pieces
 
 #: In a long render, the lines sent so far are frozen out of the cyclic GC every this many lines.
 FREEZE_LINES = 5_000

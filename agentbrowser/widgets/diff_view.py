@@ -26,7 +26,7 @@ from textual.widget import Widget
 
 from agentbrowser.model.compare import CHANGED, ONLY_A, ONLY_B, SAME, Comparison
 from agentbrowser.model.text import one_line
-from agentbrowser.widgets.compare_layout import (
+from agentbrowser.render.compare_layout import (
     MARGIN,
     SEPARATOR,
     DiffDocument,

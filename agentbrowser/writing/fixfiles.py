@@ -14,7 +14,7 @@ import os
 import stat
 from dataclasses import dataclass
 
-from agentbrowser.atomic import write_atomic
+from agentbrowser.writing.atomic import write_atomic
 from agentbrowser.model.repair import Repair, repair_text
 
 _BOM = b"\xef\xbb\xbf"

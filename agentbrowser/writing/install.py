@@ -12,7 +12,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 
-from agentbrowser.atomic import write_atomic
+from agentbrowser.writing.atomic import write_atomic
 from agentbrowser.model.convert import (
     TARGET_FORMATS,
     InstallTarget,

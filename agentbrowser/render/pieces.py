@@ -16,7 +16,7 @@ from rich.console import RenderableType
 from rich.style import Style
 from rich.text import Text
 
-from agentbrowser import render
+from agentbrowser.render import agent as render
 from agentbrowser.model.records import ERROR, Agent
 from agentbrowser.model.text import read_text, sanitize
 

@@ -1,4 +1,6 @@
-"""Command line: the browser, and the non-interactive commands (list, show, diff, lint, fix, ...)."""
+"""The program: its argument parser, the browser's factory (`build_app`), and the commands
+list, show, lint, fix, copy, install, convert and new (diff and similar in `compare`, groups in
+`groups`)."""
 
 from __future__ import annotations
 
@@ -293,7 +295,7 @@ def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
         text = read.text if not out.isatty() else sanitize(read.text)
         out.write(text)
         return 0
-    from agentbrowser.render import render_agent
+    from agentbrowser.render.agent import render_agent
 
     render_agent(agent, out)
     return 0
@@ -329,7 +331,7 @@ def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
     """`fix`: repair frontmatter in place (or show the diff, or check)."""
-    from agentbrowser import fixfiles
+    from agentbrowser.writing import fixfiles
 
     agents = _load(args.paths, use_cache=False)
     seen: set[str] = set()
@@ -421,7 +423,7 @@ def cmd_copy(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
     """`diff`: compare two agents."""
-    from agentbrowser.cli_compare import run_diff
+    from agentbrowser.cli.compare import run_diff
 
     _check_paths(args.paths)
     return run_diff(args.a, args.b, args.paths, args.json, args.unified, out)
@@ -429,11 +431,11 @@ def cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_similar(args: argparse.Namespace, out: TextIO) -> int:
     """`similar`: the agents most like one agent."""
-    from agentbrowser.cli_compare import run_similar
+    from agentbrowser.cli.compare import run_similar
 
     _check_paths(args.paths)
     if args.by == "role":
-        from agentbrowser.cli_groups import run_similar_by_role
+        from agentbrowser.cli.groups import run_similar_by_role
 
         agents = _load(args.paths)
         return run_similar_by_role(_pick(agents, args.name), agents, args.json, args.limit, out)
@@ -442,7 +444,7 @@ def cmd_similar(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_groups(args: argparse.Namespace, out: TextIO) -> int:
     """`groups`: agents that do the same job, grouped."""
-    from agentbrowser.cli_groups import run_groups
+    from agentbrowser.cli.groups import run_groups
 
     _check_paths(args.paths)
     return run_groups(args.paths, args.json, args.min_size, not args.no_cache, out)
@@ -465,7 +467,7 @@ def _warn(messages: Sequence[str]) -> None:
 
 def cmd_install(args: argparse.Namespace, out: TextIO) -> int:
     """`install`: plan, show a clash, check, then write atomically."""
-    from agentbrowser import install
+    from agentbrowser.writing import install
 
     agent = _pick_or_file(args)
     try:
@@ -515,7 +517,7 @@ _STATUS_WORDS = {"new": "new file", "same": "the same content is there", "clash"
 
 def _show_clash(plan: Any, out: TextIO) -> None:
     """The comparison `diff` prints: the file there (A) against the one to install (B)."""
-    from agentbrowser.cli_compare import print_comparison
+    from agentbrowser.cli.compare import print_comparison
     from agentbrowser.model.parse import parse_file, parse_text
 
     main = plan.main
@@ -541,7 +543,7 @@ def cmd_convert(args: argparse.Namespace, out: TextIO) -> int:
     if not args.output:
         out.write(text if not out.isatty() else sanitize(text))
         return 0
-    from agentbrowser import install
+    from agentbrowser.writing import install
 
     path = os.path.abspath(args.output)
     content = text.encode("utf-8")
