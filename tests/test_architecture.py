@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import grimp
+import pytest
 
 import agentbrowser.loading as loading_package
 import agentbrowser.model as model_package
@@ -88,15 +89,31 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
     assert _cycles(graph) == [["p.a", "p.b"]]
 
 
-def test_the_model_neither_forks_nor_controls_the_garbage_collector() -> None:
+#: What the domain model must not do: fork, steer the garbage collector, keep memo caches.
+IMPURE = re.compile(
+    r"\bos\.fork\b|\bimport gc\b|\bgc\.\w+\(|\bmultiprocessing\b"
+    r"|\blru_cache\b|\bfunctools\.cache\b|@cache\b|\bcached_property\b"
+)
+
+
+def test_the_model_neither_forks_nor_controls_the_garbage_collector_nor_caches() -> None:
     folder = Path(model_package.__file__).parent
     found = []
     for path in sorted(folder.glob("*.py")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             code = line.split("#", 1)[0]
-            if re.search(r"\bos\.fork\b|\bimport gc\b|\bgc\.\w+\(|\bmultiprocessing\b", code):
+            if IMPURE.search(code):
                 found.append(f"{path.name}:{number}: {line.strip()}")
     assert found == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["pid = os.fork()", "import gc", "gc.freeze()", "@functools.lru_cache(maxsize=4)",
+     "@lru_cache", "@functools.cache", "@cache"],
+)  # fmt: skip
+def test_the_purity_check_finds_each_kind(line: str) -> None:
+    assert IMPURE.search(line)
 
 
 def test_importing_the_loading_layer_imports_neither_yaml_nor_the_ui() -> None:

@@ -13,11 +13,16 @@ import pytest
 
 from agentbrowser import cli
 from agentbrowser.loading import cache, collection
-from agentbrowser.model.records import Agent, DeferredBody, body_is_loaded, evolve
+from agentbrowser.model.records import Agent, evolve, with_body
 
 from .paths import CORPUS
 
 AGENT = "---\nname: {name}\ndescription: Reviews {name}\ntools: Read, Grep\nmodel: opus\n---\nYou review {name}.\n"
+
+
+def read(agents: Any) -> list[Agent]:
+    """The records with their prompts read: a warm load's records compare equal to a cold one's."""
+    return [with_body(agent) for agent in agents]
 
 
 def in_fresh_process(test):
@@ -93,26 +98,28 @@ def test_warm_load_equals_cold_load(tree: Path, private_home_and_cache: Path) ->
     cold = load(tree)
     assert len(cache_files(private_home_and_cache)) == 1
     warm = load(tree)
-    # Warm records come from the cache: prompts are deferred until asked for.
-    deferred = [a for a in warm if not body_is_loaded(a)]
+    # Warm records come from the cache: their prompts are read when asked for.
+    deferred = [a for a in warm if a.body is None]
     assert len(deferred) >= 7
-    assert warm == cold  # reading every prompt on the way
-    assert all(body_is_loaded(a) for a in warm)
-    assert [a.body for a in warm] == [a.body for a in cold]
-    assert [a.problems for a in warm] == [a.problems for a in cold]
+    assert all(a.body is not None for a in cold)
+    read = [with_body(a) for a in warm]
+    assert read == cold
+    assert [a.body for a in read] == [a.body for a in cold]
+    assert [a.problems for a in read] == [a.problems for a in cold]
+    assert all(a.body is None for a in deferred)  # asking made new records: these are unchanged
 
 
 def test_warm_load_matches_an_uncached_load(tree: Path) -> None:
     load(tree)
-    assert load(tree) == load(tree, use_cache=False)
+    assert [with_body(a) for a in load(tree)] == load(tree, use_cache=False)
 
 
 def test_the_corpus_round_trips(private_home_and_cache: Path) -> None:
     found = collection.sources([str(CORPUS)])
     cold = collection.load(found)
     warm = collection.load(found)
-    assert sum(not body_is_loaded(a) for a in warm) > len(warm) // 2
-    assert warm == cold
+    assert sum(a.body is None for a in warm) > len(warm) // 2
+    assert [with_body(a) for a in warm] == cold
 
 
 def test_changed_file_is_read_again(tree: Path) -> None:
@@ -182,15 +189,15 @@ def test_bad_cache_is_ignored_and_rebuilt(
             doc["entries"] = {path: "junk" for path in doc["entries"]}
         elif kind == "wrong-types":
             for entry in doc["entries"].values():
-                entry[4] = 42  # the name
-                entry[7] = [1, 2]  # tools
+                entry[cache.NAME] = 42
+                entry[cache.TOOLS] = [1, 2]
         data = data if data is not None else json.dumps(doc).encode()
     index.write_bytes(data)
-    assert load(tree) == expected
+    assert [with_body(a) for a in load(tree)] == expected
     rebuilt = json.loads(index.read_bytes())
     assert rebuilt["magic"] == cache.MAGIC
     assert len(rebuilt["entries"]) >= 7
-    assert load(tree) == expected
+    assert [with_body(a) for a in load(tree)] == expected
 
 
 def test_wrong_types_in_one_entry_reread_that_file_only(
@@ -200,10 +207,10 @@ def test_wrong_types_in_one_entry_reread_that_file_only(
     [index] = cache_files(private_home_and_cache)
     doc = json.loads(index.read_bytes())
     path = str(tree / ".claude" / "agents" / "alpha.md")
-    doc["entries"][path][12] = [["fatal", "made up", None]]  # not a severity
+    doc["entries"][path][cache.PROBLEMS] = [["fatal", "made up", None]]  # not a severity
     index.write_text(json.dumps(doc))
     agents = {a.path: a for a in load(tree)}
-    assert body_is_loaded(agents[path])  # parsed again, not taken from the entry
+    assert agents[path].body is not None  # parsed again, not taken from the entry
     assert not any(p.severity == "fatal" for a in agents.values() for p in a.problems)
 
 
@@ -215,7 +222,7 @@ def test_no_cache_neither_reads_nor_writes(tree: Path, private_home_and_cache: P
     index.write_bytes(b"garbage that would be replaced if it were read")
     before = index.stat().st_mtime_ns
     agents = load(tree, use_cache=False)
-    assert all(body_is_loaded(a) for a in agents)
+    assert all(a.body is not None for a in agents)
     assert index.read_bytes() == b"garbage that would be replaced if it were read"
     assert index.stat().st_mtime_ns == before
 
@@ -267,7 +274,7 @@ def test_unwritable_cache_folder_is_not_an_error(
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
-    assert load(tree) == load(tree, use_cache=False)
+    assert read(load(tree)) == read(load(tree, use_cache=False))
 
 
 def test_other_collections_have_their_own_cache_file(
@@ -301,58 +308,63 @@ def test_deferred_body_of_a_file_changed_after_listing(tree: Path) -> None:
     load(tree)
     agents = {a.name: a for a in load(tree)}
     alpha = agents["alpha"]
-    assert not body_is_loaded(alpha)
+    assert alpha.body is None
     bump(Path(alpha.path), AGENT.format(name="alph2"))
-    assert alpha.body == ""  # no crash, and not the new file's prompt under the old metadata
-    assert "changed on disk" in alpha.problems[-1].message
-    assert alpha.body == ""  # read once
+    read = with_body(alpha)
+    assert read.body == ""  # no crash, and not the new file's prompt under the old metadata
+    assert "changed on disk" in read.problems[-1].message
+    assert alpha.body is None and alpha.problems == ()  # the listed record is unchanged
 
 
 def test_deferred_body_of_a_deleted_file(tree: Path) -> None:
     load(tree)
     beta = next(a for a in load(tree) if a.name == "beta")
     os.unlink(beta.path)
-    assert beta.body == ""
-    assert beta.problems[-1].severity == "error"
-    assert "cannot read the prompt" in beta.problems[-1].message
+    read = with_body(beta)
+    assert read.body == ""
+    assert read.problems[-1].severity == "error"
+    assert "cannot read the prompt" in read.problems[-1].message
 
 
-def test_deferred_body_is_read_once_across_threads(tree: Path) -> None:
+def test_a_record_without_its_prompt_is_the_same_in_every_thread(tree: Path) -> None:
     import threading
 
     load(tree)
     gamma = next(a for a in load(tree) if a.name == "gamma")
-    results: list[str] = []
-    threads = [threading.Thread(target=lambda: results.append(gamma.body)) for _ in range(8)]
+    results: list[str | None] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(with_body(gamma).body)) for _ in range(8)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert results == ["You review gamma.\n"] * 8
-    assert gamma.problems == ()
+    assert gamma.problems == () and gamma.body is None
 
 
-def test_evolve_keeps_the_body_deferred(tree: Path) -> None:
+def test_evolve_keeps_a_prompt_unread(tree: Path) -> None:
     load(tree)
     alpha = next(a for a in load(tree) if a.name == "alpha")
     moved = evolve(alpha, shadowed_by="/elsewhere")
-    assert not body_is_loaded(moved)
+    assert moved.body is None
     assert moved.shadowed_by == "/elsewhere"
-    assert moved.body == "You review alpha.\n"
+    assert with_body(moved).body == "You review alpha.\n"
 
 
 def test_agent_body_stays_a_plain_field() -> None:
     import dataclasses
     import pickle
 
-    agent = Agent("n", "d", None, None, None, "markdown", "path", "/nowhere.md", {}, "the prompt")
+    agent = Agent("n", "d", None, "markdown", "path", "/nowhere.md", {}, "the prompt")
     assert agent.body == "the prompt"
+    assert with_body(agent) is agent  # it has its prompt: nothing is read
     assert dataclasses.replace(agent, name="m").body == "the prompt"
     assert pickle.loads(pickle.dumps(agent)) == agent
     with pytest.raises(dataclasses.FrozenInstanceError):
         agent.body = "other"  # type: ignore[misc]
     assert "body" in {f.name for f in dataclasses.fields(Agent)}
-    assert DeferredBody(3) == DeferredBody(3)
+    assert type(Agent.__dict__["body"]).__name__ == "member_descriptor"  # a plain slot
 
 
 def test_cli_list_no_cache_flag(tree: Path, private_home_and_cache: Path) -> None:
@@ -389,10 +401,10 @@ def test_parallel_load_equals_sequential(tmp_path: Path) -> None:
     found = collection.sources([str(root)])
     sequential = collection.load(found, use_cache=False, jobs=1)
     parallel = collection.load(found, use_cache=False, jobs=2)
-    assert parallel == sequential
+    assert read(parallel) == read(sequential)
     # and the cache it writes serves a warm load equal to both
     collection.load(found, jobs=2)
-    assert collection.load(found) == sequential
+    assert read(collection.load(found)) == read(sequential)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
@@ -420,7 +432,7 @@ def test_preload_hands_its_results_to_the_loader(
     thread.start()
     thread.join()
     assert got["preloaded"] is True
-    assert got["agents"] == expected
+    assert read(got["agents"]) == read(expected)
     assert (
         forked.pending_for(collection.sources([str(root)])) is None
     )  # used once: a reload reads the disk
@@ -447,13 +459,13 @@ def test_preload_rereads_the_files_of_damaged_entries(
     agents_dir = root / ".claude" / "agents"
     # Fresh but not well formed: the browser finds out as it makes the record.
     in_browser = {
-        str(agents_dir / "agent-0001.md"): (7, [1, 2]),  # tools that are not text
-        str(agents_dir / "agent-0002.md"): (12, [["fatal", "made up", None]]),  # a severity
+        str(agents_dir / "agent-0001.md"): (cache.TOOLS, [1, 2]),  # tools that are not text
+        str(agents_dir / "agent-0002.md"): (cache.PROBLEMS, [["fatal", "made up", None]]),  # a severity
     }
     # Not fresh: the loader parses the file again, as for a changed file.
     in_loader = {
-        str(agents_dir / "agent-0003.md"): (4, 42),  # a name that is not text
-        str(agents_dir / "agent-0004.md"): (10, ["claude-agent"]),  # an unhashable format
+        str(agents_dir / "agent-0003.md"): (cache.NAME, 42),  # a name that is not text
+        str(agents_dir / "agent-0004.md"): (cache.FORMAT_ID, ["claude-agent"]),  # an unhashable format
     }
     for path, (field, value) in {**in_browser, **in_loader}.items():
         doc["entries"][path][field] = value
@@ -465,10 +477,10 @@ def test_preload_rereads_the_files_of_damaged_entries(
     assert isinstance(records, collection.LazyRecords)  # the preload's, made one by one
     by_path = {agent.path: agent for agent in records}
     for path in in_browser:
-        assert body_is_loaded(by_path[path]), path  # read from the file, not the entry
+        assert by_path[path].body is not None, path  # read from the file, not the entry
     fine = str(agents_dir / "agent-0005.md")
-    assert not body_is_loaded(by_path[fine])  # from its entry: the prompt is read when asked
-    assert list(records) == expected
+    assert by_path[fine].body is None  # from its entry: the prompt is read when asked
+    assert read(list(records)) == read(expected)
 
 
 @in_fresh_process
@@ -494,7 +506,7 @@ def test_preloaded_never_waits_and_hands_over_once(
         while not preload.arrived.is_set() and time.monotonic() < deadline:
             time.sleep(0.01)
         lib = library.preloaded_library([str(root)], use_cache=False)
-        assert lib is not None and list(lib.agents) == expected
+        assert lib is not None and read(list(lib.agents)) == read(expected)
         assert library.preloaded_library([str(root)], use_cache=False) is None  # used once
     finally:
         forked.forget_preload()
@@ -596,9 +608,9 @@ def test_library_signatures_from_records_equal_a_stat(tree: Path, private_home_a
 def test_big_messages_cross_through_the_spill_file(monkeypatch: pytest.MonkeyPatch) -> None:
     """A child's big message goes through its memory file, a small one through the pipe; with
     no memory file (another system) both go through the pipe, and arrive the same."""
-    from agentbrowser.loading import forked
-
     import marshal
+
+    from agentbrowser.loading import forked
 
     big = [["x" * 100, i, {"k": [i, None, True]}] for i in range(20_000)]  # 680 KB marshalled
 
@@ -643,7 +655,7 @@ def test_preload_of_many_files_equals_a_plain_load(
     try:
         found = collection.sources([str(root)])
         assert forked.pending_for(found) is not None
-        assert collection.load(found, use_cache=False) == expected
+        assert read(collection.load(found, use_cache=False)) == read(expected)
     finally:
         forked.forget_preload()
 
@@ -657,7 +669,7 @@ def test_preload_of_many_files_equals_a_plain_load(
         found, built = coming.found, coming.built
         parts.append(sum(record is not None for record in built))
         assert all((record is None) != (wire is None) for record, wire in zip(built, wires))
-        assert collection.records_from_wires(found, wires, built) == expected
+        assert read(collection.records_from_wires(found, wires, built)) == read(expected)
     finally:
         forked.forget_preload()
     assert parts[0] >= 50  # some records came in parts, built as they arrived
@@ -686,11 +698,11 @@ def test_agent_from_values_equals_the_constructor() -> None:
     from agentbrowser.model.records import Problem, agent_from_values
 
     values = (
-        "name", "description", ("Read",), "opus", "blue", "claude-agent", "user", "/a/b.md",
-        {"name": "name"}, "the prompt", (Problem("warning", "w", 3),), 7, "raw", 10, 20,
-        "/other.md", ("/dup.md",), ("reference.md",),
+        "name", "description", ("Read",), "claude-agent", "user", "/a/b.md", {"name": "name"},
+        "the prompt", (Problem("warning", "w", 3),), 7, 120, "raw", 10, 20, "/other.md",
+        ("/dup.md",), ("reference.md",), "opus", "blue", "plan",
     )  # fmt: skip
-    assert len(values) == len(fields(Agent))  # a new field must be added to agent_from_values
+    assert len(values) == len(fields(Agent))  # a test of every field
     made = agent_from_values(values)
     assert made == Agent(*values)
     assert [getattr(made, f.name) for f in fields(Agent)] == list(values)
@@ -700,9 +712,9 @@ def test_agent_from_values_equals_the_constructor() -> None:
 @in_fresh_process
 def test_runs_a_failed_child_took_are_done_here(tmp_path: Path) -> None:
     """Children take runs of files from a shared pipe; when one dies, this process does its runs."""
-    from agentbrowser.loading import forked
-
     import time
+
+    from agentbrowser.loading import forked
 
     items = [forked.Found(f"/nowhere/{n}.md", "path") for n in range(500)]
     died = tmp_path / "died"
@@ -825,7 +837,7 @@ def test_browser_takes_a_preload_that_arrives_after_its_first_frame(
             assert str(count.render()) == f"{len(expected)} agents"
             agents = app.screen.library.agents  # type: ignore[attr-defined]
             assert isinstance(agents, collection.LazyRecords)  # made as they are shown
-            assert list(agents) == expected
+            assert read(list(agents)) == read(expected)
 
     try:
         asyncio.run(run())
@@ -919,7 +931,7 @@ def test_first_frame_lists_the_part_of_a_preload_that_has_arrived(
                 if str(screen.query_one("#count", Label).render()) == f"{len(expected)} agents":
                     break
                 await pilot.pause(0.02)
-            assert list(screen.library.agents) == expected  # type: ignore[attr-defined]
+            assert read(list(screen.library.agents)) == read(expected)  # type: ignore[attr-defined]
             assert screen.selected.path == highlighted  # type: ignore[attr-defined]
             for _ in range(3000):  # the detail pane starts once the whole list is in
                 if screen.agent_view.agent is not None:  # type: ignore[attr-defined]
@@ -1188,7 +1200,7 @@ def test_the_loader_sends_the_precedence_marks_cold_and_warm(
             records = snapshot.agents
             assert isinstance(records, collection.LazyRecords)
             assert wires.decoded() == 0 and records.made() == 0  # nor the signatures read
-            assert records == expected
+            assert read(records) == read(expected)
             assert snapshot.signatures == {a.path: library.signature(a.path) for a in expected}
         finally:
             preload = forked._pending

@@ -44,7 +44,6 @@ from agentbrowser.model.records import Agent
 from .paths import CORPUS, SEEDS
 
 
-
 def agent(
     name: str = "rev",
     description: str = "Reviews code",

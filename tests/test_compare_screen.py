@@ -22,14 +22,14 @@ from agentbrowser.app import AgentBrowserApp
 from agentbrowser.cli import build_app
 from agentbrowser.model.compare import compare, percent, unified
 from agentbrowser.model.records import Agent
-from agentbrowser.screens.browse import BrowseScreen
-from agentbrowser.screens.compare import CompareScreen
 from agentbrowser.render.compare_layout import (
     DiffStyles,
     columns,
     lay_out,
     styled_line,
 )
+from agentbrowser.screens.browse import BrowseScreen
+from agentbrowser.screens.compare import CompareScreen
 from agentbrowser.widgets.diff_view import ColumnHeader
 
 from .paths import BUNDLED, REPO, SEEDS, installed_command
@@ -386,8 +386,6 @@ def make_agent(
         name,
         description,
         tools,
-        None,
-        None,
         "claude-agent",
         "path",
         f"/{name}.md",

@@ -17,7 +17,6 @@ from agentbrowser.model.formats import split_tools
 
 from .paths import CORPUS, SEEDS
 
-
 _KEY = re.compile(r"^([A-Za-z_][\w-]*):[ \t]*(.*?)[ \t]*$")
 
 

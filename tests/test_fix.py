@@ -13,9 +13,9 @@ import frontmatter
 import pytest
 
 from agentbrowser import cli
-from agentbrowser.writing import fixfiles
 from agentbrowser.model import parse_file
 from agentbrowser.model.repair import literal_block, quote, repair_text
+from agentbrowser.writing import fixfiles
 
 from .owners import require_owner, run_owner
 from .paths import CORPUS, SEEDS

@@ -28,10 +28,10 @@ from typing import Any
 import pytest
 
 from agentbrowser import cli, clipboard
-from agentbrowser.model import text as text_module
 from agentbrowser.loading.collection import load_collection
+from agentbrowser.model import text as text_module
 from agentbrowser.model.parse import parse_file, parse_text
-from agentbrowser.model.records import body_is_loaded
+from agentbrowser.model.records import with_body
 from agentbrowser.model.text import read_text
 
 from .hostile_tree import (
@@ -575,14 +575,14 @@ def test_the_index_cache_gives_back_what_parsing_gave(
     assert cold[0] == warm[0] == 0 and warm[1] == cold[1]
     with time_limit(60):
         agents = {a.path: a for a in load_collection([str(root)])}
-    assert not body_is_loaded(agents[str(tree["vanishing"])])  # warm: prompts read on first use
+    assert agents[str(tree["vanishing"])].body is None  # warm: prompts read on first use
     tree["vanishing"].unlink()
     tree["changing"].write_text("---\nname: changing\n---\nA longer, rewritten prompt.\n")
     tree["good"].unlink()
     os.mkfifo(tree["good"])
     with time_limit(30):
         for kind in ("vanishing", "changing", "good"):
-            agent = agents[str(tree[kind])]
+            agent = with_body(agents[str(tree[kind])])
             assert agent.body == "" and agent.has_error, kind  # not the old text, nor the new
             assert (
                 "changed on disk" in agent.problems[-1].message

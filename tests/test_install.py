@@ -12,7 +12,6 @@ import pytest
 
 from agentbrowser import cli
 from agentbrowser.loading.collection import load_collection
-from agentbrowser.writing.install import InstallError, plan_install, write_plan
 from agentbrowser.model.convert import (
     CLAUDE_TO_COPILOT_TOOLS,
     CLAUDE_TO_OPENCODE_TOOLS,
@@ -22,6 +21,7 @@ from agentbrowser.model.convert import (
 )
 from agentbrowser.model.formats import split_tools
 from agentbrowser.model.parse import parse_file, parse_text
+from agentbrowser.writing.install import InstallError, plan_install, write_plan
 
 from .paths import BUNDLED, SEEDS
 

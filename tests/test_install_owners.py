@@ -17,11 +17,11 @@ from pathlib import Path
 import frontmatter
 import pytest
 
-from agentbrowser.writing.atomic import write_atomic
 from agentbrowser.loading import collection
 from agentbrowser.model.convert import TARGET_FORMATS, convert, install_target, safe_name
 from agentbrowser.model.parse import parse_file
 from agentbrowser.model.records import ERROR, Agent
+from agentbrowser.writing.atomic import write_atomic
 
 from .owners import require_owner, run_owner
 from .paths import CORPUS, SEEDS

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from agentbrowser.model.discovery import resolve_precedence
 from agentbrowser.loading.library import load_library, refresh, unresolved
+from agentbrowser.model.discovery import resolve_precedence
 from agentbrowser.model.parse import parse_file
 
 

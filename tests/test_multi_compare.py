@@ -15,7 +15,6 @@ from agentbrowser.screens.browse import BrowseScreen
 from agentbrowser.screens.compare import CompareScreen
 from agentbrowser.screens.multi_compare import MultiCompareScreen, PromptPart
 
-
 SEED_NAMES = [
     "backend-implementation-expert",
     "backend-implementation-engineer",

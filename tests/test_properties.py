@@ -19,8 +19,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from agentbrowser.model import yamlsafe
 from agentbrowser.loading.collection import load_collection
+from agentbrowser.model import yamlsafe
 from agentbrowser.model.discovery import SKIP_DIRS
 from agentbrowser.model.parse import parse_file, parse_text
 from agentbrowser.model.records import ERROR, INFO, WARNING, Agent

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from agentbrowser.model import schema
 from agentbrowser.loading import collection
 from agentbrowser.loading.collection import load_collection
+from agentbrowser.model import schema
 from agentbrowser.model.parse import parse_text
 from agentbrowser.model.records import ERROR, INFO, WARNING, Problem
 from tests.owners import require_owner, run_owner
@@ -253,7 +253,6 @@ def test_a_warm_record_keeps_the_body_limit_problem_and_check_reads_no_prompt(
     tmp_path: Path,
 ) -> None:
     from agentbrowser.model.discovery import Found
-    from agentbrowser.model.records import body_is_loaded
 
     path = tmp_path / ".github" / "agents" / "long.agent.md"
     path.parent.mkdir(parents=True)
@@ -261,7 +260,7 @@ def test_a_warm_record_keeps_the_body_limit_problem_and_check_reads_no_prompt(
     cache_file = str(tmp_path / "index.json")
     collection.load([Found(str(path), "path")], cache_file=cache_file)
     (warm,) = collection.load([Found(str(path), "path")], cache_file=cache_file)
-    assert not body_is_loaded(warm)  # from the index cache: the prompt is read on first use
+    assert warm.body is None  # from the index cache: the prompt is read on first use
     assert [p.rule for p in warm.problems] == [schema.RULE_BODY_LIMIT]
     assert schema.check(warm) == ()  # the prompt's length is not known without reading it
-    assert not body_is_loaded(warm)
+    assert warm.body is None

@@ -10,7 +10,6 @@ from agentbrowser.cli import build_app
 from agentbrowser.model.text import middle_cut, shorten_middle
 from agentbrowser.screens.browse import BrowseScreen
 
-
 SEED_NAMES = [
     "backend-implementation-expert",
     "backend-implementation-engineer",

@@ -16,9 +16,8 @@ from agentbrowser.model.compare import (
     compare,
     rank_similar,
     unified,
-    vocabulary,
 )  # noqa: E402
-from agentbrowser.model.records import Agent  # noqa: E402
+from agentbrowser.model.records import Agent, prompt  # noqa: E402
 
 TOOLS = (
     "Read",
@@ -85,16 +84,13 @@ def agent(
     frontmatter: dict[str, Any] = {"name": name, "description": description}
     if tools is not None:
         frontmatter["tools"] = ", ".join(tools)
-    return Agent(
-        name, description, tools, None, None, "claude-agent", "path", path, frontmatter, body
-    )
+    return Agent(name, description, tools, "claude-agent", "path", path, frontmatter, body)
 
 
 def median_ms(fn: Callable[[], object], repeat: int = 5) -> float:
-    """Median wall time of ``fn`` in milliseconds, each run cold (no cached vocabularies)."""
+    """Median wall time of ``fn`` in milliseconds."""
     times = []
     for _ in range(repeat):
-        vocabulary.cache_clear()
         start = time.perf_counter()
         fn()
         times.append((time.perf_counter() - start) * 1000)
@@ -139,7 +135,7 @@ def bench_index(words: list[str]) -> None:
             body = base if variant == 0 else edit(rng, words, base, rng.randint(1, 8))
             path = f"/c/{family}/{variant}.md"
             agents.append(agent(f"f{family}-v{variant}", desc, body, tools, path))
-    size = sum(len(x.body) + len(x.description) for x in agents) / len(agents)
+    size = sum(len(prompt(x)) + len(x.description) for x in agents) / len(agents)
     print(f"\n{len(agents):,} generated agents, {size:,.0f} chars each on average")
     show("SimilarityIndex build", median_ms(lambda: SimilarityIndex(agents), repeat=3))
     index = SimilarityIndex(agents)
@@ -147,7 +143,6 @@ def bench_index(words: list[str]) -> None:
     times = []
     hits = 0
     for target in targets:
-        vocabulary.cache_clear()
         start = time.perf_counter()
         found = index.query(target, 10)
         times.append((time.perf_counter() - start) * 1000)

@@ -21,9 +21,9 @@ from textual.app import App
 
 from agentbrowser.bench.compare_model import agent, edit, made_up_words, text
 from agentbrowser.model.compare import compare
-from agentbrowser.model.records import Agent
-from agentbrowser.screens.compare import CompareScreen
+from agentbrowser.model.records import Agent, prompt
 from agentbrowser.render.compare_layout import DiffStyles, lay_out
+from agentbrowser.screens.compare import CompareScreen
 
 STYLES = DiffStyles(
     base=Style(bgcolor="#1e1e1e"),
@@ -91,7 +91,7 @@ def main() -> None:
     for label, (a, b) in pairs().items():
         comparison = compare(a, b)
         print(
-            f"{label}: {len(a.body):,} / {len(b.body):,} chars, {comparison.changed_lines} changed lines"
+            f"{label}: {len(prompt(a)):,} / {len(prompt(b)):,} chars, {comparison.changed_lines} changed lines"
         )
         print(f"  compare()                 {median_ms(lambda a=a, b=b: compare(a, b)):8.1f} ms")
         for unified in (False, True):

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import IO, Any
 
 from agentbrowser.loading.collection import load_collection
-from agentbrowser.model.records import ERROR, Agent
+from agentbrowser.model.records import ERROR, Agent, prompt
 from agentbrowser.model.roles import Group, group_roles, rank_by_role
 from agentbrowser.model.serialize import dumps
 from agentbrowser.model.text import approx_tokens, one_line, sanitize
@@ -57,7 +57,7 @@ def member_json(agent: Agent) -> dict[str, Any]:
         "path": agent.path,
         "format": agent.format,
         "scope": agent.scope,
-        "tokens": approx_tokens(agent.body or ""),
+        "tokens": approx_tokens(prompt(agent)),
         "tools": list(agent.tools) if agent.tools is not None else None,
         "model": agent.model,
         "problems": [p.to_json() for p in agent.problems],
@@ -97,7 +97,7 @@ def _table(agents: list[Agent]) -> list[str]:
                 one_line(agent.name, 48),
                 agent.format,
                 agent.scope,
-                f"~{approx_tokens(agent.body or ''):,}",
+                f"~{approx_tokens(prompt(agent)):,}",
                 _tools(agent),
                 one_line(agent.model or "-", 20),
                 _problems(agent),

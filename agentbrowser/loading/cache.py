@@ -1,7 +1,7 @@
 """The index cache: every file's record, kept between runs, keyed by path, size and mtime.
 
 A warm start reads one JSON file and stats each agent file instead of reading and parsing it;
-prompts are not stored (records hold a `DeferredBody` and read their file when asked).
+prompts are not stored (records have no body, and `records.with_body` reads it when asked).
 
 Why JSON and not pickle or marshal: the cache lives in a user-writable folder and may be
 foreign (another version, another tool, a truncated write, plain garbage). `json.loads` can only
@@ -28,20 +28,32 @@ from typing import Any
 
 from agentbrowser import __version__
 from agentbrowser.model.discovery import Found
-from agentbrowser.model.records import FORMATS, Agent, DeferredBody, Problem, agent_from_values
+from agentbrowser.model.records import (
+    FORMATS,
+    FRONTMATTER_FIELDS,
+    Agent,
+    Problem,
+    agent_from_values,
+)
 
 MAGIC = "agentbrowser-index"
-#: Bump when the entry layout changes.
-FORMAT = 2
+#: Bump when the fixed part of the entry layout changes (the frontmatter fields at its end
+#: change with records.py, which the parser stamp covers).
+FORMAT = 3
 #: Modules whose code shapes a record: an edited parser must not trust records it did not make.
 _PARSER_MODULES = (
     "parse.py", "owners.py", "formats.py", "yamlsafe.py", "schema.py", "security.py", "text.py",
     "records.py",
 )  # fmt: skip  (in the model's folder; this module's own code is stamped too)
 #: An entry: [size, mtime_ns, hint, body offset, name, description (None: the raw one),
-#: raw description (0: frontmatter's, else [value]), tools, model, color, format, frontmatter,
-#: problems as [severity, message, line, rule], body line].
-_ENTRY_LENGTH = 14
+#: raw description (0: frontmatter's, else [value]), tools, format, frontmatter, problems as
+#: [severity, message, line, rule], body line], then one value for each of the record's
+#: FRONTMATTER_FIELDS (model, color, ...), in their order.
+(SIZE, MTIME, HINT, OFFSET, NAME, DESCRIPTION, RAW_DESCRIPTION, TOOLS, FORMAT_ID, FRONTMATTER,
+ PROBLEMS, BODY_LINE) = range(12)  # fmt: skip  (a loader needs NAME and FORMAT_ID for precedence)
+_FIXED = 12
+_ENTRY_LENGTH = _FIXED + len(FRONTMATTER_FIELDS)
+_FIELD_CHECKS = tuple(spec.valid for spec in FRONTMATTER_FIELDS)
 _FORMATS = frozenset(FORMATS)
 _SEVERITIES = frozenset({"error", "warning", "info"})
 _PLAIN = (str, int, float, bool, type(None))
@@ -161,12 +173,9 @@ def encode(agent: Agent, hint: str | None, offset: int) -> list[Any] | None:
     tools = list(agent.tools) if agent.tools is not None else None
     return [
         agent.size, agent.mtime_ns, hint, offset, agent.name, description, stored_raw, tools,
-        agent.model, agent.color, agent.format, frontmatter, problems, agent.body_line,
+        agent.format, frontmatter, problems, agent.body_line,
+        *[getattr(agent, spec.attr) for spec in FRONTMATTER_FIELDS],
     ]  # fmt: skip
-
-
-def _optional_str(value: Any) -> bool:
-    return value is None or value.__class__ is str
 
 
 def decode(entry: Any, item: Found, size: int, mtime_ns: int) -> Agent | None:
@@ -195,23 +204,23 @@ def fresh(entry: Any, item: Found, size: int, mtime_ns: int) -> bool:
         and entry[0].__class__ is int
         and entry[1].__class__ is int
         and entry[2] == item.hint
-        and entry[4].__class__ is str
-        and entry[10].__class__ is str
-        and entry[10] in _FORMATS
+        and entry[NAME].__class__ is str
+        and entry[FORMAT_ID].__class__ is str
+        and entry[FORMAT_ID] in _FORMATS
     )
 
 
 def well_formed(entry: list[Any]) -> bool:
     """True when every field of an entry of the right length has the type its record needs."""
     try:
-        (size, mtime_ns, _hint, offset, name, description, raw, tools, model, color, fmt,
-         frontmatter, problems, body_line) = entry  # fmt: skip
+        (size, mtime_ns, _hint, offset, name, description, raw, tools, fmt, frontmatter,
+         problems, body_line) = entry[:_FIXED]  # fmt: skip
         if not (
             frontmatter.__class__ is dict and name.__class__ is str and fmt in _FORMATS
             and size.__class__ is int and mtime_ns.__class__ is int
             and (description is None or description.__class__ is str)
             and (raw.__class__ is int and raw == 0 or raw.__class__ is list and len(raw) == 1)
-            and _optional_str(model) and _optional_str(color)
+            and all(valid(value) for valid, value in zip(_FIELD_CHECKS, entry[_FIXED:]))
             and offset.__class__ is int and offset >= 0 and body_line.__class__ is int
             and problems.__class__ is list
             and (tools is None or tools.__class__ is list)
@@ -238,28 +247,28 @@ def well_formed(entry: list[Any]) -> bool:
 
 def build(entry: list[Any], item: Found) -> Agent:
     """The record of a checked entry (or one this program just made)."""
-    (size, mtime_ns, _, offset, name, description, raw, tools, model, color, fmt, frontmatter,
-     problems, body_line) = entry  # fmt: skip
+    (size, mtime_ns, _, offset, name, description, raw, tools, fmt, frontmatter, problems,
+     body_line) = entry[:_FIXED]  # fmt: skip
     raw = frontmatter.get("description") if raw == 0 else raw[0]
     return agent_from_values((
         name,
         raw if description is None else description,
         None if tools is None else tuple(tools),
-        model,
-        color,
         fmt,
         item.scope,
         item.path,
         frontmatter,
-        DeferredBody(offset),
+        None,  # the prompt: not kept; records.with_body reads it from the file when asked
         tuple([Problem(*p) for p in problems]) if problems else (),
         body_line,
+        offset,
         raw,
         size,
         mtime_ns,
         None,  # shadowed_by and duplicates: resolve_precedence sets them
         (),
         item.resources,  # from discovery, as found this time: not kept in the entry
+        *entry[_FIXED:],
     ))  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, overload
 
 from agentbrowser.loading import forked, trace
+from agentbrowser.loading.cache import FORMAT_ID, NAME
 from agentbrowser.loading.forked import Wire
 from agentbrowser.model.discovery import (
     Found,
@@ -108,7 +109,7 @@ def _wire_name(wire: forked.Wire) -> tuple[str, str]:
     if wire.__class__ is bytes:
         agent = pickle.loads(wire)  # type: ignore[arg-type]  # made by our own child
         return agent.format, agent.name
-    return wire[10], wire[4]  # type: ignore[index]  # a cache entry
+    return wire[FORMAT_ID], wire[NAME]  # type: ignore[index]  # a cache entry
 
 
 PlainMark = tuple[str | None, tuple[str, ...], tuple[str, str, int | None] | None]
@@ -535,7 +536,7 @@ def _parse(item: Found) -> tuple[Agent, int | None]:
         agent = evolve(agent, resources=item.resources)
     if read.text is None:
         return agent, None
-    return agent, len(read.text) - len(agent.body)
+    return agent, agent.body_offset
 
 
 def _parse_wire(item: Found) -> forked.Wire:

@@ -16,9 +16,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from agentbrowser import __version__
-from agentbrowser.writing.atomic import write_private_json
 from agentbrowser.model.records import Agent
 from agentbrowser.model.roles import Group
+from agentbrowser.writing.atomic import write_private_json
 
 MAGIC = "agentbrowser-groups"
 FORMAT = 1

@@ -41,7 +41,7 @@ from agentbrowser.model.fields import (
     compare_fields,
     compare_tools,
 )
-from agentbrowser.model.records import Agent
+from agentbrowser.model.records import Agent, prompt
 from agentbrowser.model.similar import (
     BELOW_ONE,
     WEIGHTS,
@@ -162,9 +162,9 @@ def compare(a: Agent, b: Agent) -> Comparison:
     description = diff_lines(
         description_lines(a.description or ""), description_lines(b.description or "")
     )
-    prompt = diff_text(a.body or "", b.body or "")
+    prompts = diff_text(prompt(a), prompt(b))
     changed_lines = changed_words = 0
-    for row in (*rows(description), *rows(prompt)):
+    for row in (*rows(description), *rows(prompts)):
         if row.kind != EQUAL:
             changed_lines += 1
             changed_words += row.changed_words
@@ -177,7 +177,7 @@ def compare(a: Agent, b: Agent) -> Comparison:
         fields=compare_fields(a, b),
         tools=compare_tools(a.tools, b.tools),
         description=description,
-        prompt=prompt,
+        prompt=prompts,
         changed_lines=changed_lines,
         changed_words=changed_words,
     )

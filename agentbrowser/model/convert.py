@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from agentbrowser.model.formats import split_tools
-from agentbrowser.model.records import Agent
+from agentbrowser.model.records import Agent, prompt
 
 #: The formats an agent can be converted to and installed as.
 TARGET_FORMATS: tuple[str, ...] = (
@@ -314,7 +314,7 @@ def convert(
             "recovered (check the description)"
         )
     data = _convert_fields(agent, to_format, new_name, same, warnings)
-    body = agent.body
+    body = prompt(agent)
     if to_format == "copilot-agent" and len(body) > COPILOT_BODY_LIMIT:
         warnings.append(
             f"the prompt has {len(body):,} characters; Copilot reads the first "

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from agentbrowser.model.records import Agent
+from agentbrowser.model.records import FRONTMATTER_FIELDS, Agent
 from agentbrowser.model.serialize import jsonable
 
 SAME = "same"
@@ -109,8 +109,9 @@ def _tools_same(a: tuple[str, ...] | None, b: tuple[str, ...] | None) -> bool:
 
 def compare_fields(a: Agent, b: Agent) -> tuple[FieldDiff, ...]:
     """Rows for the union of frontmatter keys (A's order, then B's new keys), then the record's
-    model and color (when not already a key, and set on either side), format and scope (named
-    "format (record)" when the frontmatter has a key of that name).
+    attributes read from frontmatter keys (model, color, ...: when neither side has the key as
+    written, and either side sets it), format and scope (named "format (record)" when the
+    frontmatter has a key of that name).
 
     ``tools`` compares as a set and ``description`` as the text the record holds, so a reordered
     tools list is "same".
@@ -134,9 +135,12 @@ def compare_fields(a: Agent, b: Agent) -> tuple[FieldDiff, ...]:
         else:
             status = SAME if canonical(va) == canonical(vb) else CHANGED
         out.append(FieldDiff(key, va, vb, status))
-    for attr in ("model", "color", "format", "scope"):
+    read_keys = {
+        spec.attr: {spec.keys.get(a.format), spec.keys.get(b.format)} for spec in FRONTMATTER_FIELDS
+    }
+    for attr in (*read_keys, "format", "scope"):
         va, vb = getattr(a, attr), getattr(b, attr)
-        if attr in ("model", "color") and (attr in keys or va is vb is None):
+        if attr in read_keys and (read_keys[attr] & set(keys) or va is vb is None):
             continue  # the frontmatter row already shows it as written, or neither has one
         if attr in keys:
             label = f"{attr} (record)"

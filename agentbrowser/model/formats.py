@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import functools
 import os
-import re
 from typing import Any
 
 from agentbrowser.model.records import WARNING, Problem
@@ -63,15 +61,26 @@ def detect_format(path: str, frontmatter: dict[str, Any] | None, hint: str | Non
     return "markdown"
 
 
-@functools.lru_cache(maxsize=4096)
+#: The second folder of every pair: a folder that is none of these names no format.
+_PAIR_ENDS = frozenset(second for _, second in _FOLDER_FORMATS)
+
+
 def _folder_format(folder: str) -> str | None:
-    """The format a folder's path names, if any (cached: a collection has few folders)."""
-    parts = [p for p in re.split(r"[\\/]+", folder) if p]
-    # The deepest matching folder pair decides (a repo may nest .claude inside .github, ...).
+    """The format a folder's path names, if any.
+
+    The deepest matching folder pair decides (a repo may nest .claude inside .github, ...).
+    C-level splitting and a set test per folder: ~1 us, asked for every file parsed.
+    """
+    if "\\" in folder:
+        folder = folder.replace("\\", "/")
+    parts = folder.split("/")
+    if "//" in folder:
+        parts = [p for p in parts if p]
     for i in range(len(parts) - 1, 0, -1):
-        fmt = _FOLDER_FORMATS.get((parts[i - 1], parts[i]))
-        if fmt:
-            return fmt
+        if parts[i] in _PAIR_ENDS:
+            fmt = _FOLDER_FORMATS.get((parts[i - 1], parts[i]))
+            if fmt:
+                return fmt
     return None
 
 

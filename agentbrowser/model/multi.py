@@ -16,7 +16,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from agentbrowser.model.fields import canonical
-from agentbrowser.model.records import Agent
+from agentbrowser.model.records import Agent, prompt
 
 #: Most agents one comparison holds.
 MAX_AGENTS = 6
@@ -176,7 +176,7 @@ def _tool_rows(agents: list[Agent]) -> tuple[ToolRow, ...]:
 
 
 def _prompt_parts(agents: list[Agent]) -> tuple[tuple[Part, ...], ...]:
-    split = [split_parts(agent.body or "") for agent in agents]
+    split = [split_parts(prompt(agent)) for agent in agents]
     normal = [[_normal(text) for _, text in parts] for parts in split]
     exact = [set(texts) for texts in normal]
     count = len(agents)

@@ -7,9 +7,18 @@ import re
 from typing import Any, NamedTuple
 
 from agentbrowser.model import owners, security, yamlsafe
-from agentbrowser.model.schema import check_frontmatter
 from agentbrowser.model.formats import derive_name, detect_format, normalize_tools
-from agentbrowser.model.records import ERROR, INFO, WARNING, Agent, Problem, agent_from_values
+from agentbrowser.model.records import (
+    ERROR,
+    FRONTMATTER_FIELDS,
+    INFO,
+    WARNING,
+    Agent,
+    Problem,
+    agent_from_values,
+    as_text,
+)
+from agentbrowser.model.schema import check_frontmatter
 from agentbrowser.model.text import FileText, one_line, read_text
 
 _FENCE = re.compile(r"^---[ \t]*$")
@@ -226,7 +235,7 @@ def parse_text(
         found.append(Problem(WARNING, "empty file", 1))
     name = derive_name(path, fmt, frontmatter)
     raw_description = frontmatter.get("description")
-    description = _as_text(raw_description)
+    description = as_text(raw_description)
     tools, tool_problems = normalize_tools(frontmatter, fmt)
     found.extend(tool_problems)
     if fm_lines is not None and closed:
@@ -260,11 +269,15 @@ def parse_text(
     if fm_lines is not None and (not body or body.isspace()) and not blank:
         found.append(Problem(INFO, "the prompt (body) is empty", body_line))
     found.extend(security.findings(text, frontmatter, fmt, tools, body, body_line))
-    # Every field in order, without the frozen dataclass's __init__ (a load makes thousands).
+    # Every field in order, without the frozen dataclass's __init__ (a load makes thousands);
+    # then the attributes read from frontmatter keys, as the record's table says.
     return agent_from_values((
-        name, description, tools, _as_optional_text(frontmatter.get("model")),
-        _as_optional_text(frontmatter.get("color")), fmt, scope, path, frontmatter, body,
-        tuple(found), body_line, raw_description, size, mtime_ns, None, (), (),
+        name, description, tools, fmt, scope, path, frontmatter, body, tuple(found), body_line,
+        len(text) - len(body), raw_description, size, mtime_ns, None, (), (),
+        *[
+            None if (key := spec.keys.get(fmt)) is None else spec.read(frontmatter.get(key))
+            for spec in FRONTMATTER_FIELDS
+        ],
     ))  # fmt: skip
 
 
@@ -380,23 +393,6 @@ def _yaml_kind(value: Any) -> str:
     return f"scalar ({type(value).__name__})"
 
 
-def _as_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list):
-        return "\n".join(_as_text(v) for v in value)
-    return str(value)
-
-
-def _as_optional_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = _as_text(value).strip()
-    return text or None
-
-
 def parse_file(path: str, scope: str = "path", hint: str | None = None) -> Agent:
     """Read and parse one file. Never raises: an unreadable file is a record with a problem."""
     path = os.path.abspath(path)
@@ -411,8 +407,6 @@ def parse_read(path: str, read: FileText, scope: str = "path", hint: str | None 
             name=derive_name(path, fmt, None),
             description="",
             tools=None,
-            model=None,
-            color=None,
             format=fmt,
             scope=scope,
             path=path,

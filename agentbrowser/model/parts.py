@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agentbrowser.model.records import Agent
+from agentbrowser.model.records import Agent, prompt
 from agentbrowser.model.text import read_text
 
 PARTS = ("prompt", "description", "file", "name", "path")
@@ -20,7 +20,7 @@ class PartUnreadable(Exception):
 def part_text(agent: Agent, part: str) -> str:
     """The text of one part of an agent, as copied; the file is read for `file`."""
     if part == "prompt":
-        return agent.body
+        return prompt(agent)
     if part == "description":
         return agent.description
     if part == "name":

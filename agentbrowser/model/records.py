@@ -1,13 +1,18 @@
-"""The record every file becomes: an agent definition with its problems attached."""
+"""The record every file becomes: an agent definition with its problems attached.
+
+A record is a plain value: it never changes after it is made. Which frontmatter keys become
+attributes of their own is said once, on the attribute (`frontmatter_field`): parsing, the index
+cache, JSON, the detail pane and comparisons all read `FRONTMATTER_FIELDS`.
+"""
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 # Problems are defined on their own (text.py reads files and makes them too); here for callers.
-from agentbrowser.model.problems import ERROR, INFO, WARNING, Problem  # noqa: F401
+from agentbrowser.model.problems import ERROR, INFO, WARNING, Problem  # noqa: F401  (re-exported)
 from agentbrowser.model.text import read_text
 
 #: JSON ids of the formats we know, in the order the UI lists them.
@@ -28,31 +33,86 @@ FORMATS: tuple[str, ...] = (
 SCOPES: tuple[str, ...] = ("project", "user", "plugin", "bundled", "path")
 
 
+def optional_text(value: Any) -> str | None:
+    """A frontmatter value as one stripped text, None when missing or blank (lists joined)."""
+    if value is None:
+        return None
+    text = as_text(value).strip()
+    return text or None
+
+
+def as_text(value: Any) -> str:
+    """A frontmatter value as text: lists one item a line, other scalars as Python writes them."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "\n".join(as_text(v) for v in value)
+    return str(value)
+
+
+def _text_or_none(value: Any) -> bool:
+    return value is None or value.__class__ is str
+
+
+@dataclass(frozen=True, slots=True)
+class FrontmatterField:
+    """A frontmatter key that a record carries as an attribute of its own.
+
+    ``keys`` names the key in each format that has it (a format not listed leaves the attribute
+    None); ``read`` turns the key's value, as YAML gave it, into the attribute; ``valid`` says
+    whether a value read back from the index cache has the attribute's type. JSON uses the
+    attribute's name; the detail pane and comparisons use ``label``, and show ``unset`` (when
+    given) for a file without the key.
+    """
+
+    keys: Mapping[str, str]
+    label: str
+    read: Callable[[Any], Any] = optional_text
+    valid: Callable[[Any], bool] = _text_or_none
+    unset: str | None = None
+    attr: str = ""
+
+    def key(self, fmt: str) -> str | None:
+        """The key's name in a format; None when the format does not have it."""
+        return self.keys.get(fmt)
+
+
+def frontmatter_field(
+    key: str, label: str, *, formats: tuple[str, ...] = FORMATS, unset: str | None = None
+) -> Any:
+    """An Agent attribute read from the frontmatter key `key` (optional text) in `formats`."""
+    spec = FrontmatterField({fmt: key for fmt in formats}, label, unset=unset)
+    return field(default=None, metadata={"frontmatter": spec})
+
+
 @dataclass(frozen=True, slots=True)
 class Agent:
     """One file, read leniently. Text fields hold the file's text as is (not sanitised).
 
-    The repr leaves out the long text fields (description, frontmatter, prompt): it must not
-    read a deferred prompt from disk, and Textual's `@work` reprs its arguments to name a
-    worker, so a repr of 10,000 records costs ~0.8 s with them and ~40 ms without.
+    The repr leaves out the long text fields (description, frontmatter, prompt): Textual's
+    `@work` reprs its arguments to name a worker, so a repr of 10,000 records costs ~0.8 s with
+    them and ~40 ms without.
     """
 
     name: str
     description: str = field(repr=False)
     tools: tuple[str, ...] | None
     """None when the key is missing (the agent inherits every tool); () when it is empty."""
-    model: str | None
-    color: str | None
     format: str
     scope: str
     path: str
     """Absolute path, as found (symlinks not resolved)."""
     frontmatter: dict[str, Any] = field(repr=False)
-    body: str = field(repr=False)
-    """The prompt: the file's text after the frontmatter (read on first use when deferred)."""
+    body: str | None = field(repr=False)
+    """The prompt: the file's text after the frontmatter. None when the record was made without
+    reading the file (from the index cache): `with_body` gives the record with its prompt."""
     problems: tuple[Problem, ...] = ()
     body_line: int = 1
     """The 1-based line of the file where the body starts."""
+    body_offset: int = 0
+    """Where the prompt starts in the file's decoded text, in characters."""
     raw_description: Any = field(default=None, repr=False)
     """The description as YAML decoded it (None when the key is missing)."""
     size: int = 0
@@ -64,6 +124,14 @@ class Agent:
     resources: tuple[str, ...] = field(default=())
     """A skill's other files (in its folder and below), relative to its folder, `/`-separated:
     they belong to the skill and are not records of their own. Set by discovery, not parsing."""
+    # Frontmatter keys carried as attributes (each is None when the file does not set it).
+    # A new one is one line here; parsing, the index cache, JSON, the detail pane and the
+    # comparisons take it from FRONTMATTER_FIELDS.
+    model: str | None = frontmatter_field("model", "model", unset="default")
+    color: str | None = frontmatter_field("color", "color")
+    permission_mode: str | None = frontmatter_field(
+        "permissionMode", "permission mode", formats=("claude-agent",)
+    )
 
     @property
     def has_error(self) -> bool:
@@ -80,127 +148,73 @@ class Agent:
         return None
 
 
-class DeferredBody(int):
-    """A prompt not read yet: where it starts (in characters) in the file's decoded text.
-
-    A record loaded from the index cache holds one of these instead of its prompt, so a warm
-    start reads no file at all; `Agent.body` reads the file the first time it is asked for.
-    (An int subclass: 10,000 of them are made per warm start, and int's C constructor is cheap.)
-    """
-
-    __slots__ = ()
-
-    @property
-    def offset(self) -> int:
-        """The prompt's first character in the decoded text."""
-        return int(self)
-
-    def __repr__(self) -> str:
-        return f"DeferredBody({int(self)})"
-
-
-_BODY_LOCK = threading.Lock()
-
-
-class _BodyAttribute:
-    """`Agent.body`: the prompt held in the record's slot, or read from its file on first use.
-
-    It wraps the slot the dataclass made, so `Agent(body=...)`, `dataclasses.replace`, equality
-    and pickling keep working; a plain string passes straight through.
-    """
-
-    def __init__(self, slot: Any) -> None:
-        self.slot = slot
-
-    def __get__(self, agent: Agent | None, owner: type | None = None) -> Any:
-        if agent is None:
-            return self
-        value = self.slot.__get__(agent, owner)
-        if value.__class__ is str:
-            return value
-        return self._read(agent)
-
-    def __set__(self, agent: Agent, value: Any) -> None:
-        self.slot.__set__(agent, value)
-
-    def raw(self, agent: Agent) -> str | DeferredBody:
-        """The slot's content without reading anything."""
-        return self.slot.__get__(agent, Agent)  # type: ignore[no-any-return]
-
-    def _read(self, agent: Agent) -> str:
-        """Read the prompt once; a file changed or gone since the listing gives "" and a problem."""
-        with _BODY_LOCK:  # two threads asking at once read the file once
-            value = self.slot.__get__(agent, Agent)
-            if value.__class__ is str:
-                return value  # type: ignore[no-any-return]
-            offset = value.offset if isinstance(value, DeferredBody) else -1
-            read = read_text(agent.path)
-            if read.text is None:
-                body, problem = "", Problem(ERROR, "cannot read the prompt: " + read.problems[0].message)
-            elif (read.size, read.mtime_ns) != (agent.size, agent.mtime_ns) or not 0 <= offset <= len(read.text):
-                body = ""
-                problem = Problem(ERROR, "the file changed on disk after it was listed: reload to read its prompt")
-            else:
-                body, problem = read.text[offset:], None
-            if problem is not None:
-                object.__setattr__(agent, "problems", agent.problems + (problem,))
-            self.slot.__set__(agent, body)
-            return body
-
-
-_BODY = _BodyAttribute(Agent.__dict__["body"])
-Agent.body = _BODY  # type: ignore[assignment,misc]
-
-
-_FIELD_SETTERS = tuple(
-    _BODY.slot.__set__ if f.name == "body" else Agent.__dict__[f.name].__set__ for f in fields(Agent)
+#: Every attribute read from a frontmatter key, in the record's order, with its name set.
+FRONTMATTER_FIELDS: tuple[FrontmatterField, ...] = tuple(
+    replace(f.metadata["frontmatter"], attr=f.name) for f in fields(Agent) if "frontmatter" in f.metadata
 )
-(_NAME, _DESCRIPTION, _TOOLS, _MODEL, _COLOR, _FORMAT, _SCOPE, _PATH, _FRONTMATTER, _BODY_SLOT,
- _PROBLEMS, _BODY_LINE, _RAW_DESCRIPTION, _SIZE, _MTIME_NS, _SHADOWED_BY, _DUPLICATES,
- _RESOURCES) = _FIELD_SETTERS  # fmt: skip  (a new field fails here, at import, until it is added below)
-_new_object = object.__new__
+#: The attributes every record has whatever its frontmatter, in the record's order.
+CORE_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in fields(Agent) if "frontmatter" not in f.metadata
+)
 
 
-def agent_from_values(values: tuple[Any, ...]) -> Agent:
-    """Agent(*values) (every field, in order) without the frozen dataclass's __init__.
+def _builder() -> Callable[[tuple[Any, ...]], Agent]:
+    """`agent_from_values`, written out for the record's fields (as dataclasses writes __init__).
 
-    For loaders that make thousands of records from checked data (the index cache): setting the
-    slots directly, one call a field written out, is ~4x faster than __init__'s
-    object.__setattr__ per field (2.0 against 3.8 us with a loop over the setters).
+    Setting each slot directly, one call a field, is ~4x faster than the frozen dataclass's
+    __init__ (2.0 against 3.8 us with a loop over the setters); loaders make thousands.
     """
-    (name, description, tools, model, color, fmt, scope, path, frontmatter, body, problems,
-     body_line, raw_description, size, mtime_ns, shadowed_by, duplicates, resources,
-     ) = values  # fmt: skip
-    agent = _new_object(Agent)
-    _NAME(agent, name)
-    _DESCRIPTION(agent, description)
-    _TOOLS(agent, tools)
-    _MODEL(agent, model)
-    _COLOR(agent, color)
-    _FORMAT(agent, fmt)
-    _SCOPE(agent, scope)
-    _PATH(agent, path)
-    _FRONTMATTER(agent, frontmatter)
-    _BODY_SLOT(agent, body)
-    _PROBLEMS(agent, problems)
-    _BODY_LINE(agent, body_line)
-    _RAW_DESCRIPTION(agent, raw_description)
-    _SIZE(agent, size)
-    _MTIME_NS(agent, mtime_ns)
-    _SHADOWED_BY(agent, shadowed_by)
-    _DUPLICATES(agent, duplicates)
-    _RESOURCES(agent, resources)
-    return agent
+    names = [f.name for f in fields(Agent)]
+    lines = [
+        "def agent_from_values(values):",
+        f"    ({', '.join(names)},) = values",
+        "    agent = new(Agent)",
+        *(f"    set_{name}(agent, {name})" for name in names),
+        "    return agent",
+    ]
+    namespace: dict[str, Any] = {"new": object.__new__, "Agent": Agent}
+    namespace.update({f"set_{name}": Agent.__dict__[name].__set__ for name in names})
+    exec("\n".join(lines), namespace)  # noqa: S102  (our own field names, nothing from a file)
+    made: Callable[[tuple[Any, ...]], Agent] = namespace["agent_from_values"]
+    made.__doc__ = "Agent(*values) (every field, in order) without the frozen __init__."
+    return made
 
 
-def body_is_loaded(agent: Agent) -> bool:
-    """True when the record holds its prompt (False: it is read from the file on first use)."""
-    return _BODY.raw(agent).__class__ is str
+agent_from_values = _builder()
 
 
 def evolve(agent: Agent, **changes: Any) -> Agent:
-    """`dataclasses.replace` that keeps a deferred prompt deferred instead of reading it."""
-    values = {f.name: getattr(agent, f.name) for f in fields(Agent) if f.name != "body"}
-    values["body"] = _BODY.raw(agent)
+    """`dataclasses.replace` for records (kept as one name: records are made in many places)."""
+    values = {f.name: getattr(agent, f.name) for f in fields(Agent)}
     values.update(changes)
     return Agent(**values)
+
+
+def read_body(agent: Agent) -> tuple[str, Problem | None]:
+    """The prompt of a record made without it, read from its file now.
+
+    A file changed or gone since the record was made gives "" and the problem that says so.
+    """
+    read = read_text(agent.path)
+    if read.text is None:
+        return "", Problem(ERROR, "cannot read the prompt: " + read.problems[0].message)
+    offset = agent.body_offset
+    if (read.size, read.mtime_ns) != (agent.size, agent.mtime_ns) or not 0 <= offset <= len(read.text):
+        return "", Problem(ERROR, "the file changed on disk after it was listed: reload to read its prompt")
+    return read.text[offset:], None
+
+
+def with_body(agent: Agent) -> Agent:
+    """The record with its prompt: itself when it has it, else a new record read from its file
+    (with the problem, when the file cannot give the prompt it had when listed)."""
+    if agent.body is not None:
+        return agent
+    body, problem = read_body(agent)
+    problems = agent.problems if problem is None else agent.problems + (problem,)
+    return evolve(agent, body=body, problems=problems)
+
+
+def prompt(agent: Agent) -> str:
+    """The record's prompt; read from its file when the record was made without it ("" when
+    the file no longer holds the prompt it had when listed: `with_body` says why)."""
+    return agent.body if agent.body is not None else read_body(agent)[0]

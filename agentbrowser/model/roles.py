@@ -20,7 +20,7 @@ from itertools import combinations, repeat
 from operator import mul
 from typing import Any
 
-from agentbrowser.model.records import Agent
+from agentbrowser.model.records import Agent, prompt
 
 try:  # Counter's own counting loop, in C: called directly it skips Counter.__init__'s checks
     from _collections import _count_elements
@@ -170,7 +170,7 @@ Parts = tuple[dict[bytes, int], dict[bytes, int], dict[bytes, int]]
 def _counts(agent: Agent, stemmer: _Stemmer) -> Parts:
     """(name, head, body) term counts of one agent."""
     name = stemmer.count(name_words(agent.name))
-    body = agent.body or ""
+    body = prompt(agent)
     opening = body[:BODY_CHARS]
     headings = _HEADING.findall("\n" + body[:HEADING_CHARS])
     description = (agent.description or "").replace("\\n", "\n")

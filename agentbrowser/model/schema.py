@@ -12,14 +12,13 @@ a valid field costs one dict lookup and one class test; lines are looked up only
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from agentbrowser.model.records import ERROR, INFO, WARNING, Agent, Problem, body_is_loaded
+from agentbrowser.model.records import ERROR, INFO, WARNING, Agent, Problem
 
 # Sources, as FORMATS.md names them.
 CLAUDE_SUBAGENTS = "code.claude.com sub-agents docs"
@@ -436,7 +435,7 @@ SCHEMAS: dict[str, Schema] = {
 
 def check(agent: Agent, lines: Sequence[str] | None = None) -> tuple[Problem, ...]:
     """The schema problems of a record (its prompt's length only when it is already read)."""
-    body = agent.body if body_is_loaded(agent) else None
+    body = agent.body  # None: a record from the index cache, its prompt not read
     return check_frontmatter(
         agent.format, agent.frontmatter, agent.path, agent.scope, body, lines,
         body_line=agent.body_line,
@@ -545,22 +544,25 @@ def _shown(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-@functools.lru_cache(maxsize=4096)
 def _unknown_text(fmt: str, name: str) -> tuple[str, str]:
-    """(severity, message) of an unknown key: a warning with a likely match, else information.
-
-    Cached: the same few unknown keys (version, author, tags) recur across a collection, and
-    difflib costs ~0.5 ms a key.
-    """
+    """(severity, message) of an unknown key: a warning with a likely match, else information."""
     schema = SCHEMAS[fmt]
     suggestion = schema.aliases.get(name) or schema.folded.get(_fold(name))
-    if suggestion is None and len(name) <= 64:
-        import difflib  # here: most collections have few unknown keys, and parse imports this
-
+    size = len(name)
+    if suggestion is None and size <= 64:
         # 0.9: `descripton` matches `description`; `mode` does not match `model`, nor
-        # `permissions` `permissionMode` (different fields, not misspellings).
-        close = difflib.get_close_matches(name, list(schema.fields), n=1, cutoff=0.9)
-        suggestion = close[0] if close else None
+        # `permissions` `permissionMode` (different fields, not misspellings). difflib's
+        # ratio never exceeds the LCS ratio rapidfuzz computes in C, so only fields that reach
+        # 0.9 there go to difflib (over every field it cost ~50 us a key, and unknown keys
+        # recur in every file of a collection).
+        from rapidfuzz.distance import Indel
+
+        near = [f for f in schema.fields if Indel.normalized_similarity(name, f) >= 0.9]
+        if near:
+            import difflib
+
+            close = difflib.get_close_matches(name, near, n=1, cutoff=0.9)
+            suggestion = close[0] if close else None
     what = f"`{_shown(name)}` is not {_article(schema.owner)} {schema.owner} {schema.kind} field"
     if suggestion is not None:
         text = f"{what}: did you mean `{suggestion}`? {schema.unknown} ({schema.source})"

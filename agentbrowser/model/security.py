@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agentbrowser.model.formats import split_tools
-from agentbrowser.model.records import ERROR, WARNING, Agent, Problem
+from agentbrowser.model.records import ERROR, WARNING, Agent, Problem, prompt
 from agentbrowser.model.text import (
     BIDI,
     FORMAT,
@@ -282,7 +282,7 @@ def _permission_danger(permission: Any) -> str:
 
 def powers(agent: Agent) -> tuple[Power, ...]:
     """What the agent may do (tools, modes, hooks, MCP servers, ...), dangerous ones marked."""
-    body = agent.body if agent.format in DYNAMIC_CONTEXT_FORMATS else ""
+    body = prompt(agent) if agent.format in DYNAMIC_CONTEXT_FORMATS else ""
     return tuple(compute_powers(agent.frontmatter, agent.format, agent.tools, body))
 
 

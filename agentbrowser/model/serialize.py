@@ -9,7 +9,7 @@ import math
 import re
 from typing import Any
 
-from agentbrowser.model.records import Agent
+from agentbrowser.model.records import FRONTMATTER_FIELDS, Agent, with_body
 
 
 def jsonable(value: Any) -> Any:
@@ -61,8 +61,7 @@ def agent_to_json(agent: Agent, full: bool = False) -> dict[str, Any]:
         "name": agent.name,
         "description": jsonable(agent.raw_description),
         "tools": list(agent.tools) if agent.tools is not None else None,
-        "model": agent.model,
-        "color": agent.color,
+        **{spec.attr: getattr(agent, spec.attr) for spec in FRONTMATTER_FIELDS},
         "format": agent.format,
         "scope": agent.scope,
         "path": agent.path,
@@ -73,6 +72,8 @@ def agent_to_json(agent: Agent, full: bool = False) -> dict[str, Any]:
     if full:
         from agentbrowser.model.security import powers
 
+        agent = with_body(agent)
+        data["problems"] = [p.to_json() for p in agent.problems]
         data["resources"] = list(agent.resources)
         data["frontmatter"] = jsonable(agent.frontmatter)
         data["prompt"] = agent.body

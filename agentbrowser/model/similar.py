@@ -13,14 +13,13 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 from agentbrowser.model.diff import EQUAL, line_blocks, split_lines
 from agentbrowser.model.fields import canonical
-from agentbrowser.model.records import Agent
+from agentbrowser.model.records import Agent, prompt, with_body
 
 #: The largest float below 1.0: any difference keeps a score off an exact 1.0.
 BELOW_ONE = math.nextafter(1.0, 0.0)
@@ -93,7 +92,6 @@ def ordered_similarity(a: str, b: str) -> float:
     return matched / total if total else 1.0
 
 
-@lru_cache(maxsize=256)
 def vocabulary(text: str) -> frozenset[str]:
     """The distinct words of four letters or more, lowercased: what a text is about."""
     return frozenset(word.lower() for word in _VOCABULARY_WORD.findall(text))
@@ -167,7 +165,7 @@ def similarity_scores(a: Agent, b: Agent) -> Scores:
     keys by equality. The name does not count: a renamed copy scores 1.0.
     """
     return _blend(
-        text_similarity(a.body or "", b.body or ""),
+        text_similarity(prompt(a), prompt(b)),
         text_similarity(_desc_for_words(a), _desc_for_words(b)),
         tools_similarity(a.tools, b.tools),
         fields_similarity(a, b),
@@ -210,7 +208,7 @@ MIN_LINE_CHARS = 12
 
 def _features(agent: Agent) -> _Features:
     description = agent.description or ""
-    body = agent.body or ""
+    body = prompt(agent)
     # All C-level work: 10,000 agents in well under a second on a slow machine.
     lines = frozenset(body.splitlines()) | frozenset(description.replace("\\n", "\n").splitlines())
     head = (description[:HEAD_CHARS] + "\n" + body[:HEAD_CHARS]).lower()
@@ -264,6 +262,7 @@ class SimilarityIndex:
         """
         if limit <= 0 or not self.agents:
             return []
+        target = with_body(target)  # read once, not once a candidate
         scored: list[tuple[float, str, str, int]] = []
         for index in self._candidates(target):
             agent = self.agents[index]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -16,7 +17,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from agentbrowser.model.describe import description_blocks
-from agentbrowser.model.records import Agent
+from agentbrowser.model.records import FRONTMATTER_FIELDS, Agent
 from agentbrowser.model.text import approx_tokens, one_line, sanitize
 
 #: Prompts longer than this render as markdown up to here, then as plain text: rich renders
@@ -124,14 +125,15 @@ def tools_text(agent: Agent, palette: Palette) -> Text:
     return text
 
 
-def powers_text(agent: Agent, palette: Palette) -> Text | None:
+def powers_text(agent: Agent, palette: Palette, shown: Collection[str] = ()) -> Text | None:
     """What the agent may do, one line each; dangerous ones in the error style with the reason.
 
-    Tools alone (no mode, hook, server...) stay on the `tools` line and this returns None.
+    Tools stay on the `tools` line, and the powers of keys in `shown` on the facts line; with
+    nothing else (no hook, server...) this returns None.
     """
     from agentbrowser.model.security import powers
 
-    found = [p for p in powers(agent) if p.kind != "tools"]
+    found = [p for p in powers(agent) if p.kind != "tools" and p.kind not in shown]
     if not found:
         return None
     text = Text()
@@ -154,12 +156,22 @@ def header(agent: Agent, palette: Palette) -> RenderableType:
     title.append(f"  {agent.format} \u00b7 {agent.scope}", style=palette.muted)
     lines: list[RenderableType] = [title]
     lines.append(Text(sanitize(agent.path), style=palette.muted, overflow="fold"))
+    from agentbrowser.model.security import powers
+
     facts = Text()
-    facts.append("model ", style=palette.muted)
-    facts.append(sanitize(agent.model or "default"))
-    if agent.color:
-        facts.append("  color ", style=palette.muted)
-        facts.append(sanitize(agent.color))
+    shown: list[str] = []  # frontmatter keys on this line: their powers are not repeated below
+    dangers = {p.kind: p.danger for p in powers(agent) if p.danger}
+    for spec in FRONTMATTER_FIELDS:
+        value, key = getattr(agent, spec.attr), spec.key(agent.format)
+        if key is None or (value is None and spec.unset is None):
+            continue
+        shown.append(key)
+        danger = dangers.get(key, "")
+        facts.append(("  " if facts else "") + f"{spec.label} ", style=palette.muted)
+        facts.append(sanitize(value if value is not None else spec.unset or ""),
+                     style=palette.error if danger else "")  # fmt: skip
+        if danger:
+            facts.append(f" \u26a0 {danger}", style=palette.error)
     # Prompt first: it is what a model reads on every call. Short enough for one line of the
     # detail pane in a 120-column terminal.
     facts.append("  tokens ", style=palette.muted)
@@ -168,7 +180,7 @@ def header(agent: Agent, palette: Palette) -> RenderableType:
     tools = Text("tools ", style=palette.muted)
     tools.append_text(tools_text(agent, palette))
     lines.append(tools)
-    granted = powers_text(agent, palette)
+    granted = powers_text(agent, palette, shown)
     if granted is not None:
         lines.append(granted)
     if agent.shadowed_by:

@@ -16,9 +16,9 @@ from rich.console import RenderableType
 from rich.style import Style
 from rich.text import Text
 
-from agentbrowser.render import agent as render
-from agentbrowser.model.records import ERROR, Agent
+from agentbrowser.model.records import ERROR, Agent, with_body
 from agentbrowser.model.text import read_text, sanitize
+from agentbrowser.render import agent as render
 
 #: Prompts up to this size render as one markdown document; longer ones in chunks this big
 #: (rich renders markdown at ~4.6 ms a KB: a chunk holds the thread ~20 ms, and a render that
@@ -99,6 +99,7 @@ def agent_pieces(
     agent: Agent, palette: render.Palette, code_theme: str
 ) -> Iterator[RenderableType]:
     """Header, problems, description, then the prompt in chunks (markdown up to the cap)."""
+    agent = with_body(agent)  # in the render thread: a prompt not read yet is read here
     yield render.header(for_display(agent), palette)
     found = render.problems(agent, palette)
     if found is not None:
@@ -111,7 +112,7 @@ def agent_pieces(
         yield render.section(f"Resources ({len(agent.resources)}; o opens one)", palette)
         yield files
     yield render.section("Prompt", palette)
-    body = agent.body
+    body = agent.body or ""
     if len(body) <= CHUNK:
         yield render.prompt(agent, palette, code_theme=code_theme)
         return

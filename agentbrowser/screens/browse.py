@@ -22,7 +22,6 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Label
 
-from agentbrowser.messages import LibraryChanged, LibraryLoaded, LoadFailed, LoadProgress
 from agentbrowser.loading import collection, forked, trace
 from agentbrowser.loading.library import (
     Library,
@@ -33,6 +32,7 @@ from agentbrowser.loading.library import (
     preloaded_library,
     refresh,
 )
+from agentbrowser.messages import LibraryChanged, LibraryLoaded, LoadFailed, LoadProgress
 from agentbrowser.model.records import Agent
 from agentbrowser.model.text import one_line
 from agentbrowser.widgets.agent_list import AgentList
@@ -646,8 +646,8 @@ class BrowseScreen(Screen[None]):
             self.app.call_from_thread(self._confirm_fix, agent, item, diff)
 
     def _confirm_fix(self, agent: Agent, item: object, diff: str) -> None:
-        from agentbrowser.writing.fixfiles import FilePlan
         from agentbrowser.screens.fix_confirm import FixConfirm
+        from agentbrowser.writing.fixfiles import FilePlan
 
         assert isinstance(item, FilePlan)
 

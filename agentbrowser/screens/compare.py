@@ -22,9 +22,9 @@ from textual.widgets import Static
 from agentbrowser.model.compare import Comparison, percent
 from agentbrowser.model.records import Agent
 from agentbrowser.model.text import one_line, plural
+from agentbrowser.render.pieces import display_path
 from agentbrowser.widgets.diff_view import ColumnHeader, DiffView
 from agentbrowser.widgets.key_bar import KeyBar
-from agentbrowser.render.pieces import display_path
 
 CSS = Path(__file__).with_name("compare.tcss")
 

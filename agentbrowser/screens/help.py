@@ -57,10 +57,10 @@ def help_sections(app: App[object]) -> list[Section]:
     from agentbrowser.screens.browse import BrowseScreen
     from agentbrowser.screens.compare import CompareScreen
     from agentbrowser.screens.copy_menu import CopyMenu
-    from agentbrowser.screens.groups import GroupsScreen
-    from agentbrowser.screens.multi_compare import MultiCompareScreen
-    from agentbrowser.screens.install_dialog import InstallDialog
     from agentbrowser.screens.fix_confirm import FixConfirm
+    from agentbrowser.screens.groups import GroupsScreen
+    from agentbrowser.screens.install_dialog import InstallDialog
+    from agentbrowser.screens.multi_compare import MultiCompareScreen
     from agentbrowser.widgets.agent_list import AgentList
     from agentbrowser.widgets.agent_view import AgentView
     from agentbrowser.widgets.filter_input import FilterInput

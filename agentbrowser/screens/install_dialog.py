@@ -19,10 +19,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from agentbrowser.writing.install import CLASH, SAME, InstallError, Plan, plan_install
 from agentbrowser.model.convert import LABELS, TARGET_FORMATS, safe_name
 from agentbrowser.model.records import Agent
 from agentbrowser.model.text import one_line, sanitize
+from agentbrowser.writing.install import CLASH, SAME, InstallError, Plan, plan_install
 
 #: What the dialog is for: installing the agent, or starting a new one from it.
 INSTALL = "install"

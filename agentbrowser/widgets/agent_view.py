@@ -37,8 +37,8 @@ from agentbrowser.loading import trace
 from agentbrowser.model.records import Agent
 from agentbrowser.model.text import one_line
 from agentbrowser.render.agent import Palette
-from agentbrowser.widgets.lines import FrameConstants
 from agentbrowser.render.pieces import agent_pieces, raw_pieces
+from agentbrowser.widgets.lines import FrameConstants
 
 #: In a long render, the lines sent so far are frozen out of the cyclic GC every this many lines.
 FREEZE_LINES = 5_000

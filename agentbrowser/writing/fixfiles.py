@@ -14,8 +14,8 @@ import os
 import stat
 from dataclasses import dataclass
 
-from agentbrowser.writing.atomic import write_atomic
 from agentbrowser.model.repair import Repair, repair_text
+from agentbrowser.writing.atomic import write_atomic
 
 _BOM = b"\xef\xbb\xbf"
 

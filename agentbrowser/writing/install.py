@@ -12,7 +12,6 @@ import os
 import stat
 from dataclasses import dataclass, field
 
-from agentbrowser.writing.atomic import write_atomic
 from agentbrowser.model.convert import (
     TARGET_FORMATS,
     InstallTarget,
@@ -25,6 +24,7 @@ from agentbrowser.model.convert import (
 from agentbrowser.model.discovery import SKIP_DIRS
 from agentbrowser.model.records import Agent
 from agentbrowser.model.text import read_text
+from agentbrowser.writing.atomic import write_atomic
 
 #: What a planned file is, next to what is on disk.
 NEW = "new"
