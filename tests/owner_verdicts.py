@@ -5,7 +5,7 @@ command and skill under PATH. The same files are laid out twice: as a project's 
 folder (agents/, commands/, skills/NAME/SKILL.md) and as a plugin (a folder with
 `.claude-plugin/plugin.json`), because Claude Code treats a broken agent differently in each.
 scripts/refresh-owner-verdicts records the verdicts as tests/data/owner-verdicts/claude-V.json;
-tests/test_owner_verdicts.py compares our errors with them, and runs the validator live when
+tests/model/test_owners.py compares our errors with them, and runs the validator live when
 it is installed.
 """
 

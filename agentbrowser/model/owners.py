@@ -3,7 +3,7 @@
 Claude Code reads frontmatter with a YAML parser and, when that fails, once more after quoting
 every `key: value` line whose value holds a YAML indicator (`: `, `#`, `[`, `*`, `|`, a
 backtick...) and turning leading tabs into spaces (read from Claude Code 2.1.332's loader and
-checked against `claude plugin validate` on the test corpus: tests/test_owner_verdicts.py).
+checked against `claude plugin validate` on the test corpus: tests/model/test_owners.py).
 So a one-line description full of `Context:` and `user:` loads; a value that runs on over
 lines, an unterminated quote or a file with CRLF line endings (its quoting skips them) does
 not. Cursor reads an `.mdc` rule's `globs` as a plain comma-separated string.

@@ -273,7 +273,7 @@ def _check_depth(text: str) -> None:
 # scalars on one line, flow lists `[a, "b"]` of them, or block lists (`key:` then `- a` lines).
 # `flat_mapping` reads exactly that shape and gives up (None) on anything else, which then goes
 # to libyaml: ~9 µs a file against ~25-40 µs for libyaml's compose and our build. Its results are
-# libyaml's, value for value and type for type (tests/test_yamlsafe_flat.py compares the two on
+# libyaml's, value for value and type for type (tests/model/test_yamlsafe.py compares the two on
 # generated and real frontmatter); it only says "no" more often than it must.
 
 #: A top-level key (letters, digits, `_.-`, starting with a letter or `_`), `:`, and the rest.

@@ -1,0 +1,235 @@
+"""Comparing 3 to 6 agents: the model marks what each has alone; the screen shows and jumps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from agentbrowser.cli import build_app
+from agentbrowser.loading.collection import load_collection
+from agentbrowser.model.multi import ALL, SOME, UNIQUE, compare_many, split_parts
+from agentbrowser.model.records import Agent
+from agentbrowser.screens.browse import BrowseScreen
+from agentbrowser.screens.compare import CompareScreen
+from agentbrowser.screens.multi_compare import MultiCompareScreen, PromptPart
+
+from ..paths import BUNDLED
+
+SEED_NAMES = [
+    "backend-implementation-expert",
+    "backend-implementation-engineer",
+    "backend-implementation",
+    "backend-impl-specialist",
+    "backend-engineer",
+]
+
+
+def _agent(tmp_path: Path, name: str, body: str, tools: str | None = "Read, Grep") -> Agent:
+    tools_line = f"tools: {tools}\n" if tools is not None else ""
+    path = tmp_path / f"{name}.md"
+    path.write_text(f"---\nname: {name}\ndescription: {name} agent\n{tools_line}---\n{body}")
+    return load_collection([str(path)], use_cache=False)[0]
+
+
+SHARED = "Read the code that changed and nothing else, then report what you found."
+SOME_TEXT = "Run the whole test suite with pytest before you say that the change works."
+
+
+def test_parts_are_marked_shared_by_all_by_some_or_unique(tmp_path: Path) -> None:
+    a = _agent(tmp_path, "a", f"{SHARED}\n\n{SOME_TEXT}\n\nOnly a talks about monads here.\n")
+    b = _agent(tmp_path, "b", f"{SHARED}\n\n{SOME_TEXT}\n", tools="Read, Bash")
+    c = _agent(tmp_path, "c", f"{SHARED}\n\nZebra crossings are painted white.\n", tools=None)
+    result = compare_many([a, b, c])
+    kinds_a = [(p.kind, p.holders) for p in result.prompts[0]]
+    assert kinds_a == [(ALL, (0, 1, 2)), (SOME, (0, 1)), (UNIQUE, (0,))]
+    assert result.unique_count(2) == 1 and result.unique_count(1) == 0
+    assert result.prompts[0][2].line == 5
+    tools = {row.tool: row.granted for row in result.tools}
+    # c has no tools key: it inherits every tool, so it grants them all.
+    assert tools == {
+        "Read": (True, True, True),
+        "Grep": (True, False, True),
+        "Bash": (False, True, True),
+    }
+    assert result.inherits == (False, False, True)
+    fields = {row.field: row.differs for row in result.fields}
+    assert fields["name"] and fields["description"] and fields["tools"]
+    assert not fields["format"]
+    assert result.to_json()["prompts"][0][1]["holders"] == [0, 1]
+
+
+def test_reworded_paragraphs_still_count_as_shared(tmp_path: Path) -> None:
+    a = _agent(tmp_path, "a", "Always write a failing test first, then make it pass.\n")
+    b = _agent(tmp_path, "b", "Always write a failing test first and then make it pass!\n")
+    c = _agent(tmp_path, "c", "Deploy on Fridays.\n")
+    result = compare_many([a, b, c])
+    assert result.prompts[0][0].holders == (0, 1)
+
+
+def test_split_parts_keeps_line_numbers() -> None:
+    assert split_parts("one\n\n\ntwo\nthree\n\nfour") == [
+        (1, "one"),
+        (4, "two\nthree"),
+        (7, "four"),
+    ]
+    assert split_parts("") == []
+
+
+@pytest.mark.parametrize("count", [1, 7])
+def test_only_two_to_six_agents(tmp_path: Path, count: int) -> None:
+    agents = [_agent(tmp_path, f"x{i}", "body\n") for i in range(count)]
+    with pytest.raises(ValueError):
+        compare_many(agents)
+
+
+# -- the screen ----------------------------------------------------------------------------
+
+
+async def wait_for(pilot: Pilot[None], condition) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(500):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("timed out waiting for the app")
+
+
+async def open_multi(pilot: Pilot[None], marks: int) -> MultiCompareScreen:
+    browse = pilot.app.screen
+    assert isinstance(browse, BrowseScreen)
+    await wait_for(pilot, lambda: browse.library is not None)
+    for _ in range(marks):
+        await pilot.press("space", "down")
+    await pilot.press("d")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, MultiCompareScreen))
+    screen = pilot.app.screen
+    assert isinstance(screen, MultiCompareScreen)
+    await wait_for(pilot, lambda: not screen.busy and len(screen.query(PromptPart)) > 0)
+    await pilot.pause()
+    return screen
+
+
+def _screen_lines(app) -> list[str]:  # type: ignore[no-untyped-def]
+    return ["".join(s.text for s in strip) for strip in app.screen._compositor.render_strips()]
+
+
+async def test_d_with_five_marked_opens_the_n_way_compare_and_names_stay_apart_at_80x24(
+    seeds: Path,
+) -> None:
+    async with build_app([str(seeds)], use_cache=False).run_test(size=(80, 24)) as pilot:
+        screen = await open_multi(pilot, 5)
+        assert [a.name for a in screen.agents] == SEED_NAMES
+        lines = _screen_lines(pilot.app)
+        legend = [line for line in lines if line.strip()[:3].strip(">* ") in "ABCDE"]
+        for letter, name in zip("ABCDE", SEED_NAMES):
+            assert any(
+                f"{letter}  {name}" in line or f"{letter}* {name}" in line for line in lines
+            ), (
+                name,
+                lines[:8],
+            )
+        assert legend
+        text = "\n".join(lines)
+        assert "unique paragraphs" in text and "field" in text
+
+
+async def test_n_jumps_between_unique_paragraphs_and_right_shows_the_next_prompt(
+    seeds: Path,
+) -> None:
+    async with build_app([str(seeds)], use_cache=False).run_test(size=(100, 30)) as pilot:
+        screen = await open_multi(pilot, 3)
+        comparison = screen.comparison
+        assert comparison is not None and len(comparison.names) == 3
+        unique = list(screen.query("PromptPart.unique"))
+        assert len(unique) == comparison.unique_count(0) >= 1
+        await pilot.press("n")
+        assert unique[0].has_class("current")
+        await pilot.press("right")
+        assert screen.member == 1
+        await wait_for(pilot, lambda: len(screen.query("PromptPart")) == len(comparison.prompts[1]))
+        await pilot.press("c")
+        await wait_for(pilot, lambda: pilot.app.clipboard == screen.agents[1].body)
+
+
+async def test_space_on_two_members_opens_the_two_way_compare(seeds: Path) -> None:
+    async with build_app([str(seeds)], use_cache=False).run_test(size=(100, 30)) as pilot:
+        screen = await open_multi(pilot, 4)
+        await pilot.press("space", "right", "right", "space")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, CompareScreen))
+        compare = pilot.app.screen
+        assert isinstance(compare, CompareScreen)
+        assert (compare.a.name, compare.b.name) == (screen.agents[0].name, screen.agents[2].name)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: pilot.app.screen is screen)
+
+
+# -- the groups view -----------------------------------------------------------------------
+
+
+async def test_v_groups_the_collection_in_a_worker_and_enter_compares_the_seed_group(
+    seeds: Path,
+) -> None:
+    from agentbrowser.screens.groups import GroupsScreen
+
+    bundled = BUNDLED
+    app = build_app([str(seeds), str(bundled)], use_cache=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        browse = pilot.app.screen
+        assert isinstance(browse, BrowseScreen)
+        await wait_for(pilot, lambda: browse.library is not None)
+        await pilot.press("v")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, GroupsScreen))
+        screen = pilot.app.screen
+        assert isinstance(screen, GroupsScreen)
+        await wait_for(pilot, lambda: screen.groups is not None)
+        await pilot.pause()
+        assert screen.groups
+        first = screen.groups[0]
+        assert {screen.agents[i].name for i in first.members} == set(SEED_NAMES)
+        lines = _screen_lines(pilot.app)
+        for name in SEED_NAMES:  # at 80 columns every member's name shows whole
+            assert any(line.strip() == name or f" {name} " in line for line in lines), name
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, MultiCompareScreen))
+        multi = pilot.app.screen
+        assert isinstance(multi, MultiCompareScreen)
+        assert {a.name for a in multi.agents} == set(SEED_NAMES)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: pilot.app.screen is screen)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: pilot.app.screen is browse)
+        # A second visit shows the kept groups at once.
+        await pilot.press("v")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, GroupsScreen))
+        assert pilot.app.screen.groups is screen.groups  # type: ignore[attr-defined]
+
+
+async def test_the_groups_view_answers_keys_while_it_works(seeds: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The grouping is held in its thread until the test lets it go: escape still works."""
+    import threading
+
+    from agentbrowser.model import roles
+    from agentbrowser.screens.groups import GroupsScreen
+
+    gate = threading.Event()
+    real = roles.group_roles
+
+    def held(*args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs["progress"]("reading", 0, 5)
+        gate.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(roles, "group_roles", held)
+    async with build_app([str(seeds)], use_cache=False).run_test(size=(80, 24)) as pilot:
+        browse = pilot.app.screen
+        assert isinstance(browse, BrowseScreen)
+        await wait_for(pilot, lambda: browse.library is not None)
+        await pilot.press("v")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, GroupsScreen))
+        screen = pilot.app.screen
+        await wait_for(pilot, lambda: "reading" in str(screen.query_one("#groups-stage").render()))
+        assert screen.groups is None  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: pilot.app.screen is browse)
+        gate.set()

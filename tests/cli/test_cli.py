@@ -1,0 +1,180 @@
+"""The non-interactive commands, driven through cli.main with a captured stdout."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+
+from agentbrowser import __version__, cli
+
+from ..paths import BUNDLED
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    out = StringIO()
+    code = cli.main(args, out=out)
+    return code, out.getvalue(), capsys.readouterr().err
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> Path:
+    folder = tmp_path / "coll"
+    (folder / ".claude" / "agents").mkdir(parents=True)
+    (folder / ".claude" / "agents" / "good.md").write_text("---\nname: good\ndescription: Fine\ntools: Read\n---\nGood prompt\n")
+    (folder / ".claude" / "agents" / "bad.md").write_text(
+        # Claude Code quotes `Use: this` and still cannot read the unterminated quote below it
+        '---\nname: bad\ndescription: Use: this\ncolor: "red\n---\nBad prompt\n'
+    )
+    return folder
+
+
+def test_list_table_on_bundled_agents(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["list", str(BUNDLED)], capsys)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["NAME", "FORMAT", "SCOPE", "MODEL", "TOOLS", "PROBLEMS"]
+    assert any(line.startswith("code-reviewer ") and "claude-agent" in line for line in lines)
+    assert len(lines) == 1 + len(json.loads(cli_json(["list", "--json", str(BUNDLED)])))
+
+
+def cli_json(args: list[str]) -> str:
+    out = StringIO()
+    assert cli.main(args, out=out) == 0
+    return out.getvalue()
+
+
+def test_list_json_fields(broken: Path) -> None:
+    records = {r["name"]: r for r in json.loads(cli_json(["list", "--json", str(broken)]))}
+    assert records["good"]["tools"] == ["Read"]
+    assert records["bad"]["description"] == "Use: this"
+    assert records["bad"]["problems"][0]["severity"] == "error"
+    assert records["bad"]["problems"][0]["line"] == 3
+    assert records["good"]["scope"] == "path" and records["good"]["shadowed_by"] is None
+
+
+def test_lint_exits_1_with_one_line_per_problem(broken: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["lint", str(broken)], capsys)
+    assert code == 1
+    bad = str(broken / ".claude" / "agents" / "bad.md")
+    lines = out.splitlines()
+    # One line per problem: the error, then the colour as read line by line (`"red`).
+    assert len(lines) == 2 and out.endswith("\n")
+    assert lines[0].startswith(bad + ":3: error: Claude Code will not load this agent")
+    assert lines[1].startswith(bad + ":4: info: ") and "colour" in lines[1]
+    assert "Traceback" not in err
+
+
+def test_lint_clean_collection_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["lint", str(BUNDLED)], capsys)
+    assert (code, out) == (0, "")
+
+
+def test_show_json_has_prompt_and_frontmatter(broken: Path) -> None:
+    data = json.loads(cli_json(["show", "good", str(broken), "--json"]))
+    assert data["prompt"] == "Good prompt\n"
+    assert data["frontmatter"] == {"name": "good", "description": "Fine", "tools": "Read"}
+
+
+def test_show_raw_prints_the_file_as_it_is(broken: Path) -> None:
+    assert cli_json(["show", "good", str(broken), "--raw"]) == (broken / ".claude/agents/good.md").read_text()
+
+
+def test_show_renders_for_a_terminal(broken: Path) -> None:
+    out = cli_json(["show", "good", str(broken)])
+    assert "good" in out and "Good prompt" in out and "Read" in out
+
+
+def test_unknown_agent_is_one_line_on_stderr(broken: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["show", "nobody", str(broken)], capsys)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("agentbrowser: error: no agent named 'nobody'")
+
+
+def test_missing_path_is_one_line_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["list", str(tmp_path / "nope")], capsys)
+    assert code == 2 and err.strip() == f"agentbrowser: error: no such file or folder: {tmp_path / 'nope'}"
+
+
+def test_copy_without_any_clipboard_fails_cleanly(broken: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyperclip
+
+    def refuse(text: str) -> None:
+        raise pyperclip.PyperclipException("no backend")
+
+    monkeypatch.setattr(pyperclip, "copy", refuse)
+    code, _, err = run(["copy", "good", str(broken)], capsys)
+    assert code == 2
+    assert "Could not copy the prompt of good" in err and "no backend" in err
+
+
+def test_copy_reports_where_it_went(broken: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyperclip
+
+    copied: list[str] = []
+    monkeypatch.setattr(pyperclip, "copy", copied.append)
+    code, _, err = run(["copy", "good", str(broken), "--part", "description"], capsys)
+    assert code == 0 and copied == ["Fine"]
+    assert "Copied the description of good" in err and "system clipboard" in err
+
+
+def test_no_command_and_not_a_terminal_prints_the_listing(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run([str(BUNDLED)], capsys)
+    assert code == 0 and out.startswith("NAME")
+
+
+def test_version_and_help_through_the_installed_command() -> None:
+    version = subprocess.run([sys.executable, "-m", "agentbrowser", "--version"], capture_output=True, text=True)
+    assert version.stdout.strip() == f"agentbrowser {__version__}"
+    helped = subprocess.run([sys.executable, "-m", "agentbrowser", "lint", "--help"], capture_output=True, text=True)
+    assert helped.returncode == 0 and "exit 1 when any is an error" in helped.stdout
+
+
+def test_a_command_exits_with_its_status_and_all_of_its_output(tmp_path: Path) -> None:
+    """The console script leaves a command without tearing its heap down (os._exit): what it
+    wrote is all there, its status is kept, and a reader that stops early is no error."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered output
+    listed = subprocess.run(
+        [sys.executable, "-m", "agentbrowser", "list", "--json", str(BUNDLED)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert listed.returncode == 0 and listed.stderr == ""
+    in_process = StringIO()
+    assert cli.main(["list", "--json", "--no-cache", str(BUNDLED)], in_process) == 0
+    assert json.loads(listed.stdout) == json.loads(in_process.getvalue())
+    assert len(json.loads(listed.stdout)) > 3
+    missing = subprocess.run(
+        [sys.executable, "-m", "agentbrowser", "show", "no-such-agent", str(BUNDLED)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert missing.returncode == 2 and "no-such-agent" in missing.stderr
+    broken = tmp_path / "broken.md"
+    broken.write_text("---\nname: broken\ndescription: a: b: c\n  d\n---\nbody\n", encoding="utf-8")
+    lint = subprocess.run(
+        [sys.executable, "-m", "agentbrowser", "lint", str(broken)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert lint.returncode == 1 and "broken" in lint.stdout  # lint's own status, and its report
+    # `| head -c 10`: the pipe closes after 10 bytes; the command stops quietly.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "agentbrowser", "list", "--json", str(BUNDLED)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert len(proc.stdout.read(10)) == 10
+    proc.stdout.close()
+    assert proc.stderr.read() == b"" and proc.wait(timeout=30) == 0

@@ -1,0 +1,150 @@
+"""Every corpus agent converted to every other format reads back intact, and the owners load it.
+
+The five seed agents are converted to every format, their own included.
+
+One project holds every conversion (about 1,500 files); OpenCode, Claude Code's validator and
+Copilot CLI are each run once over it. Those three tests skip only when the binary is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import frontmatter
+import pytest
+
+from agentbrowser.loading import collection
+from agentbrowser.model.convert import TARGET_FORMATS, convert, install_target, safe_name
+from agentbrowser.model.parse import parse_file
+from agentbrowser.model.records import ERROR, Agent
+from agentbrowser.writing.atomic import write_atomic
+
+from ..owners import require_owner, run_owner
+from ..paths import CORPUS, SEEDS
+
+
+@dataclass
+class Converted:
+    """One converted file: its source, target format, name, path and warnings."""
+
+    source: Agent
+    format: str
+    name: str
+    path: Path
+    warnings: list[str]
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Converted]]:
+    """A git repository holding every corpus agent converted to each format but its own."""
+    root = tmp_path_factory.mktemp("owners") / "project"
+    root.mkdir()
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    agents = collection.load_collection([str(CORPUS)], use_cache=False)
+    assert len(agents) > 250
+    # The seeds too, to every format including their own: their broken frontmatter (a
+    # description that runs on over unindented lines) is written again as strict YAML.
+    seeds = collection.load_collection([str(SEEDS)], use_cache=False)
+    assert len(seeds) == 5
+    done: list[Converted] = []
+    taken: set[str] = set()
+    for agent, own_format_too in [*((a, False) for a in agents), *((a, True) for a in seeds)]:
+        for fmt in TARGET_FORMATS:
+            if fmt == agent.format and not own_format_too:
+                continue
+            name = base = safe_name(agent.name)
+            count = 1
+            while (fmt, name.lower()) in taken:  # two corpus agents with one name
+                count += 1
+                name = f"{base}-{count}"
+            taken.add((fmt, name.lower()))
+            text, warnings = convert(agent, fmt, name)
+            path = Path(install_target(fmt, "project", name, str(root), str(root / "home")).path)
+            write_atomic(str(path), text.encode("utf-8"))
+            done.append(Converted(agent, fmt, name, path, warnings))
+    return root, done
+
+
+def test_every_corpus_agent_converts_to_every_other_format_and_reads_back_intact(
+    converted: tuple[Path, list[Converted]],
+) -> None:
+    _, done = converted
+    assert len({c.format for c in done}) == len(TARGET_FORMATS)
+    wrong = []
+    for item in done:
+        back = parse_file(str(item.path))
+        source = item.source
+        errors = [p.message for p in back.problems if p.severity == ERROR]
+        got = (back.format, back.name, back.description, back.body, errors)
+        if got != (item.format, item.name, source.description, source.body, []):
+            wrong.append((str(source.path), item.format, errors))
+            continue
+        post = frontmatter.load(str(item.path))  # a strict reader reads every one
+        if (post.get("description") or "") != source.description:
+            wrong.append((str(source.path), item.format, ["python-frontmatter disagrees"]))
+    assert wrong == []
+
+
+def test_opencode_lists_every_converted_opencode_agent(
+    converted: tuple[Path, list[Converted]],
+) -> None:
+    binary = require_owner("opencode")
+    root, done = converted
+    result = run_owner(
+        binary, ["agent", "list", "--pure"], root, root.parent / "oc-home", via_file=True
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    listed = set(re.findall(r"^(\S.*) \((?:subagent|primary|all)\)$", result.stdout, re.MULTILINE))
+    expected = {c.name for c in done if c.format == "opencode-agent"}
+    assert len(expected) > 200
+    assert expected - listed == set()
+
+
+def test_claude_codes_validator_finds_no_error_in_the_converted_claude_files(
+    converted: tuple[Path, list[Converted]],
+) -> None:
+    binary = require_owner("claude")
+    root, done = converted
+    result = run_owner(
+        binary, ["plugin", "validate", "--json", ".claude"], root, root.parent / "cl-home"
+    )
+    report = json.loads(result.stdout)
+    errors = [(c["file"], c["errors"]) for c in report["contents"] if c["errors"]]
+    assert errors == []
+    assert report["success"] is True
+    assert sum(c.format.startswith("claude-") for c in done) > 600  # agents, commands, skills
+
+
+def test_copilot_loads_every_converted_skill_but_those_the_conversion_warned_about(
+    converted: tuple[Path, list[Converted]],
+) -> None:
+    binary = require_owner("copilot")
+    root, done = converted
+    result = run_owner(binary, ["skill", "list"], root, root.parent / "cp-home")
+    output = result.stdout + result.stderr
+    failed = dict(
+        re.findall(
+            r"^\s*\S+ (\.claude/(?:skills/.+/SKILL|commands/.+)\.md): (.+)$", output, re.MULTILINE
+        )
+    )
+    # Copilot reads .claude/commands as skills too.
+    skills = [c for c in done if c.format in ("claude-skill", "claude-command")]
+    warned = {
+        str(c.path.relative_to(root))
+        for c in skills
+        if any("Copilot CLI does not load" in w for w in c.warnings)
+    }
+    assert warned, "the corpus holds descriptions over 1,024 characters"
+    # Copilot refuses exactly the skills whose long description the conversion warned about.
+    assert set(failed) == warned
+    assert all("1024" in reason for reason in failed.values())
+    listed = output.split("Project skills:", 1)[1]
+    for skill in skills:
+        if skill.format == "claude-skill" and str(skill.path.relative_to(root)) not in warned:
+            # Copilot shows a name's blanks as hyphens.
+            shown = re.escape(re.sub(r"\s+", "-", skill.name))
+            assert re.search(rf"^  {shown}( - |$)", listed, re.MULTILINE), skill.name
