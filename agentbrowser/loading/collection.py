@@ -31,7 +31,7 @@ def sources(
 ) -> list[Found]:
     """The files to read: the given paths, or the default scopes when there are none."""
     paths = list(paths or [])
-    preload = forked.pending(_preload_key(paths, cwd, home)) if forked.preloading() else None
+    preload = forked.pending(preload_key(paths, cwd, home)) if forked.preloading() else None
     if preload is not None:
         found = preload.take_found()
         if found is not None:
@@ -41,7 +41,7 @@ def sources(
     return default_sources(cwd or os.getcwd(), home or os.path.expanduser("~"))
 
 
-def _preload_key(paths: list[str], cwd: str | None, home: str | None) -> tuple[Any, ...]:
+def preload_key(paths: list[str], cwd: str | None, home: str | None) -> tuple[Any, ...]:
     """What a preload was started for: the paths, and where relative ones and scopes resolve."""
     if cwd is None:
         try:
@@ -58,7 +58,7 @@ def preload(paths: Iterable[str] | None = None, use_cache: bool = True) -> bool:
     process starts the UI, and the UI's own `sources(paths)` and `load(found)` take the results.
     """
     paths = list(paths or [])
-    key = _preload_key(paths, None, None)
+    key = preload_key(paths, None, None)
 
     def work(send: Callable[[bytes, Any], None]) -> None:
         trace.mark("preload: discovering")
@@ -72,15 +72,11 @@ def preload(paths: Iterable[str] | None = None, use_cache: bool = True) -> bool:
             send(b"C", (positions, part))
 
         with gc_paused():
-            wires, save = _load(
+            wires, save = read_wires(
                 found,
-                use_cache,
-                lambda done, total: send(b"P", (done, total)),
-                250,
-                None,
-                None,
-                False,
-                stream,
+                use_cache=use_cache,
+                progress=lambda done, total: send(b"P", (done, total)),
+                stream=stream,
             )
             trace.mark("preload: records made")
             # Precedence is worked out here, over all the files: the browser then marks the
@@ -147,7 +143,7 @@ def preloaded(
     still coming, the browser loads in a thread and shows progress.
     """
     paths = list(paths or [])
-    preload = forked.pending(_preload_key(paths, None, None)) if forked.preloading() else None
+    preload = forked.pending(preload_key(paths, None, None)) if forked.preloading() else None
     if preload is None or not preload.arrived.is_set():
         return None
     found = preload.take_found()
@@ -233,7 +229,7 @@ def arriving(paths: Iterable[str] | None = None, wait: bool = True) -> Arriving 
     """The preload of these paths, once its list of files is here (waiting for it, unless not
     `wait`); None when there is none, it failed, or (not waiting) the list is not here yet."""
     paths = list(paths or [])
-    preload = forked.pending(_preload_key(paths, None, None)) if forked.preloading() else None
+    preload = forked.pending(preload_key(paths, None, None)) if forked.preloading() else None
     if preload is None:
         return None
     found = preload.take_found(wait)
@@ -386,7 +382,10 @@ def load(
             trace.mark("preloaded records taken")
             if wires is not None and len(wires) == len(found):
                 return records_from_wires(found, wires)
-        agents, save = _load(found, use_cache, progress, every, cache_file, jobs, True)
+        agents, save = read_records(
+            found, use_cache=use_cache, progress=progress, every=every, cache_file=cache_file,
+            jobs=jobs,
+        )
         save()
         return resolve_precedence(agents)
 
@@ -405,7 +404,44 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _load(
+def read_records(
+    found: list[Found],
+    *,
+    use_cache: bool = True,
+    cache_file: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    every: int = 250,
+    jobs: int | None = None,
+) -> tuple[list[Agent], Callable[[], None]]:
+    """The records of the found files, in order (from the index cache where its entry still
+    describes the file), and the function that writes the cache file when it needs writing.
+
+    Precedence is not worked out here (`load` does). Files are parsed in `jobs` processes
+    (None: as many as the machine has cores, for a collection large enough).
+    """
+    return _read(found, use_cache, progress, every, cache_file, jobs, True)
+
+
+def read_wires(
+    found: list[Found],
+    *,
+    use_cache: bool = True,
+    cache_file: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    every: int = 250,
+    jobs: int | None = None,
+    stream: Callable[[list[int], list[Any]], None] | None = None,
+) -> tuple[list[forked.Wire | None], Callable[[], None]]:
+    """What a loader process sends the browser for the found files: each file's wire item (its
+    cache entry, or its record pickled), in order, and the function that writes the cache file.
+
+    With `stream`, the items this process parses are also handed to it in parts as they are
+    made (positions in `found`, items), and are None in the result.
+    """
+    return _read(found, use_cache, progress, every, cache_file, jobs, False, stream)
+
+
+def _read(
     found: list[Found],
     use_cache: bool,
     progress: Callable[[int, int], None] | None,
@@ -456,7 +492,7 @@ def _load(
         def local(item: Found) -> tuple[Any, list[Any] | None]:
             """(record or wire item, cache entry) of a file parsed in this process."""
             if not build:
-                wire = _parse_wire(item)
+                wire = parse_wire(item)
                 return wire, wire if isinstance(wire, list) else None
             agent, offset = _parse(item)
             entry = (
@@ -486,7 +522,7 @@ def _load(
         parsed = forked.parse_parallel(
             [found[i] for i in misses],
             local,
-            _parse_wire,
+            parse_wire,
             convert,
             workers if forked.can_fork() else 1,
             (lambda done: progress(hits + done, total)) if progress else None,
@@ -539,7 +575,7 @@ def _parse(item: Found) -> tuple[Agent, int | None]:
     return agent, agent.body_offset
 
 
-def _parse_wire(item: Found) -> forked.Wire:
+def parse_wire(item: Found) -> forked.Wire:
     """A file's record as it travels between processes: its cache entry, else pickled."""
     from agentbrowser.loading import cache
 

@@ -108,8 +108,9 @@ class Channel:
             self.spill = None
 
 
-def _spill_file() -> int | None:
-    """An anonymous memory file for big messages, or None where there is none."""
+def memory_file() -> int | None:
+    """An anonymous memory file for a child's big messages, or None where the system has none
+    (messages then all go through the pipe)."""
     try:
         return os.memfd_create("agentbrowser-load", os.MFD_CLOEXEC)
     except (AttributeError, OSError):
@@ -135,10 +136,10 @@ def _sender(stream: BinaryIO, spill: int | None) -> Send:
     return send
 
 
-def _child(work: Callable[[Send], None]) -> tuple[int, Channel] | None:
+def fork_child(work: Callable[[Send], None]) -> tuple[int, Channel] | None:
     """Fork; the child runs work(send to the parent) and exits. None when fork fails."""
     read_fd, write_fd = os.pipe()
-    spill = _spill_file()
+    spill = memory_file()
     try:
         pid = os.fork()
     except OSError:
@@ -162,7 +163,8 @@ def _child(work: Callable[[Send], None]) -> tuple[int, Channel] | None:
     return pid, Channel(os.fdopen(read_fd, "rb"), spill)
 
 
-def _reap(pid: int) -> None:
+def reap(pid: int) -> None:
+    """Wait for a child started by `fork_child` to end (at once when it has)."""
     try:
         os.waitpid(pid, 0)
     except ChildProcessError:
@@ -180,6 +182,24 @@ WORKER_NICE = 10
 _helper_gate: int | None = None
 _gate_to_close: int | None = None
 """In the browser: the write end of the gate of the preload it started."""
+
+
+def hold_helpers() -> tuple[int, int]:
+    """Make the parsing helpers forked from here on wait until `release_helpers()`.
+
+    Returns the gate's (read, write) ends: a helper waits until the read end is at its end,
+    which closing the write end does. A preload's child keeps the read end, the browser the
+    write end.
+    """
+    global _helper_gate, _gate_to_close
+    release_helpers()
+    _helper_gate, _gate_to_close = os.pipe()
+    return _helper_gate, _gate_to_close
+
+
+def helpers_held() -> bool:
+    """True while this process holds helpers back (it has not called `release_helpers()`)."""
+    return _gate_to_close is not None
 
 
 def release_helpers() -> None:
@@ -266,7 +286,7 @@ def parse_parallel(
     The items are cut into small runs (tickets) that the processes take one at a time from a
     shared pipe, so a process that gets less CPU simply takes fewer. The children run at a
     lower priority (WORKER_NICE); in the browser's loader they also wait for its first frame
-    (see `_helper_gate`), so that textual's start-up has a core of its own, and then finish
+    (see `hold_helpers`), so that textual's start-up has a core of its own, and then finish
     the work with this process.
     This process runs `local`; children run `remote` and send wire items, which `convert`
     turns into what `local` returns. A run a child took but never delivered (it failed) is
@@ -298,7 +318,7 @@ def parse_parallel(
             trace.mark(f"worker: {sum(len(wires) for _, wires in done)} parsed")
             send(b"R", done)
 
-        children.append(_child(work))
+        children.append(fork_child(work))
     results: list[list[Any] | None] = [None] * len(chunks)
     here = 0
     try:
@@ -324,7 +344,7 @@ def parse_parallel(
             message = channel.receive()
         finally:
             channel.close()
-        _reap(pid)
+        reap(pid)
         if message is None or message[0] != b"R" or message[1].__class__ is not list:
             continue
         for number, wires in message[1]:
@@ -469,7 +489,7 @@ class Preload:
         finally:
             self.messages.put(None)
             channel.close()
-            _reap(self.pid)
+            reap(self.pid)
 
     def take_found(self, wait: bool = True) -> list[Found] | None:
         """The child's list of files (waits for it, unless not `wait`); None when the child
@@ -583,24 +603,23 @@ _pending_lock = threading.Lock()
 
 def start_preload(key: tuple[Any, ...], work: Callable[[Send], None]) -> bool:
     """Fork a child running work(send); False when forking is not possible here."""
-    global _pending, _gate_to_close
+    global _pending, _helper_gate
     if not can_fork():
         return False
-    release_helpers()  # an older preload's helpers, if any, need not wait
-    gate_read, gate_write = os.pipe()
+    gate_read, gate_write = hold_helpers()  # an older preload's helpers need not wait
 
     def gated(send: Send) -> None:
-        global _helper_gate
-        os.close(gate_write)
-        _helper_gate = gate_read
+        global _gate_to_close
+        os.close(gate_write)  # in the child: only the browser holds the write end
+        _gate_to_close = None
         work(send)
 
-    child = _child(gated)
+    child = fork_child(gated)
+    _helper_gate = None  # this process's own helpers, if it parses, need not wait
     os.close(gate_read)
     if child is None:
-        os.close(gate_write)
+        release_helpers()
         return False
-    _gate_to_close = gate_write
     with _pending_lock:
         _pending = Preload(key, *child)
     return True

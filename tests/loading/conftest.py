@@ -39,6 +39,6 @@ def scoped(tmp_path: Path) -> tuple[list[Any], list[Any]]:
     (duplicates, one of them a record that travels pickled: a date is not cached)."""
     project, home = write_scoped(tmp_path)
     found = collection.sources(None, str(project), str(home))
-    wires, _ = collection._load(found, False, None, 250, None, 1, False)
+    wires, _ = collection.read_wires(found, use_cache=False, jobs=1)
     assert sum(wire.__class__ is bytes for wire in wires) == 1  # the dated twin
     return found, wires

@@ -92,7 +92,7 @@ def hold_the_loader(
 
     monkeypatch.setattr(collection, "STREAM_FIRST", 5)
     monkeypatch.setattr(forked, "PARALLEL_MIN", 10)  # tickets, hence parts, for a few files
-    real_parse_wire = collection._parse_wire
+    real_parse_wire = collection.parse_wire
     calls = [0]
 
     def held_parse_wire(item: forked.Found) -> forked.Wire:
@@ -103,7 +103,7 @@ def hold_the_loader(
             time.sleep(0.01)
         return real_parse_wire(item)
 
-    monkeypatch.setattr(collection, "_parse_wire", held_parse_wire)
+    monkeypatch.setattr(collection, "parse_wire", held_parse_wire)
 
 
 def wait_until_held(held: Path) -> None:

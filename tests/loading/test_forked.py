@@ -128,7 +128,7 @@ def test_preloaded_never_waits_and_hands_over_once(
     assert library.preloaded_library([str(root)], use_cache=False) is None  # no preload
     assert collection.preload([str(root)], use_cache=False)
     try:
-        preload = forked.pending(collection._preload_key([str(root)], None, None))
+        preload = forked.pending(collection.preload_key([str(root)], None, None))
         assert preload is not None
         assert library.preloaded_library([str(tmp_path)], use_cache=False) is None  # other paths
         deadline = time.monotonic() + 30
@@ -177,8 +177,8 @@ def test_big_messages_cross_through_the_spill_file(monkeypatch: pytest.MonkeyPat
 
     for spill in (True, False):
         if not spill:
-            monkeypatch.setattr(forked, "_spill_file", lambda: None)
-        child = forked._child(work)
+            monkeypatch.setattr(forked, "memory_file", lambda: None)
+        child = forked.fork_child(work)
         assert child is not None
         pid, channel = child
         assert (channel.spill is not None) is spill
@@ -191,7 +191,7 @@ def test_big_messages_cross_through_the_spill_file(monkeypatch: pytest.MonkeyPat
                 assert os.fstat(channel.spill).st_size == len(marshal.dumps(big))
         finally:
             channel.close()
-            forked._reap(pid)
+            forked.reap(pid)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
@@ -293,16 +293,14 @@ def test_a_preloads_helper_waits_for_the_first_frame(
         return got, sum(here)
 
     expected = [item.path.upper() for item in items]
-    gate_read, gate_write = os.pipe()
-    monkeypatch.setattr(forked, "_helper_gate", gate_read)
-    started = time.perf_counter()
+    forked.hold_helpers()  # as in a preload's child before the browser's first frame
+    assert forked.helpers_held()
     got, here = runs_done_here()
     assert got == expected
     assert here == len(items)  # the waiting helper took no run, and was not waited for
-    assert time.perf_counter() - started < 30
 
-    monkeypatch.setattr(forked, "_gate_to_close", gate_write)
     forked.release_helpers()  # what the browser does at its first frame
+    assert not forked.helpers_held()
     got, here = runs_done_here()
     assert got == expected
     assert here < len(items)  # the helper took runs
@@ -327,21 +325,22 @@ def test_browser_takes_a_preload_that_arrives_after_its_first_frame(
     go = tmp_path / "go"
     monkeypatch.chdir(tmp_path)
     expected = collection.load(collection.sources([str(root)]), use_cache=False)
-    real_load = collection._load
+    real_read = collection.read_wires
 
     def held_load(*args, **kwargs):  # type: ignore[no-untyped-def]
         while not go.exists():  # the child waits for the test
             time.sleep(0.01)
-        return real_load(*args, **kwargs)
+        return real_read(*args, **kwargs)
 
-    monkeypatch.setattr(collection, "_load", held_load)
+    monkeypatch.setattr(collection, "read_wires", held_load)
     assert collection.preload([str(root)], use_cache=False)
-    assert forked._gate_to_close is not None  # the loader's helpers wait for the first frame
+    assert forked.helpers_held()  # the loader's helpers wait for the first frame
 
     def parse_here(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("the browser parsed the files itself")
 
-    monkeypatch.setattr(collection, "_load", parse_here)  # this process must not parse
+    monkeypatch.setattr(collection, "read_records", parse_here)  # this process must not parse
+    monkeypatch.setattr(collection, "read_wires", parse_here)
 
     async def run() -> None:
         app = cli.build_app([str(root)], use_cache=False)
@@ -350,7 +349,7 @@ def test_browser_takes_a_preload_that_arrives_after_its_first_frame(
                 await pilot.pause(0.3)
                 count = app.screen.query_one("#count", Label)
                 assert str(count.render()).startswith("Loading")  # shown while the child works
-                assert forked._gate_to_close is None  # released by the first frame
+                assert not forked.helpers_held()  # released by the first frame
             finally:
                 go.write_text("go")  # a failure above must not leave the loader waiting
             for _ in range(500):
@@ -364,7 +363,7 @@ def test_browser_takes_a_preload_that_arrives_after_its_first_frame(
 
     try:
         asyncio.run(run())
-        assert forked.pending(collection._preload_key([str(root)], None, None)) is None  # used
+        assert forked.pending(collection.preload_key([str(root)], None, None)) is None  # used
     finally:
         forked.forget_preload()
 
@@ -394,7 +393,8 @@ def test_first_frame_lists_the_part_of_a_preload_that_has_arrived(
     def parse_here(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("the browser parsed the files itself")
 
-    monkeypatch.setattr(collection, "_load", parse_here)
+    monkeypatch.setattr(collection, "read_records", parse_here)
+    monkeypatch.setattr(collection, "read_wires", parse_here)
     wait_until_held(held)  # the first part (5 or more records) has been sent
 
     async def run() -> None:
@@ -450,13 +450,14 @@ def test_a_partial_list_stays_usable_when_the_rest_fails(
     held = tmp_path / "held"
     hold_the_loader(monkeypatch, lambda: False, held)  # held until killed
     assert collection.preload([str(root)], use_cache=False)
-    preload = forked.pending(collection._preload_key([str(root)], None, None))
+    preload = forked.pending(collection.preload_key([str(root)], None, None))
     assert preload is not None
 
     def fails(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise OSError("the disk went away")
 
-    monkeypatch.setattr(collection, "_load", fails)
+    monkeypatch.setattr(collection, "read_records", fails)
+    monkeypatch.setattr(collection, "read_wires", fails)
     wait_until_held(held)
 
     async def run() -> None:

@@ -324,13 +324,13 @@ def test_the_groups_command_spreads_the_work_over_a_forked_helper(
     expected = _plain(group_roles(agents))
     monkeypatch.setattr(cli_groups, "PARALLEL_MIN", 0)
     children = []
-    real_child = forked._child
+    real_child = forked.fork_child
 
     def child(work):  # type: ignore[no-untyped-def]
         started = real_child(work)
         children.append(started is not None)
         return started
 
-    monkeypatch.setattr(forked, "_child", child)
+    monkeypatch.setattr(forked, "fork_child", child)
     assert _plain(group_roles(agents, spread=cli_groups.spread_forked)) == expected
     assert children == ([True, True] if forked.can_fork() and forked.jobs() > 1 else [])
