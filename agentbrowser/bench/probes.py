@@ -119,7 +119,7 @@ def percentile(values: Sequence[float], share: float) -> float:
 def filter_latency(agents: Sequence[object], word: str, repeat: int = 20) -> list[float]:
     """Seconds per keystroke of a search while typing `word` one letter at a time
     (SearchIndex.search with the GC paused, as Library.search does)."""
-    from agentbrowser.loading.collection import gc_paused
+    from agentbrowser.memory import gc_paused
     from agentbrowser.model.search import SearchIndex
 
     times: list[float] = []

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime
-import gc
 import sys
 from collections.abc import Callable, Sequence
 from typing import IO, Any
 
 from agentbrowser.loading.collection import load_collection
+from agentbrowser.memory import gc_paused
 from agentbrowser.model.records import ERROR, Agent, prompt
 from agentbrowser.model.roles import Group, group_roles, rank_by_role
 from agentbrowser.model.serialize import dumps
@@ -115,9 +115,7 @@ def run_groups(
     agents = load_collection(paths or None, use_cache=use_cache)
     # Grouping makes ~100 objects an agent, none in cycles: the cyclic GC's passes over the
     # whole heap (10,000 records) cost ~5 % of it, and a command that ends soon needs none.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         if use_cache:
             from agentbrowser.loading.groups_cache import cached_groups
 
@@ -125,9 +123,6 @@ def run_groups(
             groups = [g for g in found if len(g.members) >= max(2, min_size)]
         else:
             groups = group_roles(agents, min_size=max(2, min_size), spread=spread_forked)
-    finally:
-        if was_enabled:
-            gc.enable()
     if as_json:
         out.write(dumps([group_json(g, agents) for g in groups]))
         out.write("\n")

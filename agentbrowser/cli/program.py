@@ -5,13 +5,12 @@ list, show, lint, fix, copy, install, convert and new (diff and similar in `comp
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
-from agentbrowser import __version__
+from agentbrowser import __version__, memory
 from agentbrowser.loading import collection, trace
 from agentbrowser.model.parts import PARTS, PartUnreadable, part_text
 from agentbrowser.model.records import ERROR, Agent
@@ -566,10 +565,8 @@ def cmd_browse(args: argparse.Namespace, out: TextIO) -> int:
     # the first frame drawn: the browser's own sources() and load() take its results.
     collection.preload(args.paths, use_cache=not args.no_cache)
     trace.mark("preload started")
-    # No cyclic GC until the first frame is on screen (the browse screen turns it back on):
-    # importing textual and making the records build ~1M objects, none of them garbage, and
-    # the full collections that growth triggers cost 20-60 ms of the start-up.
-    gc.disable()
+    # No cyclic GC until the first frame is on screen (the browse screen turns it back on).
+    memory.pause_for_start()
     # Threads render prompts and build indexes while the event loop answers keys: hand the GIL
     # over every 1 ms rather than 5, so that each of the several handovers between a key and
     # its frame (input thread, event loop, writer thread) waits at most that long.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 import pickle
 import threading
@@ -13,6 +11,7 @@ from typing import Any, overload
 from agentbrowser.loading import forked, trace
 from agentbrowser.loading.cache import FORMAT_ID, NAME
 from agentbrowser.loading.forked import Wire
+from agentbrowser.memory import gc_paused
 from agentbrowser.model.discovery import (
     Found,
     Mark,
@@ -388,20 +387,6 @@ def load(
         )
         save()
         return resolve_precedence(agents)
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC: loading makes ~100 objects a file, none in cycles, and the
-    collections it triggers as the heap grows cost 15-25 % of a load (a search's first keys,
-    ~10,000 new match objects, likewise)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def read_records(

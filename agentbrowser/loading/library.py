@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from agentbrowser.loading import collection
+from agentbrowser.memory import gc_paused
 from agentbrowser.model.discovery import Found, resolve_precedence
 from agentbrowser.model.records import Agent, evolve
 from agentbrowser.model.search import Matches, Query, SearchIndex
@@ -52,7 +53,7 @@ class Library:
         """The agents matching a query, best first. The first keys of a query match most of a
         big collection (~10,000 new objects), whose allocation would trigger collections of
         every object the app holds: the cyclic GC waits meanwhile."""
-        with collection.gc_paused():
+        with gc_paused():
             return self.index.search(query)
 
     def position(self, path: str) -> int | None:

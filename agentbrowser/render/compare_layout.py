@@ -11,7 +11,6 @@ their lines wrap.
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
+from agentbrowser.memory import gc_paused
 from agentbrowser.model.compare import (
     CHANGED,
     EQUAL,
@@ -450,13 +450,8 @@ def lay_out(comparison: Comparison, width: int, unified: bool, styles: DiffStyle
     started = time.perf_counter()
     # ~100,000 new segments for a 100 KB diff would set off full collections of every object the
     # app holds, pausing the event loop too (~90 ms measured): collect after, not during.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         return _lay_out(comparison, width, unified, styles, started)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _lay_out(

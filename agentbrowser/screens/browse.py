@@ -7,7 +7,6 @@ messages; the screen swaps in a new `Library` snapshot when one arrives.
 
 from __future__ import annotations
 
-import gc
 import os
 import shlex
 import subprocess
@@ -22,6 +21,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Label
 
+from agentbrowser import memory
 from agentbrowser.loading import collection, forked, trace
 from agentbrowser.loading.library import (
     Library,
@@ -192,11 +192,7 @@ class BrowseScreen(Screen[None]):
         trace.mark("first frame")
         # The loader's helper process may parse now: the start no longer needs this core.
         forked.release_helpers()
-        if not gc.isenabled():
-            # The CLI paused the cyclic GC for the start-up: what the start made is kept out
-            # of every later collection, and collecting starts again from here.
-            gc.freeze()
-            gc.enable()
+        memory.resume_after_start()  # the CLI paused the cyclic GC for the start
 
     # -- loading and live reload -----------------------------------------------------------
 
@@ -258,7 +254,7 @@ class BrowseScreen(Screen[None]):
         """
         library.index.build()
         len(library.signatures)  # a preload's are worked out on first use: here, not in a poll
-        gc.freeze()
+        memory.freeze()
         trace.mark("search index built")
 
     def on_load_progress(self, message: LoadProgress) -> None:

@@ -12,7 +12,6 @@ document grows, and a render that is no longer wanted gives the GIL back within 
 
 from __future__ import annotations
 
-import gc
 import io
 import threading
 import time
@@ -33,6 +32,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
+from agentbrowser import memory
 from agentbrowser.loading import trace
 from agentbrowser.model.records import Agent
 from agentbrowser.model.text import one_line
@@ -434,7 +434,7 @@ class AgentView(FrameConstants, ScrollView, can_focus=True):
                     # 100-280 ms again and again. Frozen objects are skipped by the cyclic GC and
                     # still freed by reference counting when the pane drops them (they hold no
                     # cycles). 1 MB prompt: worst loop stall 175-310 ms -> see FREEZE_LINES.
-                    gc.freeze()
+                    memory.freeze()
                     frozen = sent
                 pending, first, last_emit = [], False, now
                 if filled:

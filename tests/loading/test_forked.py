@@ -328,7 +328,9 @@ def test_browser_takes_a_preload_that_arrives_after_its_first_frame(
     real_read = collection.read_wires
 
     def held_load(*args, **kwargs):  # type: ignore[no-untyped-def]
-        while not go.exists():  # the child waits for the test
+        for _ in range(6000):  # the child waits for the test (a minute at most: a failed
+            if go.exists():  # test must not leave it behind)
+                break
             time.sleep(0.01)
         return real_read(*args, **kwargs)
 
