@@ -40,6 +40,16 @@ def sources(
     return default_sources(cwd or os.getcwd(), home or os.path.expanduser("~"))
 
 
+def first_frame_shown() -> None:
+    """The browser's first frame is on screen: its preload's parsing helpers may start (they
+    wait, so that the browser's start has a core of its own)."""
+    forked.release_helpers()
+
+
+#: What a preload hands the browser: its wire items, decoded as they are asked for.
+Wires = forked.Wires
+
+
 def preload_key(paths: list[str], cwd: str | None, home: str | None) -> tuple[Any, ...]:
     """What a preload was started for: the paths, and where relative ones and scopes resolve."""
     if cwd is None:

@@ -20,17 +20,18 @@ from agentbrowser.model.discovery import Found, resolve_precedence
 from agentbrowser.model.records import Agent, evolve
 from agentbrowser.model.search import Matches, Query, SearchIndex
 
-#: (mtime_ns, size) of a file, or None when it cannot be stat'ed (deleted, broken link).
+#: (size, mtime_ns) of a file, as the index cache keeps it, or None when it cannot be stat'ed
+#: (deleted, broken link).
 Signature = tuple[int, int] | None
 
 
 def signature(path: str) -> Signature:
-    """What tells us a file changed: its modification time and size."""
+    """What tells us a file changed: its size and modification time."""
     try:
         st = os.stat(path)
     except OSError:
         return None
-    return (st.st_mtime_ns, st.st_size)
+    return (st.st_size, st.st_mtime_ns)
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def _signatures(found: Sequence[Found], agents: Sequence[Agent]) -> dict[str, Si
         path = item.path
         known = fields(number)
         if known is not None and known[0] == path and known[1]:
-            signatures[path] = (known[2], known[1])
+            signatures[path] = (known[1], known[2])
         else:
             signatures[path] = signature(path)
     return signatures

@@ -22,7 +22,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Label
 
 from agentbrowser import memory
-from agentbrowser.loading import collection, forked, trace
+from agentbrowser.loading import collection, trace
 from agentbrowser.loading.library import (
     Library,
     apply_changes,
@@ -191,7 +191,7 @@ class BrowseScreen(Screen[None]):
     def _first_frame(self) -> None:
         trace.mark("first frame")
         # The loader's helper process may parse now: the start no longer needs this core.
-        forked.release_helpers()
+        collection.first_frame_shown()
         memory.resume_after_start()  # the CLI paused the cyclic GC for the start
 
     # -- loading and live reload -----------------------------------------------------------
@@ -240,7 +240,7 @@ class BrowseScreen(Screen[None]):
         self.post_message(LibraryLoaded(library, time.perf_counter() - started))
 
     def _adopt_preload(
-        self, coming: collection.Arriving, wires: forked.Wires, started: float
+        self, coming: collection.Arriving, wires: collection.Wires, started: float
     ) -> None:
         library = library_from_wires(self.paths, coming, wires)
         self.on_library_loaded(LibraryLoaded(library, time.perf_counter() - started))
