@@ -160,18 +160,14 @@ def header(agent: Agent, palette: Palette) -> RenderableType:
 
     facts = Text()
     shown: list[str] = []  # frontmatter keys on this line: their powers are not repeated below
-    dangers = {p.kind: p.danger for p in powers(agent) if p.danger}
+    dangerous = {p.kind for p in powers(agent) if p.danger}
     for spec in FRONTMATTER_FIELDS:
         value, key = getattr(agent, spec.attr), spec.key(agent.format)
-        if key is None or (value is None and spec.unset is None):
-            continue
+        if key is None or (value is None and spec.unset is None) or key in dangerous:
+            continue  # not in this format, not set, or a danger: on a line of its own below
         shown.append(key)
-        danger = dangers.get(key, "")
         facts.append(("  " if facts else "") + f"{spec.label} ", style=palette.muted)
-        facts.append(sanitize(value if value is not None else spec.unset or ""),
-                     style=palette.error if danger else "")  # fmt: skip
-        if danger:
-            facts.append(f" \u26a0 {danger}", style=palette.error)
+        facts.append(sanitize(value if value is not None else spec.unset or ""))
     # Prompt first: it is what a model reads on every call. Short enough for one line of the
     # detail pane in a 120-column terminal.
     facts.append("  tokens ", style=palette.muted)

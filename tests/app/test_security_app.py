@@ -49,7 +49,7 @@ async def test_the_detail_pane_shows_the_powers_first_and_the_hidden_text(hostil
         text = " ".join(screen.agent_view.text.split())
         header = text.split("Problems")[0]
         assert (
-            "permission mode bypassPermissions \u26a0 every tool call runs without asking you"
+            "permissionMode bypassPermissions \u26a0 every tool call runs without asking you"
             in header
         )
         assert (

@@ -97,8 +97,14 @@ def test_a_dangerous_permission_mode_is_shown_once_with_its_danger(tmp_path: Pat
     console = Console(file=io.StringIO(), width=300, color_system=None)
     console.print(header(agent, Palette()))
     shown = console.file.getvalue()  # type: ignore[attr-defined]
-    assert shown.count("bypassPermissions") == 1  # on the facts line, not again among the powers
-    assert "permission mode bypassPermissions \u26a0" in shown
+    assert shown.count("bypassPermissions") == 1  # among the powers, not again on the facts line
+    assert "permissionMode bypassPermissions  \u26a0 every tool call runs without asking" in shown
+    assert "permission mode" not in shown
+    harmless = claude_agent(tmp_path, "careful", "permissionMode: plan\n")
+    console = Console(file=io.StringIO(), width=300, color_system=None)
+    console.print(header(harmless, Palette()))
+    shown = console.file.getvalue()  # type: ignore[attr-defined]
+    assert shown.count("plan") == 1 and "permission mode plan" in shown  # the facts line only
 
 
 def test_a_field_is_compared_once_under_its_key(tmp_path: Path) -> None:
