@@ -17,7 +17,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from agentbrowser.model.describe import description_blocks
-from agentbrowser.model.records import FRONTMATTER_FIELDS, Agent
+from agentbrowser.model.records import FRONTMATTER_FIELDS, Agent, with_body
 from agentbrowser.model.text import approx_tokens, one_line, sanitize
 
 #: Prompts longer than this render as markdown up to here, then as plain text: rich renders
@@ -280,7 +280,8 @@ def resources(agent: Agent, palette: Palette) -> Text | None:
 
 
 def agent_renderable(agent: Agent, palette: Palette | None = None) -> RenderableType:
-    """Everything about one agent, top to bottom."""
+    """Everything about one agent, top to bottom (its prompt read here if the record has none)."""
+    agent = with_body(agent)
     palette = palette or Palette()
     parts: list[RenderableType] = [header(agent, palette)]
     found = problems(agent, palette)

@@ -178,3 +178,39 @@ def test_a_command_exits_with_its_status_and_all_of_its_output(tmp_path: Path) -
     assert len(proc.stdout.read(10)) == 10
     proc.stdout.close()
     assert proc.stderr.read() == b"" and proc.wait(timeout=30) == 0
+
+
+#: Every command that reads prompts, on the bundled agents: records from the index cache have no
+#: prompt in them, and each command must read it (the second run of each is warm).
+PROMPT_COMMANDS = [
+    ["show", "code-reviewer"],
+    ["show", "--json", "code-reviewer"],
+    ["diff", "code-reviewer", "strict-code-reviewer"],
+    ["diff", "--json", "code-reviewer", "strict-code-reviewer"],
+    ["similar", "code-reviewer"],
+    ["similar", "--by", "role", "code-reviewer"],
+    ["groups", "--json"],
+    ["convert", "--to", "opencode-agent", "code-reviewer"],
+    ["copy", "code-reviewer"],
+    ["lint", "--format", "json"],
+]
+
+
+@pytest.mark.parametrize("args", PROMPT_COMMANDS, ids=" ".join)
+def test_a_command_answers_the_same_from_the_index_cache(
+    args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyperclip
+
+    copied: list[str] = []
+    monkeypatch.setattr(pyperclip, "copy", copied.append)
+    answers = []
+    for _ in range(2):  # cold (the cache is written), then warm (records without their prompt)
+        code, out, err = run([*args, str(BUNDLED)], capsys)
+        answers.append((code, out, err))
+    assert answers[0][0] == 0, answers[0][2]
+    assert answers[1] == answers[0]
+    if args[0] == "copy":
+        assert len(copied) == 2 and copied[0] == copied[1] and "review" in copied[0].lower()
+    if args[0] == "show" and "--json" not in args:
+        assert "Prompt" in answers[1][1]
