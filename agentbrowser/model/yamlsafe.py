@@ -336,6 +336,11 @@ def _flat_value(value: str) -> Any:
     """The value after `key: ` or `- ` (stripped of trailing blanks), or _NO."""
     first = value[0]
     if first == '"':
+        inner = value[1:-1]
+        if len(value) >= 2 and value[-1] == '"' and '"' not in inner and "\\" not in inner:
+            # The usual quoted description: no escape and no inner quote, so the regex below
+            # would match all of it (two memchr scans instead of ~7 ns a character).
+            return inner
         match = _DOUBLE_QUOTED.fullmatch(value)
         if match is None:
             return _NO
