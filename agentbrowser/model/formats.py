@@ -184,7 +184,9 @@ def normalize_tools(
             if item is None:
                 continue
             if isinstance(item, str):
-                tools.extend(split_tools(item, False) if "," in _top_level(item) else [item.strip()])
+                # (`"," in item` first: _top_level walks the item a character at a time.)
+                split = "," in item and "," in _top_level(item)
+                tools.extend(split_tools(item, False) if split else [item.strip()])
             elif isinstance(item, dict):
                 tools.extend(str(k) for k, v in item.items() if v is not False)
             else:

