@@ -357,21 +357,7 @@ def _flat_value(value: str) -> Any:
         return inner
     if first == "[":
         return _flat_flow(value) if value[-1] == "]" else _NO
-    known = _PLAIN_READ.get(value, _UNREAD)
-    if known is not _UNREAD:
-        return known
-    plain = _flat_plain(value, False)
-    if len(value) <= 64 and len(_PLAIN_READ) < 4096:
-        _PLAIN_READ[value] = plain
-    return plain
-
-
-#: Plain values already read, by their text: a collection repeats a few (`true`, `subagent`,
-#: `0.2`, `sonnet`: ~2/3 of the benchmark's), whose resolver regexes and PyYAML constructors
-#: cost ~0.1-2 us each time. Only scalars are read here (text, numbers, booleans, null, or
-#: _NO), none of them mutable, so records may share them. Short ones only, and at most 4,096.
-_PLAIN_READ: dict[str, Any] = {}
-_UNREAD = object()
+    return _flat_plain(value, False)
 
 
 def _flat_flow(value: str) -> Any:

@@ -1,7 +1,7 @@
 """The cheap tests in front of the parse-time checks decide as the checks behind them do.
 
 parse_text runs on every file of a cold start, so the security, owner and YAML checks start
-with shortcuts (one regex over the signals, a first letter, a memchr, a cache). Each shortcut
+with shortcuts (one regex over the signals, a first letter, a memchr). Each shortcut
 here is held to the slower test it stands in for; the findings themselves are pinned by
 test_security, test_schema, test_lint, test_owner_verdicts and test_corpus.
 """
@@ -18,7 +18,7 @@ from agentbrowser.model import owners, security, yamlsafe
 from agentbrowser.model.parse import parse_file
 from agentbrowser.model.text import read_text
 
-from .paths import CORPUS, DATA
+from ..paths import CORPUS, DATA
 
 SCALE = int(os.environ.get("AGENTBROWSER_EXAMPLES", "150")) / 150
 MANY = settings(max_examples=int(1000 * SCALE), deadline=None)
