@@ -217,9 +217,9 @@ def _weigh(
 
 
 def _idf(documents: Sequence[dict[bytes, int]], total: int) -> dict[bytes, float]:
-    df: Counter[bytes] = Counter()
+    df: dict[bytes, int] = {}
     for counts in documents:
-        df.update(counts.keys())
+        _count_elements(df, counts)  # its keys, counted in C (Counter.update's checks skipped)
     cut = MAX_DF_SHARE * total if total >= MAX_DF_MIN else total + 1
     # A small collection is weighed as if it had BACKGROUND documents, the missing ones empty:
     # in five agents that all do one job, the words all five use still count (idf not ~0).
@@ -242,6 +242,8 @@ class _Prefixed(dict[bytes, bytes]):
 
 def _add(merged: dict[bytes, float], terms: tuple[bytes, ...], weights: tuple[float, ...]) -> None:
     """merged[t] += w for every term (absent: 0), new terms after the others, in their order."""
+    if not terms:
+        return
     common = merged.keys() & terms
     if not common:
         merged.update(zip(terms, weights))
@@ -303,7 +305,7 @@ def role_vectors(
         # sorted(reverse=True) keeps ties in order, as heapq.nlargest does
         top = sorted(merged, key=merged.__getitem__, reverse=True)[: KEY_TERMS + 2]
         best = [t for t in top if not t.startswith(b"tool:")][:KEY_TERMS]
-        return weights, {t: merged[t] for t in best}
+        return weights, dict(zip(best, map(merged.__getitem__, best)))
 
     if spread is None:
         plain = [vector(index) for index in range(total)]
