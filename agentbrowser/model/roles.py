@@ -340,13 +340,18 @@ def candidate_pairs(vectors: Sequence[RoleVector]) -> dict[tuple[int, int], floa
     are the heaviest terms. Key terms held by more than ``POSTING_CAP`` agents are skipped.
     Returns {(i, j): score} with i < j.
     """
-    postings: dict[bytes, list[tuple[int, float]]] = {}
-    for index, vector in enumerate(vectors):
-        for term, weight in vector.keys.items():
-            postings.setdefault(term, []).append((index, weight))
-    usable = {t: p for t, p in postings.items() if 1 < len(p) <= POSTING_CAP}
-    pairs: dict[tuple[int, int], float] = {}
+    held: dict[bytes, int] = {}
+    for vector in vectors:
+        _count_elements(held, vector.keys)  # how many agents hold each key term (in C)
+    usable: dict[bytes, list[tuple[int, float]]] = {
+        term: [] for term, count in held.items() if 1 < count <= POSTING_CAP
+    }
     shared = usable.keys()
+    for index, vector in enumerate(vectors):
+        keys = vector.keys
+        for term in keys.keys() & shared:  # most agents: none (the set is made in C)
+            usable[term].append((index, keys[term]))
+    pairs: dict[tuple[int, int], float] = {}
     for index, vector in enumerate(vectors):
         if vector.keys.keys().isdisjoint(shared):
             continue  # most agents: every key term is generic or theirs alone (a view: C)
@@ -457,16 +462,21 @@ def _role_name(
     """Two or three terms most members share, strongest first: what the group is for."""
     for name in names:  # the words as the members' names spell them (helpers counted some)
         stemmer.note_surface(name_words(name))
-    share: Counter[bytes] = Counter()
-    weight: Counter[bytes] = Counter()
+    share: dict[bytes, int] = {}
+    weight: dict[bytes, float] = {}
+    get = weight.get
     for index in group:
         seen: set[bytes] = set()
         for term, value in vectors[index].weights.items():
-            if term[:2] in (b"n:", b"h:") and not term.startswith(b"h:tool:"):
+            part = term[:2]
+            if part == b"b:":
+                break  # a vector's terms come part by part: name, head, then prompt
+            if part == b"n:" or not term.startswith(b"h:tool:"):
                 # A word of the members' names names the role best: it counts double.
-                weight[term[2:]] += value * (2.0 if term[:2] == b"n:" else 1.0)
-                seen.add(term[2:])
-        share.update(seen)
+                word = term[2:]
+                weight[word] = get(word, 0) + value * (2.0 if part == b"n:" else 1.0)
+                seen.add(word)
+        _count_elements(share, seen)
     need = max(2, (len(group) + 1) // 2)
     common = [t for t in weight if share[t] >= need]
     common.sort(key=lambda t: (-share[t] * weight[t], t))
