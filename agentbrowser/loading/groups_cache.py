@@ -15,7 +15,8 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from agentbrowser import __version__
+from agentbrowser.loading.cache import parser_stamp
+from agentbrowser.model import roles
 from agentbrowser.model.records import Agent
 from agentbrowser.model.roles import Group
 from agentbrowser.writing.atomic import write_private_json
@@ -24,16 +25,22 @@ MAGIC = "agentbrowser-groups"
 FORMAT = 1
 
 
+def code_stamp() -> str:
+    """What the grouping code is: the parser's stamp (what records hold) and the size and mtime
+    of model/roles.py (how they are grouped)."""
+    try:
+        st = os.stat(roles.__file__)
+        mine = f"{st.st_size}:{st.st_mtime_ns}"
+    except OSError:
+        mine = "-"
+    return f"{parser_stamp()} roles {mine}"
+
+
 def signature(agents: Sequence[Agent]) -> str:
     """A digest of what the grouping depends on: each file's path, size and mtime, the order of
     the agents, and the grouping code itself."""
     digest = hashlib.sha256()
-    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "roles.py")
-    try:
-        st = os.stat(here)
-        digest.update(f"{__version__} {st.st_size}:{st.st_mtime_ns}\n".encode())
-    except OSError:
-        digest.update(__version__.encode())
+    digest.update(code_stamp().encode("utf-8", "surrogatepass"))
     for agent in agents:
         digest.update(
             f"{agent.path}\0{agent.size}\0{agent.mtime_ns}\n".encode("utf-8", "surrogatepass")

@@ -488,3 +488,45 @@ def test_a_partial_list_stays_usable_when_the_rest_fails(
         asyncio.run(run())
     finally:
         forked.forget_preload()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
+@in_fresh_process
+def test_a_commands_helpers_keep_its_priority_and_the_browsers_give_way() -> None:
+    """A command waits for its helpers: they run at its own priority. The browser's preload
+    helpers run at WORKER_NICE, so the UI's process gets the CPU first."""
+    from agentbrowser.loading import forked
+
+    assert forked.can_fork()  # a fresh process (in_fresh_process) has one thread
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+
+    def priorities() -> set[int]:
+        import select
+
+        started, helper_ran = os.pipe()
+
+        def here(item: int) -> None:
+            if item == 0:  # the helper takes a run before this process goes on
+                select.select([started], [], [], 30)
+
+        def helper(item: int) -> list[int]:
+            os.write(helper_ran, b"x")
+            return [os.getpriority(os.PRIO_PROCESS, 0)]
+
+        try:
+            results = forked.parse_parallel(
+                list(range(100)),  # type: ignore[arg-type]
+                here,
+                helper,  # type: ignore[arg-type]
+                lambda wire, item: wire[0],
+                2,
+            )
+        finally:
+            os.close(started)
+            os.close(helper_ran)
+        return {r for r in results if r is not None}
+
+    assert priorities() == {mine}
+    forked.hold_helpers()  # as in a preload's child: its helpers give way to the browser
+    forked.release_helpers()  # and the gate is open, so they start at once
+    assert priorities() == {min(19, mine + forked.WORKER_NICE)}

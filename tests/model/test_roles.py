@@ -236,36 +236,6 @@ def test_similar_by_role_says_which_measure() -> None:
     assert "by text similarity" in out.getvalue()
 
 
-def test_groups_are_kept_until_a_file_changes(tmp_path: Path) -> None:
-    from agentbrowser.loading import groups_cache
-
-    shutil.copytree(SEEDS, tmp_path / "seeds")
-    shutil.copytree(BUNDLED, tmp_path / "agents")
-    agents = load_collection([str(tmp_path)], use_cache=False)
-    calls = []
-
-    def compute() -> list:
-        calls.append(1)
-        return group_roles(agents)
-
-    first = groups_cache.cached_groups(agents, compute, folder=str(tmp_path / "cache"))
-    again = groups_cache.cached_groups(agents, compute, folder=str(tmp_path / "cache"))
-    assert again == first and len(calls) == 1
-    # A changed file (size and mtime) is a miss.
-    changed = tmp_path / "agents" / ".claude" / "agents" / "debugger.md"
-    changed.write_text(changed.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
-    agents = load_collection([str(tmp_path)], use_cache=False)
-    groups_cache.cached_groups(agents, compute, folder=str(tmp_path / "cache"))
-    assert len(calls) == 2
-    # A broken or foreign file is a miss too, never an error.
-    (path,) = (tmp_path / "cache").glob("groups-*.json")
-    for garbage in (b"{", b"[]", b'{"magic": "agentbrowser-groups", "format": 1}', b"\xff"):
-        path.write_bytes(garbage)
-        groups_cache.cached_groups(agents, compute, folder=str(tmp_path / "cache"))
-    assert len(calls) == 6
-    assert [p.name for p in (tmp_path / "cache").iterdir()] == [path.name]  # no temp left
-
-
 def test_groups_cli_reads_the_kept_groups_on_a_second_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
