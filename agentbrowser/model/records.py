@@ -37,8 +37,9 @@ def optional_text(value: Any) -> str | None:
     """A frontmatter value as one stripped text, None when missing or blank (lists joined)."""
     if value is None:
         return None
-    text = as_text(value).strip()
-    return text or None
+    if value.__class__ is str:  # nearly always: no call, no type tests
+        return value.strip() or None
+    return as_text(value).strip() or None
 
 
 def as_text(value: Any) -> str:
