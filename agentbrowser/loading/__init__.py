@@ -1,7 +1,9 @@
 """How a collection reaches memory fast: the loading layer between the model and the screens.
 
-The CLI and the browse screen ask this package for a collection's records; nothing else
-reaches behind it. Inside: `collection` (discovery, precedence, and the one entry point, `load`),
+The CLI and the browse screen ask this package for a collection's records through
+`collection`, `library`, `groups_cache` and `trace`; the app never imports `forked` or `cache`
+(an import-linter contract). Inside: `collection` (discovery, precedence, the one entry point
+`load`, and `read_records`/`read_wires` beneath it),
 `cache` (the index cache, checked by size and mtime), `forked` (the loader processes that parse
 beside the browser's start-up, and the preload hand-off), `library` (the live collection the
 browser watches), `groups_cache` (kept role groups), `trace` (where start-up time goes).
