@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, overload
 
-from agentbrowser.loading import forked, trace
+from agentbrowser.loading import cache, forked, trace
 from agentbrowser.loading.cache import FORMAT_ID, NAME
 from agentbrowser.loading.forked import Wire
 from agentbrowser.memory import gc_paused
@@ -452,8 +452,6 @@ def _read(
     With `stream` (wire items only), the wire items this process parses are also handed to it
     in parts as they are made (positions in `found`, items), and are None in the result.
     """
-    from agentbrowser.loading import cache  # json, hashlib and platformdirs only when needed
-
     index: dict[str, list[Any]] = {}
     path = None
     if use_cache:
@@ -572,8 +570,6 @@ def _parse(item: Found) -> tuple[Agent, int | None]:
 
 def parse_wire(item: Found) -> forked.Wire:
     """A file's record as it travels between processes: its cache entry, else pickled."""
-    from agentbrowser.loading import cache
-
     agent, offset = _parse(item)
     entry = cache.encode(agent, item.hint, offset) if offset is not None else None
     return entry if entry is not None else pickle.dumps(agent)
