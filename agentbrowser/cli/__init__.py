@@ -8,8 +8,9 @@ and `agentbrowser.writing` for files they write. The names below are loaded on f
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from agentbrowser import lazy_names
 
 if TYPE_CHECKING:
     from agentbrowser.cli.program import CliError, build_app, main, run
@@ -19,8 +20,4 @@ _WHERE = {"CliError": "program", "build_app": "program", "main": "program", "run
 __all__ = sorted(_WHERE)
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"agentbrowser.cli.{module}"), name)
+__getattr__ = lazy_names(__name__, _WHERE)

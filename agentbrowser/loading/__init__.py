@@ -12,8 +12,9 @@ Importing this package imports neither yaml nor textual: the browser forks its l
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from agentbrowser import lazy_names
 
 if TYPE_CHECKING:
     from agentbrowser.loading.collection import find, load, load_collection, sources
@@ -28,8 +29,4 @@ _WHERE = {
 __all__ = sorted(_WHERE)
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"agentbrowser.loading.{module}"), name)
+__getattr__ = lazy_names(__name__, _WHERE)

@@ -11,8 +11,9 @@ The names below are loaded on first use (PEP 562), so that importing the package
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from agentbrowser import lazy_names
 
 if TYPE_CHECKING:
     from agentbrowser.model.parse import parse_file, parse_text
@@ -41,8 +42,4 @@ _WHERE = {
 __all__ = sorted(_WHERE)
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"agentbrowser.model.{module}"), name)
+__getattr__ = lazy_names(__name__, _WHERE)
