@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -56,6 +56,8 @@ class Palette:
 
 if TYPE_CHECKING:
     from rich.markdown import Markdown
+
+    from agentbrowser.model.security import Power
 
 _markdown_lock = threading.Lock()
 
@@ -125,15 +127,15 @@ def tools_text(agent: Agent, palette: Palette) -> Text:
     return text
 
 
-def powers_text(agent: Agent, palette: Palette, shown: Collection[str] = ()) -> Text | None:
+def powers_text(
+    granted: Sequence[Power], palette: Palette, shown: Collection[str] = ()
+) -> Text | None:
     """What the agent may do, one line each; dangerous ones in the error style with the reason.
 
     Tools stay on the `tools` line, and the powers of keys in `shown` on the facts line; with
     nothing else (no hook, server...) this returns None.
     """
-    from agentbrowser.model.security import powers
-
-    found = [p for p in powers(agent) if p.kind != "tools" and p.kind not in shown]
+    found = [p for p in granted if p.kind != "tools" and p.kind not in shown]
     if not found:
         return None
     text = Text()
@@ -160,7 +162,8 @@ def header(agent: Agent, palette: Palette) -> RenderableType:
 
     facts = Text()
     shown: list[str] = []  # frontmatter keys on this line: their powers are not repeated below
-    dangerous = {p.kind for p in powers(agent) if p.danger}
+    granted = powers(agent)
+    dangerous = {p.kind for p in granted if p.danger}
     for spec in FRONTMATTER_FIELDS:
         value, key = getattr(agent, spec.attr), spec.key(agent.format)
         if key is None or (value is None and spec.unset is None) or key in dangerous:
@@ -176,9 +179,9 @@ def header(agent: Agent, palette: Palette) -> RenderableType:
     tools = Text("tools ", style=palette.muted)
     tools.append_text(tools_text(agent, palette))
     lines.append(tools)
-    granted = powers_text(agent, palette, shown)
-    if granted is not None:
-        lines.append(granted)
+    listed = powers_text(granted, palette, shown)
+    if listed is not None:
+        lines.append(listed)
     if agent.shadowed_by:
         lines.append(Text(f"shadowed by {sanitize(agent.shadowed_by)}", style=palette.warning))
     if agent.duplicates:
