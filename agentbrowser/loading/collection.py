@@ -512,6 +512,12 @@ def _read(
                 batch[0].clear()
                 batch[1].clear()
 
+        if workers > 1 and misses:
+            # The parser's modules (~40 ms of imports: yaml, the checks' patterns) before the
+            # helpers fork: each inherits them and parses at once when it may start (in the
+            # browser: at its first frame) instead of importing a copy of its own first.
+            import agentbrowser.model.parse  # noqa: F401
+
         parsed = forked.parse_parallel(
             [found[i] for i in misses],
             local,
