@@ -9,6 +9,8 @@ import math
 import re
 from typing import Any
 
+import orjson
+
 from agentbrowser.model.records import FRONTMATTER_FIELDS, Agent, with_body
 
 
@@ -40,9 +42,10 @@ _JSON_UNSAFE = re.compile("[\x7f-\x9f\ud800-\udfff]")
 
 
 def dumps(data: Any, indent: int | None = 2) -> str:
-    """JSON text safe to print: strict (no NaN), readable non-ASCII, no raw control character.
+    """JSON text safe to print: strict (never a NaN token), readable non-ASCII, no raw control
+    character.
 
-    json.dumps escapes C0 controls itself; the rest of _JSON_UNSAFE can only occur inside JSON
+    The encoders escape C0 controls themselves; the rest of _JSON_UNSAFE can only occur inside JSON
     strings, where a \\uXXXX escape is the same text to any JSON reader (and a surrogate escape
     gives back the str that os.fsencode turns into the file name's bytes).
     """
@@ -81,92 +84,29 @@ def agent_to_json(agent: Agent, full: bool = False) -> dict[str, Any]:
     return data
 
 
-try:  # the C string encoder json itself uses
-    from _json import encode_basestring as _string  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - CPython always has _json
-    from json.encoder import py_encode_basestring as _string
-
-_MAX_PRETTY_DEPTH = 100
+#: What orjson leaves to the standard library: dataclasses, dates and subclasses of the JSON
+#: types (json's own rules for them), integers beyond 64 bits, non-string keys, lone surrogates.
+_ORJSON_OPTIONS = (
+    orjson.OPT_INDENT_2
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+)
 
 
 def dumps_pretty(value: Any) -> str:
-    """`json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)`: the same text, faster.
+    """JSON with a two-space indent, as `json.dumps(value, indent=2, ensure_ascii=False)` writes it.
 
-    With an indent, json always uses its pure-Python encoder (a generator per value); this
-    builds one list of pieces with the C string encoder (10,000 agents for `list --json`:
-    0.14 s -> 0.09 s). Anything unusual (a non-string key,
-    another type, deep nesting) is left to json itself, so the result never differs.
+    With an indent, json uses its pure-Python encoder (a generator per value: ~0.1 s for the
+    10,000 agents of `list --json`); orjson writes the same text in C (~0.015 s). Where they
+    differ, the text still reads back as the same values: orjson writes a float's exponent
+    without padding (``1e-7`` for ``1e-07``) and NaN or infinity as null. What orjson does not
+    take (see `_ORJSON_OPTIONS`) goes to json itself, which raises on NaN or an unknown type.
     """
-    pieces: list[str] = []
     try:
-        _pretty(value, pieces, "\n")
-    except _Unusual:
+        return orjson.dumps(value, option=_ORJSON_OPTIONS).decode()
+    except orjson.JSONEncodeError:
         return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)
-    return "".join(pieces)
-
-
-class _Unusual(Exception):
-    """A value dumps_pretty leaves to json.dumps."""
-
-
-def _pretty(value: Any, out: list[str], newline: str) -> None:
-    kind = value.__class__
-    if kind is str:
-        out.append(_string(value))
-    elif value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif kind is int:
-        out.append(int.__repr__(value))
-    elif kind is float:
-        if math.isnan(value) or math.isinf(value):
-            raise _Unusual  # json raises its own ValueError for these
-        out.append(float.__repr__(value))
-    elif kind is list or kind is tuple:
-        if not value:
-            out.append("[]")
-            return
-        if len(newline) > _MAX_PRETTY_DEPTH * 2:
-            raise _Unusual
-        inner = newline + "  "
-        out.append("[")
-        separator = "," + inner
-        out.append(inner)
-        for index, item in enumerate(value):
-            if index:
-                out.append(separator)
-            if item.__class__ is str:  # the common case, without a call
-                out.append(_string(item))
-            else:
-                _pretty(item, out, inner)
-        out.append(newline + "]")
-    elif kind is dict:
-        if not value:
-            out.append("{}")
-            return
-        if len(newline) > _MAX_PRETTY_DEPTH * 2:
-            raise _Unusual
-        inner = newline + "  "
-        out.append("{")
-        lead = inner
-        separator = "," + inner
-        for key, item in value.items():
-            if key.__class__ is not str:
-                raise _Unusual  # json's key conversions (True -> "true", ...) stay json's
-            out.append(lead + _string(key) + ": ")
-            lead = separator
-            if item.__class__ is str:
-                out.append(_string(item))
-            elif item is None:
-                out.append("null")
-            else:
-                _pretty(item, out, inner)
-        out.append(newline + "}")
-    else:
-        raise _Unusual
 
 
 def value_line(value: Any, limit: int) -> str:

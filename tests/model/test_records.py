@@ -144,36 +144,44 @@ def test_agent_body_stays_a_plain_field() -> None:
     assert type(Agent.__dict__["body"]).__name__ == "member_descriptor"  # a plain slot
 
 
-def test_dumps_pretty_is_json_dumps_indent_2() -> None:
-    from agentbrowser.model.serialize import dumps_pretty
+def test_dumps_pretty_writes_what_json_dumps_indent_2_writes() -> None:
+    from agentbrowser.model.serialize import dumps, dumps_pretty
 
     nested: list = []
     inner = nested
     for _ in range(150):
         inner.append([])
         inner = inner[0]
-    values = [
+    same_text = [
         [],
         {},
         [[], {}, [{}]],
-        {
-            "a": 'é\x00\u2028"\\',
-            "b": None,
-            "c": [None, True, False, 0, -1, 10**40, 1.5, -0.0, 1e300],
-        },
+        {"a": 'é\x00\u2028"\\\x1f\t\b\f', "b": None, "c": [None, True, False, 0, -1, 1.5, -0.0, 1e300]},
         {"k": [{"x": [1, [2, []]]}], "t": (1, "2")},
+        # what orjson leaves to json: an integer beyond 64 bits, keys that are not text, a lone
+        # surrogate (an undecodable file name), a subclass of str
+        [10**40],
         {1: "int key", None: "none key", False: "bool key"},
+        {"path": "/tmp/bad-\udcff.md"},
+        [type("Name", (str,), {})("sub")],
         nested,
         "just a string",
         3,
     ]
-    for value in values:
+    for value in same_text:
         assert dumps_pretty(value) == json.dumps(
             value, indent=2, ensure_ascii=False, allow_nan=False
         )
-    for bad in ([float("nan")], {"x": float("inf")}, [object()]):
-        with pytest.raises((ValueError, TypeError)):
-            dumps_pretty(bad)
+    # A float's exponent may be written without padding: the same value read back.
+    floats = {"similarity": [1e-07, 0.1912, 2.5e-5, 1e16, 123456789.123]}
+    assert json.loads(dumps_pretty(floats)) == floats
+    # Never a NaN token: orjson writes null; what neither takes raises.
+    assert json.loads(dumps([float("nan"), float("inf")])) == [None, None]
+    with pytest.raises(TypeError):
+        dumps_pretty([object()])
+    # What a terminal must not get stays escaped, on both paths.
+    assert dumps(["a\x9bb\x7f"]) == '[\n  "a\\u009bb\\u007f"\n]'
+    assert dumps({"p": "x\udcff"}) == '{\n  "p": "x\\udcff"\n}'
 
 
 def test_agent_from_values_equals_the_constructor() -> None:
