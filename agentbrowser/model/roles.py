@@ -456,12 +456,29 @@ def _average_linkage(
     return [sorted(group) for group in members.values() if len(group) > 1]
 
 
+def _spelled(term: bytes, stemmer: _Stemmer, members: list[Agent]) -> str:
+    """A term as the members write it: as their names spell it, else the term itself when
+    their descriptions use it as a word, else the descriptions' most common word with that
+    stem (``executing``, never the stem ``execut``)."""
+    if term in stemmer.surface:
+        return stemmer.word(term)
+    forms: Counter[bytes] = Counter()
+    for agent in members:
+        for word in words_of((agent.description or "").replace("\\n", "\n")):
+            if word.startswith(term[:3]) and _stem(word) == term:
+                forms[word] += 1
+    if not forms or term in forms:
+        return term.decode("utf-8", "replace")
+    best = max(forms.items(), key=lambda item: (item[1], -len(item[0])))[0]
+    return best.decode("utf-8", "replace")
+
+
 def _role_name(
-    group: list[int], vectors: Sequence[RoleVector], stemmer: _Stemmer, names: list[str]
+    group: list[int], vectors: Sequence[RoleVector], stemmer: _Stemmer, members: list[Agent]
 ) -> str:
     """Two or three terms most members share, strongest first: what the group is for."""
-    for name in names:  # the words as the members' names spell them (helpers counted some)
-        stemmer.note_surface(name_words(name))
+    for agent in members:  # the words as the members' names spell them (helpers counted some)
+        stemmer.note_surface(name_words(agent.name))
     share: dict[bytes, int] = {}
     weight: dict[bytes, float] = {}
     get = weight.get
@@ -482,7 +499,7 @@ def _role_name(
     common.sort(key=lambda t: (-share[t] * weight[t], t))
     words: list[str] = []
     for term in common:
-        word = stemmer.word(term)
+        word = _spelled(term, stemmer, members)
         # implement and implementation say one thing: keep the first of the two
         if not any(word.startswith(w[:6]) or w.startswith(word[:6]) for w in words):
             words.append(word)
@@ -534,7 +551,7 @@ def group_roles(
         groups.append(
             Group(
                 tuple(members),
-                _role_name(members, vectors, stemmer, [agents[i].name for i in members]),
+                _role_name(members, vectors, stemmer, [agents[i] for i in members]),
                 average,
             )
         )

@@ -164,6 +164,20 @@ def test_role_ranking_puts_the_seeds_above_the_bundled_debugger() -> None:
     assert set(names) == SEED_NAMES - {"backend-implementation"}
 
 
+def test_a_role_is_named_in_the_members_words_not_in_stems() -> None:
+    """OpenAgentsControl's three `openagent` prompts share `executing` and `coordinating`
+    only in their descriptions: the role says so (it said `execut coordinat` once)."""
+    agents = load_collection([str(CORPUS), str(BUNDLED), str(SEEDS)], use_cache=False)
+    groups = [
+        g for g in group_roles(agents)
+        if {agents[i].name for i in g.members} == {"openagent", "gpt", "grok"}
+    ]  # fmt: skip
+    assert len(groups) == 1
+    words = groups[0].role.split()
+    assert "executing" in words and "coordinating" in words
+    assert not {"execut", "coordinat"} & set(words)
+
+
 @pytest.mark.parametrize(
     ("name", "words"),
     [
