@@ -456,17 +456,18 @@ def _average_linkage(
     return [sorted(group) for group in members.values() if len(group) > 1]
 
 
-def _spelled(term: bytes, stemmer: _Stemmer, members: list[Agent]) -> str:
-    """A term as the members write it: as their names spell it, else the term itself when
-    their descriptions use it as a word, else the descriptions' most common word with that
-    stem (``executing``, never the stem ``execut``)."""
-    if term in stemmer.surface:
-        return stemmer.word(term)
-    forms: Counter[bytes] = Counter()
+def _written_forms(members: list[Agent]) -> dict[bytes, Counter[bytes]]:
+    """stem -> how often each word with that stem occurs in the members' descriptions."""
+    forms: dict[bytes, Counter[bytes]] = {}
     for agent in members:
         for word in words_of((agent.description or "").replace("\\n", "\n")):
-            if word.startswith(term[:3]) and _stem(word) == term:
-                forms[word] += 1
+            forms.setdefault(_stem(word), Counter())[word] += 1
+    return forms
+
+
+def _spelled(term: bytes, forms: Counter[bytes] | None) -> str:
+    """A term as the descriptions write it: the term itself when they use it as a word, else
+    their most common word with that stem (``executing``, never the stem ``execut``)."""
     if not forms or term in forms:
         return term.decode("utf-8", "replace")
     best = max(forms.items(), key=lambda item: (item[1], -len(item[0])))[0]
@@ -498,8 +499,13 @@ def _role_name(
     common = [t for t in weight if share[t] >= need]
     common.sort(key=lambda t: (-share[t] * weight[t], t))
     words: list[str] = []
+    written: dict[bytes, Counter[bytes]] | None = None  # made when a name spells no term
     for term in common:
-        word = _spelled(term, stemmer, members)
+        if term in stemmer.surface:  # as the members' names spell it
+            word = stemmer.word(term)
+        else:
+            written = _written_forms(members) if written is None else written
+            word = _spelled(term, written.get(term))
         # implement and implementation say one thing: keep the first of the two
         if not any(word.startswith(w[:6]) or w.startswith(word[:6]) for w in words):
             words.append(word)

@@ -45,9 +45,9 @@ def dumps(data: Any, indent: int | None = 2) -> str:
     """JSON text safe to print: strict (never a NaN token), readable non-ASCII, no raw control
     character.
 
-    The encoders escape C0 controls themselves; the rest of _JSON_UNSAFE can only occur inside JSON
-    strings, where a \\uXXXX escape is the same text to any JSON reader (and a surrogate escape
-    gives back the str that os.fsencode turns into the file name's bytes).
+    The encoders escape C0 controls themselves; the rest of _JSON_UNSAFE can only occur inside
+    JSON strings, where a \\uXXXX escape is the same text to any JSON reader (and a surrogate
+    escape gives back the str that os.fsencode turns into the file name's bytes).
     """
     if indent == 2:
         text = dumps_pretty(data)
@@ -95,7 +95,8 @@ _ORJSON_OPTIONS = (
 
 
 def dumps_pretty(value: Any) -> str:
-    """JSON with a two-space indent, as `json.dumps(value, indent=2, ensure_ascii=False)` writes it.
+    """JSON with a two-space indent, as ``json.dumps(value, indent=2, ensure_ascii=False)``
+    writes it.
 
     With an indent, json uses its pure-Python encoder (a generator per value: ~0.1 s for the
     10,000 agents of `list --json`); orjson writes the same text in C (~0.015 s). Where they
