@@ -98,11 +98,13 @@ def _strip_suffix(base: str, fmt: str) -> str:
 def derive_name(path: str, fmt: str, frontmatter: dict[str, Any] | None) -> str:
     """The frontmatter name, else the file's name without its format suffix.
 
-    OpenCode names an agent by its file whatever the frontmatter says; a skill takes its
-    folder's name when the frontmatter has none.
+    A skill takes its folder's name when the frontmatter has none; an OpenCode agent its path
+    below its agent folder (see `opencode_name`).
     """
+    if fmt == "opencode-agent":
+        return opencode_name(path, frontmatter)
     base = os.path.basename(path)
-    if fmt != "opencode-agent" and frontmatter:
+    if frontmatter:
         name = frontmatter.get("name")
         if isinstance(name, (str, int, float)) and not isinstance(name, bool):
             text = str(name).strip()
@@ -113,6 +115,37 @@ def derive_name(path: str, fmt: str, frontmatter: dict[str, Any] | None) -> str:
         if folder:
             return folder
     return _strip_suffix(base, fmt)
+
+
+#: The folders OpenCode reads agents from, below its configuration folder.
+_OPENCODE_AGENT_FOLDERS = frozenset({"agent", "agents"})
+_OPENCODE_CONFIG_FOLDERS = frozenset({".opencode", "opencode"})
+
+
+def opencode_name(path: str, frontmatter: dict[str, Any] | None) -> str:
+    """The name OpenCode gives an agent file: its `name` when that is text (as written), else
+    its path below the agent folder without `.md` (`.opencode/agent/team/reviewer.md` is
+    `team/reviewer`); `name:` with no value makes it `null`.
+
+    Measured with OpenCode 1.18.33 (`opencode agent list`), whose loader spreads the
+    frontmatter over the path's name (a number or a boolean as JavaScript writes it). An empty
+    `name` is no name here: OpenCode lists no agent for it (schema.py says so, and what a name
+    that is not text can do).
+    """
+    name = frontmatter.get("name") if frontmatter else None
+    if isinstance(name, str) and name.strip():
+        return name
+    if name is None and frontmatter and "name" in frontmatter:
+        return "null"  # `name:` without a value: OpenCode lists the agent as `null`
+    if isinstance(name, bool):
+        return "true" if name else "false"
+    if isinstance(name, int) or (isinstance(name, float) and name.is_integer()):
+        return str(int(name))  # as JavaScript writes the number: `name: 123` is `123`
+    parts = path.replace("\\", "/").split("/")
+    for index in range(len(parts) - 2, 0, -1):  # the deepest agent folder decides
+        if parts[index] in _OPENCODE_AGENT_FOLDERS and parts[index - 1] in _OPENCODE_CONFIG_FOLDERS:
+            return _strip_suffix("/".join(parts[index + 1 :]), "opencode-agent")
+    return _strip_suffix(os.path.basename(path), "opencode-agent")
 
 
 def split_tools(text: str, on_space: bool) -> list[str]:

@@ -76,7 +76,8 @@ class Field:
 
     `values`, `prefixes` and `pattern` restrict strings: a string passes when it is one of the
     values, starts with a prefix or matches the pattern (those set); `expect` says so in words
-    and `noun` names what the value is ("model"). None (a key with no value) always passes.
+    and `noun` names what the value is ("model"). None (a key with no value) passes unless
+    `without_value` says what the owner does with it.
     """
 
     types: tuple[type, ...]
@@ -95,6 +96,8 @@ class Field:
     renamed: str | None = None
     """The key that replaced this one (the old key still works, or is ignored: see `retired`)."""
     retired: bool = False
+    without_value: str = ""
+    """What the owner does with the key written without a value, where that matters."""
     restricted: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
@@ -248,9 +251,16 @@ OPENCODE_MODEL = Field(
 OPENCODE_NUMBER = Field(_NUMBER, OPENCODE_AGENTS, consequence=_OPENCODE_REFUSES)
 OPENCODE_INT = Field(_INT, OPENCODE_AGENTS, consequence=_OPENCODE_REFUSES)
 OPENCODE_MAX_STEPS = Field(_INT, OPENCODE_AGENTS, consequence=_OPENCODE_REFUSES, renamed="steps")
-OPENCODE_TOOLS = Field(_MAP, OPENCODE_AGENTS, consequence=_OPENCODE_REFUSES)
+OPENCODE_MAP = Field(_MAP, OPENCODE_AGENTS, consequence=_OPENCODE_REFUSES)
 OPENCODE_PERMISSION = Field((dict, str), OPENCODE_AGENTS, consequence=_OPENCODE_REFUSES)
 OPENCODE_BOOL = Field(_BOOL, OPENCODE_AGENTS, consequence=_OPENCODE_REFUSES)
+OPENCODE_NAME = Field(
+    _TEXT, OPENCODE_AGENTS, pattern=re.compile(r"(?s).*\S.*"), noun="name", severity=ERROR,
+    expect="OpenCode lists no agent by an empty name, so it does not load this one",
+    consequence="OpenCode lists the agent by it, but sorting the agents by name can then stop "
+    "`opencode agent list` with an error (measured with OpenCode 1.18.33)",
+    without_value="OpenCode calls this agent `null`",
+)  # fmt: skip
 OPENCODE_COLOR = Field(
     _TEXT, OPENCODE_AGENTS, noun="colour", severity=ERROR, consequence=_OPENCODE_REFUSES,
     pattern=re.compile(r"#[0-9a-fA-F]{6}"),
@@ -391,6 +401,7 @@ OPENCODE_AGENT = Schema(
     "OpenCode", "agent", source=OPENCODE_AGENTS, type_severity=ERROR,
     unknown="OpenCode passes keys it does not know to the model provider as options",
     fields={
+        "name": OPENCODE_NAME,
         "description": OPENCODE_TEXT,
         "mode": OPENCODE_MODE,
         "model": OPENCODE_MODEL,
@@ -399,11 +410,13 @@ OPENCODE_AGENT = Schema(
         "steps": OPENCODE_INT,
         "maxSteps": OPENCODE_MAX_STEPS,
         "prompt": OPENCODE_TEXT,
-        "tools": OPENCODE_TOOLS,
+        "tools": OPENCODE_MAP,
         "permission": OPENCODE_PERMISSION,
         "disable": OPENCODE_BOOL,
         "hidden": OPENCODE_BOOL,
         "color": OPENCODE_COLOR,
+        "variant": OPENCODE_TEXT,
+        "options": OPENCODE_MAP,
     },
     aliases={"permissions": "permission", "allowed-tools": "permission",
              "allowed_tools": "permission", "max_steps": "steps", "topP": "top_p"},
@@ -479,6 +492,11 @@ def check_frontmatter(
                     found.append(Problem(severity, text, line, RULE_UNKNOWN_KEY))
             continue
         if value is None:
+            if spec.without_value:
+                found.append(_problem(
+                    WARNING, f"`{key}` has no value: {spec.without_value}", spec.source,
+                    RULE_VALUE, key, lines,
+                ))  # fmt: skip
             continue
         if value.__class__ not in spec.types and not _is_instance(value, spec.types):
             found.append(_wrong_type(schema, spec, key, value, lines))

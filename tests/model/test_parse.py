@@ -60,7 +60,7 @@ CASES = [
         "tools-opencode-bool-map",
         "/p/.opencode/agent/docs.md",
         "---\nname: Docs Writer\ndescription: d\ntools:\n  write: false\n  read: true\n  grep: true\n---\n",
-        {"name": "docs", "format": "opencode-agent", "tools": ("read", "grep")},
+        {"name": "Docs Writer", "format": "opencode-agent", "tools": ("read", "grep")},
     ),
     (
         "tools-skill-space-separated",

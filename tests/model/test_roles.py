@@ -168,9 +168,10 @@ def test_a_role_is_named_in_the_members_words_not_in_stems() -> None:
     """OpenAgentsControl's three `openagent` prompts share `executing` and `coordinating`
     only in their descriptions: the role says so (it said `execut coordinat` once)."""
     agents = load_collection([str(CORPUS), str(BUNDLED), str(SEEDS)], use_cache=False)
+    files = {"openagent.md", "gpt.md", "grok.md"}
     groups = [
         g for g in group_roles(agents)
-        if {agents[i].name for i in g.members} == {"openagent", "gpt", "grok"}
+        if {Path(agents[i].path).name for i in g.members} == files
     ]  # fmt: skip
     assert len(groups) == 1
     words = groups[0].role.split()

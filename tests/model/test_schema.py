@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -184,7 +185,7 @@ CORPUS_COUNTS = {
     ("claude-skill", "warning"): 15,
     ("copilot-agent", "info"): 6,
     ("copilot-agent", "warning"): 1,
-    ("opencode-agent", "info"): 107,
+    ("opencode-agent", "info"): 92,  # `name` is no unknown key: OpenCode names the agent by it
     ("opencode-agent", "warning"): 9,
 }
 
@@ -247,6 +248,58 @@ def test_opencode_refuses_exactly_what_we_call_an_error(
     assert owner_refuses or "rev (" in output
     ours = parse_text(text, str(project / ".opencode" / "agent" / "rev.md"), "project")
     assert ours.has_error == refused, ours.problems
+
+
+def _opencode_project(tmp_path: Path, files: dict[str, str]) -> Path:
+    """A git project whose .opencode folder holds the given files (path -> extra frontmatter)."""
+    project = tmp_path / "project"
+    (project / ".git").mkdir(parents=True)
+    for relative, extra in files.items():
+        path = project / ".opencode" / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"---\ndescription: d\nmode: subagent\n{extra}---\nDo the work.\n")
+    return project
+
+
+def test_opencode_agents_are_named_as_opencode_lists_them(tmp_path: Path) -> None:
+    """The name we show is the one `opencode agent list` prints: the frontmatter's `name`
+    when it is text, else the path below the agent folder; `name:` alone is `null`, and an
+    empty name loads no agent (an error here)."""
+    binary = require_owner("opencode")
+    project = _opencode_project(tmp_path, {
+        "agent/plain.md": "",
+        "agent/team/reviewer.md": "",
+        "agents/plural.md": "",
+        "agent/named.md": "name: fancy-name\n",
+        "agent/deep/er/x.md": "name: Deep Named Agent\n",
+        "agent/nameless.md": "name:\n",
+        "agent/empty.md": 'name: ""\n',
+    })  # fmt: skip
+    result = run_owner(binary, ["agent", "list", "--pure"], project, tmp_path / "home")
+    listed = set(re.findall(r"^(\S.*?) \(subagent\)$", result.stdout, re.MULTILINE))
+    listed -= {"explore", "general"}  # OpenCode's own subagents
+    agents = load_collection([str(project / ".opencode")], use_cache=False)
+    assert {a.name for a in agents if not a.has_error} == listed, result.stdout[-2000:]
+    assert listed == {"plain", "team/reviewer", "plural", "fancy-name", "Deep Named Agent", "null"}
+    (empty,) = [a for a in agents if a.path.endswith("empty.md")]
+    assert [p.severity for p in empty.problems] == [ERROR]
+    (nameless,) = [a for a in agents if a.path.endswith("nameless.md")]
+    assert [p.message for p in nameless.problems] == [
+        "`name` has no value: OpenCode calls this agent `null` (opencode docs agents.mdx)"
+    ]
+
+
+def test_a_number_for_a_name_names_the_opencode_agent_and_is_an_error(tmp_path: Path) -> None:
+    """OpenCode lists `name: 123` as 123; sorting it beside other agents can stop its agent
+    list (seen with other files beside it), so it is an error here."""
+    binary = require_owner("opencode")
+    project = _opencode_project(tmp_path, {"agent/plain.md": "", "agent/num.md": "name: 123\n"})
+    result = run_owner(binary, ["agent", "list", "--pure"], project, tmp_path / "home")
+    listed = set(re.findall(r"^(\S.*?) \(subagent\)$", result.stdout, re.MULTILINE))
+    agents = load_collection([str(project / ".opencode")], use_cache=False)
+    assert listed - {"explore", "general"} == {a.name for a in agents} == {"123", "plain"}
+    (num,) = [a for a in agents if a.path.endswith("num.md")]
+    assert num.has_error and "can then stop `opencode agent list`" in num.problems[0].message
 
 
 def test_a_warm_record_keeps_the_body_limit_problem_and_check_reads_no_prompt(
