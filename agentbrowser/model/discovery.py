@@ -316,6 +316,14 @@ class Mark:
     problem: Problem | None = None
 
 
+#: What an owner does with two files of one name in one scope, where that is measured.
+DUPLICATE_CONSEQUENCES = {
+    # OpenCode 1.18.33 keeps one agent per name: each file it reads replaces the one before
+    # (`opencode agent list` lists the name once; `opencode debug agent NAME` shows the last).
+    "opencode-agent": "OpenCode loads only one of them, the last it reads",
+}
+
+
 def precedence_marks(
     names: Sequence[tuple[str, str]], where: Callable[[int], tuple[str, str]]
 ) -> dict[int, Mark]:
@@ -345,6 +353,9 @@ def precedence_marks(
                     others = tuple(places[i][1] for i in members if i != index)
                     name = names[index][1]
                     message = f"{len(others) + 1} files in scope {scope} are named {name!r}"
+                    consequence = DUPLICATE_CONSEQUENCES.get(names[index][0])
+                    if consequence:
+                        message += f": {consequence}"
                     duplicates[index] = (others, Problem(WARNING, message))
         ranked = [s for s in by_scope if s in _SCOPE_RANK]
         if len(ranked) < 2:

@@ -274,13 +274,27 @@ def test_opencode_agents_are_named_as_opencode_lists_them(tmp_path: Path) -> Non
         "agent/deep/er/x.md": "name: Deep Named Agent\n",
         "agent/nameless.md": "name:\n",
         "agent/empty.md": 'name: ""\n',
+        "agent/twin-a.md": "name: twin\n",
+        "agent/team/twin-b.md": "name: twin\n",
     })  # fmt: skip
     result = run_owner(binary, ["agent", "list", "--pure"], project, tmp_path / "home")
     listed = set(re.findall(r"^(\S.*?) \(subagent\)$", result.stdout, re.MULTILINE))
     listed -= {"explore", "general"}  # OpenCode's own subagents
     agents = load_collection([str(project / ".opencode")], use_cache=False)
     assert {a.name for a in agents if not a.has_error} == listed, result.stdout[-2000:]
-    assert listed == {"plain", "team/reviewer", "plural", "fancy-name", "Deep Named Agent", "null"}
+    assert listed == {
+        "plain", "team/reviewer", "plural", "fancy-name", "Deep Named Agent", "null", "twin"
+    }  # fmt: skip
+    # Two files, one name: OpenCode lists it once, and keeps one of the two.
+    twins = [a for a in agents if a.name == "twin"]
+    assert len(twins) == 2 and result.stdout.count("twin (subagent)") == 1
+    for twin in twins:
+        assert twin.problems[-1].message == (
+            "2 files in scope path are named 'twin': OpenCode loads only one of them, the last "
+            "it reads"
+        )
+    kept = run_owner(binary, ["debug", "agent", "twin"], project, tmp_path / "home")
+    assert '"name": "twin"' in kept.stdout, kept.stdout[-2000:] + kept.stderr[-2000:]
     (empty,) = [a for a in agents if a.path.endswith("empty.md")]
     assert [p.severity for p in empty.problems] == [ERROR]
     (nameless,) = [a for a in agents if a.path.endswith("nameless.md")]
