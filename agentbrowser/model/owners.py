@@ -227,11 +227,25 @@ def owner_name(fmt: str) -> str:
     return _STRICT_OWNERS.get(fmt, "")
 
 
+#: What a strict owner still does with a file whose frontmatter it cannot read, where that is
+#: measured: Copilot CLI 1.0.102 (`copilot instruction list`) lists such an instructions file,
+#: without the description its frontmatter gives.
+_USED_WITHOUT_FRONTMATTER = {
+    "copilot-instructions": (
+        "GitHub Copilot CLI still loads this instructions file, without its frontmatter: its "
+        "`applyTo` and `description` are lost"
+    ),
+}
+
+
 def strict_owner_rejects(fmt: str, why: str) -> str | None:
     """The error for a format whose owner reads strict YAML, or None when its owner is lenient."""
     owner = _STRICT_OWNERS.get(fmt)
     if owner is None:
         return None
+    used = _USED_WITHOUT_FRONTMATTER.get(fmt)
+    if used is not None:
+        return f"{owner} reads frontmatter as YAML and cannot read this one ({why}): {used}"
     return f"{owner} reads frontmatter as YAML and will not load this file as written ({why})"
 
 

@@ -157,6 +157,30 @@ def test_a_claude_skill_with_a_colon_is_a_copilot_failure_too(tmp_path: Path) ->
     assert "GitHub Copilot CLI" in warning.message and "failed to load" in warning.message
 
 
+def test_copilot_cli_loads_an_instructions_file_without_the_frontmatter_it_cannot_read(
+    tmp_path: Path,
+) -> None:
+    """`copilot instruction list` lists both files, the broken one without its description:
+    the error says that, not that the file is not loaded."""
+    binary = require_owner("copilot")
+    project = tmp_path / "project"
+    folder = project / ".github" / "instructions"
+    folder.mkdir(parents=True)
+    good = "---\napplyTo: '**/*.py'\ndescription: Python rules\n---\nUse types.\n"
+    broken = "---\napplyTo: **/*.ts\ndescription: TypeScript rules\n---\nUse strict.\n"
+    (folder / "py.instructions.md").write_text(good, encoding="utf-8")
+    (folder / "ts.instructions.md").write_text(broken, encoding="utf-8")
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    done = run_owner(binary, ["instruction", "list"], cwd=project, home=tmp_path / "home")
+    assert "py.instructions.md - Python rules" in done.stdout, done.stdout + done.stderr
+    assert re.search(r"ts\.instructions\.md\s*\n", done.stdout), done.stdout
+    assert "TypeScript rules" not in done.stdout
+    (error,) = parse_text(broken, str(folder / "ts.instructions.md")).problems
+    assert error.severity == "error"
+    assert "still loads this instructions file, without its frontmatter" in error.message
+    assert parse_text(good, str(folder / "py.instructions.md")).problems == ()
+
+
 def test_recorded_verdicts_are_json_with_messages() -> None:
     data = recorded()
     sample = data["files"]["seeds/004_778f8d6350f71607.txt"]  # type: ignore[index]
