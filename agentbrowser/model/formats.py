@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 from typing import Any
 
@@ -148,6 +149,50 @@ def opencode_name(path: str, frontmatter: dict[str, Any] | None) -> str:
     return _strip_suffix(os.path.basename(path), "opencode-agent")
 
 
+#: OpenCode's own tools, as `opencode debug agent NAME` lists them for an agent (OpenCode
+#: 1.18.33; its internal `invalid` and `question` left out). convert.OPENCODE_TOOLS, what a
+#: conversion writes, also names tools of older releases.
+OPENCODE_BUILTIN_TOOLS = (
+    "bash", "read", "glob", "grep", "edit", "write", "task", "webfetch", "todowrite",
+    "websearch", "skill",
+)  # fmt: skip
+#: Keys of an OpenCode `tools` map that switch both file-changing tools.
+_OPENCODE_EDIT_KEYS = frozenset({"edit", "write", "patch"})
+
+
+def opencode_tools(value: dict[Any, Any]) -> tuple[str, ...] | None:
+    """The tools an OpenCode `tools:` map leaves an agent; None when it keeps every tool.
+
+    OpenCode allows every tool unless told otherwise: each entry allows (true) or denies
+    (false) the tools it names, in order, the last word winning; `edit`, `write` and `patch`
+    all stand for both file-changing tools; `*` and other patterns (`mymcp_*`) name the tools
+    they match. So `{write: false, read: true}` leaves every tool but edit and write.
+    Checked against `opencode debug agent`.
+    """
+    allowed = dict.fromkeys(OPENCODE_BUILTIN_TOOLS, True)
+    named: dict[str, bool] = {}  # other tools the map names (an MCP server's)
+    denies = False
+    for key, on in value.items():
+        if on is not True and on is not False:
+            continue  # not a boolean: OpenCode refuses the file (schema.py says so)
+        key = str(key)
+        denies = denies or not on
+        if key in _OPENCODE_EDIT_KEYS:
+            allowed["edit"] = allowed["write"] = on
+        elif "*" in key or "?" in key:
+            for table in (allowed, named):
+                for tool in table:
+                    if fnmatch.fnmatchcase(tool, key):
+                        table[tool] = on
+        elif key in allowed:
+            allowed[key] = on
+        else:
+            named[key] = on
+    if not denies:
+        return None
+    return tuple([t for t, on in allowed.items() if on] + [t for t, on in named.items() if on])
+
+
 def split_tools(text: str, on_space: bool) -> list[str]:
     """Split a tool string on commas (or whitespace) outside parentheses and brackets.
 
@@ -210,6 +255,8 @@ def normalize_tools(
         on_space = key == "allowed-tools" and fmt in _SPACE_SEPARATED_TOOLS
         return tuple(split_tools(value, on_space)), problems
     if isinstance(value, dict):
+        if fmt == "opencode-agent":
+            return opencode_tools(value), problems
         return tuple(str(k) for k, v in value.items() if v is True), problems
     if isinstance(value, list):
         tools: list[str] = []

@@ -60,7 +60,13 @@ CASES = [
         "tools-opencode-bool-map",
         "/p/.opencode/agent/docs.md",
         "---\nname: Docs Writer\ndescription: d\ntools:\n  write: false\n  read: true\n  grep: true\n---\n",
-        {"name": "Docs Writer", "format": "opencode-agent", "tools": ("read", "grep")},
+        # OpenCode keeps every tool the map does not switch off (write: false takes edit too)
+        {
+            "name": "Docs Writer",
+            "format": "opencode-agent",
+            "tools": ("bash", "read", "glob", "grep", "task", "webfetch", "todowrite", "websearch",
+                      "skill"),
+        },
     ),
     (
         "tools-skill-space-separated",
@@ -357,9 +363,14 @@ def test_detect_format(path: str, frontmatter: dict, expected: str) -> None:
 @pytest.mark.parametrize(
     "frontmatter,fmt,expected",
     [
-        # OpenCode's map of booleans: only the entries that are true, not merely truthy.
-        ({"tools": {"read": True, "write": False, "bash": "ask", "edit": 1}}, "opencode-agent", ("read",)),
-        ({"tools": {"read": False}}, "opencode-agent", ()),
+        # OpenCode's map of booleans switches tools off (only false, not merely falsy) from all
+        # of them: write takes edit along; a value that is no boolean is left to the schema.
+        ({"tools": {"read": True, "write": False, "bash": "ask", "edit": 1}}, "opencode-agent",
+         ("bash", "read", "glob", "grep", "task", "webfetch", "todowrite", "websearch", "skill")),
+        ({"tools": {"read": False}}, "opencode-agent",
+         ("bash", "glob", "grep", "edit", "write", "task", "webfetch", "todowrite", "websearch",
+          "skill")),
+        ({"tools": {"read": True, "bash": 0}}, "opencode-agent", None),
         # A list's mapping items: every key not switched off (null included).
         ({"tools": [{"Read": True}, {"Write": False}, {"Bash": None}]}, "copilot-agent", ("Read", "Bash")),
         # A list item is split on its own top-level commas only.
@@ -377,6 +388,7 @@ def test_detect_format(path: str, frontmatter: dict, expected: str) -> None:
     ids=[
         "map-true-only",
         "map-all-false",
+        "map-nothing-off",
         "list-of-maps",
         "list-item-commas",
         "list-mixed",

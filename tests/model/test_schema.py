@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from agentbrowser.loading import collection
 from agentbrowser.loading.collection import load_collection
 from agentbrowser.model import schema
+from agentbrowser.model.formats import OPENCODE_BUILTIN_TOOLS
 from agentbrowser.model.parse import parse_text
 from agentbrowser.model.records import ERROR, INFO, WARNING, Problem
 from tests.owners import require_owner, run_owner
@@ -301,6 +303,35 @@ def test_opencode_agents_are_named_as_opencode_lists_them(tmp_path: Path) -> Non
     assert [p.message for p in nameless.problems] == [
         "`name` has no value: OpenCode calls this agent `null` (opencode docs agents.mdx)"
     ]
+
+
+OPENCODE_TOOL_MAPS = {
+    "some-off": "  write: false\n  read: true\n  grep: true\n",
+    "all-off-then-read": "  '*': false\n  read: true\n",
+    "read-then-all-off": "  read: true\n  '*': false\n",
+    "all-on": "  read: true\n  bash: true\n",
+    "no-bash": "  bash: false\n",
+    "no-patch": "  patch: false\n",
+    "edit-off-write-on": "  edit: false\n  write: true\n",
+    "no-web": "  'web*': false\n",
+    "only-todo": "  '*': false\n  'todo*': true\n",
+}
+
+
+def test_an_opencode_tools_map_leaves_the_tools_opencode_resolves(tmp_path: Path) -> None:
+    """OpenCode allows every tool a `tools` map does not switch off: `{write: false, read:
+    true}` keeps bash. The tools we show are those `opencode debug agent` resolves."""
+    binary = require_owner("opencode")
+    files = {f"agent/{name}.md": f"tools:\n{lines}" for name, lines in OPENCODE_TOOL_MAPS.items()}
+    project = _opencode_project(tmp_path, files)
+    agents = {a.name: a for a in load_collection([str(project / ".opencode")], use_cache=False)}
+    for name in OPENCODE_TOOL_MAPS:
+        done = run_owner(binary, ["debug", "agent", name], project, tmp_path / "home")
+        resolved = json.loads(done.stdout[done.stdout.index("{") :])["tools"]
+        owner = {t for t, on in resolved.items() if on and t not in ("invalid", "question")}
+        tools = agents[name].tools
+        assert (set(OPENCODE_BUILTIN_TOOLS) if tools is None else set(tools)) == owner, name
+    assert "bash" in agents["some-off"].tools and agents["all-on"].tools is None
 
 
 def test_a_number_for_a_name_names_the_opencode_agent_and_is_an_error(tmp_path: Path) -> None:
