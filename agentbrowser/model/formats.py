@@ -156,41 +156,53 @@ OPENCODE_BUILTIN_TOOLS = (
     "bash", "read", "glob", "grep", "edit", "write", "task", "webfetch", "todowrite",
     "websearch", "skill",
 )  # fmt: skip
-#: Keys of an OpenCode `tools` map that switch both file-changing tools.
-_OPENCODE_EDIT_KEYS = frozenset({"edit", "write", "patch"})
+#: The permission that decides each tool (the file-changing ones share `edit`), and the `tools`
+#: map keys that set it.
+_OPENCODE_PERMISSION = {"write": "edit", "patch": "edit"}
 
 
-def opencode_tools(value: dict[Any, Any]) -> tuple[str, ...] | None:
-    """The tools an OpenCode `tools:` map leaves an agent; None when it keeps every tool.
+def opencode_tools(frontmatter: dict[Any, Any]) -> tuple[str, ...] | None:
+    """The tools an OpenCode agent keeps, from its `tools` map and its `permission` rules;
+    None when it keeps every tool.
 
-    OpenCode allows every tool unless told otherwise: each entry allows (true) or denies
-    (false) the tools it names, in order, the last word winning; `edit`, `write` and `patch`
-    all stand for both file-changing tools; `*` and other patterns (`mymcp_*`) name the tools
-    they match. So `{write: false, read: true}` leaves every tool but edit and write.
-    Checked against `opencode debug agent`.
+    OpenCode allows every tool unless a rule says otherwise. `tools` entries become rules
+    first (true: allow, false: deny; `write`, `edit` and `patch` all set the `edit`
+    permission, which decides both file-changing tools), then `permission` (`deny` for all,
+    `{bash: deny}`, or per-command patterns `{bash: {"*": deny, "git *": allow}}`), in order.
+    A tool is gone when the last rule for its permission denies it for every pattern (`*`): a
+    tool some commands may still use stays. Checked against `opencode debug agent`.
     """
-    allowed = dict.fromkeys(OPENCODE_BUILTIN_TOOLS, True)
-    named: dict[str, bool] = {}  # other tools the map names (an MCP server's)
-    denies = False
-    for key, on in value.items():
-        if on is not True and on is not False:
-            continue  # not a boolean: OpenCode refuses the file (schema.py says so)
-        key = str(key)
-        denies = denies or not on
-        if key in _OPENCODE_EDIT_KEYS:
-            allowed["edit"] = allowed["write"] = on
-        elif "*" in key or "?" in key:
-            for table in (allowed, named):
-                for tool in table:
-                    if fnmatch.fnmatchcase(tool, key):
-                        table[tool] = on
-        elif key in allowed:
-            allowed[key] = on
-        else:
-            named[key] = on
-    if not denies:
+    rules: list[tuple[str, str, bool]] = []  # (permission pattern, command pattern, allowed)
+    named: list[str] = []  # tools the map names beyond OpenCode's own (an MCP server's)
+    tools = frontmatter.get("tools")
+    if isinstance(tools, dict):
+        for key, on in tools.items():
+            if on is True or on is False:  # another value: OpenCode refuses the file (schema)
+                rules.append((_OPENCODE_PERMISSION.get(str(key), str(key)), "*", on))
+                if not any(c in str(key) for c in "*?") and str(key) not in _OPENCODE_PERMISSION:
+                    named.append(str(key))
+    permission = frontmatter.get("permission")
+    if isinstance(permission, str):
+        rules.append(("*", "*", permission != "deny"))
+    elif isinstance(permission, dict):
+        for key, action in permission.items():
+            if isinstance(action, str):
+                rules.append((str(key), "*", action != "deny"))
+            elif isinstance(action, dict):
+                rules.extend(
+                    (str(key), str(pattern), act != "deny")
+                    for pattern, act in action.items()
+                    if isinstance(act, str)
+                )
+    if all(allowed for _, _, allowed in rules):
         return None
-    return tuple([t for t, on in allowed.items() if on] + [t for t, on in named.items() if on])
+    kept: list[str] = []
+    for tool in dict.fromkeys([*OPENCODE_BUILTIN_TOOLS, *named]):
+        wanted = _OPENCODE_PERMISSION.get(tool, tool)
+        last = next((r for r in reversed(rules) if fnmatch.fnmatchcase(wanted, r[0])), None)
+        if last is None or last[2] or last[1] != "*":
+            kept.append(tool)
+    return tuple(kept)
 
 
 def split_tools(text: str, on_space: bool) -> list[str]:
@@ -240,11 +252,16 @@ def normalize_tools(
     """`tools` (or `allowed-tools`) as a tuple of strings; None when neither key is set.
 
     A comma string, a space string (skills' allowed-tools), a YAML list, or a map of
-    booleans (its true entries) all become a tuple. An empty value is an empty tuple.
+    booleans (its true entries) all become a tuple. An empty value is an empty tuple. An
+    OpenCode agent's are what its `tools` map and `permission` rules leave (`opencode_tools`).
     """
     problems: list[Problem] = []
     if not frontmatter:
         return None, problems
+    if fmt == "opencode-agent" and ("permission" in frontmatter or isinstance(
+        frontmatter.get("tools"), dict
+    )):
+        return opencode_tools(frontmatter), problems
     key = "tools" if "tools" in frontmatter else "allowed-tools"
     if key not in frontmatter:
         return None, problems
@@ -255,8 +272,6 @@ def normalize_tools(
         on_space = key == "allowed-tools" and fmt in _SPACE_SEPARATED_TOOLS
         return tuple(split_tools(value, on_space)), problems
     if isinstance(value, dict):
-        if fmt == "opencode-agent":
-            return opencode_tools(value), problems
         return tuple(str(k) for k, v in value.items() if v is True), problems
     if isinstance(value, list):
         tools: list[str] = []

@@ -229,7 +229,8 @@ def compute_powers(
     if not dangerous_only and ("tools" in fm or fmt in ALL_TOOLS_FORMATS):
         if tools is None and "allowed-tools" not in fm:
             found.append(Power("tools", "all tools"))
-        elif "tools" in fm and tools is not None:
+        elif tools is not None and ("tools" in fm or fmt == "opencode-agent"):
+            # (an OpenCode agent's are what its `tools` and `permission` rules leave)
             found.append(Power("tools", ", ".join(tools) if tools else "no tools"))
     for key in () if dangerous_only else ("disallowedTools", "disallowed-tools"):
         if fm.get(key) not in (None, "", []):

@@ -305,33 +305,42 @@ def test_opencode_agents_are_named_as_opencode_lists_them(tmp_path: Path) -> Non
     ]
 
 
-OPENCODE_TOOL_MAPS = {
-    "some-off": "  write: false\n  read: true\n  grep: true\n",
-    "all-off-then-read": "  '*': false\n  read: true\n",
-    "read-then-all-off": "  read: true\n  '*': false\n",
-    "all-on": "  read: true\n  bash: true\n",
-    "no-bash": "  bash: false\n",
-    "no-patch": "  patch: false\n",
-    "edit-off-write-on": "  edit: false\n  write: true\n",
-    "no-web": "  'web*': false\n",
-    "only-todo": "  '*': false\n  'todo*': true\n",
+OPENCODE_TOOL_RULES = {
+    "some-off": "tools:\n  write: false\n  read: true\n  grep: true\n",
+    "all-off-then-read": "tools:\n  '*': false\n  read: true\n",
+    "read-then-all-off": "tools:\n  read: true\n  '*': false\n",
+    "all-on": "tools:\n  read: true\n  bash: true\n",
+    "no-bash": "tools:\n  bash: false\n",
+    "no-patch": "tools:\n  patch: false\n",
+    "edit-off-write-on": "tools:\n  edit: false\n  write: true\n",
+    "no-web": "tools:\n  'web*': false\n",
+    "only-todo": "tools:\n  '*': false\n  'todo*': true\n",
+    "deny-bash": "permission:\n  bash: deny\n  edit: ask\n",
+    "git-only": "permission:\n  bash:\n    '*': deny\n    'git *': allow\n",
+    "git-then-none": "permission:\n  bash:\n    'git *': allow\n    '*': deny\n",
+    "deny-all": "permission: deny\n",
+    "only-read": "permission:\n  '*': deny\n  read: allow\n",
+    "tools-then-permission": "tools:\n  bash: true\npermission:\n  bash: deny\n",
+    "write-is-edit": "permission:\n  webfetch: deny\n  write: deny\n",
 }
 
 
-def test_an_opencode_tools_map_leaves_the_tools_opencode_resolves(tmp_path: Path) -> None:
-    """OpenCode allows every tool a `tools` map does not switch off: `{write: false, read:
-    true}` keeps bash. The tools we show are those `opencode debug agent` resolves."""
+def test_an_opencode_agent_keeps_the_tools_opencode_resolves(tmp_path: Path) -> None:
+    """OpenCode allows every tool no rule takes away: `{write: false, read: true}` keeps
+    bash, a bash allowed for `git *` only is still there. The tools we show are those
+    `opencode debug agent` resolves, for `tools` maps and `permission` rules."""
     binary = require_owner("opencode")
-    files = {f"agent/{name}.md": f"tools:\n{lines}" for name, lines in OPENCODE_TOOL_MAPS.items()}
+    files = {f"agent/{name}.md": lines for name, lines in OPENCODE_TOOL_RULES.items()}
     project = _opencode_project(tmp_path, files)
     agents = {a.name: a for a in load_collection([str(project / ".opencode")], use_cache=False)}
-    for name in OPENCODE_TOOL_MAPS:
+    for name in OPENCODE_TOOL_RULES:
         done = run_owner(binary, ["debug", "agent", name], project, tmp_path / "home")
         resolved = json.loads(done.stdout[done.stdout.index("{") :])["tools"]
         owner = {t for t, on in resolved.items() if on and t not in ("invalid", "question")}
         tools = agents[name].tools
         assert (set(OPENCODE_BUILTIN_TOOLS) if tools is None else set(tools)) == owner, name
     assert "bash" in agents["some-off"].tools and agents["all-on"].tools is None
+    assert "bash" not in agents["deny-bash"].tools and agents["deny-all"].tools == ()
 
 
 def test_a_number_for_a_name_names_the_opencode_agent_and_is_an_error(tmp_path: Path) -> None:
