@@ -177,10 +177,12 @@ def opencode_tools(frontmatter: dict[Any, Any]) -> tuple[str, ...] | None:
     tools = frontmatter.get("tools")
     if isinstance(tools, dict):
         for key, on in tools.items():
-            if on is True or on is False:  # another value: OpenCode refuses the file (schema)
-                rules.append((_OPENCODE_PERMISSION.get(str(key), str(key)), "*", on))
-                if not any(c in str(key) for c in "*?") and str(key) not in _OPENCODE_PERMISSION:
-                    named.append(str(key))
+            if on is not True and on is not False:
+                continue  # another value: OpenCode refuses the file (schema.py says so)
+            tool = str(key)
+            rules.append((_OPENCODE_PERMISSION.get(tool, tool), "*", on))
+            if tool not in _OPENCODE_PERMISSION and not any(c in tool for c in "*?"):
+                named.append(tool)
     permission = frontmatter.get("permission")
     if isinstance(permission, str):
         rules.append(("*", "*", permission != "deny"))
@@ -258,9 +260,9 @@ def normalize_tools(
     problems: list[Problem] = []
     if not frontmatter:
         return None, problems
-    if fmt == "opencode-agent" and ("permission" in frontmatter or isinstance(
-        frontmatter.get("tools"), dict
-    )):
+    if fmt == "opencode-agent" and (
+        "permission" in frontmatter or isinstance(frontmatter.get("tools"), dict)
+    ):
         return opencode_tools(frontmatter), problems
     key = "tools" if "tools" in frontmatter else "allowed-tools"
     if key not in frontmatter:
