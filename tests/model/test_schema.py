@@ -305,6 +305,24 @@ def test_opencode_agents_are_named_as_opencode_lists_them(tmp_path: Path) -> Non
     ]
 
 
+def test_a_project_opencode_agent_shadows_the_users_of_the_same_name_as_in_opencode(
+    tmp_path: Path,
+) -> None:
+    binary = require_owner("opencode")
+    project = _opencode_project(tmp_path, {"agent/shared.md": "", "agent/mine.md": ""})
+    home = tmp_path / "home"
+    user = home / ".config" / "opencode" / "agent"
+    user.mkdir(parents=True)
+    (user / "shared.md").write_text("---\ndescription: from the user\n---\nUser.\n")
+    done = run_owner(binary, ["debug", "agent", "shared"], project, home)
+    assert '"description": "d"' in done.stdout, done.stdout[-2000:] + done.stderr[-2000:]
+    agents = load_collection(cwd=str(project), home=str(home), use_cache=False)
+    shared = {a.scope: a for a in agents if a.name == "shared"}
+    assert set(shared) == {"project", "user"}
+    assert shared["user"].shadowed_by == shared["project"].path
+    assert shared["project"].shadowed_by is None
+
+
 OPENCODE_TOOL_RULES = {
     "some-off": "tools:\n  write: false\n  read: true\n  grep: true\n",
     "all-off-then-read": "tools:\n  '*': false\n  read: true\n",
