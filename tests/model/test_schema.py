@@ -263,6 +263,11 @@ def _opencode_project(tmp_path: Path, files: dict[str, str]) -> Path:
     return project
 
 
+def _listed_subagents(output: str) -> set[str]:
+    """The subagent names `opencode agent list` prints, one `NAME (subagent)` line each."""
+    return set(re.findall(r"^(\S.*?) \(subagent\)$", output, re.MULTILINE))
+
+
 def test_opencode_agents_are_named_as_opencode_lists_them(tmp_path: Path) -> None:
     """The name we show is the one `opencode agent list` prints: the frontmatter's `name`
     when it is text, else the path below the agent folder; `name:` alone is `null`, and an
@@ -280,7 +285,7 @@ def test_opencode_agents_are_named_as_opencode_lists_them(tmp_path: Path) -> Non
         "agent/team/twin-b.md": "name: twin\n",
     })  # fmt: skip
     result = run_owner(binary, ["agent", "list", "--pure"], project, tmp_path / "home")
-    listed = set(re.findall(r"^(\S.*?) \(subagent\)$", result.stdout, re.MULTILINE))
+    listed = _listed_subagents(result.stdout)
     listed -= {"explore", "general"}  # OpenCode's own subagents
     agents = load_collection([str(project / ".opencode")], use_cache=False)
     assert {a.name for a in agents if not a.has_error} == listed, result.stdout[-2000:]
@@ -367,7 +372,7 @@ def test_a_number_for_a_name_names_the_opencode_agent_and_is_an_error(tmp_path: 
     binary = require_owner("opencode")
     project = _opencode_project(tmp_path, {"agent/plain.md": "", "agent/num.md": "name: 123\n"})
     result = run_owner(binary, ["agent", "list", "--pure"], project, tmp_path / "home")
-    listed = set(re.findall(r"^(\S.*?) \(subagent\)$", result.stdout, re.MULTILINE))
+    listed = _listed_subagents(result.stdout)
     agents = load_collection([str(project / ".opencode")], use_cache=False)
     assert listed - {"explore", "general"} == {a.name for a in agents} == {"123", "plain"}
     (num,) = [a for a in agents if a.path.endswith("num.md")]
