@@ -8,6 +8,7 @@ run everywhere; tests that run an owner live skip, saying which binary is missin
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -73,3 +74,11 @@ def run_owner(
         )  # fmt: skip
         out.seek(0)
         return subprocess.CompletedProcess(result.args, result.returncode, out.read(), result.stderr)
+
+
+def opencode_tools_of(binary: str, name: str, project: Path, home: Path) -> set[str]:
+    """The tools OpenCode gives agent `name` of `project`, as `opencode debug agent` resolves
+    them (its internal `invalid` and `question` left out)."""
+    done = run_owner(binary, ["debug", "agent", name], project, home)
+    resolved = json.loads(done.stdout[done.stdout.index("{") :])["tools"]
+    return {t for t, on in resolved.items() if on and t not in ("invalid", "question")}

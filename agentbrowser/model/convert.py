@@ -22,7 +22,12 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from agentbrowser.model.formats import split_tools
+from agentbrowser.model.formats import (
+    OPENCODE_BUILTIN_TOOLS,
+    OPENCODE_PERMISSION,
+    opencode_commands,
+    split_tools,
+)
 from agentbrowser.model.records import Agent, prompt
 
 #: The formats an agent can be converted to and installed as.
@@ -68,7 +73,7 @@ FAMILY: dict[str, str] = {
 # as in its settings docs); OpenCode agents.mdx and tools.mdx (anomalyco/opencode
 # packages/web/src/content/docs); GitHub docs custom-agents-configuration.md ("Tool aliases").
 
-#: Claude Code tool -> OpenCode tool (OpenCode's `tools:` is a map of booleans).
+#: Claude Code tool -> OpenCode tool (and the permission that decides it: `edit` for `write`).
 CLAUDE_TO_OPENCODE_TOOLS: dict[str, str] = {
     "Read": "read",
     "NotebookRead": "read",
@@ -79,7 +84,7 @@ CLAUDE_TO_OPENCODE_TOOLS: dict[str, str] = {
     "Bash": "bash",
     "Grep": "grep",
     "Glob": "glob",
-    "LS": "list",
+    "LS": "glob",  # OpenCode lists folders with glob (it has no list tool of its own)
     "WebFetch": "webfetch",
     "WebSearch": "websearch",
     "TodoWrite": "todowrite",
@@ -108,26 +113,6 @@ OPENCODE_TO_CLAUDE_TOOLS: dict[str, str] = {
     "skill": "Skill",
     "question": "AskUserQuestion",
 }
-
-#: OpenCode's built-in tools: a converted agent that may use only some tools lists every
-#: other one as false (a tool missing from OpenCode's map stays enabled).
-OPENCODE_TOOLS: tuple[str, ...] = (
-    "bash",
-    "edit",
-    "write",
-    "read",
-    "grep",
-    "glob",
-    "list",
-    "patch",
-    "webfetch",
-    "websearch",
-    "todowrite",
-    "todoread",
-    "task",
-    "skill",
-    "question",
-)
 
 #: Claude Code tool -> Copilot alias (GitHub docs: "Tool aliases" lists these very names).
 CLAUDE_TO_COPILOT_TOOLS: dict[str, str] = {
@@ -385,10 +370,39 @@ def _convert_other(
             continue
         if key in _HANDLED or key in data:
             continue
+        if key == "permission" and src_family == "opencode":
+            _opencode_rules_left(value, target, warnings)  # the rest became the tools
+            continue
         if key in table:
             data[table[key]] = value
         else:
             warnings.append(f"{key} has no {target} equivalent: dropped")
+
+
+#: OpenCode permissions that a tools list says (allowed or not), beside `*`.
+_TOOL_PERMISSIONS = frozenset({*OPENCODE_BUILTIN_TOOLS, *OPENCODE_PERMISSION, "*"})
+
+
+def _opencode_rules_left(permission: Any, target: str, warnings: list[str]) -> None:
+    """Warn of the OpenCode permission rules a tools list cannot say: `ask`, rules for files
+    (`read: {"*.env": deny}`) and permissions that are no tool (`external_directory`)."""
+    if not isinstance(permission, dict):
+        if permission == "ask":
+            warnings.append(f"permission ask has no {target} equivalent: dropped")
+        return
+    left = []
+    for key, action in permission.items():
+        if isinstance(action, dict):
+            plain = str(key) == "bash" and all(v in ("allow", "deny") for v in action.values())
+        else:
+            plain = action in ("allow", "deny")
+        if not plain or str(key) not in _TOOL_PERMISSIONS:
+            left.append(str(key))
+    if left:
+        warnings.append(
+            f"permission rules for {', '.join(left)} have no {target} equivalent: dropped "
+            "(the tools they allow or deny are kept)"
+        )
 
 
 def _added_fields(from_format: str, to_format: str) -> dict[str, Any]:
@@ -416,25 +430,23 @@ def _source_tools(agent: Agent, source: dict[Any, Any]) -> tuple[list[str], list
     family = FAMILY.get(agent.format, "markdown")
     tools = list(agent.tools or ())
     if family == "opencode":
-        raw = source.get("tools")
-        if isinstance(raw, dict):
-            # OpenCode enables every tool its map leaves out: what is allowed is all but the
-            # false entries.
-            off = {str(k) for k, v in raw.items() if v is False}
-            tools = [t for t in OPENCODE_TOOLS if t not in off] + [
-                str(k) for k, v in raw.items() if v is True and k not in OPENCODE_TOOLS
-            ]
-        else:
-            off = set()
-        # A Claude Code tool that any switched-off OpenCode tool stands for stays off (`edit:
-        # false` keeps Edit off even though `patch`, also Edit, is not listed).
-        blocked = {OPENCODE_TO_CLAUDE_TOOLS[t] for t in off if t in OPENCODE_TO_CLAUDE_TOOLS}
-        mapped = [OPENCODE_TO_CLAUDE_TOOLS.get(t) for t in tools]
-        allowed = _unique(m for m in mapped if m and m not in blocked)
-        return allowed, [t for t, m in zip(tools, mapped) if not m]
-    if family == "copilot":
+        # The tools OpenCode resolves from the `tools` map and `permission` rules (the record
+        # holds them: formats.opencode_tools); a bash limited to some commands keeps them.
+        commands = opencode_commands(source) or ()
         hub: list[str] = []
         unknown: list[str] = []
+        for tool in tools:
+            mapped = OPENCODE_TO_CLAUDE_TOOLS.get(tool)
+            if mapped is None:
+                unknown.append(tool)
+            elif mapped == "Bash" and commands:
+                hub.extend(map(_claude_bash, commands))
+            else:
+                hub.append(mapped)
+        return _unique(hub), unknown
+    if family == "copilot":
+        hub = []
+        unknown = []
         for tool in tools:
             alias = tool if tool in COPILOT_TO_CLAUDE_TOOLS else COPILOT_SYNONYMS.get(tool.lower())
             if alias is None:
@@ -461,13 +473,13 @@ def _convert_tools(
         if denied:
             warnings.append(f"disallowedTools has no {target} equivalent: dropped")
         return
-    if _all_tools(agent, source) and not denied:
+    if _all_tools(agent) and not denied:
         return  # every tool, in every format: no key
     hub, unknown = _source_tools(agent, source)
     for tool in unknown:
         warnings.append(f"the tool {tool!r} has no {target} equivalent: dropped")
     if to_format == "opencode-agent":
-        _tools_to_opencode(hub, denied, _all_tools(agent, source), data, warnings)
+        _tools_to_opencode(hub, denied, _all_tools(agent), data, warnings)
         return
     if denied:
         warnings.append(f"disallowedTools has no {target} equivalent: dropped")
@@ -483,7 +495,7 @@ def _convert_tools(
             aliases.append(alias)
         data["tools"] = _unique(aliases)
         return
-    if _all_tools(agent, source):
+    if _all_tools(agent):
         return
     # Claude Code formats: the names as they are (Bash(git diff:*) included).
     if to_format == "claude-agent":
@@ -501,6 +513,9 @@ def _convert_tools(
 def _tools_to_opencode(
     hub: list[str], denied: list[str], all_tools: bool, data: dict[str, Any], warnings: list[str]
 ) -> None:
+    """Claude Code's tools as OpenCode `permission` rules (its `tools` map is deprecated): a
+    `deny` for each OpenCode tool the agent may not use, per-command rules for bash. OpenCode
+    decides `edit` and `write` by one permission, `edit`."""
     allowed: list[str] = []
     commands: list[str] = []  # Bash(git diff:*) entries, as OpenCode permission patterns
     whole_bash = "Bash" in hub
@@ -516,42 +531,69 @@ def _tools_to_opencode(
             elif not whole_bash:
                 commands.append(pattern)
         allowed.append(mapped)
-    if commands:
-        # OpenCode's permission rules: the last matching one wins, so deny all first.
-        data["permission"] = {"bash": {"*": "deny", **{c: "allow" for c in commands}}}
-        warnings.append(
-            "the Bash commands allowed are written as OpenCode permission.bash rules: "
-            + ", ".join(commands)
-        )
-    off: list[str] = []
+    permission: dict[str, Any] = {}
+    kept = {OPENCODE_PERMISSION.get(t, t) for t in allowed}
+    if not all_tools:
+        if ("edit" in allowed) != ("write" in allowed):
+            have, also = ("Edit", "Write") if "edit" in allowed else ("Write", "Edit")
+            warnings.append(
+                f"{have} widened to {have} and {also}: OpenCode allows both or neither "
+                "(its edit permission)"
+            )
+        for tool in OPENCODE_BUILTIN_TOOLS:
+            rule = OPENCODE_PERMISSION.get(tool, tool)
+            if rule not in kept:
+                permission[rule] = "deny"
+    refused: list[str] = []  # Bash(rm:*) in disallowedTools: commands denied
     for tool in denied:
         mapped = CLAUDE_TO_OPENCODE_TOOLS.get(_base_tool(tool))
+        pattern = _bash_pattern(tool) if mapped == "bash" else None
         if mapped is None:
             warnings.append(f"the denied tool {tool!r} has no OpenCode equivalent: dropped")
-        elif tool != _base_tool(tool):
+        elif tool != _base_tool(tool) and pattern is None:
             warnings.append(f"the denied {tool} has no OpenCode equivalent: dropped")
+        elif pattern is not None:
+            refused.append(pattern)
         else:
-            off.append(mapped)
-    tools: dict[str, bool] = {}
-    if not all_tools:
-        for name in OPENCODE_TOOLS:
-            tools[name] = name in allowed
-        for name in allowed:
-            tools[name] = True
-    for name in off:
-        tools[name] = False
-    if tools:
-        data["tools"] = tools
+            rule = OPENCODE_PERMISSION.get(mapped, mapped)
+            if rule == "edit" and rule in kept:
+                other = "Write" if mapped == "edit" else "Edit"
+                warnings.append(
+                    f"denying {_base_tool(tool)} denies {other} too: OpenCode decides both "
+                    "by its edit permission"
+                )
+            permission[rule] = "deny"
+    if permission.get("bash") != "deny" and (commands or refused):
+        rules = {"*": "deny"} if commands else {}
+        rules.update((c, "allow") for c in commands)
+        rules.update((c, "deny") for c in refused)  # after the allowed: the last rule wins
+        permission["bash"] = rules
+        if commands:
+            warnings.append(
+                "the Bash commands allowed are written as OpenCode permission.bash rules: "
+                + ", ".join(commands)
+            )
+        if refused:
+            warnings.append(
+                "the Bash commands denied are written as OpenCode permission.bash rules: "
+                + ", ".join(refused)
+            )
+    if permission:
+        data["permission"] = permission
 
 
-def _all_tools(agent: Agent, source: dict[Any, Any]) -> bool:
-    """True when the agent may use every tool (no tools key; an OpenCode map with no false)."""
-    if agent.tools is None:
-        return True
-    raw = source.get("tools")
-    if FAMILY.get(agent.format) == "opencode" and isinstance(raw, dict):
-        return not any(v is False for v in raw.values())
-    return False
+def _all_tools(agent: Agent) -> bool:
+    """True when the agent may use every tool: no tools key, or (OpenCode) no rule that takes a
+    tool away. The record's tools say both (formats.normalize_tools)."""
+    return agent.tools is None
+
+
+def _claude_bash(pattern: str) -> str:
+    """Claude Code's `Bash(git diff:*)` for OpenCode's command pattern `git diff*` (or `git
+    diff *`); a pattern without a final `*` is one command, `Bash(npm test)`."""
+    if pattern.endswith("*") and "*" not in pattern[:-1]:
+        return f"Bash({pattern[:-1].rstrip()}:*)"
+    return f"Bash({pattern})"
 
 
 def _bash_pattern(tool: str) -> str | None:

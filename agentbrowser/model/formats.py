@@ -150,38 +150,37 @@ def opencode_name(path: str, frontmatter: dict[str, Any] | None) -> str:
 
 
 #: OpenCode's own tools, as `opencode debug agent NAME` lists them for an agent (OpenCode
-#: 1.18.33; its internal `invalid` and `question` left out). convert.OPENCODE_TOOLS, what a
-#: conversion writes, also names tools of older releases.
+#: 1.18.33; its internal `invalid` and `question` left out).
 OPENCODE_BUILTIN_TOOLS = (
     "bash", "read", "glob", "grep", "edit", "write", "task", "webfetch", "todowrite",
     "websearch", "skill",
 )  # fmt: skip
 #: The permission that decides each tool (the file-changing ones share `edit`), and the `tools`
 #: map keys that set it.
-_OPENCODE_PERMISSION = {"write": "edit", "patch": "edit"}
+OPENCODE_PERMISSION = {"write": "edit", "patch": "edit"}
+
+#: One OpenCode permission rule: (permission pattern, command pattern, allowed).
+Rule = tuple[str, str, bool]
 
 
-def opencode_tools(frontmatter: dict[Any, Any]) -> tuple[str, ...] | None:
-    """The tools an OpenCode agent keeps, from its `tools` map and its `permission` rules;
-    None when it keeps every tool.
+def opencode_rules(frontmatter: dict[Any, Any]) -> tuple[list[Rule], list[str]]:
+    """An OpenCode agent's permission rules in the order OpenCode applies them, and the tools
+    its `tools` map names beyond OpenCode's own (an MCP server's).
 
-    OpenCode allows every tool unless a rule says otherwise. `tools` entries become rules
-    first (true: allow, false: deny; `write`, `edit` and `patch` all set the `edit`
-    permission, which decides both file-changing tools), then `permission` (`deny` for all,
-    `{bash: deny}`, or per-command patterns `{bash: {"*": deny, "git *": allow}}`), in order.
-    A tool is gone when the last rule for its permission denies it for every pattern (`*`): a
-    tool some commands may still use stays. Checked against `opencode debug agent`.
+    `tools` entries become rules first (true: allow, false: deny; `write`, `edit` and `patch`
+    all set the `edit` permission), then `permission` (`deny` for all, `{bash: deny}`, or
+    per-command patterns `{bash: {"*": deny, "git *": allow}}`), in order. `ask` allows.
     """
-    rules: list[tuple[str, str, bool]] = []  # (permission pattern, command pattern, allowed)
-    named: list[str] = []  # tools the map names beyond OpenCode's own (an MCP server's)
+    rules: list[Rule] = []
+    named: list[str] = []
     tools = frontmatter.get("tools")
     if isinstance(tools, dict):
         for key, on in tools.items():
             if on is not True and on is not False:
                 continue  # another value: OpenCode refuses the file (schema.py says so)
             tool = str(key)
-            rules.append((_OPENCODE_PERMISSION.get(tool, tool), "*", on))
-            if tool not in _OPENCODE_PERMISSION and not any(c in tool for c in "*?"):
+            rules.append((OPENCODE_PERMISSION.get(tool, tool), "*", on))
+            if tool not in OPENCODE_PERMISSION and not any(c in tool for c in "*?"):
                 named.append(tool)
     permission = frontmatter.get("permission")
     if isinstance(permission, str):
@@ -196,15 +195,44 @@ def opencode_tools(frontmatter: dict[Any, Any]) -> tuple[str, ...] | None:
                     for pattern, act in action.items()
                     if isinstance(act, str)
                 )
+    return rules, named
+
+
+def opencode_tools(frontmatter: dict[Any, Any]) -> tuple[str, ...] | None:
+    """The tools an OpenCode agent keeps, from its `tools` map and its `permission` rules;
+    None when it keeps every tool.
+
+    OpenCode allows every tool unless a rule says otherwise (`opencode_rules`); a tool is gone
+    when the last rule for its permission denies it for every command (`*`): a tool some
+    commands may still use stays. Checked against `opencode debug agent`.
+    """
+    rules, named = opencode_rules(frontmatter)
     if all(allowed for _, _, allowed in rules):
         return None
     kept: list[str] = []
     for tool in dict.fromkeys([*OPENCODE_BUILTIN_TOOLS, *named]):
-        wanted = _OPENCODE_PERMISSION.get(tool, tool)
+        wanted = OPENCODE_PERMISSION.get(tool, tool)
         last = next((r for r in reversed(rules) if fnmatch.fnmatchcase(wanted, r[0])), None)
         if last is None or last[2] or last[1] != "*":
             kept.append(tool)
     return tuple(kept)
+
+
+def opencode_commands(frontmatter: dict[Any, Any]) -> tuple[str, ...] | None:
+    """The only shell commands an OpenCode agent may run (patterns such as `git *`), when its
+    rules deny bash for every command and then allow some; None when bash is not limited to
+    commands (allowed whole, or gone)."""
+    rules, _ = opencode_rules(frontmatter)
+    bash = [r for r in rules if fnmatch.fnmatchcase("bash", r[0])]
+    whole = [i for i, r in enumerate(bash) if r[1] == "*"]
+    if not whole or bash[whole[-1]][2]:
+        return None  # no rule for every command, or the last one allows them all
+    commands: dict[str, None] = {}
+    for _, pattern, on in bash[whole[-1] + 1 :]:  # the last rule for a pattern decides it
+        commands.pop(pattern, None)
+        if on:
+            commands[pattern] = None
+    return tuple(commands) or None
 
 
 def split_tools(text: str, on_space: bool) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -15,7 +14,7 @@ from agentbrowser.model import schema
 from agentbrowser.model.formats import OPENCODE_BUILTIN_TOOLS
 from agentbrowser.model.parse import parse_text
 from agentbrowser.model.records import ERROR, INFO, WARNING, Problem
-from tests.owners import require_owner, run_owner
+from tests.owners import opencode_tools_of, require_owner, run_owner
 from tests.paths import BUNDLED, CORPUS
 
 
@@ -357,9 +356,7 @@ def test_an_opencode_agent_keeps_the_tools_opencode_resolves(tmp_path: Path) -> 
     project = _opencode_project(tmp_path, files)
     agents = {a.name: a for a in load_collection([str(project / ".opencode")], use_cache=False)}
     for name in OPENCODE_TOOL_RULES:
-        done = run_owner(binary, ["debug", "agent", name], project, tmp_path / "home")
-        resolved = json.loads(done.stdout[done.stdout.index("{") :])["tools"]
-        owner = {t for t, on in resolved.items() if on and t not in ("invalid", "question")}
+        owner = opencode_tools_of(binary, name, project, tmp_path / "home")
         tools = agents[name].tools
         assert (set(OPENCODE_BUILTIN_TOOLS) if tools is None else set(tools)) == owner, name
     assert "bash" in agents["some-off"].tools and agents["all-on"].tools is None

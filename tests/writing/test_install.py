@@ -326,8 +326,11 @@ def test_convert_prints_the_file_and_lists_what_was_dropped_on_stderr(
     assert code == 0
     data = frontmatter.loads(out)
     assert data["description"] == "Reviews" and data["mode"] == "subagent"
-    assert data["tools"]["read"] is True and data["tools"]["grep"] is True
-    assert data["tools"]["bash"] is False and data["tools"]["write"] is False
+    assert "tools" not in data  # deprecated in OpenCode: permission rules take tools away
+    assert data["permission"] == {
+        "bash": "deny", "glob": "deny", "edit": "deny", "task": "deny", "webfetch": "deny",
+        "todowrite": "deny", "websearch": "deny", "skill": "deny",
+    }  # fmt: skip
     assert data["color"] == "#3b82f6" and data["model"] == "anthropic/claude-sonnet-4-5"
     assert data.content == "Review it."
     assert "agentbrowser: warning: permissionMode has no OpenCode equivalent: dropped" in err
@@ -363,13 +366,23 @@ def claude_from(
 
 def test_claude_bash_commands_become_opencode_permission_rules() -> None:
     data = opencode(agent_text("a", tools="Read, Bash(git diff:*), Bash(git log:*)"))
-    assert data["permission"] == {"bash": {"*": "deny", "git diff*": "allow", "git log*": "allow"}}
-    assert data["tools"]["bash"] is True  # type: ignore[index]
+    rules = data["permission"]
+    assert rules["bash"] == {"*": "deny", "git diff*": "allow", "git log*": "allow"}  # type: ignore[index]
+    assert rules["edit"] == "deny" and "read" not in rules  # type: ignore[index,operator]
 
 
-def test_claude_disallowed_tools_become_false_entries() -> None:
-    data = opencode("---\nname: a\ndescription: d\ndisallowedTools: Write, Edit\n---\nP\n")
-    assert data["tools"] == {"write": False, "edit": False}
+def test_claude_bash_commands_come_back_from_opencode_permission_rules() -> None:
+    text = agent_text("a", tools="Read, Bash(git diff:*), Bash(npm test)")
+    source = parse_text(text, "/x/.claude/agents/a.md")
+    there, _ = convert(source, "opencode-agent")
+    data, warnings = claude_from(there)
+    assert split_tools(str(data["tools"]), False) == ["Bash(git diff:*)", "Bash(npm test)", "Read"]
+    assert warnings == ["mode has no Claude Code agent equivalent: dropped"]
+
+
+def test_claude_disallowed_tools_become_opencode_deny_rules() -> None:
+    data = opencode("---\nname: a\ndescription: d\ndisallowedTools: Write, Bash(rm:*)\n---\nP\n")
+    assert data["permission"] == {"edit": "deny", "bash": {"rm*": "deny"}}
 
 
 def test_no_tools_key_means_every_tool_in_every_format() -> None:

@@ -23,7 +23,7 @@ from agentbrowser.model.parse import parse_file
 from agentbrowser.model.records import ERROR, Agent
 from agentbrowser.writing.atomic import write_atomic
 
-from ..owners import require_owner, run_owner
+from ..owners import opencode_tools_of, require_owner, run_owner
 from ..paths import CORPUS, SEEDS
 
 
@@ -148,3 +148,71 @@ def test_copilot_loads_every_converted_skill_but_those_the_conversion_warned_abo
             # Copilot shows a name's blanks as hyphens.
             shown = re.escape(re.sub(r"\s+", "-", skill.name))
             assert re.search(rf"^  {shown}( - |$)", listed, re.MULTILINE), skill.name
+
+
+#: Claude Code agents' tools (and disallowedTools) -> the tools OpenCode gives the converted
+#: agent. Edit and Write share OpenCode's edit permission: one of them brings both.
+CLAUDE_TOOLS_IN_OPENCODE = {
+    "read-only": ("tools: Read, Grep, Glob\n", {"read", "grep", "glob"}),
+    "editor": ("tools: Read, Edit\n", {"read", "edit", "write"}),
+    "writer": ("tools: Read, Write, Bash\n", {"read", "edit", "write", "bash"}),
+    "git-only": ("tools: Read, Bash(git diff:*)\n", {"read", "bash"}),
+    "lister": (
+        "tools: LS, WebFetch, WebSearch, Task, TodoWrite, Skill\n",
+        {"glob", "webfetch", "websearch", "task", "todowrite", "skill"},
+    ),
+    "no-write": (
+        "disallowedTools: Write\n",
+        {"bash", "read", "glob", "grep", "task", "webfetch", "todowrite", "websearch", "skill"},
+    ),
+    "no-tools": ("tools: ''\n", set()),
+}
+
+#: OpenCode agents' rules, converted to Claude Code agents.
+OPENCODE_RULES_IN_CLAUDE = {
+    "oc-some-off": "tools:\n  write: false\n  read: true\n",
+    "oc-edit-on-write-off": "tools:\n  edit: true\n  write: false\n",
+    "oc-deny-bash": "permission:\n  bash: deny\n  edit: ask\n",
+    "oc-git-only": "permission:\n  '*': deny\n  read: allow\n  bash:\n    '*': deny\n    'git *': allow\n",
+}
+
+
+def test_a_converted_agent_keeps_the_tools_its_source_allows_as_opencode_resolves_them(
+    tmp_path: Path,
+) -> None:
+    """Both ways between Claude Code and OpenCode, the tools are those `opencode debug agent`
+    resolves: a Claude list becomes OpenCode `permission` rules that leave exactly its tools;
+    an OpenCode agent's rules become the Claude list of what OpenCode leaves it."""
+    from agentbrowser.model.convert import OPENCODE_TO_CLAUDE_TOOLS
+    from agentbrowser.model.formats import split_tools
+    from agentbrowser.model.parse import parse_text
+
+    binary = require_owner("opencode")
+    project = tmp_path / "project"
+    (project / ".git").mkdir(parents=True)
+    home = tmp_path / "home"
+    for name, (lines, _) in CLAUDE_TOOLS_IN_OPENCODE.items():
+        source = parse_text(
+            f"---\nname: {name}\ndescription: d\n{lines}---\nWork.\n", f"/x/.claude/agents/{name}.md"
+        )
+        text, _ = convert(source, "opencode-agent")
+        path = Path(install_target("opencode-agent", "project", name, str(project), str(home)).path)
+        write_atomic(str(path), text.encode("utf-8"))
+    for name, lines in OPENCODE_RULES_IN_CLAUDE.items():
+        path = project / ".opencode" / "agent" / f"{name}.md"
+        path.write_text(f"---\ndescription: d\nmode: subagent\n{lines}---\nWork.\n")
+    for name, (_, expected) in CLAUDE_TOOLS_IN_OPENCODE.items():
+        owner = opencode_tools_of(binary, name, project, home)
+        assert owner == expected, name
+        back = parse_file(str(project / ".opencode" / "agent" / f"{name}.md"))
+        assert set(back.tools or ()) == owner, name  # and we read the written file as OpenCode does
+    claude: dict[str, list[str]] = {}
+    for name in OPENCODE_RULES_IN_CLAUDE:
+        owner = opencode_tools_of(binary, name, project, home)
+        source = parse_file(str(project / ".opencode" / "agent" / f"{name}.md"))
+        text, _ = convert(source, "claude-agent")
+        claude[name] = split_tools(str(frontmatter.loads(text).metadata.get("tools")), False)
+        bases = {tool.split("(")[0] for tool in claude[name]}
+        assert bases == {OPENCODE_TO_CLAUDE_TOOLS[t] for t in owner}, name
+    assert "Edit" not in claude["oc-edit-on-write-off"] and "Bash" in claude["oc-some-off"]
+    assert claude["oc-git-only"] == ["Bash(git:*)", "Read"]  # the commands, not every one
