@@ -456,16 +456,23 @@ def _average_linkage(
     return [sorted(group) for group in members.values() if len(group) > 1]
 
 
-def _written_forms(members: list[Agent]) -> dict[bytes, Counter[bytes]]:
-    """stem -> how often each word with that stem occurs in the members' descriptions."""
-    forms: dict[bytes, Counter[bytes]] = {}
+def _written_forms(members: list[Agent], stems: _Stems) -> dict[bytes, dict[bytes, int]]:
+    """stem -> how often each word with that stem occurs in the members' descriptions (words
+    that never count left out; each word stemmed once, in the collection's table)."""
+    forms: dict[bytes, dict[bytes, int]] = {}
     for agent in members:
         for word in words_of((agent.description or "").replace("\\n", "\n")):
-            forms.setdefault(_stem(word), Counter())[word] += 1
+            stem = stems[word]
+            if stem:
+                counts = forms.get(stem)
+                if counts is None:
+                    forms[stem] = {word: 1}
+                else:
+                    counts[word] = counts.get(word, 0) + 1
     return forms
 
 
-def _spelled(term: bytes, forms: Counter[bytes] | None) -> str:
+def _spelled(term: bytes, forms: dict[bytes, int] | None) -> str:
     """A term as the descriptions write it: the term itself when they use it as a word, else
     their most common word with that stem (``executing``, never the stem ``execut``)."""
     if not forms or term in forms:
@@ -499,12 +506,12 @@ def _role_name(
     common = [t for t in weight if share[t] >= need]
     common.sort(key=lambda t: (-share[t] * weight[t], t))
     words: list[str] = []
-    written: dict[bytes, Counter[bytes]] | None = None  # made when a name spells no term
+    written: dict[bytes, dict[bytes, int]] | None = None  # made when a name spells no term
     for term in common:
         if term in stemmer.surface:  # as the members' names spell it
             word = stemmer.word(term)
         else:
-            written = _written_forms(members) if written is None else written
+            written = _written_forms(members, stemmer.stems) if written is None else written
             word = _spelled(term, written.get(term))
         # implement and implementation say one thing: keep the first of the two
         if not any(word.startswith(w[:6]) or w.startswith(word[:6]) for w in words):
