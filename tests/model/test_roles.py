@@ -105,8 +105,9 @@ def test_the_five_seeds_make_one_group_with_no_bundled_agent_in_it() -> None:
     assert len(with_seeds) == 1
     assert {agents[i].name for i in with_seeds[0].members} == SEED_NAMES
     assert "backend" in with_seeds[0].role
-    # The other groups found among the bundled samples are pairs, never a seed.
-    assert all(len(g.members) == 2 for g in groups if g is not with_seeds[0])
+    # The one other group: the bundled agents that review recently changed code.
+    others = [{agents[i].name for i in g.members} for g in groups if g is not with_seeds[0]]
+    assert others == [{"code-reviewer", "strict-code-reviewer", "security-reviewer"}]
 
 
 def test_same_role_agents_of_different_authors_group_and_roles_do_not_merge() -> None:
@@ -126,9 +127,9 @@ def test_same_role_agents_of_different_authors_group_and_roles_do_not_merge() ->
     )
     precision = right / (right + wrong)
     recall = right / positives
-    # Measured: precision 0.95, recall 0.64 (18 of 28 same-role pairs, 1 wrong pair).
-    assert precision >= 0.8, (right, wrong)
-    assert recall >= 0.6, (right, positives)
+    # Measured: precision 0.96, recall 0.92 (26 of 28 same-role pairs, 1 wrong pair).
+    assert precision >= 0.9, (right, wrong)
+    assert recall >= 0.85, (right, positives)
     by_name = {agents[i].name: g for g in groups for i in g.members}
     assert by_name["Git Commit Helper"] is by_name["commit-work"] is by_name["commit-message"]
     assert by_name["debugger"] is by_name["error-debugging-debugger"]
@@ -164,18 +165,30 @@ def test_role_ranking_puts_the_seeds_above_the_bundled_debugger() -> None:
     assert set(names) == SEED_NAMES - {"backend-implementation"}
 
 
-def test_a_role_is_named_in_the_members_words_not_in_stems() -> None:
-    """OpenAgentsControl's three `openagent` prompts share `executing` and `coordinating`
-    only in their descriptions: the role says so (it said `execut coordinat` once)."""
-    agents = load_collection([str(CORPUS), str(BUNDLED), str(SEEDS)], use_cache=False)
-    files = {"openagent.md", "gpt.md", "grok.md"}
-    groups = [
-        g for g in group_roles(agents)
-        if {Path(agents[i].path).name for i in g.members} == files
-    ]  # fmt: skip
-    assert len(groups) == 1
-    words = groups[0].role.split()
-    assert "executing" in words and "coordinating" in words
+def test_a_role_is_named_in_the_members_words_not_in_stems(tmp_path: Path) -> None:
+    """Three agents whose names share nothing, whose descriptions share `executing` and
+    `coordinating`: the role says those words (it said the stems `execut coordinat` once)."""
+    folder = tmp_path / ".claude" / "agents"
+    folder.mkdir(parents=True)
+    shared = (
+        "Plan each release window, sequence the rollout across services, watch the health "
+        "checks and roll back a failing release before customers notice."
+    )
+    for name, extra in [("alpha", "for web teams"), ("bravo", "for mobile teams"),
+                        ("charlie", "for platform teams")]:  # fmt: skip
+        (folder / f"{name}.md").write_text(
+            f"---\nname: {name}\ndescription: Executing releases and coordinating rollouts "
+            f"{extra}.\n---\n# Release duty\n\n{shared}\n"
+        )
+    for name, job in [("delta", "Reviews pull requests for style"), ("echo", "Writes unit tests"),
+                      ("foxtrot", "Profiles slow database queries"),
+                      ("golf", "Translates user interface strings")]:  # fmt: skip
+        (folder / f"{name}.md").write_text(f"---\nname: {name}\ndescription: {job}.\n---\n{job}.\n")
+    agents = load_collection([str(tmp_path)], use_cache=False)
+    (group,) = group_roles(agents)
+    assert {agents[i].name for i in group.members} == {"alpha", "bravo", "charlie"}
+    words = group.role.split()
+    assert {"executing", "coordinating"} & set(words), group.role
     assert not {"execut", "coordinat"} & set(words)
 
 
@@ -232,12 +245,12 @@ def test_groups_cli_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_groups_cli_min_size_and_table() -> None:
     out = io.StringIO()
-    assert main(["groups", "--min-size", "3", "--no-cache", str(SEEDS), str(BUNDLED)], out) == 0
+    assert main(["groups", "--min-size", "4", "--no-cache", str(SEEDS), str(BUNDLED)], out) == 0
     text = out.getvalue()
     assert text.count("role similarity") == 2  # one group header and the closing count
     for name in SEED_NAMES:
         assert name in text
-    assert "code-reviewer" not in text  # in a pair: below --min-size 3
+    assert "code-reviewer" not in text  # in a group of three: below --min-size 4
     assert "1 groups, 5 of 17 agents" in text
 
 
