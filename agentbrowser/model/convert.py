@@ -556,7 +556,7 @@ def _tools_to_opencode(
             refused.append(pattern)
         else:
             rule = OPENCODE_PERMISSION.get(mapped, mapped)
-            if rule == "edit" and rule in kept:
+            if rule == "edit" and (all_tools or rule in kept):
                 other = "Write" if mapped == "edit" else "Edit"
                 warnings.append(
                     f"denying {_base_tool(tool)} denies {other} too: OpenCode decides both "

@@ -381,8 +381,11 @@ def test_claude_bash_commands_come_back_from_opencode_permission_rules() -> None
 
 
 def test_claude_disallowed_tools_become_opencode_deny_rules() -> None:
-    data = opencode("---\nname: a\ndescription: d\ndisallowedTools: Write, Bash(rm:*)\n---\nP\n")
+    text = "---\nname: a\ndescription: d\ndisallowedTools: Write, Bash(rm:*)\n---\nP\n"
+    data = opencode(text)
     assert data["permission"] == {"edit": "deny", "bash": {"rm*": "deny"}}
+    _, warnings = convert(parse_text(text, "/x/.claude/agents/a.md"), "opencode-agent")
+    assert "denying Write denies Edit too: OpenCode decides both by its edit permission" in warnings
 
 
 def test_no_tools_key_means_every_tool_in_every_format() -> None:
