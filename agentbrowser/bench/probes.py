@@ -79,23 +79,56 @@ class Process:
     cpu: float = 0.0
 
 
+#: `LAUNCHER FD ARGV...` runs ARGV and writes its wall seconds, peak RSS (KB) and CPU seconds
+#: to the file descriptor FD. The benchmark starts programs through it: a program started
+#: straight from the benchmark's own process (hundreds of MB once it has loaded 10,000 agents
+#: for the in-process measurements) is counted at that size, since subprocess starts it with
+#: vfork and the kernel keeps the parent's peak until exec; started from this small program,
+#: only its own memory counts.
+LAUNCHER = r"""
+import os, sys, time
+started = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execv(sys.argv[2], sys.argv[2:])
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+seconds = time.perf_counter() - started
+os.write(int(sys.argv[1]), f"{seconds} {usage.ru_maxrss} {usage.ru_utime + usage.ru_stime}".encode())
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_process(
     argv: Sequence[str], env: dict[str, str] | None = None, stdout_to_null: bool = False
 ) -> Process:
-    """Run a program to its end; wall time and the peak RSS of it and its waited-for children."""
-    started = time.perf_counter()
+    """Run a program to its end: its wall time, what it printed, and the peak RSS and CPU time
+    of it and the children it waited for (measured by LAUNCHER, around the program alone)."""
     out = subprocess.DEVNULL if stdout_to_null else subprocess.PIPE
-    proc = subprocess.Popen(list(argv), stdout=out, stderr=subprocess.DEVNULL, env=env, text=True)
-    stdout = ""
-    if proc.stdout is not None:
-        stdout = proc.stdout.read()
-        proc.stdout.close()
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
+    report_read, report_write = os.pipe()
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", LAUNCHER, str(report_write), *argv],
+            stdout=out,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            text=True,
+            pass_fds=(report_write,),
+        )
+    finally:
+        os.close(report_write)
+    with os.fdopen(report_read, "rb") as report_pipe:
+        stdout = proc.stdout.read() if proc.stdout is not None else ""
+        if proc.stdout is not None:
+            proc.stdout.close()
+        report = report_pipe.read().decode()
+    proc.wait()
+    if proc.returncode != 0 or not report:
         raise RuntimeError(f"{' '.join(argv)} exited with {proc.returncode}")
-    return Process(seconds, stdout, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
+    seconds, rss_kb, cpu = report.split()
+    return Process(float(seconds), stdout, int(rss_kb) / 1024, float(cpu))
 
 
 def floor_parse(root: str, repeat: int) -> tuple[float, float, float]:

@@ -161,3 +161,21 @@ def test_each_terminal_target_is_held_to_the_bare_runs_beside_its_runs(tmp_path:
     bench.evaluate()
     limits = {t.text.split(" <=")[0]: t.limit for t in bench.targets}
     assert limits["warm full list of 10,000"] == pytest.approx(0.200 * 1.5)
+
+
+def test_a_program_is_measured_at_its_own_size_not_the_benchmarks() -> None:
+    """The benchmark holds hundreds of MB by the time it runs `groups`; a program it starts is
+    counted at its own peak (subprocess's vfork leaves the parent's in ru_maxrss until exec)."""
+    from agentbrowser.bench import probes
+
+    ballast = bytearray(200 * 1024 * 1024)
+    ballast[::4096] = b"\1" * len(ballast[::4096])  # every page resident
+    small = probes.run_process([sys.executable, "-c", "print('small')"])
+    grow = "x = bytearray(80 * 1024 * 1024); print('large')"
+    large = probes.run_process([sys.executable, "-c", grow])
+    del ballast
+    assert small.stdout == "small\n" and large.stdout == "large\n"
+    assert small.rss_mb < 60 and 80 < large.rss_mb < 160
+    assert 0 < small.seconds < large.seconds + 5 and small.cpu > 0
+    with pytest.raises(RuntimeError):
+        probes.run_process([sys.executable, "-c", "raise SystemExit(3)"])
