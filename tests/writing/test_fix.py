@@ -88,12 +88,18 @@ def test_fixed_seeds_load_in_claude_code(tmp_path: Path) -> None:
     for path in folder.iterdir():
         shutil.copyfile(path, project / f"{path.stem}.md")
         shutil.copyfile(path, plugin / "agents" / f"{path.stem}.md")
+    # A control in each: the validator lists only the files it finds fault with, so one
+    # planted broken agent shows that it read the folder (and is the only file it names).
+    control = "zz-control-name-number.md"
+    for agents in (project, plugin / "agents"):
+        (agents / control).write_text("---\nname: 123\ndescription: d\n---\nP\n")
     for target in (project.parent, plugin):
         done = run_owner(
             binary, ["plugin", "validate", "--json", str(target)], target, tmp_path / "h"
         )
         report = json.loads(done.stdout)
-        assert [c for c in report.get("contents") or [] if c.get("errors")] == [], target
+        faulted = [Path(c["file"]).name for c in report.get("contents") or [] if c.get("errors")]
+        assert faulted == [control], target
 
 
 def manifest() -> list[dict[str, str]]:

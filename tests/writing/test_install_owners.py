@@ -109,13 +109,19 @@ def test_claude_codes_validator_finds_no_error_in_the_converted_claude_files(
 ) -> None:
     binary = require_owner("claude")
     root, done = converted
-    result = run_owner(
-        binary, ["plugin", "validate", "--json", ".claude"], root, root.parent / "cl-home"
-    )
+    # A control: the validator lists only the files it finds fault with, so one planted
+    # broken agent shows that it read the folder (and it is the only file it names).
+    control = root / ".claude" / "agents" / "zz-control-name-number.md"
+    control.write_text("---\nname: 123\ndescription: d\n---\nP\n")
+    try:
+        result = run_owner(
+            binary, ["plugin", "validate", "--json", ".claude"], root, root.parent / "cl-home"
+        )
+    finally:
+        control.unlink()
     report = json.loads(result.stdout)
-    errors = [(c["file"], c["errors"]) for c in report["contents"] if c["errors"]]
-    assert errors == []
-    assert report["success"] is True
+    errors = [(Path(c["file"]).name, c["errors"]) for c in report["contents"] if c["errors"]]
+    assert [name for name, _ in errors] == [control.name], errors
     assert sum(c.format.startswith("claude-") for c in done) > 600  # agents, commands, skills
 
 
