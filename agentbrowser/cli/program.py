@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from agentbrowser import __version__, memory
 from agentbrowser.loading import collection, trace
 from agentbrowser.model.parts import PARTS, PartUnreadable, part_text
-from agentbrowser.model.records import ERROR, Agent
+from agentbrowser.model.records import ERROR, INFO, WARNING, Agent
 from agentbrowser.model.text import one_line, sanitize
 
 if TYPE_CHECKING:
@@ -175,6 +175,22 @@ def _load(paths: Sequence[str], use_cache: bool = True) -> list[Agent]:
     return collection.load_collection(paths or None, use_cache=use_cache)
 
 
+def _load_own(paths: Sequence[str], use_cache: bool = True) -> list[Agent]:
+    """The agents `lint` and `fix` act on: the PATHS, or the project, user and plugin agents.
+    The bundled samples stand in for an empty collection in the browser and in `list`, never
+    in a check or a repair (a check in a folder without agents must not pass on them)."""
+    agents = _load(paths, use_cache)
+    if not paths:
+        agents = [agent for agent in agents if agent.scope != "bundled"]
+        if not agents:
+            print(
+                "agentbrowser: no agent files found in the project, user and plugin folders "
+                "(give PATHS to check others)",
+                file=sys.stderr,
+            )
+    return agents
+
+
 def _inline(text: str) -> str:
     """Sanitised for one line of output: a newline (in a file name, or a YAML key quoted in a
     problem) shows as ␤ rather than splitting a `lint` line in two."""
@@ -302,7 +318,7 @@ def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
     """`lint`: every problem, as text, JSON, SARIF or GitHub annotations; 1 when any is an error."""
-    agents = _load(args.paths, not args.no_cache)
+    agents = _load_own(args.paths, not args.no_cache)
     errors = sum(p.severity == ERROR for a in agents for p in a.problems)
     if args.format != "text":
         from agentbrowser.model import lint
@@ -315,16 +331,23 @@ def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
             for line in lint.github_lines(agents, lambda p: sanitize(_plain_path(p)), sanitize):
                 out.write(line + "\n")
         return 1 if errors else 0
-    errors = 0
+    counts: dict[str, int] = {}
     for agent in agents:
         for problem in agent.problems:
             where = _display_path(agent.path)
             if problem.line is not None:
                 where += f":{problem.line}"
             out.write(f"{where}: {problem.severity}: {_inline(problem.message)}\n")
-            errors += problem.severity == ERROR
-    if errors:
-        print(f"agentbrowser: {errors} error{'s' * (errors != 1)} in {len(agents)} files", file=sys.stderr)
+            counts[problem.severity] = counts.get(problem.severity, 0) + 1
+    if agents:
+        found = ", ".join(
+            f"{counts[severity]} {severity}{'s' * (severity != INFO and counts[severity] != 1)}"
+            for severity in (ERROR, WARNING, INFO)
+            if counts.get(severity)
+        )
+        files = f"{len(agents)} file{'s' * (len(agents) != 1)}"
+        summary = f"{found} in {files}" if found else f"{files}, no problems"
+        print(f"agentbrowser: {summary}", file=sys.stderr)
     return 1 if errors else 0
 
 
@@ -332,7 +355,7 @@ def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
     """`fix`: repair frontmatter in place (or show the diff, or check)."""
     from agentbrowser.writing import fixfiles
 
-    agents = _load(args.paths, use_cache=False)
+    agents = _load_own(args.paths, use_cache=False)
     seen: set[str] = set()
     changed = owner = failed = 0
     for agent in agents:

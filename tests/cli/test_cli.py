@@ -70,8 +70,29 @@ def test_lint_exits_1_with_one_line_per_problem(broken: Path, capsys: pytest.Cap
 
 
 def test_lint_clean_collection_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["lint", str(BUNDLED)], capsys)
-    assert (code, out) == (0, "")
+    code, out, err = run(["lint", str(BUNDLED)], capsys)
+    assert (code, out, err) == (0, "", "agentbrowser: 12 files, no problems\n")
+
+
+def test_lint_sums_up_every_severity(broken: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, _, err = run(["lint", str(broken)], capsys)
+    assert err == "agentbrowser: 1 error, 1 info in 2 files\n"
+
+
+def test_lint_and_fix_never_stand_in_the_bundled_samples_for_a_folder_without_agents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`list` shows the bundled samples when the project and user hold no agent; a check or a
+    repair there must not pass on them (nor write to them)."""
+    (tmp_path / "project" / ".git").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path / "project")
+    assert "bundled" in run(["list"], capsys)[1]
+    for command in (["lint"], ["lint", "--format", "json"], ["fix", "--check"], ["fix"]):
+        code, out, err = run(command, capsys)
+        assert code == 0 and "bundled" not in out and "code-reviewer" not in out, command
+        assert "no agent files found in the project, user and plugin folders" in err, command
+    assert json.loads(run(["lint", "--format", "json"], capsys)[1]) == []
 
 
 def test_show_json_has_prompt_and_frontmatter(broken: Path) -> None:
