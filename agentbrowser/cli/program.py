@@ -259,7 +259,9 @@ def print_table(agents: list[Agent], out: TextIO) -> None:
 def _pick(agents: list[Agent], name: str) -> Agent:
     matches = collection.find(agents, name)
     if not matches:
-        raise CliError(f"no agent named {sanitize(name)!r} (try: agentbrowser list)")
+        near = _near_names(agents, name)
+        hint = f"did you mean: {', '.join(near)}?" if near else "try: agentbrowser list"
+        raise CliError(f"no agent named {sanitize(name)!r} ({hint})")
     if len(matches) > 1:
         others = ", ".join(_display_path(a.path) for a in matches[1:4])
         print(
@@ -268,6 +270,17 @@ def _pick(agents: list[Agent], name: str) -> Agent:
             file=sys.stderr,
         )
     return matches[0]
+
+
+def _near_names(agents: list[Agent], name: str, most: int = 3) -> list[str]:
+    """Names like `name`: those that contain it, then those spelled alike (a typo)."""
+    import difflib
+
+    names = list(dict.fromkeys(agent.name for agent in agents))
+    folded = name.lower()
+    near = [n for n in names if folded and folded in n.lower()]
+    near += difflib.get_close_matches(name, names, n=most, cutoff=0.75)
+    return [sanitize(n) for n in dict.fromkeys(near)][:most]
 
 
 def _json_dump(data: Any, out: TextIO) -> None:
@@ -479,6 +492,15 @@ def _pick_or_file(args: argparse.Namespace) -> Agent:
         from agentbrowser.model.parse import parse_file
 
         return parse_file(args.name)
+    if not args.paths and not collection.find(agents, args.name):
+        # Once one sample is installed, the samples no longer stand in for an empty
+        # collection: the others can still be named.
+        from agentbrowser.model.discovery import bundled_sources
+
+        samples = list(collection.load(bundled_sources(), use_cache=not args.no_cache))
+        if collection.find(samples, args.name):
+            print(f"agentbrowser: note: {sanitize(args.name)!r} is a bundled sample", file=sys.stderr)
+            return _pick(samples, args.name)
     return _pick(agents, args.name)
 
 

@@ -284,6 +284,11 @@ def plugin_agent_files(home: str) -> list[Found]:
     return found
 
 
+def bundled_sources() -> list[Found]:
+    """The bundled sample agents."""
+    return [Found(p, "bundled", None, r) for p, r in walk_entries(str(bundled_agents_dir()))]
+
+
 def default_sources(cwd: str, home: str) -> list[Found]:
     """Project, user and plugin scopes; the bundled agents when none of them holds anything."""
     found: list[Found] = []
@@ -297,8 +302,7 @@ def default_sources(cwd: str, home: str) -> list[Found]:
         found.extend(_scan_scope(home, "user", _USER_DIRS))
     found.extend(plugin_agent_files(home))
     if not found:
-        bundled = str(bundled_agents_dir())
-        found = [Found(p, "bundled", None, r) for p, r in walk_entries(bundled)]
+        found = bundled_sources()
     # One file reachable from two scopes (a symlinked folder) is listed once.
     unique: dict[str, Found] = {}
     for item in found:

@@ -608,3 +608,20 @@ def test_a_clean_agent_installs_without_yes(project: Path, capsys: pytest.Captur
     code, out, err = run(["install", "code-reviewer", str(BUNDLED), "--to", "project"], capsys)
     assert code == 0 and "found:" not in err
     assert (project / ".claude" / "agents" / "code-reviewer.md").exists()
+
+
+def test_the_bundled_samples_can_be_installed_one_after_another(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The samples stand in for an empty collection: once one is installed, the project has an
+    agent and the samples are no longer listed, yet the next one can still be named."""
+    assert run(["install", "code-reviewer", "--to", "project"], capsys)[0] == 0
+    assert "security-reviewer" not in run(["list"], capsys)[1]
+    code, out, err = run(["install", "security-reviewer", "--to", "project", "--yes"], capsys)
+    assert code == 0, err
+    assert "'security-reviewer' is a bundled sample" in err
+    assert (project / ".claude" / "agents" / "security-reviewer.md").exists()
+    # A name nobody has is still an error, with the names it may have meant.
+    code, _, err = run(["install", "review", "--to", "project"], capsys)
+    assert code == 2
+    assert "no agent named 'review' (did you mean: code-reviewer, security-reviewer?)" in err
