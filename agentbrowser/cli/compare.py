@@ -126,8 +126,16 @@ def print_comparison(
             console.print(line, soft_wrap=True)
         return
     side_by_side = console.width >= SIDE_BY_SIDE_MIN_WIDTH
-    for renderable in _report(result, a, b, side_by_side):
-        console.print(renderable)
+    # Into a pipe or a file, text is not wrapped at the console's 80 columns: a unified diff's
+    # lines keep their -/+ prefix whole, and a long path stays one line.
+    if console.is_terminal:
+        for renderable in _report(result, a, b, side_by_side):
+            console.print(renderable)
+        return
+    with console.capture() as captured:  # and no padding at the ends of lines
+        for renderable in _report(result, a, b, side_by_side):
+            console.print(renderable, soft_wrap=not isinstance(renderable, Table))
+    out.writelines(line.rstrip() + "\n" for line in captured.get().splitlines())
 
 
 def _report(result: Comparison, a: Agent, b: Agent, side_by_side: bool) -> Iterator[RenderableType]:

@@ -299,6 +299,13 @@ def agent_renderable(agent: Agent, palette: Palette | None = None) -> Renderable
 
 
 def render_agent(agent: Agent, out: TextIO) -> None:
-    """Print one agent for `agentbrowser show` (colour only on a terminal)."""
+    """Print one agent for `agentbrowser show` (colour only on a terminal). Into a pipe or a
+    file the lines carry no padding: rich pads every line to the width, which a terminal
+    hides and `grep`, `diff` or an editor do not."""
     console = Console(file=out, highlight=False, emoji=False, markup=False, soft_wrap=False)
-    console.print(agent_renderable(agent))
+    if console.is_terminal:
+        console.print(agent_renderable(agent))
+        return
+    with console.capture() as captured:
+        console.print(agent_renderable(agent))
+    out.writelines(line.rstrip() + "\n" for line in captured.get().splitlines())

@@ -235,3 +235,20 @@ def test_a_command_answers_the_same_from_the_index_cache(
         assert len(copied) == 2 and copied[0] == copied[1] and "review" in copied[0].lower()
     if args[0] == "show" and "--json" not in args:
         assert "Prompt" in answers[1][1]
+
+
+def test_diff_and_show_into_a_pipe_keep_lines_whole_and_unpadded(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Piped, rich's console is 80 columns wide: a unified diff's lines must not wrap (the
+    rest of a line would lose its -/+ prefix), and no line carries padding."""
+    code, out, _ = run(["diff", "code-reviewer", "strict-code-reviewer", str(BUNDLED)], capsys)
+    assert code == 0
+    lines = out.splitlines()
+    start = lines.index("--- a/code-reviewer/description")
+    hunk = lines[start + 3 : lines.index("", start)]
+    assert [line[0] for line in hunk] == ["-", "+"] and len(hunk[0]) > 100
+    assert not [line for line in lines if line != line.rstrip()]
+    code, out, _ = run(["show", "debugger", str(BUNDLED)], capsys)
+    assert code == 0 and "Diagnoses failing tests" in out
+    assert not [line for line in out.splitlines() if line != line.rstrip()]
