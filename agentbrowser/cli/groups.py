@@ -12,7 +12,7 @@ from agentbrowser.memory import gc_paused
 from agentbrowser.model.records import ERROR, Agent, prompt
 from agentbrowser.model.roles import Group, group_roles, rank_by_role
 from agentbrowser.model.serialize import dumps
-from agentbrowser.model.text import approx_tokens, one_line, sanitize
+from agentbrowser.model.text import approx_tokens, one_line, plural, sanitize
 
 #: Formats where a missing tools key means every tool is allowed.
 _TOOL_FORMATS = frozenset(
@@ -77,7 +77,7 @@ def group_json(group: Group, agents: Sequence[Agent]) -> dict[str, Any]:
 def _tools(agent: Agent) -> str:
     if agent.tools is None:
         return "all" if agent.format in _TOOL_FORMATS else "-"
-    return one_line(", ".join(agent.tools), 28) or "none"
+    return one_line(", ".join(agent.tools), 28, ellipsis=True) or "none"
 
 
 def _problems(agent: Agent) -> str:
@@ -94,12 +94,12 @@ def _table(agents: list[Agent]) -> list[str]:
         changed = _changed(agent)
         rows.append(
             [
-                one_line(agent.name, 48),
+                one_line(agent.name, 48, ellipsis=True),
                 agent.format,
                 agent.scope,
                 f"~{approx_tokens(prompt(agent)):,}",
                 _tools(agent),
-                one_line(agent.model or "-", 20),
+                one_line(agent.model or "-", 20, ellipsis=True),
                 _problems(agent),
                 changed[:10] if changed else "-",
             ]
@@ -144,7 +144,8 @@ def run_groups(
         for line in _table(members):
             out.write(line + "\n")
     grouped = sum(len(g.members) for g in groups)
-    out.write(f"\n{len(groups)} groups, {grouped} of {len(agents)} agents (role similarity)\n")
+    count = plural(len(groups), "group")
+    out.write(f"\n{count}, {grouped} of {len(agents)} agents (role similarity)\n")
     return 0
 
 
@@ -162,8 +163,8 @@ def run_similar_by_role(
     if not found:
         out.write("no other agent does a similar job\n")
         return 0
-    width = max(len(one_line(a.name, 48)) for a, _ in found)
+    width = max(len(one_line(a.name, 48, ellipsis=True)) for a, _ in found)
     for agent, score in found:
-        name = one_line(agent.name, 48).ljust(width)
+        name = one_line(agent.name, 48, ellipsis=True).ljust(width)
         out.write(f"  {name}  {score * 100:5.1f}%  {sanitize(agent.path)}\n")
     return 0

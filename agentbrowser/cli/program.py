@@ -237,10 +237,10 @@ def _table_rows(agents: list[Agent]) -> list[list[str]]:
         scope = agent.scope + (" (shadowed)" if agent.shadowed_by else "")
         rows.append(
             [
-                one_line(agent.name, 48),
+                one_line(agent.name, 48, ellipsis=True),
                 agent.format,
                 scope,
-                one_line(agent.model or "-", 24),
+                one_line(agent.model or "-", 24, ellipsis=True),
                 tools,
                 _problem_summary(agent),
             ]

@@ -336,10 +336,15 @@ def describe_hidden(text: str) -> str:
     return words
 
 
-def one_line(text: str, limit: int = 200) -> str:
-    """A sanitised single line: whitespace runs (and literal ``\\n``) collapse to one space."""
-    text = text[: limit * 4].replace("\\n", " ")
+def one_line(text: str, limit: int = 200, ellipsis: bool = False) -> str:
+    """A sanitised single line: whitespace runs (and literal ``\\n``) collapse to one space.
+
+    At most ``limit`` characters; with ``ellipsis``, a cut line ends in ``…`` (within them).
+    """
+    text = text[: limit * 4 + 1].replace("\\n", " ")
     text = " ".join(text.split())
+    if ellipsis and len(text) > limit > 0:
+        return sanitize(text[: limit - 1].rstrip()) + "\u2026"
     return sanitize(text[:limit])
 
 

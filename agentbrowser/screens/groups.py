@@ -24,7 +24,7 @@ from textual.widgets.option_list import Option
 from agentbrowser.model.multi import MAX_AGENTS
 from agentbrowser.model.records import Agent
 from agentbrowser.model.roles import Group
-from agentbrowser.model.text import one_line, shorten_middle
+from agentbrowser.model.text import one_line, plural, shorten_middle
 from agentbrowser.widgets.key_bar import KeyBar
 
 #: Stages of the grouping, in order, for the progress line.
@@ -146,8 +146,8 @@ class GroupsScreen(Screen[None]):
         grouped = sum(len(g.members) for g in groups)
         self.query_one("#groups-title", Label).update(
             Text(
-                f"Variants: {len(groups)} groups, {grouped:,} of {len(self.agents):,} agents "
-                "(role similarity)"
+                f"Variants: {plural(len(groups), 'group')}, {grouped:,} of "
+                f"{len(self.agents):,} agents (role similarity)"
             )
         )
         listing = self.query_one("#groups-list", OptionList)

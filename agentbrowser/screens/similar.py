@@ -79,7 +79,7 @@ def _row(agent: Agent, score: float | None, width: int = 90) -> Text:
     text.append(name, style="bold")
     rest = width - len(name) - 12
     if rest > 8 and agent.description:
-        text.append("  " + one_line(agent.description, rest), style="dim")
+        text.append("  " + one_line(agent.description, rest, ellipsis=True), style="dim")
     return text
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from agentbrowser import __version__, cli
+from agentbrowser.model.text import one_line
 
 from ..paths import BUNDLED
 
@@ -252,3 +253,14 @@ def test_diff_and_show_into_a_pipe_keep_lines_whole_and_unpadded(
     code, out, _ = run(["show", "debugger", str(BUNDLED)], capsys)
     assert code == 0 and "Diagnoses failing tests" in out
     assert not [line for line in out.splitlines() if line != line.rstrip()]
+
+
+def test_a_cut_table_cell_ends_in_an_ellipsis(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / ".claude" / "agents"
+    folder.mkdir(parents=True)
+    (folder / "a.md").write_text(
+        "---\nname: a\ndescription: d\nmodel: anthropic/claude-sonnet-4-5-20250929-extended\n---\nP\n"
+    )
+    out = run(["list", str(tmp_path)], capsys)[1]
+    assert " anthropic/claude-sonnet…  " in out  # 24 characters, the last an ellipsis
+    assert one_line("abc def", 5, ellipsis=True) == "abc…" and one_line("abcde", 5, ellipsis=True) == "abcde"

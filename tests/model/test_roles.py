@@ -251,7 +251,7 @@ def test_groups_cli_min_size_and_table() -> None:
     for name in SEED_NAMES:
         assert name in text
     assert "code-reviewer" not in text  # in a group of three: below --min-size 4
-    assert "1 groups, 5 of 17 agents" in text
+    assert "1 group, 5 of 17 agents" in text
 
 
 def test_similar_by_role_says_which_measure() -> None:
