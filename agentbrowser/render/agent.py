@@ -153,7 +153,8 @@ def header(agent: Agent, palette: Palette) -> RenderableType:
     """Name, format, scope, path, model, colour swatch, tools, token counts."""
     title = Text()
     if agent.color:
-        title.append("\u25cf ", style=SWATCH.get(agent.color.lower(), "default"))
+        # The list's colour bar (its legend: "the agent's colour"); ● marks agents there.
+        title.append("\u258e", style=SWATCH.get(agent.color.lower(), "default"))
     title.append(sanitize(agent.name), style=palette.accent)
     title.append(f"  {agent.format} \u00b7 {agent.scope}", style=palette.muted)
     lines: list[RenderableType] = [title]
