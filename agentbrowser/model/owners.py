@@ -187,7 +187,10 @@ def claude_rejects(fmt: str, semantics: str | None, why: str) -> str:
             f"Claude Code loads this {kind} without its description or any other frontmatter "
             f"field: its frontmatter does not parse ({why})"
         )
-    project = "with no frontmatter name it is treated as a reference document and skipped"
+    project = (
+        "any name it holds is lost with the rest, and a file without one is treated as a "
+        "reference document and skipped"
+    )
     plugin = (
         "in a plugin, Claude Code loads it under its file name without its description or "
         "other fields"
