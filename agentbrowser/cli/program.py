@@ -76,8 +76,10 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
     elif command == "similar":
         parser.description = "List the agents most similar to one agent, best first."
         parser.add_argument("name")
-        parser.add_argument("--json", action="store_true")
-        parser.add_argument("--limit", type=int, default=10)
+        parser.add_argument("--json", action="store_true", help="print a JSON list")
+        parser.add_argument(
+            "--limit", type=int, default=10, help="how many agents to list (default: 10)"
+        )
         parser.add_argument(
             "--by",
             choices=("text", "role"),
@@ -119,14 +121,16 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
     elif command == "copy":
         parser.description = "Copy part of an agent to the clipboard."
         parser.add_argument("name")
-        parser.add_argument("--part", choices=PARTS, default="prompt")
+        parser.add_argument(
+            "--part", choices=PARTS, default="prompt", help="what to copy (default: the prompt)"
+        )
         parser.add_argument(
             "--strip-hidden",
             action="store_true",
             help="leave out invisible characters that hide text (tags, zero-width, bidi controls)",
         )
     elif command == "install":
-        from agentbrowser.model.convert import TARGET_FORMATS
+        from agentbrowser.model.convert import FORMAT_ALIASES, TARGET_FORMATS
 
         parser.description = (
             "Write an agent where a tool reads it (converted with --as), and print what was "
@@ -137,7 +141,9 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
             "project: the repository above the current folder; user: your home folder"
         ))  # fmt: skip
         parser.add_argument("--as", dest="as_format", choices=TARGET_FORMATS, metavar="FORMAT",
-                            help=f"the format to write (default: the agent's own): {', '.join(TARGET_FORMATS)}")
+                            type=lambda v: FORMAT_ALIASES.get(v, v),
+                            help=f"the format to write (default: the agent's own): {', '.join(TARGET_FORMATS)}"
+                            f" (or {', '.join(FORMAT_ALIASES)} for its agent format)")
         parser.add_argument("--name", dest="new_name", metavar="NEW", help="install under another name")
         parser.add_argument("--dry-run", action="store_true", help="print the path and content; write nothing")
         parser.add_argument("--force", action="store_true", help="replace a different file of the same name")
@@ -146,7 +152,7 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
             help="install even though the agent hides text or grants dangerous powers (listed first)",
         )  # fmt: skip
     elif command == "convert":
-        from agentbrowser.model.convert import TARGET_FORMATS
+        from agentbrowser.model.convert import FORMAT_ALIASES, TARGET_FORMATS
 
         parser.description = (
             "Print an agent converted to another tool's format; what cannot be carried over is "
@@ -154,7 +160,8 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         )
         parser.add_argument("name", help="the agent's name (or a file's path)")
         parser.add_argument("--to", dest="to_format", required=True, choices=TARGET_FORMATS, metavar="FORMAT",
-                            help=", ".join(TARGET_FORMATS))
+                            type=lambda v: FORMAT_ALIASES.get(v, v),
+                            help=f"{', '.join(TARGET_FORMATS)} (or {', '.join(FORMAT_ALIASES)} for its agent format)")
         parser.add_argument("--name", dest="new_name", metavar="NEW", help="the name to give it")
         parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of printing")
         parser.add_argument("--force", action="store_true", help="with -o: replace a different file")

@@ -40,6 +40,14 @@ TARGET_FORMATS: tuple[str, ...] = (
     "cursor-rule",
 )
 
+#: Short names a user may type for a target format: the tool's name means its agent format.
+FORMAT_ALIASES: dict[str, str] = {
+    "claude": "claude-agent",
+    "opencode": "opencode-agent",
+    "copilot": "copilot-agent",
+    "cursor": "cursor-rule",
+}
+
 #: How each format is called in messages.
 LABELS: dict[str, str] = {
     "claude-agent": "Claude Code agent",

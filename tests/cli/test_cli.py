@@ -264,3 +264,13 @@ def test_a_cut_table_cell_ends_in_an_ellipsis(tmp_path: Path, capsys: pytest.Cap
     out = run(["list", str(tmp_path)], capsys)[1]
     assert " anthropic/claude-sonnet…  " in out  # 24 characters, the last an ellipsis
     assert one_line("abc def", 5, ellipsis=True) == "abc…" and one_line("abcde", 5, ellipsis=True) == "abcde"
+
+
+def test_a_tools_name_stands_for_its_agent_format(capsys: pytest.CaptureFixture[str]) -> None:
+    short = run(["convert", "debugger", str(BUNDLED), "--to", "opencode"], capsys)
+    full = run(["convert", "debugger", str(BUNDLED), "--to", "opencode-agent"], capsys)
+    assert short[0] == 0 and short[:2] == full[:2]
+    assert "mode: subagent" in short[1]
+    with pytest.raises(SystemExit):
+        cli.main(["convert", "debugger", str(BUNDLED), "--to", "opencod"], out=StringIO())
+    assert "invalid choice: 'opencod'" in capsys.readouterr().err
