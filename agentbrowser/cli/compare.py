@@ -37,7 +37,7 @@ from agentbrowser.model.compare import (
 from agentbrowser.model.parse import parse_file
 from agentbrowser.model.records import Agent
 from agentbrowser.model.serialize import dumps, value_line
-from agentbrowser.model.text import plural, sanitize
+from agentbrowser.model.text import one_line, plural, sanitize
 
 #: Narrower consoles get a unified diff: two columns of text would be too cramped to read.
 SIDE_BY_SIDE_MIN_WIDTH = 100
@@ -320,7 +320,6 @@ def run_similar(
     as_json: bool,
     limit: int,
     out: IO[str],
-    width: int | None = None,
 ) -> int:
     """`agentbrowser similar NAME`: the agents most like it, best first; 2 when not found."""
     agents = load_collection(paths or None)
@@ -331,28 +330,23 @@ def run_similar(
     if as_json:
         _dump([{"name": a.name, "path": a.path, "similarity": score} for a, score in found], out)
         return 0
-    console = _console(out, width)
-    if not found:
-        console.print(Text(f"no other agents to compare with {sanitize(target.name)}"))
-        return 0
-    table = Table(show_edge=False, pad_edge=False)
-    table.add_column("name", no_wrap=True)
-    table.add_column("similarity", justify="right", no_wrap=True)
-    table.add_column("path", overflow="fold")
-    for agent, score in found:
-        table.add_row(
-            Text(sanitize(agent.name)),
-            Text(percent(score)),
-            Text(sanitize(agent.path), style="dim"),
-        )
-    console.print(
-        Text.assemble(
-            "like ",
-            (sanitize(target.name), "bold"),
-            "  ",
-            (sanitize(target.path), "dim"),
-        )
+    print_ranking(
+        target, found, "by text similarity (shared wording); --by role: the same job", out
     )
-    console.print(Text("by text similarity (shared wording); --by role: the same job", style="dim"))
-    console.print(table)
+    if not found:
+        out.write(f"no other agents to compare with {sanitize(target.name)}\n")
     return 0
+
+
+def print_ranking(
+    target: Agent, found: list[tuple[Agent, float]], measure: str, out: IO[str]
+) -> None:
+    """`similar`'s ranking, whatever the measure: the target, the measure, then one plain
+    aligned line per agent (name, similarity, path), as `list` prints its table."""
+    out.write(f"like {sanitize(target.name)}  {sanitize(target.path)}\n{measure}\n")
+    if not found:
+        return
+    names = [one_line(agent.name, 48, ellipsis=True) for agent, _ in found]
+    width = max(map(len, names))
+    for name, (agent, score) in zip(names, found):
+        out.write(f"  {name.ljust(width)}  {percent(score):>6}  {sanitize(agent.path)}\n")

@@ -158,13 +158,10 @@ def run_similar_by_role(
         out.write(dumps([{"name": a.name, "path": a.path, "similarity": s} for a, s in found]))
         out.write("\n")
         return 0
-    out.write(f"like {sanitize(target.name)}  {sanitize(target.path)}\n")
-    out.write("by role similarity (what the agents are for); --by text: shared wording\n")
+    from agentbrowser.cli.compare import print_ranking
+
+    measure = "by role similarity (what the agents are for); --by text: shared wording"
+    print_ranking(target, found, measure, out)
     if not found:
         out.write("no other agent does a similar job\n")
-        return 0
-    width = max(len(one_line(a.name, 48, ellipsis=True)) for a, _ in found)
-    for agent, score in found:
-        name = one_line(agent.name, 48, ellipsis=True).ljust(width)
-        out.write(f"  {name}  {score * 100:5.1f}%  {sanitize(agent.path)}\n")
     return 0

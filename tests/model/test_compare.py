@@ -729,11 +729,15 @@ def test_similar_json_and_table(tmp_path: Path) -> None:
     assert data[0]["name"] == "near"
     assert [d["similarity"] for d in data] == sorted((d["similarity"] for d in data), reverse=True)
     out = io.StringIO()
-    assert run_similar("base", [str(tmp_path)], False, 3, out, width=120) == 0
+    assert run_similar("base", [str(tmp_path)], False, 3, out) == 0
     table = out.getvalue()
     assert "\x1b" not in table
     assert table.index("near") < table.index("other")
     assert re.search(r"near\s.*\d+\.\d%", table)
+    # One plain line an agent, as `list` and `similar --by role` print: a path is never cut.
+    lines = table.splitlines()
+    assert len(lines) == 2 + 3 and "\u2503" not in table
+    assert lines[2].endswith(str(tmp_path / "near.md"))
 
 
 def test_similar_unknown_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
