@@ -50,13 +50,21 @@ def _tagged(text: str) -> Iterator[tuple[int, int, str, str]]:
         position = closed.end()
 
 
+#: A list item's marker at the end of the text before an example (`Examples:\n- <example>`):
+#: the example is shown as a block, so the marker would stand alone on its line.
+_MARKER_BEFORE = re.compile(r"(?:^|\n)[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]*$")
+
+
 def description_blocks(text: str) -> list[Block]:
     """Split a description into text, example and (nested) commentary blocks."""
     text = unescape_newlines(text)
     blocks: list[Block] = []
     position = 0
     for start, end, kind, inner in _tagged(text):
-        before = _tidy(text[position:start])
+        before = text[position:start]
+        if kind == "example":
+            before = _MARKER_BEFORE.sub("", before.rstrip(" \t"))
+        before = _tidy(before)
         if before:
             blocks.append(Block("text", before))
         if kind == "example":

@@ -105,3 +105,14 @@ def test_a_character_sharing_a_mask_bit_is_no_subsequence() -> None:
     index = SearchIndex([agent("a-b", "nothing here")])
     assert list(index.search('"b')) == []
     assert [m.name_spans for m in index.search("ab")] == [(0, 2)]
+
+
+def test_a_list_marker_before_an_example_does_not_stand_alone() -> None:
+    """`Examples:\n- <example>...`: the example becomes a block; its `-` would be a line of its
+    own. A marker inside a line, or a list of words, stays."""
+    blocks = description_blocks("Examples:\n- <example>a</example>\n- <example>b</example>\n2. done")
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("text", "Examples:"), ("example", "a"), ("example", "b"), ("text", "2. done"),
+    ]  # fmt: skip
+    blocks = description_blocks("A list:\n- one\n- two <example>x</example> and - <example>y</example>")
+    assert [b.text for b in blocks if b.kind == "text"] == ["A list:\n- one\n- two", "and -"]
