@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
+from rich import box
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -30,6 +31,18 @@ from agentbrowser.widgets.key_bar import KeyBar
 CSS = Path(__file__).with_name("multi_compare.tcss")
 #: Paragraphs shown as widgets of their own; the rest of a huge prompt is one more.
 MAX_PART_WIDGETS = 400
+
+
+def _marked_paragraph(label: str, text: str) -> Table:
+    """A paragraph beside who has it (`all`, `A+D`, `only B`): its wrapped lines stay right of
+    the bar, so the label column reads down the whole prompt."""
+    grid = Table(
+        show_header=False, show_edge=False, box=box.MINIMAL, padding=(0, 1), pad_edge=False
+    )
+    grid.add_column(width=11, justify="right", no_wrap=True, style="bold")
+    grid.add_column(ratio=1)
+    grid.add_row(label, Text(sanitize(text)))
+    return grid
 
 
 @dataclass
@@ -67,7 +80,7 @@ class MultiCompareScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "next_unique", "Next unique"),
         Binding("N", "previous_unique", "Previous unique"),
-        Binding("right,l", "member(1)", "Next agent's prompt"),
+        Binding("right,l", "member(1)", "Next agent's prompt", key_display="\u2192 l"),
         Binding("left,h", "member(-1)", "Previous agent's prompt", show=False),
         Binding("space", "choose", "Choose for two-way"),
         Binding("c", "copy_prompt", "Copy prompt"),
@@ -247,9 +260,7 @@ class MultiCompareScreen(Screen[None]):
                 label, classes = f"only {letter}", "unique"
             else:
                 label, classes = "+".join(names[i] for i in part.holders), "shared-some"
-            text = Text(f"{label:>11} \u2502 ", style="bold")
-            text.append(sanitize(part.text))
-            widgets.append(PromptPart(text, classes=classes))
+            widgets.append(PromptPart(_marked_paragraph(label, part.text), classes=classes))
         if len(parts) > MAX_PART_WIDGETS:
             rest = "\n\n".join(p.text for p in parts[MAX_PART_WIDGETS:])
             widgets.append(PromptPart(Text(sanitize(rest)), classes="rest"))
