@@ -486,9 +486,14 @@ def _spelled(term: bytes, forms: dict[bytes, int] | None) -> str:
 def _role_name(
     group: list[int], vectors: Sequence[RoleVector], stemmer: _Stemmer, members: list[Agent]
 ) -> str:
-    """Two or three terms most members share, strongest first: what the group is for."""
+    """Two or three terms most members share: what the group is for. The words that one of
+    the members' names holds come first, in that name's order (`code reviewer`, not `reviewer
+    code`; the name that holds the most of them); the others follow, strongest first."""
+    names: list[list[bytes]] = []  # each member's name as terms
     for agent in members:  # the words as the members' names spell them (helpers counted some)
-        stemmer.note_surface(name_words(agent.name))
+        spelled = name_words(agent.name)
+        stemmer.note_surface(spelled)
+        names.append([stemmer.stems.get(word) or _stem(word) for word in spelled])
     share: dict[bytes, int] = {}
     weight: dict[bytes, float] = {}
     get = weight.get
@@ -508,6 +513,7 @@ def _role_name(
     common = [t for t in weight if share[t] >= need]
     common.sort(key=lambda t: (-share[t] * weight[t], t))
     words: list[str] = []
+    chosen: list[bytes] = []
     written: dict[bytes, dict[bytes, int]] | None = None  # made when a name spells no term
     for term in common:
         if term in stemmer.surface:  # as the members' names spell it
@@ -518,9 +524,18 @@ def _role_name(
         # implement and implementation say one thing: keep the first of the two
         if not any(word.startswith(w[:6]) or w.startswith(word[:6]) for w in words):
             words.append(word)
+            chosen.append(term)
         if len(words) == 3:
             break
-    return " ".join(words) if words else "(unnamed)"
+    if not words:
+        return "(unnamed)"
+    best = max(names, key=lambda name: (len(set(chosen) & set(name)), -len(name)))
+
+    def order(rank: int) -> tuple[int, int]:
+        term = chosen[rank]
+        return (best.index(term), rank) if term in best else (len(best), rank)
+
+    return " ".join(words[rank] for rank in sorted(range(len(words)), key=order))
 
 
 def group_roles(

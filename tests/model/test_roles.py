@@ -106,8 +106,13 @@ def test_the_five_seeds_make_one_group_with_no_bundled_agent_in_it() -> None:
     assert {agents[i].name for i in with_seeds[0].members} == SEED_NAMES
     assert "backend" in with_seeds[0].role
     # The one other group: the bundled agents that review recently changed code.
-    others = [{agents[i].name for i in g.members} for g in groups if g is not with_seeds[0]]
-    assert others == [{"code-reviewer", "strict-code-reviewer", "security-reviewer"}]
+    others = [g for g in groups if g is not with_seeds[0]]
+    assert [{agents[i].name for i in g.members} for g in others] == [
+        {"code-reviewer", "strict-code-reviewer", "security-reviewer"}
+    ]
+    # Named in the order a member's name puts the words: not `reviewer code`.
+    assert others[0].role.startswith("code reviewer ")
+    assert with_seeds[0].role.startswith("backend implementation")
 
 
 def test_same_role_agents_of_different_authors_group_and_roles_do_not_merge() -> None:
