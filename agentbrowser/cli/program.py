@@ -336,6 +336,11 @@ def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+#: The severity word of a `lint` line on a terminal (NO_COLOR turns it off): bold red, yellow,
+#: cyan.
+_SEVERITY_COLOURS = {ERROR: "\x1b[1;31m", WARNING: "\x1b[33m", INFO: "\x1b[36m"}
+
+
 def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
     """`lint`: every problem, as text, JSON, SARIF or GitHub annotations; 1 when any is an error."""
     agents = _load_own(args.paths, not args.no_cache)
@@ -352,12 +357,16 @@ def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
                 out.write(line + "\n")
         return 1 if errors else 0
     counts: dict[str, int] = {}
+    colours = _SEVERITY_COLOURS if out.isatty() and not os.environ.get("NO_COLOR") else {}
     for agent in agents:
         for problem in agent.problems:
             where = _display_path(agent.path)
             if problem.line is not None:
                 where += f":{problem.line}"
-            out.write(f"{where}: {problem.severity}: {_inline(problem.message)}\n")
+            severity = problem.severity
+            if severity in colours:
+                severity = f"{colours[severity]}{severity}\x1b[0m"
+            out.write(f"{where}: {severity}: {_inline(problem.message)}\n")
             counts[problem.severity] = counts.get(problem.severity, 0) + 1
     if agents:
         found = ", ".join(

@@ -274,3 +274,21 @@ def test_a_tools_name_stands_for_its_agent_format(capsys: pytest.CaptureFixture[
     with pytest.raises(SystemExit):
         cli.main(["convert", "debugger", str(BUNDLED), "--to", "opencod"], out=StringIO())
     assert "invalid choice: 'opencod'" in capsys.readouterr().err
+
+
+class _Terminal(StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_lint_colours_the_severity_on_a_terminal_only(
+    broken: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    terminal = _Terminal()
+    assert cli.main(["lint", str(broken)], out=terminal) == 1
+    assert ": \x1b[1;31merror\x1b[0m: Claude Code will not load this agent" in terminal.getvalue()
+    monkeypatch.setenv("NO_COLOR", "1")
+    terminal = _Terminal()
+    cli.main(["lint", str(broken)], out=terminal)
+    assert "\x1b" not in terminal.getvalue() and ": error: " in terminal.getvalue()
