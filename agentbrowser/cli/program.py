@@ -14,7 +14,7 @@ from agentbrowser import __version__, memory
 from agentbrowser.loading import collection, trace
 from agentbrowser.model.parts import PARTS, PartUnreadable, part_text
 from agentbrowser.model.records import ERROR, INFO, WARNING, Agent
-from agentbrowser.model.text import one_line, sanitize
+from agentbrowser.model.text import one_line, plural, sanitize
 
 if TYPE_CHECKING:
     from agentbrowser.app import AgentBrowserApp
@@ -374,7 +374,7 @@ def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
             for severity in (ERROR, WARNING, INFO)
             if counts.get(severity)
         )
-        files = f"{len(agents)} file{'s' * (len(agents) != 1)}"
+        files = plural(len(agents), "file")
         summary = f"{found} in {files}" if found else f"{files}, no problems"
         print(f"agentbrowser: {summary}", file=sys.stderr)
     return 1 if errors else 0
