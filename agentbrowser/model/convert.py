@@ -25,7 +25,7 @@ import yaml
 from agentbrowser.model.formats import (
     OPENCODE_BUILTIN_TOOLS,
     OPENCODE_PERMISSION,
-    opencode_commands,
+    opencode_bash,
     split_tools,
 )
 from agentbrowser.model.records import Agent, prompt
@@ -433,25 +433,27 @@ def _carry_same(source: dict[Any, Any], data: dict[str, Any], warnings: list[str
 # -- tools -----------------------------------------------------------------------------------
 
 
-def _source_tools(agent: Agent, source: dict[Any, Any]) -> tuple[list[str], list[str]]:
-    """(Claude Code tool names, the source's names that have none) for the agent's tools."""
+def _source_tools(agent: Agent, source: dict[Any, Any]) -> tuple[list[str], list[str], list[str]]:
+    """(Claude Code tool names, the source's names that have none, Claude Code names of what
+    the source denies beyond them: `Bash(rm:*)`) for the agent's tools."""
     family = FAMILY.get(agent.format, "markdown")
     tools = list(agent.tools or ())
     if family == "opencode":
         # The tools OpenCode resolves from the `tools` map and `permission` rules (the record
-        # holds them: formats.opencode_tools); a bash limited to some commands keeps them.
-        commands = opencode_commands(source) or ()
+        # holds them: formats.opencode_tools); bash as its per-command rules leave it.
+        bash = opencode_bash(source)
         hub: list[str] = []
         unknown: list[str] = []
         for tool in tools:
             mapped = OPENCODE_TO_CLAUDE_TOOLS.get(tool)
             if mapped is None:
                 unknown.append(tool)
-            elif mapped == "Bash" and commands:
-                hub.extend(map(_claude_bash, commands))
-            else:
+            elif mapped != "Bash" or bash.whole:
                 hub.append(mapped)
-        return _unique(hub), unknown
+            else:  # some commands only (none: no Bash at all)
+                hub.extend(map(_claude_bash, bash.allowed))
+        refused = [_claude_bash(p) for p in bash.denied] if "bash" in tools else []
+        return _unique(hub), unknown, refused
     if family == "copilot":
         hub = []
         unknown = []
@@ -461,8 +463,8 @@ def _source_tools(agent: Agent, source: dict[Any, Any]) -> tuple[list[str], list
                 unknown.append(tool)
             else:
                 hub.extend(COPILOT_TO_CLAUDE_TOOLS[alias])
-        return _unique(hub), unknown
-    return tools, []
+        return _unique(hub), unknown, []
+    return tools, [], []
 
 
 def _convert_tools(
@@ -483,12 +485,28 @@ def _convert_tools(
         return
     if _all_tools(agent) and not denied:
         return  # every tool, in every format: no key
-    hub, unknown = _source_tools(agent, source)
+    hub, unknown, refused = _source_tools(agent, source)
     for tool in unknown:
         warnings.append(f"the tool {tool!r} has no {target} equivalent: dropped")
     if to_format == "opencode-agent":
         _tools_to_opencode(hub, denied, _all_tools(agent), data, warnings)
         return
+    if refused:  # an OpenCode agent's denied commands
+        if to_format == "claude-agent":
+            data["disallowedTools"] = ", ".join(refused)
+        elif to_format in ("claude-command", "claude-skill"):
+            # allowed-tools runs what it lists without asking, and says no exceptions: bash
+            # is left out, so Claude Code asks before each command.
+            hub = [tool for tool in hub if _base_tool(tool) != "Bash"]
+            warnings.append(
+                f"bash with commands denied ({', '.join(refused)}) is left out of "
+                f"allowed-tools: a {target} cannot deny them, so Claude Code asks before each command"
+            )
+        else:
+            warnings.append(
+                f"the commands denied ({', '.join(refused)}) have no {target} equivalent: "
+                "the converted agent may run them"
+            )
     if denied:
         warnings.append(f"disallowedTools has no {target} equivalent: dropped")
     if to_format == "copilot-agent":
@@ -571,10 +589,15 @@ def _tools_to_opencode(
                     "by its edit permission"
                 )
             permission[rule] = "deny"
+    if "*" in refused:  # Bash(*) denied: every command
+        permission["bash"] = "deny"
     if permission.get("bash") != "deny" and (commands or refused):
-        rules = {"*": "deny"} if commands else {}
-        rules.update((c, "allow") for c in commands)
-        rules.update((c, "deny") for c in refused)  # after the allowed: the last rule wins
+        # OpenCode applies the last rule that matches: every command denied first, then the
+        # allowed ones, then the denied ones, each moved to the end when it comes again.
+        rules: dict[str, str] = {"*": "deny"} if commands else {}
+        for pattern, action in [*((c, "allow") for c in commands), *((c, "deny") for c in refused)]:
+            rules.pop(pattern, None)
+            rules[pattern] = action
         permission["bash"] = rules
         if commands:
             warnings.append(
@@ -611,8 +634,8 @@ def _bash_pattern(tool: str) -> str | None:
         return None
     inner = match.group(1).strip()
     if inner.endswith(":*"):
-        return inner[:-2].rstrip() + "*"
-    return inner
+        inner = inner[:-2].rstrip() + "*"
+    return "*" if not inner.strip("*") else inner  # `Bash(*)`, `Bash(*:*)`: every command
 
 
 def _base_tool(tool: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from typing import Any
+from typing import Any, NamedTuple
 
 from agentbrowser.model.records import WARNING, Problem
 
@@ -218,21 +218,35 @@ def opencode_tools(frontmatter: dict[Any, Any]) -> tuple[str, ...] | None:
     return tuple(kept)
 
 
-def opencode_commands(frontmatter: dict[Any, Any]) -> tuple[str, ...] | None:
-    """The only shell commands an OpenCode agent may run (patterns such as `git *`), when its
-    rules deny bash for every command and then allow some; None when bash is not limited to
-    commands (allowed whole, or gone)."""
+class BashRules(NamedTuple):
+    """What an OpenCode agent's rules leave of bash, command by command."""
+
+    whole: bool
+    """Every command is allowed but those in `denied` (else only those in `allowed`)."""
+    allowed: tuple[str, ...]
+    """With `whole` false, the command patterns allowed (`git *`); none: no command at all."""
+    denied: tuple[str, ...]
+    """Patterns denied after the rule for every command. A pattern allowed again later still
+    counts as denied: whoever reads this allows less than OpenCode, never more."""
+
+
+def opencode_bash(frontmatter: dict[Any, Any]) -> BashRules:
+    """Bash under an OpenCode agent's rules. OpenCode applies the last rule that matches a
+    command (read from its source: `findLast`); before any rule, every command is allowed."""
     rules, _ = opencode_rules(frontmatter)
     bash = [r for r in rules if fnmatch.fnmatchcase("bash", r[0])]
     whole = [i for i, r in enumerate(bash) if r[1] == "*"]
-    if not whole or bash[whole[-1]][2]:
-        return None  # no rule for every command, or the last one allows them all
-    commands: dict[str, None] = {}
-    for _, pattern, on in bash[whole[-1] + 1 :]:  # the last rule for a pattern decides it
-        commands.pop(pattern, None)
+    start = whole[-1] + 1 if whole else 0
+    every = bash[whole[-1]][2] if whole else True
+    allowed: dict[str, None] = {}
+    denied: dict[str, None] = {}
+    for _, pattern, on in bash[start:]:
         if on:
-            commands[pattern] = None
-    return tuple(commands) or None
+            allowed[pattern] = None
+        else:
+            allowed.pop(pattern, None)  # the same pattern denied again: the last rule decides
+            denied[pattern] = None
+    return BashRules(every, () if every else tuple(allowed), tuple(denied))
 
 
 def split_tools(text: str, on_space: bool) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import subprocess
 from io import StringIO
@@ -625,3 +626,61 @@ def test_the_bundled_samples_can_be_installed_one_after_another(
     code, _, err = run(["install", "review", "--to", "project"], capsys)
     assert code == 2
     assert "no agent named 'review' (did you mean: code-reviewer, security-reviewer?)" in err
+
+
+def _opencode_allows(rules: object, command: str) -> bool:
+    """What OpenCode does with a command under `permission.bash`: the last rule that matches
+    decides (its evaluate is a findLast over wildcard patterns); no rule: allowed."""
+    if isinstance(rules, str):
+        return rules != "deny"
+    assert isinstance(rules, dict)
+    last = [action for pattern, action in rules.items() if fnmatch.fnmatchcase(command, pattern)]
+    return not last or last[-1] != "deny"
+
+
+@pytest.mark.parametrize(
+    ("lines", "allowed", "refused"),
+    [
+        ("tools: Read, Bash(git push:*), Bash(git:*)\ndisallowedTools: Bash(git push:*)\n",
+         ["git status", "git log"], ["git push origin", "rm -rf x"]),
+        ("tools: Read, Bash(git diff:*)\ndisallowedTools: Bash(*)\n", [], ["git diff", "ls"]),
+        ("tools: Read, Bash\ndisallowedTools: Bash(rm:*)\n", ["ls", "git push"], ["rm -rf /"]),
+    ],
+)  # fmt: skip
+def test_claude_denied_commands_stay_denied_in_opencode(
+    lines: str, allowed: list[str], refused: list[str]
+) -> None:
+    data = opencode(f"---\nname: a\ndescription: d\n{lines}---\nP\n")
+    bash = data["permission"].get("bash")  # type: ignore[union-attr]
+    assert bash is not None
+    for command in allowed:
+        assert _opencode_allows(bash, command), command
+    for command in refused:
+        assert not _opencode_allows(bash, command), command
+
+
+@pytest.mark.parametrize(
+    ("rules", "tools", "disallowed"),
+    [
+        ("'*': allow\n    'rm *': deny\n", ["Bash"], "Bash(rm:*)"),
+        ("'*': deny\n    'git *': allow\n    'git push *': deny\n", ["Bash(git:*)"], "Bash(git push:*)"),
+        ("'*': deny\n    'rm *': deny\n", [], "Bash(rm:*)"),
+    ],
+)  # fmt: skip
+def test_opencode_bash_rules_never_widen_in_claude_code(
+    rules: str, tools: list[str], disallowed: str
+) -> None:
+    text = f"---\ndescription: d\npermission:\n  edit: deny\n  bash:\n    {rules}---\nP\n"
+    data, warnings = claude_from(text)
+    got = split_tools(str(data["tools"]), False)
+    assert [t for t in got if t.startswith("Bash")] == tools
+    assert data["disallowedTools"] == disallowed
+    agent = parse_text(text, "/x/.opencode/agent/a.md")
+    for fmt in ("claude-command", "copilot-agent"):
+        converted, warnings = convert(agent, fmt)
+        said = " ".join(warnings)
+        if fmt == "claude-command":
+            assert "Bash" not in str(frontmatter.loads(converted).metadata.get("allowed-tools"))
+            assert "left out of allowed-tools" in said
+        else:
+            assert "may run them" in said
