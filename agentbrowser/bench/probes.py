@@ -91,7 +91,7 @@ started = time.perf_counter()
 pid = os.fork()
 if pid == 0:
     try:
-        os.execv(sys.argv[2], sys.argv[2:])
+        os.execvp(sys.argv[2], sys.argv[2:])
     finally:
         os._exit(127)
 _, status, usage = os.wait4(pid, 0)

@@ -37,7 +37,7 @@ from agentbrowser.model.compare import (
 from agentbrowser.model.parse import parse_file
 from agentbrowser.model.records import Agent
 from agentbrowser.model.serialize import dumps, value_line
-from agentbrowser.model.text import one_line, plural, sanitize
+from agentbrowser.model.text import inline, one_line, plural, sanitize
 
 #: Narrower consoles get a unified diff: two columns of text would be too cramped to read.
 SIDE_BY_SIDE_MIN_WIDTH = 100
@@ -343,10 +343,10 @@ def print_ranking(
 ) -> None:
     """`similar`'s ranking, whatever the measure: the target, the measure, then one plain
     aligned line per agent (name, similarity, path), as `list` prints its table."""
-    out.write(f"like {sanitize(target.name)}  {sanitize(target.path)}\n{measure}\n")
+    out.write(f"like {inline(target.name)}  {inline(target.path)}\n{measure}\n")
     if not found:
         return
     names = [one_line(agent.name, 48, ellipsis=True) for agent, _ in found]
     width = max(map(len, names))
     for name, (agent, score) in zip(names, found):
-        out.write(f"  {name.ljust(width)}  {percent(score):>6}  {sanitize(agent.path)}\n")
+        out.write(f"  {name.ljust(width)}  {percent(score):>6}  {inline(agent.path)}\n")

@@ -14,7 +14,7 @@ from agentbrowser import __version__, memory
 from agentbrowser.loading import collection, trace
 from agentbrowser.model.parts import PARTS, PartUnreadable, part_text
 from agentbrowser.model.records import ERROR, INFO, WARNING, Agent
-from agentbrowser.model.text import one_line, plural, sanitize
+from agentbrowser.model.text import inline, one_line, plural, sanitize
 
 if TYPE_CHECKING:
     from agentbrowser.app import AgentBrowserApp
@@ -198,18 +198,12 @@ def _load_own(paths: Sequence[str], use_cache: bool = True) -> list[Agent]:
     return agents
 
 
-def _inline(text: str) -> str:
-    """Sanitised for one line of output: a newline (in a file name, or a YAML key quoted in a
-    problem) shows as ␤ rather than splitting a `lint` line in two."""
-    return sanitize(text).replace("\n", "\u2424")
-
-
 def _display_path(path: str) -> str:
     try:
         relative = os.path.relpath(path)
     except ValueError:
-        return _inline(path)
-    return _inline(relative if not relative.startswith("..") else path)
+        return inline(path)
+    return inline(relative if not relative.startswith("..") else path)
 
 
 def _plain_path(path: str) -> str:
@@ -366,7 +360,7 @@ def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
             severity = problem.severity
             if severity in colours:
                 severity = f"{colours[severity]}{severity}\x1b[0m"
-            out.write(f"{where}: {severity}: {_inline(problem.message)}\n")
+            out.write(f"{where}: {severity}: {inline(problem.message)}\n")
             counts[problem.severity] = counts.get(problem.severity, 0) + 1
     if agents:
         found = ", ".join(
@@ -395,11 +389,11 @@ def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
         where = _display_path(agent.path)
         if item.problem is not None:
             # Unreadable, not UTF-8, a link: lint reports what is wrong with it; fix skips it.
-            out.write(f"{where}: skipped: {_inline(item.problem)}\n")
+            out.write(f"{where}: skipped: {inline(item.problem)}\n")
             continue
         if item.refused is not None:
             failed += 1
-            out.write(f"{where}: not fixed: {_inline(item.refused)}\n")
+            out.write(f"{where}: not fixed: {inline(item.refused)}\n")
             continue
         if not item.changes:
             continue
@@ -412,7 +406,7 @@ def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
             out.write(diff if not out.isatty() else sanitize(diff))
             continue
         if args.check:
-            out.write(f"{where}: would fix: {_inline(item.describe())}\n")
+            out.write(f"{where}: would fix: {inline(item.describe())}\n")
             continue
         try:
             fixfiles.apply(item)
@@ -422,9 +416,9 @@ def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
             continue
         except OSError as exc:
             failed += 1
-            out.write(f"{where}: not fixed: cannot write: {_inline(exc.strerror or str(exc))}\n")
+            out.write(f"{where}: not fixed: cannot write: {inline(exc.strerror or str(exc))}\n")
             continue
-        out.write(f"{where}: fixed: {_inline(item.describe())}\n")
+        out.write(f"{where}: fixed: {inline(item.describe())}\n")
     verb = "fixed" if not (args.diff or args.check) else "would fix"
     if changed or failed:
         print(
@@ -450,10 +444,10 @@ def cmd_copy(args: argparse.Namespace, out: TextIO) -> int:
     hidden = describe_hidden(text)
     if hidden and args.strip_hidden:
         text = strip_hidden(text)
-        print(f"agentbrowser: left out {_inline(hidden)}", file=sys.stderr)
+        print(f"agentbrowser: left out {inline(hidden)}", file=sys.stderr)
     elif hidden:
         print(
-            f"agentbrowser: warning: the {args.part} holds {_inline(hidden)}, copied as they are"
+            f"agentbrowser: warning: the {args.part} holds {inline(hidden)}, copied as they are"
             " (--strip-hidden leaves them out)",
             file=sys.stderr,
         )
@@ -517,12 +511,13 @@ def _pick_or_file(args: argparse.Namespace) -> Agent:
         if collection.find(samples, args.name):
             print(f"agentbrowser: note: {sanitize(args.name)!r} is a bundled sample", file=sys.stderr)
             return _pick(samples, args.name)
+        agents = [*agents, *samples]  # so that the names it may have meant include theirs
     return _pick(agents, args.name)
 
 
 def _warn(messages: Sequence[str]) -> None:
     for message in messages:
-        print(f"agentbrowser: warning: {_inline(message)}", file=sys.stderr)
+        print(f"agentbrowser: warning: {inline(message)}", file=sys.stderr)
 
 
 def cmd_install(args: argparse.Namespace, out: TextIO) -> int:
@@ -537,7 +532,7 @@ def cmd_install(args: argparse.Namespace, out: TextIO) -> int:
     _warn(plan.warnings)
     # What the file hides or grants is shown before anything else is done with it.
     for finding in plan.findings:
-        print(f"agentbrowser: found: {_inline(finding)}", file=sys.stderr)
+        print(f"agentbrowser: found: {inline(finding)}", file=sys.stderr)
     if args.dry_run:
         out.writelines(
             f"would write {_display_path(f.path)} ({_STATUS_WORDS[f.status]})\n" for f in plan.files

@@ -570,6 +570,10 @@ def _tools_to_opencode(
             rule = OPENCODE_PERMISSION.get(tool, tool)
             if rule not in kept:
                 permission[rule] = "deny"
+        warnings.append(
+            "OpenCode also gives the agent the tools of your MCP servers and custom tools: its "
+            "rules name OpenCode's own tools only (a Claude Code list leaves the others out)"
+        )
     refused: list[str] = []  # Bash(rm:*) in disallowedTools: commands denied
     for tool in denied:
         mapped = CLAUDE_TO_OPENCODE_TOOLS.get(_base_tool(tool))

@@ -336,6 +336,12 @@ def describe_hidden(text: str) -> str:
     return words
 
 
+def inline(text: str) -> str:
+    """Sanitised for one line of output: a newline (in a file name, or a YAML key quoted in a
+    problem) shows as ␤ rather than splitting a line of `lint` or `similar` in two."""
+    return sanitize(text).replace("\n", "\u2424")
+
+
 def one_line(text: str, limit: int = 200, ellipsis: bool = False) -> str:
     """A sanitised single line: whitespace runs (and literal ``\\n``) collapse to one space.
 

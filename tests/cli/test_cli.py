@@ -292,3 +292,13 @@ def test_lint_colours_the_severity_on_a_terminal_only(
     terminal = _Terminal()
     cli.main(["lint", str(broken)], out=terminal)
     assert "\x1b" not in terminal.getvalue() and ": error: " in terminal.getvalue()
+
+
+def test_similar_keeps_one_line_an_agent_whatever_the_file_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = "Review the change line by line and report every problem you find.\n"
+    for name in ("base", "be\n  fake  100.0%  x"):
+        (tmp_path / f"{name}.md").write_text(f"---\nname: {name.split()[0]}x\ndescription: d\n---\n{body}")
+    out = run(["similar", "basex", str(tmp_path)], capsys)[1]
+    assert len(out.splitlines()) == 3 and "\u2424" in out.splitlines()[2]

@@ -625,7 +625,7 @@ def test_the_bundled_samples_can_be_installed_one_after_another(
     # A name nobody has is still an error, with the names it may have meant.
     code, _, err = run(["install", "review", "--to", "project"], capsys)
     assert code == 2
-    assert "no agent named 'review' (did you mean: code-reviewer, security-reviewer?)" in err
+    assert "no agent named 'review' (did you mean: code-reviewer, security-reviewer, strict-code" in err
 
 
 def _opencode_allows(rules: object, command: str) -> bool:
@@ -684,3 +684,11 @@ def test_opencode_bash_rules_never_widen_in_claude_code(
             assert "left out of allowed-tools" in said
         else:
             assert "may run them" in said
+
+
+def test_a_near_name_is_offered_from_the_bundled_samples_too(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["install", "code-reviewer", "--to", "project"], capsys)[0] == 0
+    code, _, err = run(["convert", "securty-reviewer", "--to", "opencode"], capsys)
+    assert code == 2 and "(did you mean: security-reviewer?)" in err
