@@ -187,14 +187,18 @@ def _fields_table(result: Comparison) -> Table:
     table.add_column("field", width=key_width, no_wrap=True, overflow="ellipsis")
     table.add_column("A", ratio=1, max_width=FIELD_WIDTH, no_wrap=True, overflow="ellipsis")
     table.add_column("B", ratio=1, max_width=FIELD_WIDTH, no_wrap=True, overflow="ellipsis")
+    inherits = (result.tools.a_inherits, result.tools.b_inherits)
     for row in result.fields:
         style = _STATUS_STYLE[row.status]
-        table.add_row(
-            Text(_STATUS_MARK[row.status], style=style),
-            Text(sanitize(row.field), style=style),
-            Text(_value(row.a)),
-            Text(_value(row.b)),
+        # No tools key is no limit: say so where the other side lists its tools.
+        a, b = (
+            Text("(no key: every tool)", style="dim")
+            if row.field == "tools" and side and value is None
+            else Text(_value(value))
+            for side, value in zip(inherits, (row.a, row.b))
         )
+        mark = Text(_STATUS_MARK[row.status], style=style)
+        table.add_row(mark, Text(sanitize(row.field), style=style), a, b)
     return table
 
 

@@ -276,14 +276,21 @@ def _fields(builder: _Builder, comparison: Comparison) -> None:
     note = ", ".join(f"{n} {STATUS_LABELS[s]}" for s, n in counts.items() if n)
     builder.heading("Fields", note)
     key_width = min(max((len(row.field) for row in comparison.fields), default=4), KEY_WIDTH)
+    inherits = (comparison.tools.a_inherits, comparison.tools.b_inherits)
     for row in comparison.fields:
         builder.changed(row.status != SAME)
-        builder.emit_split(*_field_cells(builder, row, key_width), styles.base, styles.base)
+        # No tools key is no limit: say so where the other side lists its tools.
+        absent = [
+            "\u2014 every tool" if row.field == "tools" and side else "\u2014" for side in inherits
+        ]
+        builder.emit_split(
+            *_field_cells(builder, row, key_width, absent), styles.base, styles.base
+        )
     builder.close_change()
 
 
 def _field_cells(
-    builder: _Builder, row: FieldDiff, key_width: int
+    builder: _Builder, row: FieldDiff, key_width: int, absent: list[str]
 ) -> tuple[list[list[Segment]], list[list[Segment]]]:
     styles, cols = builder.styles, builder.cols
     left_style = {CHANGED: styles.changed, ONLY_A: styles.delete}.get(row.status, styles.base)
@@ -293,7 +300,7 @@ def _field_cells(
     left.append(key[:key_width].ljust(key_width), left_style + styles.key)
     left.append(" ")
     left.append(
-        value_text(row.a) if row.status != ONLY_B else "\u2014",
+        value_text(row.a) if row.status != ONLY_B else absent[0],
         left_style if row.status != ONLY_B else left_style + styles.muted,
     )
     left.truncate(cols.left_width - 1, overflow="ellipsis", pad=True)
@@ -301,7 +308,7 @@ def _field_cells(
     right = Text(style=right_style, end="")
     right.append(" ")
     right.append(
-        value_text(row.b) if row.status != ONLY_A else "\u2014",
+        value_text(row.b) if row.status != ONLY_A else absent[1],
         right_style if row.status != ONLY_A else right_style + styles.muted,
     )
     right.truncate(cols.right_width - STATUS_WIDTH - 1, overflow="ellipsis", pad=True)

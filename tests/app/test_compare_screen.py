@@ -459,6 +459,17 @@ def test_inherited_tools_read_all_tools() -> None:
     assert "only in B (0): none" in text
 
 
+
+def test_the_tools_row_says_what_no_tools_key_means() -> None:
+    from agentbrowser.model.parse import parse_text
+
+    a = parse_text("---\nname: a\ndescription: d\n---\nx\n", "/x/.claude/agents/a.md")
+    b = parse_text("---\nname: b\ndescription: d\ntools: Read, Bash\n---\nx\n", "/x/.claude/agents/b.md")
+    text = lay_out(compare(a, b), 100, False, STYLES).text
+    (row,) = [line for line in text.splitlines() if line.lstrip().startswith("tools ")]
+    assert "\u2014 every tool" in row and "Read, Bash" in row
+
+
 # -- snapshot ------------------------------------------------------------------------------
 
 

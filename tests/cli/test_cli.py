@@ -302,3 +302,9 @@ def test_similar_keeps_one_line_an_agent_whatever_the_file_name(
         (tmp_path / f"{name}.md").write_text(f"---\nname: {name.split()[0]}x\ndescription: d\n---\n{body}")
     out = run(["similar", "basex", str(tmp_path)], capsys)[1]
     assert len(out.splitlines()) == 3 and "\u2424" in out.splitlines()[2]
+
+
+def test_diff_says_what_no_tools_key_means(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run(["diff", "code-reviewer", "debugger", str(BUNDLED)], capsys)[1]
+    (row,) = [line for line in out.splitlines() if line.split()[1:2] == ["tools"]]
+    assert row.split()[2:] == ["Read,", "Grep,", "Glob", "(no", "key:", "every", "tool)"]
