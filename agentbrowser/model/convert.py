@@ -28,6 +28,7 @@ from agentbrowser.model.formats import (
     opencode_bash,
     split_tools,
 )
+from agentbrowser.model.parse import YAML_SYNTAX
 from agentbrowser.model.records import Agent, prompt
 
 #: The formats an agent can be converted to and installed as.
@@ -301,7 +302,7 @@ def convert(
     strict = _strict(source_text) if source_text is not None else _strict_frontmatter(agent)
     if agent.format == to_format and new_name == agent.name and source_text is not None and strict:
         return Conversion(source_text, warnings)
-    if same and not strict:
+    if not strict:
         warnings.append(
             "the frontmatter is not strict YAML: it is written again from the keys agentbrowser "
             "recovered (check the description)"
@@ -825,7 +826,9 @@ def _strict_frontmatter(agent: Agent) -> bool:
     except yaml.YAMLError:
         return False
     return _loads_as_mapping(text) and not any(
-        "recovered" in p.message or p.message.startswith(("invalid YAML", "frontmatter refused"))
+        p.rule == YAML_SYNTAX
+        or "recovered" in p.message
+        or p.message.startswith(("invalid YAML", "frontmatter refused"))
         for p in agent.problems
     )
 

@@ -281,6 +281,10 @@ def parse_text(
     ))  # fmt: skip
 
 
+#: The rule of a problem that strict YAML's objection to a frontmatter causes (lint's reports).
+YAML_SYNTAX = "yaml/syntax"
+
+
 class _Failure(NamedTuple):
     """Strict YAML's objection to a frontmatter, and which reading gave the values instead."""
 
@@ -343,22 +347,26 @@ def _read_frontmatter(
 
 
 def _owner_verdict(failure: _Failure, fmt: str, path: str, scope: str) -> Problem | None:
-    """What the owning tool does with a file strict YAML rejects, as a problem (None: nothing)."""
+    """What the owning tool does with a file strict YAML rejects, as a problem (None: nothing).
+    Its rule is `yaml/syntax` whatever its words: they say what the owner does."""
     if fmt in owners.CLAUDE_FORMATS:
         if failure.reader == "claude":
-            return Problem(WARNING, owners.claude_portability(fmt, failure.why), failure.line)
+            why = owners.claude_portability(fmt, failure.why)
+            return Problem(WARNING, why, failure.line, YAML_SYNTAX)
         semantics = owners.claude_semantics(path, scope)
-        return Problem(ERROR, owners.claude_rejects(fmt, semantics, failure.why), failure.line)
+        why = owners.claude_rejects(fmt, semantics, failure.why)
+        return Problem(ERROR, why, failure.line, YAML_SYNTAX)
     if fmt == "cursor-rule" and failure.reader == "cursor":
         return None  # `globs: **/*.ts, src/**` unquoted: the form Cursor documents
     if fmt == "opencode-agent":
         if failure.reader == "opencode":
-            return Problem(WARNING, owners.opencode_portability(failure.why), failure.line)
-        return Problem(ERROR, owners.opencode_rejects(failure.why), failure.line)
+            why = owners.opencode_portability(failure.why)
+            return Problem(WARNING, why, failure.line, YAML_SYNTAX)
+        return Problem(ERROR, owners.opencode_rejects(failure.why), failure.line, YAML_SYNTAX)
     strict = owners.strict_owner_rejects(fmt, failure.why)
     if strict is not None:
-        return Problem(ERROR, strict, failure.line)
-    return Problem(WARNING, owners.portability(failure.why), failure.line)
+        return Problem(ERROR, strict, failure.line, YAML_SYNTAX)
+    return Problem(WARNING, owners.portability(failure.why), failure.line, YAML_SYNTAX)
 
 
 def _raw_value(fm_lines: list[str], key: str) -> str | None:

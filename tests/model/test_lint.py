@@ -217,3 +217,14 @@ def test_pre_commit_hooks_declare_lint_and_fix() -> None:
         assert hook["language"] == "python"
         assert hook["files"] and hook["name"] and hook["description"]
     assert os.path.exists(REPO / "docs" / "lint.md")
+
+
+def test_what_an_owner_does_with_unparsable_yaml_is_a_yaml_syntax_problem_whatever_its_words() -> None:
+    """The seeds' error says what Claude Code does ('will not load this agent'), not 'YAML':
+    its rule is still yaml/syntax, in every report, not problem/other."""
+    from ..paths import SEEDS
+
+    out = StringIO()
+    cli.main(["lint", "--format", "json", str(SEEDS)], out=out)
+    rules = {(p["severity"], p["rule"]) for p in json.loads(out.getvalue())}
+    assert rules == {("warning", "yaml/syntax"), ("error", "yaml/syntax")}

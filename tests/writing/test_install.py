@@ -692,3 +692,14 @@ def test_a_near_name_is_offered_from_the_bundled_samples_too(
     assert run(["install", "code-reviewer", "--to", "project"], capsys)[0] == 0
     code, _, err = run(["convert", "securty-reviewer", "--to", "opencode"], capsys)
     assert code == 2 and "(did you mean: security-reviewer?)" in err
+
+
+def test_a_source_whose_frontmatter_strict_yaml_rejects_is_said_in_every_conversion() -> None:
+    """The seed backend-engineer's frontmatter does not parse as YAML: its description is what
+    agentbrowser recovered, whatever format it is converted to."""
+    source = parse_file(str(seed()))
+    for fmt in ("claude-agent", "opencode-agent", "copilot-agent"):
+        _, warnings = convert(source, fmt)
+        assert any(w.startswith("the frontmatter is not strict YAML") for w in warnings), fmt
+    clean = parse_text(agent_text("a"), "/x/.claude/agents/a.md")
+    assert not any("strict YAML" in w for w in convert(clean, "opencode-agent")[1])
