@@ -28,7 +28,7 @@ from agentbrowser.model.formats import (
     opencode_bash,
     split_tools,
 )
-from agentbrowser.model.parse import YAML_SYNTAX
+from agentbrowser.model.parse import YAML_REFUSED, YAML_SYNTAX
 from agentbrowser.model.records import Agent, prompt
 
 #: The formats an agent can be converted to and installed as.
@@ -826,10 +826,7 @@ def _strict_frontmatter(agent: Agent) -> bool:
     except yaml.YAMLError:
         return False
     return _loads_as_mapping(text) and not any(
-        p.rule == YAML_SYNTAX
-        or "recovered" in p.message
-        or p.message.startswith(("invalid YAML", "frontmatter refused"))
-        for p in agent.problems
+        p.rule in (YAML_SYNTAX, YAML_REFUSED) for p in agent.problems
     )
 
 

@@ -281,8 +281,10 @@ def parse_text(
     ))  # fmt: skip
 
 
-#: The rule of a problem that strict YAML's objection to a frontmatter causes (lint's reports).
+#: The rules of the problems a frontmatter strict YAML cannot read causes (lint's reports): it
+#: rejects it, or it is too deep or large to read at all.
 YAML_SYNTAX = "yaml/syntax"
+YAML_REFUSED = "yaml/refused"
 
 
 class _Failure(NamedTuple):
@@ -329,7 +331,7 @@ def _read_frontmatter(
         return {e.key: entry_value(e) for e in entries}, _Failure(str(exc), line, "lines")
     except yamlsafe.YamlLimitError as exc:
         line = exc.line + 2 if exc.line is not None else None
-        found.append(Problem(ERROR, f"frontmatter refused: {exc}", line))
+        found.append(Problem(ERROR, f"frontmatter refused: {exc}", line, YAML_REFUSED))
         return recover_lines(fm_lines), None
     for key, line in duplicates:
         found.append(Problem(WARNING, f"duplicate key `{key}`: the last one wins", line + 2))
