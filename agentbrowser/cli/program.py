@@ -397,8 +397,10 @@ def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
             continue
         if not item.changes:
             continue
-        changed += 1
-        owner += bool(item.repair and item.repair.owner_needed)
+        needed = bool(item.repair and item.repair.owner_needed)
+        if args.diff or args.check:  # counted as it would be fixed
+            changed += 1
+            owner += needed
         if args.diff:
             relative = os.path.relpath(agent.path)
             label = agent.path if relative.startswith("..") else relative
@@ -418,6 +420,8 @@ def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
             failed += 1
             out.write(f"{where}: not fixed: cannot write: {inline(exc.strerror or str(exc))}\n")
             continue
+        changed += 1
+        owner += needed
         out.write(f"{where}: fixed: {inline(item.describe())}\n")
     verb = "fixed" if not (args.diff or args.check) else "would fix"
     if changed or failed:
@@ -515,6 +519,14 @@ def _pick_or_file(args: argparse.Namespace) -> Agent:
     return _pick(agents, args.name)
 
 
+def _reason(exc: Exception, path: str) -> str:
+    """Why writing `path` failed, in one line (an OSError in its own words: the file it names
+    may be the temporary one beside the target)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{_display_path(path)}: {inline(exc.strerror)}"
+    return inline(str(exc))
+
+
 def _warn(messages: Sequence[str]) -> None:
     for message in messages:
         print(f"agentbrowser: warning: {inline(message)}", file=sys.stderr)
@@ -550,7 +562,8 @@ def cmd_install(args: argparse.Namespace, out: TextIO) -> int:
         )
         return 1
     if plan.unchanged:
-        out.write(f"unchanged: {_display_path(plan.main.path)} already holds this agent\n")
+        holds = "is this agent's own file" if plan.main.own else "already holds this agent"
+        out.write(f"unchanged: {_display_path(plan.main.path)} {holds}\n")
         return 0
     # What the file hides or grants (printed above) stops the install unless the user has read
     # it and said --yes.
@@ -562,7 +575,7 @@ def cmd_install(args: argparse.Namespace, out: TextIO) -> int:
     try:
         written = install.write_plan(plan, force=args.force)
     except (install.InstallError, OSError) as exc:
-        raise CliError(f"not installed: {sanitize(str(exc))}") from exc
+        raise CliError(f"not installed: {_reason(exc, plan.main.path)}") from exc
     out.writelines(f"wrote {_display_path(p)} ({plan.format}, {plan.scope})\n" for p in written)
     return 0
 
@@ -601,13 +614,15 @@ def cmd_convert(args: argparse.Namespace, out: TextIO) -> int:
     from agentbrowser.writing import install
 
     path = os.path.abspath(args.output)
-    content = text.encode("utf-8")
-    if os.path.lexists(path) and not args.force:
-        with open(path, "rb") as handle:
-            if handle.read() != content:
-                raise CliError(f"{_display_path(path)} exists and differs: --force replaces it")
-    install.write_atomic(path, content)
-    print(f"agentbrowser: wrote {_display_path(path)}", file=sys.stderr)
+    try:
+        planned = install.plan_file(path, text.encode("utf-8"))
+        if planned.status == install.CLASH and not args.force:
+            raise CliError(f"{_display_path(path)} exists and differs: --force replaces it")
+        written = install.write_planned(planned)
+    except (install.InstallError, OSError) as exc:
+        raise CliError(f"not written: {_reason(exc, path)}") from exc
+    what = "wrote" if written else "unchanged:"
+    print(f"agentbrowser: {what} {_display_path(path)}", file=sys.stderr)
     return 0
 
 

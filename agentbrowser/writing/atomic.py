@@ -2,43 +2,79 @@
 
 from __future__ import annotations
 
+import errno
 import os
-import tempfile
+import secrets
+import stat
 from collections.abc import Callable
+
+#: Permission bits of a new file before the umask, as `open()` and editors make it.
+NEW_FILE_MODE = 0o666
+
+
+class TargetExistsError(FileExistsError):
+    """A file appeared where a new one was to be written: it is left as it is."""
 
 
 def write_atomic(
     path: str,
     data: bytes,
-    mode: int = 0o644,
+    new_mode: int = NEW_FILE_MODE,
     folder_mode: int = 0o755,
     durable: bool = True,
     before_replace: Callable[[], None] | None = None,
+    replace: bool = True,
+    exact_mode: int | None = None,
 ) -> None:
     """Write `data` to `path` so that a reader sees the old content or the new, never a part.
 
-    A temporary file in the same folder (made, with `folder_mode`, when missing) takes the data
-    and the file `mode`, then is renamed over the target. `durable`: the data and the rename
-    reach the disk before this returns (what a user's file wants; a cache does without).
-    `before_replace` runs right before the rename and may raise to stop it (a check that the
-    target did not change meanwhile). On any failure the temporary file is removed and the
-    exception goes on; the target is untouched.
+    A temporary file in the same folder (made, with `folder_mode`, when missing) takes the data,
+    then is renamed over the target. Its permission bits: a file it replaces keeps its own
+    (read, write, execute for each class); a new file gets `new_mode` less the umask, as any
+    program's new file does; `exact_mode`, when given, whatever was there (a private cache).
+    `replace=False` never replaces anything: the file is linked into place, which fails with
+    TargetExistsError when a file of that name exists by then (it may have appeared since the
+    caller looked). `durable`: the data and the rename reach the disk before this returns (what
+    a user's file wants; a cache does without). `before_replace` runs right before the rename
+    and may raise to stop it (a check that the target did not change meanwhile). On any failure
+    the temporary file is removed and the exception goes on; the target is untouched.
     """
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, mode=folder_mode, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(
-        dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp"
-    )
+    bits = new_mode if exact_mode is None else exact_mode
+    keep: int | None = exact_mode
+    if replace and keep is None:
+        try:
+            there = os.lstat(path)
+        except FileNotFoundError:
+            pass
+        else:
+            if stat.S_ISREG(there.st_mode):
+                keep = stat.S_IMODE(there.st_mode) & 0o777
+    # A short name of our own, not mkstemp's: `.<file name>.<random>.tmp` would not fit beside
+    # a file whose name is near the 255-byte limit. O_EXCL: never an existing file or link.
+    # The kernel applies the umask to `bits`; a kept mode is set exactly below.
+    while True:
+        temporary = os.path.join(folder, f".agentbrowser-{secrets.token_hex(6)}.tmp")
+        try:
+            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, bits)
+            break
+        except FileExistsError:
+            continue
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             if durable:
                 out.flush()
                 os.fsync(out.fileno())
-        os.chmod(temporary, mode)  # mkstemp makes it 0600
+        if keep is not None:
+            os.chmod(temporary, keep)
         if before_replace is not None:
             before_replace()
-        os.replace(temporary, path)
+        if replace:
+            os.replace(temporary, path)
+        else:
+            _link_new(temporary, path)
     except BaseException:
         try:
             os.unlink(temporary)
@@ -47,6 +83,30 @@ def write_atomic(
         raise
     if durable:
         _sync_folder(folder)
+
+
+def _link_new(temporary: str, path: str) -> None:
+    """Put the temporary file at `path` only if nothing is there: a hard link fails when the
+    name exists (no window between a look and the write); then the temporary name goes. On a
+    file system without hard links, a look just before the rename is the best there is."""
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise TargetExistsError(errno.EEXIST, "a file appeared there meanwhile", path) from None
+    except OSError as exc:
+        if exc.errno not in (
+            errno.EPERM,
+            errno.EOPNOTSUPP,
+            errno.ENOTSUP,
+            errno.EMLINK,
+            errno.ENOSYS,
+        ):
+            raise
+        if os.path.lexists(path):
+            raise TargetExistsError(errno.EEXIST, "a file appeared there meanwhile", path) from None
+        os.replace(temporary, path)
+        return
+    os.unlink(temporary)
 
 
 def _sync_folder(folder: str) -> None:
@@ -71,7 +131,7 @@ def write_private_json(path: str, data: object) -> bool:
 
     try:
         text = json.dumps(data, separators=(",", ":")).encode("ascii")
-        write_atomic(path, text, mode=0o600, folder_mode=0o700, durable=False)
+        write_atomic(path, text, folder_mode=0o700, durable=False, exact_mode=0o600)
     except (OSError, ValueError, TypeError):
         return False
     return True

@@ -78,9 +78,17 @@ def plan(path: str, scope: str = "path", hint: str | None = None) -> FilePlan:
         return FilePlan(path, None, "not valid UTF-8: not rewritten")
     digest = hashlib.sha256(data).hexdigest()
     repair = repair_text(text, path, scope, hint)
-    if link and repair.changed:
+    why = None
+    if link:
         # Replacing the link with a file would cut it from its target, which may be elsewhere.
         why = "a symbolic link: fix the file it points to"
+    elif st.st_nlink > 1:
+        # A new file renamed into place would leave the other names with the old text.
+        others = st.st_nlink - 1
+        why = f"a file with {others} other hard link{'s' * (others > 1)}: a rewrite would cut it from them"
+    elif not st.st_mode & stat.S_IWUSR:
+        why = "read-only: left as it is (make it writable to fix it)"
+    if why is not None and repair.changed:
         repair = dataclasses.replace(repair, text=text, changed=False, refused=why)
     return FilePlan(path, repair, None, st.st_size, st.st_mtime_ns, digest, bom, text)
 
@@ -111,9 +119,9 @@ def apply(item: FilePlan) -> None:
     if not item.changes or item.repair is None:
         return
     data = (_BOM if item.bom else b"") + item.repair.text.encode("utf-8")
-    mode = stat.S_IMODE(os.stat(item.path).st_mode)
-    # The check runs right before the rename: the window is as small as it gets.
-    write_atomic(item.path, data, mode=mode, before_replace=lambda: _check_unchanged(item))
+    # The file keeps its mode; the check runs right before the rename: the window is as small
+    # as it gets.
+    write_atomic(item.path, data, before_replace=lambda: _check_unchanged(item))
 
 
 def _check_unchanged(item: FilePlan) -> None:

@@ -8,6 +8,7 @@ both go plan -> check -> write through here.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from agentbrowser.model.convert import (
 from agentbrowser.model.discovery import SKIP_DIRS
 from agentbrowser.model.records import Agent
 from agentbrowser.model.text import read_text
-from agentbrowser.writing.atomic import write_atomic
+from agentbrowser.writing.atomic import NEW_FILE_MODE, TargetExistsError, write_atomic
 
 #: What a planned file is, next to what is on disk.
 NEW = "new"
@@ -47,6 +48,12 @@ class PlannedFile:
     content: bytes
     status: str = NEW
     """NEW (nothing there), SAME (the same bytes are there) or CLASH (a different file is)."""
+    mode: int = NEW_FILE_MODE
+    """Its permission bits before the umask, when it is new (a skill's script keeps its own)."""
+    seen: str = ""
+    """The digest of the file there when the plan was made: only that file may be replaced."""
+    own: bool = False
+    """The file there is the agent's own source file: it is never written over itself."""
 
 
 @dataclass
@@ -113,6 +120,7 @@ def plan_install(
     except TargetError as exc:
         raise InstallError(str(exc)) from exc
     check_folder(target)
+    check_inside(target, target.path)
     read = read_text(agent.path)
     source_text = read.text if read.text is not None and not read.problems else None
     text, converted = convert(agent, fmt, name, source_text)
@@ -128,7 +136,11 @@ def plan_install(
                 f"in a {fmt}: not copied"
             )
     for planned in files:
-        planned.status = _status(planned)
+        check_inside(target, planned.path)
+        planned.status, planned.seen = _look(planned.path, planned.content)
+        planned.own = planned.status != NEW and _same_file(planned.path, agent.path)
+        if planned.own:
+            planned.status = SAME
     return Plan(agent, fmt, scope, name, target, files, warnings, _findings(text, target.path, fmt))
 
 
@@ -159,6 +171,10 @@ def _skill_resources(agent: Agent, folder: str, warnings: list[str]) -> list[Pla
             if os.path.islink(path) or not os.path.isfile(path):
                 warnings.append(f"the skill's {relative} is a link or not a file: not copied")
                 continue
+            if any(part.startswith(".") for part in relative.split(os.sep)):
+                # `.env`, `.git`: hidden beside a SKILL.md is rarely meant to travel with it.
+                warnings.append(f"the skill's {relative} is hidden (a dot file): not copied")
+                continue
             if len(found) >= MAX_RESOURCES:
                 warnings.append(
                     f"the skill has more than {MAX_RESOURCES} files: the rest not copied"
@@ -170,7 +186,8 @@ def _skill_resources(agent: Agent, folder: str, warnings: list[str]) -> list[Pla
                 )
                 continue
             with open(path, "rb") as handle:
-                found.append(PlannedFile(os.path.join(folder, relative), handle.read()))
+                mode = stat.S_IMODE(os.fstat(handle.fileno()).st_mode) & 0o777
+                found.append(PlannedFile(os.path.join(folder, relative), handle.read(), mode=mode))
     return found
 
 
@@ -193,32 +210,98 @@ def check_folder(target: InstallTarget) -> None:
         raise InstallError(f"{existing} is a symbolic link to {real}, outside {expected}: refused")
 
 
-def _status(planned: PlannedFile) -> str:
-    path = planned.path
+def check_inside(target: InstallTarget, path: str) -> None:
+    """Refuse a file whose folder a symlink sends elsewhere: every folder from the tool's
+    folder down to the file's own (a skill's folder, its `scripts/`) must be a real one."""
+    folder = os.path.dirname(path)
+    while folder != target.folder and len(folder) > len(target.folder):
+        if os.path.islink(folder):
+            real = os.path.realpath(folder)
+            raise InstallError(f"{folder} is a symbolic link to {real}: refused")
+        if os.path.lexists(folder) and not os.path.isdir(folder):
+            raise InstallError(f"{folder} is not a folder: refused")
+        folder = os.path.dirname(folder)
+
+
+def _look(path: str, content: bytes) -> tuple[str, str]:
+    """(status, digest of what is there) of a file to be written with `content`."""
     if not os.path.lexists(path):
-        return NEW
+        return NEW, ""
     if os.path.islink(path):
-        raise InstallError(f"{path} is a symbolic link: refused (remove it to install here)")
+        raise InstallError(
+            f"{path} is a symbolic link: refused (neither it nor its target is written)"
+        )
     if not stat.S_ISREG(os.stat(path).st_mode):
         raise InstallError(f"{path} is not a regular file: refused")
     with open(path, "rb") as handle:
-        return SAME if handle.read() == planned.content else CLASH
+        there = handle.read()
+    return (SAME if there == content else CLASH), hashlib.sha256(there).hexdigest()
+
+
+def plan_file(path: str, content: bytes) -> PlannedFile:
+    """One file to write at `path` (`convert -o`), looked at now: new, the same, or a clash."""
+    planned = PlannedFile(path, content)
+    planned.status, planned.seen = _look(path, content)
+    return planned
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def write_planned(planned: PlannedFile) -> bool:
+    """Write one planned file if what is there is still what the plan saw; True if written.
+
+    A file that appeared where the plan saw none, or changed since the plan looked, is left as
+    it is (InstallError): the user agreed to replace what they were shown, nothing else.
+    """
+    if planned.own:
+        return False
+    status, seen = _look(planned.path, planned.content)
+    if status == SAME:
+        return False
+    if planned.status == NEW and status != NEW:
+        raise InstallError(f"{planned.path} appeared since the plan was made: left as it is")
+    if planned.status == SAME or seen != planned.seen:
+        raise InstallError(f"{planned.path} changed since the plan was made: left as it is")
+
+    def unchanged() -> None:  # right before the rename
+        if _look(planned.path, planned.content)[1] != planned.seen:
+            raise InstallError(f"{planned.path} changed since the plan was made: left as it is")
+
+    try:
+        write_atomic(
+            planned.path,
+            planned.content,
+            new_mode=planned.mode,
+            before_replace=unchanged if planned.status == CLASH else None,
+            replace=planned.status == CLASH,
+        )
+    except TargetExistsError:
+        raise InstallError(
+            f"{planned.path} appeared since the plan was made: left as it is"
+        ) from None
+    return True
 
 
 def write_plan(plan: Plan, force: bool = False) -> list[str]:
     """Write the plan's new and changed files atomically; the paths written, in order.
 
     Without `force`, a clash writes nothing at all (InstallError); files already holding the
-    same content are left alone.
+    same content are left alone. A file that appeared or changed since the plan was made is
+    never replaced (InstallError): the files before it in the plan are written, none after.
     """
     if plan.clashes and not force:
         names = ", ".join(f.path for f in plan.clashes)
         raise InstallError(f"a different file is there already: {names} (--force replaces it)")
     check_folder(plan.target)
+    for planned in plan.files:
+        check_inside(plan.target, planned.path)
     written = []
     for planned in plan.files:
-        if _status(planned) == SAME:
-            continue
-        write_atomic(planned.path, planned.content)
-        written.append(planned.path)
+        if write_planned(planned):
+            written.append(planned.path)
     return written

@@ -1,0 +1,308 @@
+"""What a write may never do to a user's files: replace one it was not shown, write through a
+link, change a file's permissions, hang on a pipe, or call a failure a fix."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from collections.abc import Iterator
+from io import StringIO
+from pathlib import Path
+
+import pytest
+
+from agentbrowser import cli
+from agentbrowser.model.parse import parse_file
+from agentbrowser.writing import atomic, fixfiles
+from agentbrowser.writing.atomic import TargetExistsError, write_atomic
+from agentbrowser.writing.install import InstallError, plan_install, write_plan
+
+from ..paths import BUNDLED
+
+AGENT = "---\nname: foo\ndescription: Reviews code\ntools: Read, Grep\n---\nReview the diff.\n"
+BROKEN = "---\nname: a\ndescription: Use it: now\n---\nBody\n"  # strict YAML rejects it
+
+
+@pytest.fixture(autouse=True)
+def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    return home
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "repo"
+    root.mkdir()
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    monkeypatch.chdir(root)
+    return root
+
+
+@pytest.fixture
+def umask() -> Iterator[None]:
+    """Tests set the umask they mean; the process's own comes back after."""
+    before = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(before)
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    out = StringIO()
+    code = cli.main(args, out=out)
+    return code, out.getvalue(), capsys.readouterr().err
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.lstat().st_mode)
+
+
+def leftovers(folder: Path) -> list[str]:
+    return [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+# --------------------------------------------------------------------------------------------
+# The atomic writer
+
+
+def test_a_new_file_gets_the_umask_and_a_replaced_one_keeps_its_mode(
+    tmp_path: Path, umask: None
+) -> None:
+    os.umask(0o077)
+    write_atomic(str(tmp_path / "private.md"), b"x")
+    assert mode(tmp_path / "private.md") == 0o600
+    os.umask(0o022)
+    write_atomic(str(tmp_path / "shared.md"), b"x")
+    assert mode(tmp_path / "shared.md") == 0o644
+    write_atomic(str(tmp_path / "run.sh"), b"x", new_mode=0o755)
+    assert mode(tmp_path / "run.sh") == 0o755
+    for name, bits in (("secret.md", 0o600), ("tool.sh", 0o750), ("frozen.md", 0o444)):
+        path = tmp_path / name
+        path.write_bytes(b"old")
+        path.chmod(bits)
+        write_atomic(str(path), b"new")
+        assert (path.read_bytes(), mode(path)) == (b"new", bits)
+    assert leftovers(tmp_path) == []
+
+
+def test_a_cache_file_is_private_whatever_was_there(tmp_path: Path, umask: None) -> None:
+    path = tmp_path / "cache" / "index.json"
+    path.parent.mkdir()
+    path.write_text("{}")
+    path.chmod(0o644)
+    assert atomic.write_private_json(str(path), {"a": 1})
+    assert mode(path) == 0o600 and path.read_text() == '{"a":1}'
+
+
+def test_writing_a_new_file_never_replaces_one_that_is_there(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text("mine")
+    with pytest.raises(TargetExistsError):
+        write_atomic(str(path), b"theirs", replace=False)
+    assert path.read_text() == "mine" and leftovers(tmp_path) == []
+    write_atomic(str(tmp_path / "b.md"), b"new", replace=False)
+    assert (tmp_path / "b.md").read_text() == "new" and leftovers(tmp_path) == []
+
+
+def test_a_file_whose_name_is_near_the_limit_can_be_written(tmp_path: Path) -> None:
+    path = tmp_path / ("n" * 246 + ".agent.md")  # 255 bytes: the most a name may have
+    path.write_text("---\ndescription: Use it: now\n---\nBody\n")
+    write_atomic(str(path), b"replaced")
+    assert path.read_text() == "replaced"
+
+
+# --------------------------------------------------------------------------------------------
+# install: only what the plan showed is replaced
+
+
+def test_a_file_that_appears_after_the_plan_is_never_replaced(project: Path) -> None:
+    agent = parse_file(str(BUNDLED / ".claude/agents/debugger.md"))
+    plan = plan_install(agent, "project")
+    assert plan.main.status == "new"
+    Path(plan.main.path).parent.mkdir(parents=True, exist_ok=True)
+    Path(plan.main.path).write_text("written meanwhile")
+    for force in (False, True):
+        with pytest.raises(InstallError, match="appeared since"):
+            write_plan(plan, force=force)
+        assert Path(plan.main.path).read_text() == "written meanwhile"
+
+
+def test_a_clash_that_changed_after_the_plan_is_never_replaced(project: Path) -> None:
+    agent = parse_file(str(BUNDLED / ".claude/agents/debugger.md"))
+    target = project / ".claude" / "agents" / "debugger.md"
+    target.parent.mkdir(parents=True)
+    target.write_text("an older debugger")
+    plan = plan_install(agent, "project")
+    assert plan.main.status == "clash"
+    target.write_text("edited while the preview was open")
+    with pytest.raises(InstallError, match="changed since"):
+        write_plan(plan, force=True)
+    assert target.read_text() == "edited while the preview was open"
+    target.write_text("an older debugger")  # what the plan showed: --force replaces it
+    assert write_plan(plan, force=True) == [str(target)]
+    assert parse_file(str(target)).name == "debugger"
+
+
+def skill_source(root: Path) -> Path:
+    skill = root / "lib" / ".claude" / "skills" / "pdf-tools"
+    (skill / "scripts").mkdir(parents=True)
+    (skill / "SKILL.md").write_text("---\nname: pdf-tools\ndescription: PDFs\n---\nUse run.sh\n")
+    (skill / "scripts" / "run.sh").write_text("#!/bin/sh\necho pdf\n")
+    (skill / "scripts" / "run.sh").chmod(0o755)
+    (skill / "notes.md").write_text("# Notes\n")
+    (skill / "notes.md").chmod(0o600)
+    return skill
+
+
+@pytest.mark.parametrize("linked", ["pdf-tools", "pdf-tools/scripts"])
+def test_a_skill_folder_linked_elsewhere_is_refused(
+    project: Path, tmp_path: Path, linked: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    skill_source(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    link = project / ".claude" / "skills" / linked
+    link.parent.mkdir(parents=True)
+    link.symlink_to(elsewhere, target_is_directory=True)
+    code, _, err = run(["install", "pdf-tools", str(tmp_path / "lib"), "--to", "project"], capsys)
+    assert code == 2 and "symbolic link" in err and "refused" in err
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_skill_s_files_keep_their_modes_and_hidden_files_stay_behind(
+    project: Path, tmp_path: Path, umask: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    skill = skill_source(tmp_path)
+    (skill / ".env").write_text("TOKEN=abc\n")
+    (skill / ".private").mkdir()
+    (skill / ".private" / "key.txt").write_text("secret\n")
+    code, _, err = run(["install", "pdf-tools", str(tmp_path / "lib"), "--to", "project"], capsys)
+    assert code == 0, err
+    target = project / ".claude" / "skills" / "pdf-tools"
+    assert sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file()) == [
+        "SKILL.md", "notes.md", "scripts/run.sh",
+    ]  # fmt: skip
+    assert mode(target / "scripts" / "run.sh") == 0o755
+    assert mode(target / "notes.md") == 0o600
+    assert mode(target / "SKILL.md") == 0o644
+    assert "the skill's .env is hidden (a dot file): not copied" in err
+    assert "the skill's .private/key.txt is hidden (a dot file): not copied" in err
+
+
+def test_installing_an_agent_over_its_own_file_writes_nothing(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    own = project / ".claude" / "agents" / "foo.md"
+    own.parent.mkdir(parents=True)
+    own.write_text("---\nname: foo  # the reviewer\ndescription: Reviews code\n---\nReview.\n")
+    before = own.read_bytes()
+    for extra in ([], ["--force"]):
+        code, out, err = run(["install", "foo", "--to", "project", *extra], capsys)
+        assert code == 0, err
+        assert out == "unchanged: .claude/agents/foo.md is this agent's own file\n"
+    assert own.read_bytes() == before
+
+
+# --------------------------------------------------------------------------------------------
+# convert -o
+
+
+def test_convert_output_into_a_pipe_is_refused_without_waiting(tmp_path: Path) -> None:
+    source = tmp_path / "foo.md"
+    source.write_text(AGENT)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    done = subprocess.run(
+        [sys.executable, "-m", "agentbrowser", "convert", str(source), "--to", "opencode",
+         "-o", str(fifo), "--force"],
+        check=False, capture_output=True, text=True, timeout=60, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "not a regular file: refused" in done.stderr
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+def test_convert_output_never_replaces_a_link_or_a_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    source = tmp_path / "foo.md"
+    source.write_text(AGENT)
+    code, text, _ = run(["convert", str(source), "--to", "opencode"], capsys)
+    real = tmp_path / "real.md"
+    real.write_text(text)
+    (tmp_path / "link.md").symlink_to(real)
+    (tmp_path / "dangling.md").symlink_to(tmp_path / "nowhere.md")
+    (tmp_path / "folder").mkdir()
+    for output, words in (
+        ("link.md", "symbolic link: refused"),
+        ("dangling.md", "symbolic link: refused"),
+        ("folder", "not a regular file: refused"),
+    ):
+        for extra in ([], ["--force"]):
+            code, _, err = run(
+                ["convert", str(source), "--to", "opencode", "-o", output, *extra], capsys
+            )
+            assert code == 2 and words in err and "Errno" not in err, err
+    assert (tmp_path / "link.md").is_symlink() and (tmp_path / "dangling.md").is_symlink()
+    assert real.read_text() == text and not (tmp_path / "nowhere.md").exists()
+    code, _, err = run(["convert", str(source), "--to", "opencode", "-o", "real.md"], capsys)
+    assert code == 0 and err.endswith("\nagentbrowser: unchanged: real.md\n")
+
+
+# --------------------------------------------------------------------------------------------
+# fix
+
+
+def test_fix_leaves_a_hard_linked_file_and_says_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / ".claude" / "agents" / "a.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(BROKEN)
+    other = tmp_path / "other-name.md"
+    os.link(path, other)
+    code, out, _ = run(["fix", str(path)], capsys)
+    assert code == 1
+    assert "not fixed: a file with 1 other hard link: a rewrite would cut it from them" in out
+    assert path.read_text() == BROKEN and os.path.samefile(path, other)
+
+
+def test_fix_leaves_a_read_only_file_and_says_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / ".claude" / "agents" / "a.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(BROKEN)
+    path.chmod(0o444)
+    code, out, _ = run(["fix", str(path)], capsys)
+    assert code == 1 and "not fixed: read-only: left as it is" in out
+    assert path.read_text() == BROKEN and mode(path) == 0o444
+
+
+def test_fix_counts_only_the_files_it_wrote(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / ".claude" / "agents"
+    folder.mkdir(parents=True)
+    (folder / "a.md").write_text(BROKEN)
+    (folder / "b.md").write_text(BROKEN.replace("name: a", "name: b"))
+    real = fixfiles.write_atomic
+
+    def full_disk(path: str, data: bytes, **options: object) -> None:
+        if path.endswith("b.md"):
+            raise OSError(28, "No space left on device")
+        real(path, data, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fixfiles, "write_atomic", full_disk)
+    code, out, err = run(["fix", str(folder)], capsys)
+    assert code == 1
+    assert "b.md: not fixed: cannot write: No space left on device" in out
+    assert "agentbrowser: fixed 1 file " in err and "; 1 not fixed" in err
+    assert (folder / "b.md").read_text() == BROKEN.replace("name: a", "name: b")
