@@ -199,7 +199,8 @@ class InstallDialog(ModalScreen[InstallChoice | None]):
                 return "o replaces the file there \u00b7 escape keeps it"
             return "enter compares with the file there \u00b7 escape to cancel"
         if plan.unchanged:
-            return "enter closes (the same file is there) \u00b7 escape to cancel"
+            there = "its own file" if plan.main.own else "the same file"
+            return f"enter closes ({there} is there) \u00b7 escape to cancel"
         if plan.findings and not self.acknowledged:
             return "read what it hides or grants above \u00b7 enter, then enter again, writes it \u00b7 escape to cancel"
         verb = "install" if self.mode == INSTALL else "write it and open it in $EDITOR"
@@ -283,6 +284,8 @@ def _status_text(plan: Plan) -> Text:
             "a different file is there: nothing is written until you compare and replace it",
             style="bold",
         )
+    if plan.main.own:
+        return Text("this is the agent's own file: nothing to write", style="bold")
     if plan.unchanged:
         return Text("the same file is there already: nothing to write", style="bold")
     if any(f.status == SAME for f in plan.files):

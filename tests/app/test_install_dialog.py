@@ -145,6 +145,41 @@ async def test_a_clash_is_compared_before_anything_is_written(repo: Path) -> Non
         assert taken.read_bytes() == (BUNDLED / ".claude/agents/code-reviewer.md").read_bytes()
 
 
+async def test_a_file_that_appears_while_the_dialog_is_open_is_kept(repo: Path) -> None:
+    app = build_app([str(BUNDLED)], use_cache=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        shown = record_notifications(app)
+        await pilot.press("i")
+        assert "a new file" in await planned(pilot)
+        target = repo / ".claude" / "agents" / "code-reviewer.md"
+        target.parent.mkdir(parents=True)
+        target.write_text("written while the dialog was open\n")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any("Nothing installed" in n["message"] for n in shown))
+        assert target.read_text() == "written while the dialog was open\n"
+        assert any("appeared since the plan was made" in n["message"] for n in shown)
+
+
+async def test_installing_an_agent_where_it_lives_says_it_is_its_own_file(repo: Path) -> None:
+    own = repo / ".claude" / "agents" / "mine.md"
+    own.parent.mkdir(parents=True)
+    own.write_text(
+        "---\nname: mine  # a comment a rewrite would drop\ndescription: Mine\n---\nMy own.\n"
+    )
+    before = own.read_bytes()
+    app = build_app([], use_cache=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("i")
+        text = await planned(pilot)
+        assert "this is the agent's own file: nothing to write" in text
+        assert "enter closes (its own file is there)" in text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert own.read_bytes() == before
+
+
 async def test_escape_after_a_clash_keeps_the_file(repo: Path) -> None:
     taken = repo / ".claude" / "agents" / "code-reviewer.md"
     taken.parent.mkdir(parents=True)
