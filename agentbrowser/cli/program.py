@@ -575,7 +575,12 @@ def cmd_install(args: argparse.Namespace, out: TextIO) -> int:
     try:
         written = install.write_plan(plan, force=args.force)
     except (install.InstallError, OSError) as exc:
-        raise CliError(f"not installed: {_reason(exc, plan.main.path)}") from exc
+        done = getattr(exc, "written", [])
+        out.writelines(f"wrote {_display_path(p)} ({plan.format}, {plan.scope})\n" for p in done)
+        what = "not installed"
+        if done:
+            what = f"installed in part ({len(done)} of {len(plan.files)} files)"
+        raise CliError(f"{what}: {_reason(exc, plan.main.path)}") from exc
     out.writelines(f"wrote {_display_path(p)} ({plan.format}, {plan.scope})\n" for p in written)
     return 0
 

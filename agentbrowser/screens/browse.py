@@ -603,12 +603,15 @@ class BrowseScreen(Screen[None]):
         try:
             written = write_plan(plan, force=choice.force)
         except (InstallError, OSError) as exc:
+            done = getattr(exc, "written", [])
+            what = "Nothing installed"
+            if done:
+                what = f"Installed in part ({len(done)} of {len(plan.files)} files)"
             self.notify(
-                f"Nothing installed: {one_line(str(exc), 300)}",
-                severity="error",
-                timeout=10,
-                markup=False,
+                f"{what}: {one_line(str(exc), 300)}", severity="error", timeout=10, markup=False
             )
+            if done:
+                self.load()  # what was written is listed
             return
         files = f" (+{len(written) - 1} files)" if len(written) > 1 else ""
         self.notify(f"Wrote {where}{files}", title="Installed", markup=False)

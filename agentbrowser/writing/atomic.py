@@ -87,21 +87,14 @@ def write_atomic(
 
 def _link_new(temporary: str, path: str) -> None:
     """Put the temporary file at `path` only if nothing is there: a hard link fails when the
-    name exists (no window between a look and the write); then the temporary name goes. On a
-    file system without hard links, a look just before the rename is the best there is."""
+    name exists (no window between a look and the write); then the temporary name goes. Where
+    hard links are refused (file systems without them: EPERM, EOPNOTSUPP, EINVAL; SELinux:
+    EACCES), a look just before the rename is the best there is."""
     try:
         os.link(temporary, path)
     except FileExistsError:
         raise TargetExistsError(errno.EEXIST, "a file appeared there meanwhile", path) from None
-    except OSError as exc:
-        if exc.errno not in (
-            errno.EPERM,
-            errno.EOPNOTSUPP,
-            errno.ENOTSUP,
-            errno.EMLINK,
-            errno.ENOSYS,
-        ):
-            raise
+    except OSError:
         if os.path.lexists(path):
             raise TargetExistsError(errno.EEXIST, "a file appeared there meanwhile", path) from None
         os.replace(temporary, path)

@@ -78,19 +78,25 @@ def plan(path: str, scope: str = "path", hint: str | None = None) -> FilePlan:
         return FilePlan(path, None, "not valid UTF-8: not rewritten")
     digest = hashlib.sha256(data).hexdigest()
     repair = repair_text(text, path, scope, hint)
-    why = None
-    if link:
-        # Replacing the link with a file would cut it from its target, which may be elsewhere.
-        why = "a symbolic link: fix the file it points to"
-    elif st.st_nlink > 1:
-        # A new file renamed into place would leave the other names with the old text.
-        others = st.st_nlink - 1
-        why = f"a file with {others} other hard link{'s' * (others > 1)}: a rewrite would cut it from them"
-    elif not st.st_mode & stat.S_IWUSR:
-        why = "read-only: left as it is (make it writable to fix it)"
+    why = _refusal(st, link)
     if why is not None and repair.changed:
         repair = dataclasses.replace(repair, text=text, changed=False, refused=why)
     return FilePlan(path, repair, None, st.st_size, st.st_mtime_ns, digest, bom, text)
+
+
+def _refusal(st: os.stat_result, link: bool) -> str | None:
+    """Why a file may not be rewritten, whatever its repair: None when it may."""
+    if link:
+        # Replacing the link with a file would cut it from its target, which may be elsewhere.
+        return "a symbolic link: fix the file it points to"
+    if st.st_nlink > 1:
+        # A new file renamed into place would leave the other names with the old text.
+        others = st.st_nlink - 1
+        links = f"{others} other hard link{'s' * (others > 1)}"
+        return f"a file with {links}: a rewrite would cut it from them"
+    if not st.st_mode & stat.S_IWUSR:
+        return "read-only: left as it is (make it writable to fix it)"
+    return None
 
 
 def unified_diff(item: FilePlan, label: str | None = None) -> str:
@@ -127,7 +133,12 @@ def apply(item: FilePlan) -> None:
 def _check_unchanged(item: FilePlan) -> None:
     try:
         st = os.stat(item.path)
-        if os.path.islink(item.path) or (st.st_size, st.st_mtime_ns) != (item.size, item.mtime_ns):
+        # A link made or a mode changed since (the browser asks before writing) changes no
+        # size, mtime or content.
+        why = _refusal(st, os.path.islink(item.path))
+        if why is not None:
+            raise StaleFileError(why)
+        if (st.st_size, st.st_mtime_ns) != (item.size, item.mtime_ns):
             raise StaleFileError("changed on disk since it was read: not written")
         with open(item.path, "rb") as handle:
             digest = hashlib.sha256(handle.read()).hexdigest()

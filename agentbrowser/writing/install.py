@@ -37,7 +37,12 @@ MAX_RESOURCE_BYTES = 5_000_000
 
 
 class InstallError(Exception):
-    """Installing cannot go on: the message says why, in the user's terms."""
+    """Installing cannot go on: the message says why, in the user's terms. `written`: the files
+    written before it stopped (a skill's files are written one after another)."""
+
+    def __init__(self, message: str, written: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.written = written or []
 
 
 @dataclass
@@ -137,10 +142,10 @@ def plan_install(
             )
     for planned in files:
         check_inside(target, planned.path)
+        if os.path.lexists(planned.path) and _same_file(planned.path, agent.path):
+            planned.own, planned.status = True, SAME
+            continue
         planned.status, planned.seen = _look(planned.path, planned.content)
-        planned.own = planned.status != NEW and _same_file(planned.path, agent.path)
-        if planned.own:
-            planned.status = SAME
     return Plan(agent, fmt, scope, name, target, files, warnings, _findings(text, target.path, fmt))
 
 
@@ -162,7 +167,12 @@ def _skill_resources(agent: Agent, folder: str, warnings: list[str]) -> list[Pla
     main = os.path.basename(agent.path)
     found: list[PlannedFile] = []
     for root, dirs, files in os.walk(source):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        # What is hidden beside a SKILL.md (`.env`, `.cache/`) is rarely meant to travel with
+        # it: named once each, and a hidden folder is not walked.
+        for name in sorted(d for d in dirs if d.startswith(".") and d not in SKIP_DIRS):
+            relative = os.path.relpath(os.path.join(root, name), source)
+            warnings.append(f"the skill's {relative}/ is hidden (a dot folder): not copied")
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
         for filename in sorted(files):
             path = os.path.join(root, filename)
             relative = os.path.relpath(path, source)
@@ -171,8 +181,7 @@ def _skill_resources(agent: Agent, folder: str, warnings: list[str]) -> list[Pla
             if os.path.islink(path) or not os.path.isfile(path):
                 warnings.append(f"the skill's {relative} is a link or not a file: not copied")
                 continue
-            if any(part.startswith(".") for part in relative.split(os.sep)):
-                # `.env`, `.git`: hidden beside a SKILL.md is rarely meant to travel with it.
+            if filename.startswith("."):
                 warnings.append(f"the skill's {relative} is hidden (a dot file): not copied")
                 continue
             if len(found) >= MAX_RESOURCES:
@@ -231,10 +240,18 @@ def _look(path: str, content: bytes) -> tuple[str, str]:
         raise InstallError(
             f"{path} is a symbolic link: refused (neither it nor its target is written)"
         )
-    if not stat.S_ISREG(os.stat(path).st_mode):
+    there_stat = os.stat(path)
+    if not stat.S_ISREG(there_stat.st_mode):
         raise InstallError(f"{path} is not a regular file: refused")
     with open(path, "rb") as handle:
         there = handle.read()
+    if there != content and there_stat.st_nlink > 1:
+        # A new file renamed into place would leave the other names with the old text.
+        others = there_stat.st_nlink - 1
+        raise InstallError(
+            f"{path} has {others} other hard link{'s' * (others > 1)}: replacing it would cut "
+            "it from them: refused"
+        )
     return (SAME if there == content else CLASH), hashlib.sha256(there).hexdigest()
 
 
@@ -252,12 +269,11 @@ def _same_file(a: str, b: str) -> bool:
         return False
 
 
-def write_planned(planned: PlannedFile) -> bool:
-    """Write one planned file if what is there is still what the plan saw; True if written.
-
-    A file that appeared where the plan saw none, or changed since the plan looked, is left as
-    it is (InstallError): the user agreed to replace what they were shown, nothing else.
-    """
+def _still_planned(planned: PlannedFile) -> bool:
+    """True when the planned file is to be written, False when the same bytes are there (or it
+    is the agent's own file). A file that appeared where the plan saw none, or changed since
+    the plan looked, is left as it is (InstallError): the user agreed to replace what they
+    were shown, nothing else."""
     if planned.own:
         return False
     status, seen = _look(planned.path, planned.content)
@@ -267,6 +283,23 @@ def write_planned(planned: PlannedFile) -> bool:
         raise InstallError(f"{planned.path} appeared since the plan was made: left as it is")
     if planned.status == SAME or seen != planned.seen:
         raise InstallError(f"{planned.path} changed since the plan was made: left as it is")
+    return True
+
+
+def _replaced_mode(planned: PlannedFile) -> int | None:
+    """The mode of a file that replaces another: the other's, plus the execute bits the source
+    has (a script stays runnable) for each class that may read it; None for a new file."""
+    if planned.status != CLASH:
+        return None
+    there = stat.S_IMODE(os.lstat(planned.path).st_mode) & 0o777
+    return there | (planned.mode & 0o111 & (there & 0o444) >> 2)
+
+
+def write_planned(planned: PlannedFile) -> bool:
+    """Write one planned file if what is there is still what the plan saw; True if written
+    (see `_still_planned` for what is never replaced)."""
+    if not _still_planned(planned):
+        return False
 
     def unchanged() -> None:  # right before the rename
         if _look(planned.path, planned.content)[1] != planned.seen:
@@ -279,6 +312,7 @@ def write_planned(planned: PlannedFile) -> bool:
             new_mode=planned.mode,
             before_replace=unchanged if planned.status == CLASH else None,
             replace=planned.status == CLASH,
+            exact_mode=_replaced_mode(planned),
         )
     except TargetExistsError:
         raise InstallError(
@@ -292,16 +326,23 @@ def write_plan(plan: Plan, force: bool = False) -> list[str]:
 
     Without `force`, a clash writes nothing at all (InstallError); files already holding the
     same content are left alone. A file that appeared or changed since the plan was made is
-    never replaced (InstallError): the files before it in the plan are written, none after.
+    never replaced: every file is looked at first, and then again as it is written; a failure
+    then (InstallError, with `written`: the files written before it) leaves the rest unwritten.
     """
     if plan.clashes and not force:
         names = ", ".join(f.path for f in plan.clashes)
         raise InstallError(f"a different file is there already: {names} (--force replaces it)")
     check_folder(plan.target)
-    for planned in plan.files:
+    for planned in plan.files:  # every file looked at before the first is written
         check_inside(plan.target, planned.path)
-    written = []
+        _still_planned(planned)
+    written: list[str] = []
     for planned in plan.files:
-        if write_planned(planned):
-            written.append(planned.path)
+        try:
+            if write_planned(planned):
+                written.append(planned.path)
+        except InstallError as exc:
+            raise InstallError(str(exc), written) from None
+        except OSError as exc:
+            raise InstallError(f"{planned.path}: {exc.strerror or exc}", written) from None
     return written

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import stat
 import subprocess
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from agentbrowser.screens.browse import BrowseScreen
 from agentbrowser.screens.compare import CompareScreen
 from agentbrowser.screens.help import HelpScreen, help_sections
 from agentbrowser.screens.install_dialog import InstallDialog
+from agentbrowser.writing import install
 
 from ..paths import BUNDLED
 from .test_app import SIZE, loaded, record_notifications, wait_for
@@ -159,6 +161,42 @@ async def test_a_file_that_appears_while_the_dialog_is_open_is_kept(repo: Path) 
         await wait_for(pilot, lambda: any("Nothing installed" in n["message"] for n in shown))
         assert target.read_text() == "written while the dialog was open\n"
         assert any("appeared since the plan was made" in n["message"] for n in shown)
+
+
+async def test_a_skill_installed_in_part_says_so_and_lists_what_was_written(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    skill = Path.home() / ".claude" / "skills" / "pdf-tools"  # the user's own skill
+    (skill / "scripts").mkdir(parents=True)
+    (skill / "SKILL.md").write_text("---\nname: pdf-tools\ndescription: PDFs\n---\nUse run.sh\n")
+    (skill / "scripts" / "run.sh").write_text("#!/bin/sh\n")
+    real = install.write_atomic
+
+    def full_disk(path: str, data: bytes, **options: object) -> None:
+        if path.endswith("run.sh"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(path, data, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(install, "write_atomic", full_disk)
+    app = build_app([], use_cache=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        assert screen.selected is not None and screen.selected.scope == "user"
+        shown = record_notifications(app)
+        await pilot.press("i")
+        assert "a new file" in await planned(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: bool(shown))
+        assert shown[0]["message"].startswith("Installed in part (1 of 2 files): ")
+        assert "No space left on device" in shown[0]["message"]
+        written = repo / ".claude" / "skills" / "pdf-tools" / "SKILL.md"
+        await wait_for(
+            pilot,
+            lambda: (
+                screen.library is not None
+                and any(a.path == str(written) for a in screen.library.agents)
+            ),
+        )
 
 
 async def test_installing_an_agent_where_it_lives_says_it_is_its_own_file(repo: Path) -> None:

@@ -3,6 +3,7 @@ link, change a file's permissions, hang on a pipe, or call a failure a fix."""
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import subprocess
@@ -15,7 +16,7 @@ import pytest
 
 from agentbrowser import cli
 from agentbrowser.model.parse import parse_file
-from agentbrowser.writing import atomic, fixfiles
+from agentbrowser.writing import atomic, fixfiles, install
 from agentbrowser.writing.atomic import TargetExistsError, write_atomic
 from agentbrowser.writing.install import InstallError, plan_install, write_plan
 
@@ -110,6 +111,21 @@ def test_writing_a_new_file_never_replaces_one_that_is_there(tmp_path: Path) -> 
     assert (tmp_path / "b.md").read_text() == "new" and leftovers(tmp_path) == []
 
 
+@pytest.mark.parametrize("refusal", ["EACCES", "EINVAL", "EPERM", "EOPNOTSUPP"])
+def test_where_hard_links_are_refused_a_new_file_is_still_written_and_never_over_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, refusal: str
+) -> None:
+    def no_links(source: str, target: str) -> None:
+        raise OSError(getattr(errno, refusal), os.strerror(getattr(errno, refusal)))
+
+    monkeypatch.setattr(os, "link", no_links)  # SELinux, FAT, some network file systems
+    write_atomic(str(tmp_path / "new.md"), b"new", replace=False)
+    assert (tmp_path / "new.md").read_bytes() == b"new"
+    with pytest.raises(TargetExistsError):
+        write_atomic(str(tmp_path / "new.md"), b"other", replace=False)
+    assert (tmp_path / "new.md").read_bytes() == b"new" and leftovers(tmp_path) == []
+
+
 def test_a_file_whose_name_is_near_the_limit_can_be_written(tmp_path: Path) -> None:
     path = tmp_path / ("n" * 246 + ".agent.md")  # 255 bytes: the most a name may have
     path.write_text("---\ndescription: Use it: now\n---\nBody\n")
@@ -147,6 +163,26 @@ def test_a_clash_that_changed_after_the_plan_is_never_replaced(project: Path) ->
     target.write_text("an older debugger")  # what the plan showed: --force replaces it
     assert write_plan(plan, force=True) == [str(target)]
     assert parse_file(str(target)).name == "debugger"
+
+
+def test_a_hard_linked_file_is_never_replaced(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = project / ".claude" / "agents" / "debugger.md"
+    target.parent.mkdir(parents=True)
+    target.write_text("my debugger\n")
+    os.link(target, tmp_path / "backup.md")
+    code, _, err = run(["install", "debugger", str(BUNDLED), "--to", "project", "--force"], capsys)
+    assert code == 2 and "has 1 other hard link: replacing it would cut it from them" in err
+    source = tmp_path / "foo.md"
+    source.write_text(AGENT)
+    code, _, err = run(
+        ["convert", str(source), "--to", "opencode", "-o", str(target), "--force"], capsys
+    )
+    assert code == 2 and "other hard link" in err
+    assert target.read_text() == "my debugger\n" and os.path.samefile(
+        target, tmp_path / "backup.md"
+    )
 
 
 def skill_source(root: Path) -> Path:
@@ -192,7 +228,78 @@ def test_a_skill_s_files_keep_their_modes_and_hidden_files_stay_behind(
     assert mode(target / "notes.md") == 0o600
     assert mode(target / "SKILL.md") == 0o644
     assert "the skill's .env is hidden (a dot file): not copied" in err
-    assert "the skill's .private/key.txt is hidden (a dot file): not copied" in err
+    assert "the skill's .private/ is hidden (a dot folder): not copied" in err
+
+
+def test_a_replaced_script_stays_runnable(
+    project: Path, tmp_path: Path, umask: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    skill_source(tmp_path)
+    there = project / ".claude" / "skills" / "pdf-tools" / "scripts" / "run.sh"
+    there.parent.mkdir(parents=True)
+    there.write_text("#!/bin/sh\necho old\n")
+    there.chmod(0o640)
+    code, _, err = run(
+        ["install", "pdf-tools", str(tmp_path / "lib"), "--to", "project", "--force"], capsys
+    )
+    assert code == 0, err
+    assert there.read_text() == "#!/bin/sh\necho pdf\n" and mode(there) == 0o750
+
+
+def test_a_hidden_folder_is_named_once_and_not_walked(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    skill = skill_source(tmp_path)
+    (skill / ".cache" / "a").mkdir(parents=True)
+    for number in range(300):
+        (skill / ".cache" / "a" / f"f{number}").write_text("x")
+    code, out, err = run(
+        ["install", "pdf-tools", str(tmp_path / "lib"), "--to", "project", "--dry-run"], capsys
+    )
+    assert code == 0
+    assert err.count("hidden") == 1 and "the skill's .cache/ is hidden (a dot folder)" in err
+    assert ".cache" not in out
+
+
+def test_every_file_of_a_skill_is_looked_at_before_one_is_written(
+    project: Path, tmp_path: Path
+) -> None:
+    skill_source(tmp_path)
+    agent = parse_file(str(tmp_path / "lib" / ".claude" / "skills" / "pdf-tools" / "SKILL.md"))
+    plan = plan_install(agent, "project")
+    assert [f.status for f in plan.files] == ["new", "new", "new"]
+    late = Path(plan.files[-1].path)
+    late.parent.mkdir(parents=True)
+    late.write_text("mine\n")  # the last of the three appears after the plan
+    with pytest.raises(InstallError, match="appeared since") as raised:
+        write_plan(plan)
+    assert raised.value.written == []
+    assert [p.name for p in late.parents[1].rglob("*") if p.is_file()] == [late.name]
+
+
+def test_a_write_that_fails_halfway_says_what_was_written(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    skill_source(tmp_path)
+    real = install.write_atomic
+
+    def full_disk(path: str, data: bytes, **options: object) -> None:
+        if path.endswith("run.sh"):
+            raise OSError(errno.ENOSPC, "No space left on device", path + ".tmp")
+        real(path, data, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(install, "write_atomic", full_disk)
+    code, out, err = run(["install", "pdf-tools", str(tmp_path / "lib"), "--to", "project"], capsys)
+    target = project / ".claude" / "skills" / "pdf-tools"
+    assert code == 2
+    assert out.splitlines() == [
+        "wrote .claude/skills/pdf-tools/SKILL.md (claude-skill, project)",
+        "wrote .claude/skills/pdf-tools/notes.md (claude-skill, project)",
+    ]
+    assert err.startswith("agentbrowser: error: installed in part (2 of 3 files): ")
+    assert f"{target / 'scripts' / 'run.sh'}: No space left on device" in err
+    assert not (target / "scripts" / "run.sh").exists()
 
 
 def test_installing_an_agent_over_its_own_file_writes_nothing(
@@ -284,6 +391,21 @@ def test_fix_leaves_a_read_only_file_and_says_why(
     code, out, _ = run(["fix", str(path)], capsys)
     assert code == 1 and "not fixed: read-only: left as it is" in out
     assert path.read_text() == BROKEN and mode(path) == 0o444
+
+
+def test_a_link_or_a_mode_made_while_fix_asked_is_still_respected(tmp_path: Path) -> None:
+    path = tmp_path / "x.agent.md"
+    path.write_text(BROKEN)
+    item = fixfiles.plan(str(path), hint="copilot-agent")
+    assert item.changes
+    os.link(path, tmp_path / "other.md")  # made while the browser shows the diff
+    with pytest.raises(fixfiles.StaleFileError, match="other hard link"):
+        fixfiles.apply(item)
+    os.unlink(tmp_path / "other.md")
+    path.chmod(0o444)
+    with pytest.raises(fixfiles.StaleFileError, match="read-only"):
+        fixfiles.apply(item)
+    assert path.read_text() == BROKEN and leftovers(tmp_path) == []
 
 
 def test_fix_counts_only_the_files_it_wrote(
