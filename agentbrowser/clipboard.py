@@ -92,3 +92,33 @@ def copy_text(
         else:
             failures.append(f"system clipboard: {reason}")
     return CopyResult(tuple(destinations), tuple(failures))
+
+
+@dataclass(frozen=True)
+class Copied:
+    """What a copy from the browser did, as its notification says it."""
+
+    title: str
+    message: str
+    severity: str  # Textual's notification severity
+
+
+def copy_shown(
+    text: str, what: Callable[[str], str], terminal: Callable[[str], None] | None
+) -> Copied:
+    """Copy `text` from a screen without the invisible characters that hide text (they would
+    travel silently into another tool), and say so; `what(copied)` names what was copied.
+    `agentbrowser copy` is the way to copy them as they are."""
+    from agentbrowser.model.text import describe_hidden, strip_hidden
+
+    hidden = describe_hidden(text)
+    if hidden:
+        text = strip_hidden(text)
+    result = copy_text(text, terminal=terminal)
+    message = result.describe(what(text))
+    if not result.ok:
+        return Copied("Copy failed", message, "warning")
+    if hidden:
+        message += f", without {hidden} (agentbrowser copy copies them as they are)"
+        return Copied("Copied without hidden text", message, "warning")
+    return Copied("Copied", message, "information")

@@ -9,7 +9,7 @@ from typing import IO, Any
 
 from agentbrowser.loading.collection import load_collection
 from agentbrowser.memory import gc_paused
-from agentbrowser.model.records import ERROR, Agent, prompt
+from agentbrowser.model.records import ERROR, WARNING, Agent, prompt
 from agentbrowser.model.roles import Group, group_roles, rank_by_role
 from agentbrowser.model.serialize import dumps
 from agentbrowser.model.text import approx_tokens, one_line, plural, sanitize
@@ -84,8 +84,9 @@ def _problems(agent: Agent) -> str:
     if not agent.problems:
         return "-"
     errors = sum(1 for p in agent.problems if p.severity == ERROR)
-    others = len(agent.problems) - errors
-    return " ".join(f"{n}{mark}" for n, mark in ((errors, "E"), (others, "W")) if n)
+    warnings = sum(1 for p in agent.problems if p.severity == WARNING)
+    notes = len(agent.problems) - errors - warnings
+    return " ".join(f"{n}{mark}" for n, mark in ((errors, "E"), (warnings, "W"), (notes, "I")) if n)
 
 
 def _table(agents: list[Agent]) -> list[str]:

@@ -165,6 +165,10 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("--name", dest="new_name", metavar="NEW", help="the name to give it")
         parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of printing")
         parser.add_argument("--force", action="store_true", help="with -o: replace a different file")
+        parser.add_argument(
+            "--yes", action="store_true",
+            help="with -o: write it even though it hides text or grants dangerous powers (listed first)",
+        )  # fmt: skip
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: discovered scopes)")
     if command in ("list", "show", "lint", "copy", "install", "convert", "groups"):
         parser.add_argument("--no-cache", action="store_true", help="do not read or write the index cache")
@@ -218,14 +222,14 @@ def _plain_path(path: str) -> str:
 def _problem_summary(agent: Agent) -> str:
     if not agent.problems:
         return ""
-    errors = sum(1 for p in agent.problems if p.severity == ERROR)
-    others = len(agent.problems) - errors
-    parts = []
-    if errors:
-        parts.append(f"{errors} error{'s' * (errors != 1)}")
-    if others:
-        parts.append(f"{others} warning{'s' * (others != 1)}")
-    return ", ".join(parts)
+    counts: dict[str, int] = {}
+    for problem in agent.problems:
+        counts[problem.severity] = counts.get(problem.severity, 0) + 1
+    return ", ".join(  # as lint sums them up: `1 error, 2 warnings, 1 info`
+        f"{counts[severity]} {severity}{'s' * (severity != INFO and counts[severity] != 1)}"
+        for severity in (ERROR, WARNING, INFO)
+        if counts.get(severity)
+    )
 
 
 def _table_rows(agents: list[Agent]) -> list[list[str]]:
@@ -445,6 +449,12 @@ def cmd_copy(args: argparse.Namespace, out: TextIO) -> int:
         text = part_text(agent, args.part)
     except PartUnreadable as exc:
         raise CliError(f"cannot read {_display_path(exc.path)}: {exc.reason}") from exc
+    # What the agent hides or grants, said before any of it is copied (as install does).
+    from agentbrowser.model.security import dangers
+
+    for problem in dangers(agent):
+        where = f"line {problem.line}: " if problem.line else ""
+        print(f"agentbrowser: found: {where}{inline(problem.message)}", file=sys.stderr)
     hidden = describe_hidden(text)
     if hidden and args.strip_hidden:
         text = strip_hidden(text)
@@ -613,16 +623,26 @@ def cmd_convert(args: argparse.Namespace, out: TextIO) -> int:
     source = read.text if read.text is not None and not read.problems else None
     text, warnings = convert(agent, args.to_format, args.new_name, source)
     _warn(warnings)
+    from agentbrowser.writing import install
+
+    # What the converted file hides or grants, as its owner will read it: said before the text
+    # goes anywhere, and a file is written with it only after --yes (as `install` does).
+    path = os.path.abspath(args.output) if args.output else agent.path
+    found = install.findings_of(text, path, args.to_format)
+    for finding in found:
+        print(f"agentbrowser: found: {inline(finding)}", file=sys.stderr)
     if not args.output:
         out.write(text if not out.isatty() else sanitize(text))
         return 0
-    from agentbrowser.writing import install
-
-    path = os.path.abspath(args.output)
     try:
         planned = install.plan_file(path, text.encode("utf-8"))
         if planned.status == install.CLASH and not args.force:
             raise CliError(f"{_display_path(path)} exists and differs: --force replaces it")
+        if found and not args.yes and planned.status != install.SAME:
+            raise CliError(
+                f"not written: {_display_path(path)} would hide or grant what is listed above; "
+                "read it, then --yes writes it"
+            )
         written = install.write_planned(planned)
     except (install.InstallError, OSError) as exc:
         raise CliError(f"not written: {_reason(exc, path)}") from exc

@@ -290,6 +290,11 @@ def _top_level(text: str) -> str:
     return "".join(out)
 
 
+#: Formats whose `tools: ["*"]` enables every tool, as no `tools` key does (GitHub's custom
+#: agents configuration reference, "Enable all available tools").
+_STAR_IS_EVERY_TOOL = frozenset({"copilot-agent", "copilot-chatmode"})
+
+
 def normalize_tools(
     frontmatter: dict[str, Any] | None, fmt: str
 ) -> tuple[tuple[str, ...] | None, list[Problem]]:
@@ -314,7 +319,8 @@ def normalize_tools(
         return None, problems
     if isinstance(value, str):
         on_space = key == "allowed-tools" and fmt in _SPACE_SEPARATED_TOOLS
-        return tuple(split_tools(value, on_space)), problems
+        named = tuple(split_tools(value, on_space))
+        return (None if "*" in named and fmt in _STAR_IS_EVERY_TOOL else named), problems
     if isinstance(value, dict):
         return tuple(str(k) for k, v in value.items() if v is True), problems
     if isinstance(value, list):
@@ -330,6 +336,8 @@ def normalize_tools(
                 tools.extend(str(k) for k, v in item.items() if v is not False)
             else:
                 tools.append(str(item))
+        if "*" in tools and fmt in _STAR_IS_EVERY_TOOL:
+            return None, problems
         return tuple(t for t in tools if t), problems
     problems.append(Problem(WARNING, f"`{key}` is a {type(value).__name__}, not a list or string"))
     return (str(value),), problems

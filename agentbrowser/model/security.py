@@ -52,11 +52,17 @@ class Power:
     danger: str = ""
     line: int | None = None
 
+    @property
+    def shown(self) -> str:
+        """The text as it may be shown: a credential in it masked (a hook's `curl -H
+        "Authorization: ..."`), so that no report or screen carries it."""
+        return masked(self.text)
+
     def to_json(self) -> dict[str, Any]:
-        """The power as a JSON object."""
+        """The power as a JSON object (credentials in its text masked)."""
         return {
             "kind": self.kind,
-            "text": self.text,
+            "text": self.shown,
             "danger": self.danger or None,
             "line": self.line,
         }
@@ -388,6 +394,18 @@ _BLOB_RUN = b"a" * 80
 _SIGNAL_PAIRS = re.compile(rb"1(?:(?<=A1)|A|11111)")
 
 
+_TEXT_SECRETS = re.compile(
+    "|".join(f"(?:{rule})" for name, rule in _SECRET_RULES if name not in _SPANNING)
+)
+
+
+def masked(text: str) -> str:
+    """The text with every credential in it masked (see `mask`)."""
+    if len(text) < 20:  # no credential above is shorter
+        return text
+    return _TEXT_SECRETS.sub(lambda m: mask(m.group()), text)
+
+
 def mask(secret: str) -> str:
     """A secret shown without its value: its first characters and its length."""
     secret = secret.strip()
@@ -456,7 +474,9 @@ _KIND_WHY = {
 
 
 def _quote(text: str, limit: int = QUOTE) -> str:
-    text = " ".join(text.split())
+    """A quote from the file for a finding: one line, at most `limit` characters, credentials
+    masked."""
+    text = masked(" ".join(text.split()))
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
@@ -727,6 +747,23 @@ def _ruled(rule: str, problems: list[Problem]) -> list[Problem]:
     return [Problem(p.severity, p.message, p.line, rule) for p in problems]
 
 
+#: When Claude Code runs a hook, by its event (code.claude.com/docs/en/hooks).
+_HOOK_WHEN = {
+    "PreToolUse": "before every matching tool call",
+    "PostToolUse": "after every matching tool call",
+    "PostToolUseFailure": "after every matching tool call that fails",
+    "PermissionRequest": "on every matching permission request",
+    "UserPromptSubmit": "on every prompt you submit",
+    "Stop": "each time the agent finishes its answer",
+    "SubagentStart": "each time a subagent starts",
+    "SubagentStop": "each time a subagent finishes",
+    "SessionStart": "when a session starts or resumes",
+    "SessionEnd": "when a session ends",
+    "Notification": "on every notification",
+    "PreCompact": "before the conversation is compacted",
+}
+
+
 def _power_problem(power: Power, text: str, fm_end: int, body: str, body_line: int) -> Problem:
     """A dangerous power as a problem, on the line where it is granted."""
     if power.kind == "dynamic context":
@@ -743,10 +780,10 @@ def _power_problem(power: Power, text: str, fm_end: int, body: str, body_line: i
         where, command = power.text.split(": ", 1)
         line = _line_of(text, command[:40], fm_end, None) or _line_of(text, "hooks:", fm_end, 1)
         severity = command_danger(command)[1] or WARNING
+        when = _HOOK_WHEN.get(where.split(" ", 1)[0], "each time its event fires")
         return Problem(
             severity,
-            f"hook ({where}) runs `{_quote(command, 120)}`: it {power.danger}, by itself, on every"
-            " matching tool call",
+            f"hook ({where}) runs `{_quote(command, 120)}`: it {power.danger}, by itself, {when}",
             line,
         )
     key = {"allowed-tools": "allowed-tools", "mcpServer": "mcpServers"}.get(power.kind, power.kind)
@@ -755,6 +792,33 @@ def _power_problem(power: Power, text: str, fm_end: int, body: str, body_line: i
     if power.kind == "mcpServer":
         return Problem(ERROR, f"MCP server {_quote(power.text, 120)} {power.danger}", line)
     return Problem(WARNING, f"{power.kind} {_quote(power.text, 60)}: {power.danger}", line)
+
+
+#: A skill's file is read as a script (each line a command it may run) by these endings, or
+#: by a `#!` first line.
+_SCRIPT_ENDINGS = (".sh", ".bash", ".zsh", ".fish", ".ps1", ".py", ".js", ".mjs", ".ts", ".rb", ".pl")  # fmt: skip
+
+
+def resource_findings(relative: str, text: str) -> list[Problem]:
+    """What one of a skill's other files hides or does, as problems (lines 1-based): hidden
+    characters and instructions, encoded payloads and secrets in any text, and in a script
+    (by its ending or a `#!` line) the commands that download and run code, delete your files,
+    read credentials or call the network. A skill's scripts run when the model decides to;
+    what they do is part of what the skill grants."""
+    found = findings(text, {}, "markdown", None, text, 1)
+    if relative.lower().endswith(_SCRIPT_ENDINGS) or text.startswith("#!"):
+        for number, line in enumerate(text.splitlines(), 1):
+            command = line.strip()
+            if not command or command.startswith(("#", "//")):
+                continue
+            why, severity = command_danger(command)
+            if why:
+                found.append(
+                    Problem(
+                        severity, f"runs `{_quote(command, 100)}`: it {why}", number, RULE_POWER
+                    )
+                )
+    return found
 
 
 def dangers(agent: Agent) -> tuple[Problem, ...]:

@@ -38,7 +38,22 @@ def jsonable(value: Any) -> Any:
 # What json.dumps(ensure_ascii=False) leaves raw and a terminal must not get: DEL and the C1
 # controls (0x9b is CSI), and lone surrogates, Python's stand-ins for the bytes of a file name
 # that is not UTF-8 (written raw they become "?" and the path is lost).
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\ud800-\udfff]")
+_JSON_UNSAFE = re.compile(
+    "[\x7f-\x9f\ud800-\udfff"
+    # What hides text or changes its order on a screen (zero-width, bidi and format characters,
+    # variation selectors, tag characters): escaped like the controls, so that a terminal or
+    # a pager shows the JSON as what it is.
+    "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufe00-\ufe0f"
+    "\ufeff\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code > 0xFFFF:  # a JSON escape is UTF-16: two of them
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
 
 
 def dumps(data: Any, indent: int | None = 2) -> str:
@@ -55,7 +70,7 @@ def dumps(data: Any, indent: int | None = 2) -> str:
         text = json.dumps(data, indent=indent, ensure_ascii=False, allow_nan=False)
     if text.isascii():  # DEL is the only one that can be there: 1 ms, where the regex takes 45
         return text.replace("\x7f", "\\u007f")
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _JSON_UNSAFE.sub(_escape, text)
 
 
 def agent_to_json(agent: Agent, full: bool = False) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from rich.text import Text
 
 from agentbrowser.model.describe import description_blocks
 from agentbrowser.model.records import FRONTMATTER_FIELDS, Agent, with_body
-from agentbrowser.model.text import approx_tokens, one_line, sanitize
+from agentbrowser.model.text import approx_tokens, defuse_references, inline, one_line, sanitize
 
 #: Prompts longer than this render as markdown up to here, then as plain text: rich renders
 #: markdown at ~4.6 ms a KB (50 KB: ~0.25 s) and plain text at ~1 ms a KB.
@@ -86,7 +86,9 @@ def _safe_markdown_class() -> type[Markdown]:
                 # A link reference definition renders as nothing, yet a model reads it: show it
                 # as the text it is.
                 parser.disable("reference")
-                self.parsed = parser.parse(markup)
+                # A character reference becomes its character in the parser, after the text
+                # was sanitised: one that stands for a hidden character is shown as one.
+                self.parsed = parser.parse(defuse_references(markup))
 
         SafeMarkdown.__module__ = __name__
         SafeMarkdown.__qualname__ = "SafeMarkdown"
@@ -123,7 +125,7 @@ def tools_text(agent: Agent, palette: Palette) -> Text:
     for index, tool in enumerate(agent.tools):
         if index:
             text.append(" ")
-        text.append(f" {sanitize(tool)} ", style=palette.chip)
+        text.append(f" {inline(tool)} ", style=palette.chip)
     return text
 
 
@@ -143,7 +145,7 @@ def powers_text(
         if index:
             text.append("\n")
         text.append(f"{power.kind} ", style=palette.error if power.danger else palette.muted)
-        text.append(sanitize(power.text).replace("\n", " "), style=palette.error if power.danger else "")
+        text.append(inline(power.shown), style=palette.error if power.danger else "")
         if power.danger:
             text.append(f"  \u26a0 {power.danger}", style=palette.error)
     return text
@@ -155,10 +157,10 @@ def header(agent: Agent, palette: Palette) -> RenderableType:
     if agent.color:
         # The list's colour bar (its legend: "the agent's colour"); ● marks agents there.
         title.append("\u258e", style=SWATCH.get(agent.color.lower(), "default"))
-    title.append(sanitize(agent.name), style=palette.accent)
+    title.append(inline(agent.name), style=palette.accent)
     title.append(f"  {agent.format} \u00b7 {agent.scope}", style=palette.muted)
     lines: list[RenderableType] = [title]
-    lines.append(Text(sanitize(agent.path), style=palette.muted, overflow="fold"))
+    lines.append(Text(inline(agent.path), style=palette.muted, overflow="fold"))
     from agentbrowser.model.security import powers
 
     facts = Text()
@@ -171,7 +173,7 @@ def header(agent: Agent, palette: Palette) -> RenderableType:
             continue  # not in this format, not set, or a danger: on a line of its own below
         shown.append(key)
         facts.append(("  " if facts else "") + f"{spec.label} ", style=palette.muted)
-        facts.append(sanitize(value if value is not None else spec.unset or ""))
+        facts.append(inline(value if value is not None else spec.unset or ""))
     # Prompt first: it is what a model reads on every call. Short enough for one line of the
     # detail pane in a 120-column terminal.
     facts.append("  tokens ", style=palette.muted)
@@ -184,10 +186,10 @@ def header(agent: Agent, palette: Palette) -> RenderableType:
     if listed is not None:
         lines.append(listed)
     if agent.shadowed_by:
-        lines.append(Text(f"shadowed by {sanitize(agent.shadowed_by)}", style=palette.warning))
+        lines.append(Text(f"shadowed by {inline(agent.shadowed_by)}", style=palette.warning))
     if agent.duplicates:
         lines.append(
-            Text("same name as " + ", ".join(sanitize(p) for p in agent.duplicates), style=palette.warning)
+            Text("same name as " + ", ".join(inline(p) for p in agent.duplicates), style=palette.warning)
         )
     return Group(*lines)
 
@@ -203,7 +205,7 @@ def problems(agent: Agent, palette: Palette) -> RenderableType | None:
         style = palette.error if problem.severity == "error" else palette.warning
         where = f"line {problem.line}: " if problem.line else ""
         text.append(f"{problem.severity}: ", style=style)
-        text.append(where + sanitize(problem.message))
+        text.append(where + inline(problem.message))
     return text
 
 

@@ -17,7 +17,7 @@ from rich.style import Style
 from rich.text import Text
 
 from agentbrowser.model.records import ERROR, Agent, with_body
-from agentbrowser.model.text import read_text, sanitize
+from agentbrowser.model.text import inline, read_text, sanitize
 from agentbrowser.render import agent as render
 
 #: Prompts up to this size render as one markdown document; longer ones in chunks this big
@@ -164,7 +164,7 @@ def raw_pieces(
     path = agent.path if resource is None else resource_path(agent, resource)
     read = read_text(path)
     # The path is file-system text too: a name can hold ESC (a title or clipboard escape).
-    kind = "raw file" if resource is None else f"a resource of {sanitize(agent.name)}; o: another"
+    kind = "raw file" if resource is None else f"a resource of {inline(agent.name)}; o: another"
     title = Text(f"{sanitize(display_path(path))}  ({kind})", style=palette.accent)
     yield title
     if read.text is not None and resource is not None:

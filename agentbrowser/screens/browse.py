@@ -490,7 +490,7 @@ class BrowseScreen(Screen[None]):
     @work(thread=True, group="copy", exit_on_error=False, description="copy")
     def copy_part(self, agent: Agent, part: str) -> None:
         """Copy in a thread: reading the file or a slow system clipboard never blocks the UI."""
-        from agentbrowser.clipboard import copy_text
+        from agentbrowser.clipboard import copy_shown
         from agentbrowser.model.parts import PartUnreadable, part_text
 
         name = one_line(agent.name, 60)
@@ -510,39 +510,20 @@ class BrowseScreen(Screen[None]):
             )
             return
 
-        from agentbrowser.model.text import describe_hidden, strip_hidden
-
-        # Invisible characters that hide text would travel silently into another tool: the
-        # copy leaves them out and says what they were.
-        hidden = describe_hidden(text)
-        if hidden:
-            text = strip_hidden(text)
-
         def terminal(value: str) -> None:
             self.app.call_from_thread(self.app.copy_to_clipboard, value)
 
-        result = copy_text(text, terminal=terminal)
         # describe() names the failed destinations too. Not markup: a name such as "[/x]" is
         # text, and a markup error would drop the notification silently.
-        message = result.describe(f"{part} of {name} ({len(text):,} chars)")
-        if not result.ok:
-            self.app.call_from_thread(
-                self.notify,
-                message,
-                title="Copy failed",
-                severity="warning",
-                timeout=8,
-                markup=False,
-            )
-            return
-        if hidden:
-            message += f", without {hidden} (agentbrowser copy copies them as they are)"
-            self.app.call_from_thread(
-                self.notify, message, title="Copied without hidden text", severity="warning",
-                timeout=10, markup=False,
-            )
-            return
-        self.app.call_from_thread(self.notify, message, title="Copied", markup=False)
+        copied = copy_shown(text, lambda kept: f"{part} of {name} ({len(kept):,} chars)", terminal)
+        self.app.call_from_thread(
+            self.notify,
+            copied.message,
+            title=copied.title,
+            severity=copied.severity,  # type: ignore[arg-type]
+            timeout=10 if copied.severity == "warning" else 5,
+            markup=False,
+        )
 
     def action_edit(self) -> None:
         """Open the highlighted file in $VISUAL or $EDITOR, then read it again."""

@@ -196,7 +196,7 @@ class CompareScreen(Screen[None]):
     @work(thread=True, group="copy", exit_on_error=False)
     def copy_diff(self, comparison: Comparison) -> None:
         """Copy in a thread: a slow system clipboard never blocks the UI."""
-        from agentbrowser.clipboard import copy_text
+        from agentbrowser.clipboard import copy_shown
         from agentbrowser.model.compare import unified
 
         text = unified(comparison)
@@ -209,17 +209,17 @@ class CompareScreen(Screen[None]):
         def terminal(value: str) -> None:
             self.app.call_from_thread(self.app.copy_to_clipboard, value)
 
-        result = copy_text(text, terminal=terminal)
-        what = f"the unified diff ({plural(len(text.splitlines()), 'line')})"
-        message = result.describe(what)
-        if not result.ok:
-            self.app.call_from_thread(
-                self.notify, message, title="Copy failed", severity="warning", timeout=8
-            )
-            return
-        if result.failures:
-            message += "\n(not elsewhere: " + "; ".join(result.failures) + ")"
-        self.app.call_from_thread(self.notify, message, title="Copied")
+        copied = copy_shown(
+            text, lambda kept: f"the unified diff ({plural(len(kept.splitlines()), 'line')})", terminal
+        )
+        self.app.call_from_thread(
+            self.notify,
+            copied.message,
+            title=copied.title,
+            severity=copied.severity,  # type: ignore[arg-type]
+            timeout=10 if copied.severity == "warning" else 5,
+            markup=False,
+        )
 
     def action_back(self) -> None:
         """Back to the list, on the agent that was highlighted."""

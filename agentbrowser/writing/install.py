@@ -146,10 +146,17 @@ def plan_install(
             planned.own, planned.status = True, SAME
             continue
         planned.status, planned.seen = _look(planned.path, planned.content)
-    return Plan(agent, fmt, scope, name, target, files, warnings, _findings(text, target.path, fmt))
+    found = findings_of(text, target.path, fmt)
+    for planned in files[1:]:  # a skill's other files go along: what they hide or do, too
+        found.extend(
+            _resource_findings(
+                os.path.relpath(planned.path, os.path.dirname(target.path)), planned.content
+            )
+        )
+    return Plan(agent, fmt, scope, name, target, files, warnings, found)
 
 
-def _findings(text: str, path: str, fmt: str) -> list[str]:
+def findings_of(text: str, path: str, fmt: str) -> list[str]:
     """What the file to be written hides or grants (hidden text, hidden instructions, encoded
     payloads, dangerous powers, secrets): the text that goes in, as its owner will read it."""
     from agentbrowser.model.parse import parse_text
@@ -158,6 +165,21 @@ def _findings(text: str, path: str, fmt: str) -> list[str]:
     return [
         (f"line {p.line}: " if p.line else "") + p.message
         for p in dangers(parse_text(text, path, "path", fmt))
+    ]
+
+
+def _resource_findings(relative: str, content: bytes) -> list[str]:
+    """What one of a skill's other files hides or does (see security.resource_findings); a
+    file that is not UTF-8 text (an image, an archive) is not read."""
+    from agentbrowser.model.security import resource_findings
+
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return []
+    return [
+        f"{relative}" + (f" line {p.line}" if p.line else "") + f": {p.message}"
+        for p in resource_findings(relative, text)
     ]
 
 

@@ -43,6 +43,18 @@ def test_list_table_on_bundled_agents(capsys: pytest.CaptureFixture[str]) -> Non
     assert len(lines) == 1 + len(json.loads(cli_json(["list", "--json", str(BUNDLED)])))
 
 
+def test_list_counts_each_severity_as_lint_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / ".claude" / "agents"
+    folder.mkdir(parents=True)
+    (folder / "empty.md").write_text("---\nname: empty\ndescription: d\n---\n")  # one info
+    code, out, _ = run(["list", str(tmp_path), "--no-cache"], capsys)
+    assert code == 0 and out.splitlines()[1].endswith("1 info")
+    _, lint, _ = run(["lint", str(tmp_path), "--no-cache"], capsys)
+    assert ": info: the prompt (body) is empty" in lint
+
+
 def cli_json(args: list[str]) -> str:
     out = StringIO()
     assert cli.main(args, out=out) == 0

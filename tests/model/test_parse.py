@@ -384,6 +384,10 @@ def test_detect_format(path: str, frontmatter: dict, expected: str) -> None:
         ({"tools": None}, "claude-agent", None),
         ({"tools": ""}, "claude-agent", ()),
         ({}, "claude-agent", None),
+        ({"tools": ["*"]}, "copilot-agent", None),
+        ({"tools": "read, *"}, "copilot-chatmode", None),
+        ({"tools": ["*"]}, "copilot-prompt", ("*",)),
+        ({"tools": []}, "copilot-agent", ()),
     ],
     ids=[
         "map-true-only",
@@ -398,6 +402,10 @@ def test_detect_format(path: str, frontmatter: dict, expected: str) -> None:
         "null",
         "empty-string",
         "missing",
+        "copilot-star-is-every-tool",
+        "copilot-star-in-a-string",
+        "prompt-star-is-a-name",
+        "copilot-empty-is-none",
     ],
 )
 def test_normalize_tools(frontmatter: dict, fmt: str, expected: tuple[str, ...] | None) -> None:

@@ -703,3 +703,15 @@ def test_a_source_whose_frontmatter_strict_yaml_rejects_is_said_in_every_convers
         assert any(w.startswith("the frontmatter is not strict YAML") for w in warnings), fmt
     clean = parse_text(agent_text("a"), "/x/.claude/agents/a.md")
     assert not any("strict YAML" in w for w in convert(clean, "opencode-agent")[1])
+
+
+def test_a_copilot_agent_with_every_tool_keeps_every_tool_in_each_format() -> None:
+    agent = parse_text(
+        "---\nname: all\ndescription: d\ntools: ['*']\n---\nHi\n", "/r/.github/agents/all.agent.md"
+    )
+    assert agent.tools is None  # `["*"]` enables all available tools, as no key does
+    for fmt in ("claude-agent", "opencode-agent", "claude-command"):
+        text, warnings = convert(agent, fmt)
+        data = frontmatter.loads(text).metadata
+        assert not {"tools", "allowed-tools", "permission"} & data.keys(), (fmt, data)
+        assert not any("'*'" in w for w in warnings)
