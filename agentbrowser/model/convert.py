@@ -380,7 +380,7 @@ def _convert_other(
         if key in _HANDLED or key in data:
             continue
         if key == "permission" and src_family == "opencode":
-            _opencode_rules_left(value, target, warnings)  # the rest became the tools
+            _opencode_rules_left(value, to_format, warnings)  # the rest became the tools
             continue
         if key in table:
             data[table[key]] = value
@@ -392,19 +392,37 @@ def _convert_other(
 _TOOL_PERMISSIONS = frozenset({*OPENCODE_BUILTIN_TOOLS, *OPENCODE_PERMISSION, "*"})
 
 
-def _opencode_rules_left(permission: Any, target: str, warnings: list[str]) -> None:
-    """Warn of the OpenCode permission rules a tools list cannot say: `ask`, rules for files
-    (`read: {"*.env": deny}`) and permissions that are no tool (`external_directory`)."""
+#: OpenCode's actions a tools list can say: allowed, denied, and `ask`, which Claude Code and
+#: Copilot do anyway for a tool an agent may use (a command's allowed-tools leaves an asked tool
+#: out, so that Claude Code asks: `_convert_tools`).
+_ACTIONS = ("allow", "deny", "ask")
+
+
+def _opencode_asked(permission: Any) -> set[str]:
+    """The OpenCode permissions that ask before a call (`*` for all of them)."""
+    if permission == "ask":
+        return {"*"}
     if not isinstance(permission, dict):
-        if permission == "ask":
-            warnings.append(f"permission ask has no {target} equivalent: dropped")
+        return set()
+    return {
+        str(key)
+        for key, action in permission.items()
+        if action == "ask" or (isinstance(action, dict) and "ask" in action.values())
+    }
+
+
+def _opencode_rules_left(permission: Any, to_format: str, warnings: list[str]) -> None:
+    """Warn of the OpenCode permission rules a tools list cannot say: rules for files
+    (`read: {"*.env": deny}`) and permissions that are no tool (`external_directory`)."""
+    target = LABELS[to_format]
+    if not isinstance(permission, dict):
         return
     left = []
     for key, action in permission.items():
         if isinstance(action, dict):
-            plain = str(key) == "bash" and all(v in ("allow", "deny") for v in action.values())
+            plain = str(key) == "bash" and all(v in _ACTIONS for v in action.values())
         else:
-            plain = action in ("allow", "deny")
+            plain = action in _ACTIONS
         if not plain or str(key) not in _TOOL_PERMISSIONS:
             left.append(str(key))
     if left:
@@ -485,13 +503,29 @@ def _convert_tools(
             warnings.append(f"disallowedTools has no {target} equivalent: dropped")
         return
     if _all_tools(agent) and not denied:
+        if to_format == "opencode-agent":  # every tool, asked for as its own tool asks
+            _tools_to_opencode([], [], True, data, warnings, _asked(agent, source))
         return  # every tool, in every format: no key
     hub, unknown, refused = _source_tools(agent, source)
     for tool in unknown:
         warnings.append(f"the tool {tool!r} has no {target} equivalent: dropped")
     if to_format == "opencode-agent":
-        _tools_to_opencode(hub, denied, _all_tools(agent), data, warnings)
+        _tools_to_opencode(hub, denied, _all_tools(agent), data, warnings, _asked(agent, source))
         return
+    if agent.format == "opencode-agent" and to_format in ("claude-command", "claude-skill"):
+        # allowed-tools runs what it lists without asking: what OpenCode asks about stays out,
+        # so that Claude Code asks too.
+        asked = _opencode_asked(source.get("permission"))
+        held = [t for t in hub if "*" in asked or _opencode_permission(t) in asked]
+        if held:
+            hub = [t for t in hub if t not in held]
+            warnings.append(
+                f"{', '.join(held)} left out of allowed-tools: OpenCode asks before each call, "
+                f"and a {target} runs what allowed-tools lists without asking (Claude Code asks "
+                "for the rest)"
+            )
+            if not hub:
+                return  # nothing runs without asking: no allowed-tools
     if refused:  # an OpenCode agent's denied commands
         if to_format == "claude-agent":
             data["disallowedTools"] = ", ".join(refused)
@@ -537,12 +571,36 @@ def _convert_tools(
         )
 
 
+#: The OpenCode permissions whose calls Claude Code (and Copilot) ask you about, one by one,
+#: unless something approved them first; OpenCode's own default for them is `allow`.
+_ASKED = ("bash", "edit", "webfetch")
+
+
+def _asked(agent: Agent, source: dict[Any, Any]) -> tuple[str, ...]:
+    """The OpenCode permissions to write as `ask`, so that the converted agent asks before each
+    call as its own tool did: none for what a command's or skill's `allowed-tools` approves (it
+    runs without asking) or what `permissionMode` approves (`bypassPermissions`: every call;
+    `acceptEdits`: edits)."""
+    if agent.format in ("claude-command", "claude-skill") and agent.tools is not None:
+        return ()
+    mode = source.get("permissionMode") if agent.format == "claude-agent" else None
+    if mode == "bypassPermissions":
+        return ()
+    return tuple(p for p in _ASKED if not (p == "edit" and mode == "acceptEdits"))
+
+
 def _tools_to_opencode(
-    hub: list[str], denied: list[str], all_tools: bool, data: dict[str, Any], warnings: list[str]
+    hub: list[str],
+    denied: list[str],
+    all_tools: bool,
+    data: dict[str, Any],
+    warnings: list[str],
+    asked: tuple[str, ...] = (),
 ) -> None:
     """Claude Code's tools as OpenCode `permission` rules (its `tools` map is deprecated): a
-    `deny` for each OpenCode tool the agent may not use, per-command rules for bash. OpenCode
-    decides `edit` and `write` by one permission, `edit`."""
+    `deny` for each OpenCode tool the agent may not use, per-command rules for bash, and `ask`
+    for the `asked` permissions the agent keeps. OpenCode decides `edit` and `write` by one
+    permission, `edit`."""
     allowed: list[str] = []
     commands: list[str] = []  # Bash(git diff:*) entries, as OpenCode permission patterns
     whole_bash = "Bash" in hub
@@ -600,7 +658,8 @@ def _tools_to_opencode(
         # OpenCode applies the last rule that matches: every command denied first, then the
         # allowed ones, then the denied ones, each moved to the end when it comes again.
         rules: dict[str, str] = {"*": "deny"} if commands else {}
-        for pattern, action in [*((c, "allow") for c in commands), *((c, "deny") for c in refused)]:
+        granted = "ask" if "bash" in asked else "allow"
+        for pattern, action in [*((c, granted) for c in commands), *((c, "deny") for c in refused)]:
             rules.pop(pattern, None)
             rules[pattern] = action
         permission["bash"] = rules
@@ -614,8 +673,30 @@ def _tools_to_opencode(
                 "the Bash commands denied are written as OpenCode permission.bash rules: "
                 + ", ".join(refused)
             )
+    asking = []
+    for rule in asked:
+        if permission.get(rule) == "deny" or not (all_tools or rule in kept):
+            continue  # not the agent's to use
+        current = permission.get(rule)
+        if not isinstance(current, dict):
+            permission[rule] = "ask"
+        elif "*" not in current:  # every command, some denied: ask first, the denials after
+            permission[rule] = {"*": "ask", **current}
+        # (by command: every command denied first, the allowed ones written as asks above)
+        asking.append(rule)
+    if asking:
+        warnings.append(
+            f"{', '.join(asking)} written as `ask`: the source's tool asks you before each such "
+            "call, OpenCode by default does not"
+        )
     if permission:
         data["permission"] = permission
+
+
+def _opencode_permission(tool: str) -> str | None:
+    """The OpenCode permission that decides a Claude Code tool (`Bash(git:*)`: bash)."""
+    mapped = CLAUDE_TO_OPENCODE_TOOLS.get(_base_tool(tool))
+    return None if mapped is None else OPENCODE_PERMISSION.get(mapped, mapped)
 
 
 def _all_tools(agent: Agent) -> bool:

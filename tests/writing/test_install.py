@@ -368,8 +368,15 @@ def claude_from(
 def test_claude_bash_commands_become_opencode_permission_rules() -> None:
     data = opencode(agent_text("a", tools="Read, Bash(git diff:*), Bash(git log:*)"))
     rules = data["permission"]
-    assert rules["bash"] == {"*": "deny", "git diff*": "allow", "git log*": "allow"}  # type: ignore[index]
+    # An agent's commands are asked for in Claude Code: `ask`, not OpenCode's default allow.
+    assert rules["bash"] == {"*": "deny", "git diff*": "ask", "git log*": "ask"}  # type: ignore[index]
     assert rules["edit"] == "deny" and "read" not in rules  # type: ignore[index,operator]
+    command = parse_text(
+        "---\ndescription: d\nallowed-tools: Read, Bash(git diff:*)\n---\nP\n",
+        "/x/.claude/commands/c.md",
+    )
+    text, _ = convert(command, "opencode-agent")  # allowed-tools runs them without asking
+    assert frontmatter.loads(text).metadata["permission"]["bash"] == {"*": "deny", "git diff*": "allow"}
 
 
 def test_claude_bash_commands_come_back_from_opencode_permission_rules() -> None:
@@ -384,9 +391,44 @@ def test_claude_bash_commands_come_back_from_opencode_permission_rules() -> None
 def test_claude_disallowed_tools_become_opencode_deny_rules() -> None:
     text = "---\nname: a\ndescription: d\ndisallowedTools: Write, Bash(rm:*)\n---\nP\n"
     data = opencode(text)
-    assert data["permission"] == {"edit": "deny", "bash": {"rm*": "deny"}}
+    assert data["permission"] == {
+        "edit": "deny",
+        "bash": {"*": "ask", "rm*": "deny"},  # asked, as Claude Code asks; rm never
+        "webfetch": "ask",
+    }
     _, warnings = convert(parse_text(text, "/x/.claude/agents/a.md"), "opencode-agent")
     assert "denying Write denies Edit too: OpenCode decides both by its edit permission" in warnings
+
+
+@pytest.mark.parametrize(
+    ("extra", "asked"),
+    [
+        ("", {"bash": "ask", "edit": "ask", "webfetch": "ask"}),
+        ("permissionMode: acceptEdits\n", {"bash": "ask", "webfetch": "ask"}),
+        ("permissionMode: bypassPermissions\n", None),
+        ("tools: Read, Bash\n", {"bash": "ask"}),
+    ],
+    ids=["every-tool", "accept-edits", "bypass", "read-bash"],
+)
+def test_what_claude_code_asks_about_is_asked_in_opencode(
+    extra: str, asked: dict[str, str] | None
+) -> None:
+    data = opencode(f"---\nname: a\ndescription: d\n{extra}---\nP\n")
+    rules = data.get("permission")
+    got = {k: v for k, v in rules.items() if v != "deny"} if isinstance(rules, dict) else rules
+    assert got == asked
+
+
+def test_what_opencode_asks_about_is_never_approved_in_a_claude_command() -> None:
+    text = "---\ndescription: d\nmode: subagent\npermission:\n  bash: ask\n  edit: deny\n---\nP\n"
+    agent = parse_text(text, "/x/.opencode/agent/a.md")
+    command, warnings = convert(agent, "claude-command")
+    allowed = split_tools(str(frontmatter.loads(command).metadata["allowed-tools"]), False)
+    assert "Bash" not in allowed and "Read" in allowed
+    assert any(w.startswith("Bash left out of allowed-tools: OpenCode asks") for w in warnings)
+    claude, warnings = convert(agent, "claude-agent")  # an agent's tools are asked for anyway
+    assert "Bash" in split_tools(str(frontmatter.loads(claude).metadata["tools"]), False)
+    assert not any("permission rules" in w for w in warnings)
 
 
 def test_no_tools_key_means_every_tool_in_every_format() -> None:
@@ -713,5 +755,7 @@ def test_a_copilot_agent_with_every_tool_keeps_every_tool_in_each_format() -> No
     for fmt in ("claude-agent", "opencode-agent", "claude-command"):
         text, warnings = convert(agent, fmt)
         data = frontmatter.loads(text).metadata
-        assert not {"tools", "allowed-tools", "permission"} & data.keys(), (fmt, data)
+        assert not {"tools", "allowed-tools"} & data.keys(), (fmt, data)
+        # Nothing denied (what Copilot asks about, OpenCode asks about too)
+        assert set(data.get("permission", {}).values()) <= {"ask"}, (fmt, data)
         assert not any("'*'" in w for w in warnings)
