@@ -11,8 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from agentbrowser.model.records import FRONTMATTER_FIELDS, Agent
+from agentbrowser.model.security import danger_summary
 from agentbrowser.model.serialize import jsonable
 
+#: The row of a comparison that lists each side's dangerous powers (security.danger_summary).
+DANGERS = "dangers"
 SAME = "same"
 CHANGED = "changed"
 ONLY_A = "only_a"
@@ -148,4 +151,10 @@ def compare_fields(a: Agent, b: Agent) -> tuple[FieldDiff, ...]:
             label = attr
         status = SAME if va == vb else (ONLY_A if vb is None else ONLY_B if va is None else CHANGED)
         out.append(FieldDiff(label, va, vb, status))
+    # What either side may do that is dangerous, reason first: a hook's command or a server is
+    # long, and a field's value is cut to one line.
+    da, db = danger_summary(a), danger_summary(b)
+    if da is not None or db is not None:
+        status = SAME if da == db else (ONLY_A if db is None else ONLY_B if da is None else CHANGED)
+        out.append(FieldDiff(DANGERS, da, db, status))
     return tuple(out)

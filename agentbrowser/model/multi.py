@@ -15,7 +15,8 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from agentbrowser.model.fields import canonical
+from agentbrowser.model.fields import DANGERS, canonical
+from agentbrowser.model.security import danger_summary
 from agentbrowser.model.records import Agent, prompt
 
 #: Most agents one comparison holds.
@@ -158,6 +159,9 @@ def _field_rows(agents: list[Agent]) -> tuple[FieldRow, ...]:
     for attr in ("format", "scope"):
         values = tuple(getattr(a, attr) for a in agents)
         rows.append(FieldRow(attr, values, len(set(values)) > 1))
+    dangers = tuple(danger_summary(a) for a in agents)
+    if any(d is not None for d in dangers):  # reason first: see fields.compare_fields
+        rows.append(FieldRow(DANGERS, dangers, len(set(dangers)) > 1))
     return tuple(rows)
 
 

@@ -821,6 +821,14 @@ def resource_findings(relative: str, text: str) -> list[Problem]:
     return found
 
 
+def danger_summary(agent: Agent) -> str | None:
+    """The agent's dangerous powers on one line, short (`⚠ hook: downloads a script and runs
+    it; ⚠ permissionMode: ...`), for a comparison's fields, whose values are cut to one line
+    (the hook's own row holds the command); None when it has none."""
+    found = [f"\u26a0 {p.kind}: {p.danger}" for p in powers(agent) if p.danger]
+    return "; ".join(found) or None
+
+
 def dangers(agent: Agent) -> tuple[Problem, ...]:
     """The findings that must stop an install without --yes: hidden text or characters, hidden
     instructions, encoded payloads, dangerous powers and secrets (the record's own problems,
