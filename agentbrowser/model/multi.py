@@ -17,6 +17,7 @@ from rapidfuzz import fuzz, process
 
 from agentbrowser.model.fields import DANGERS, canonical
 from agentbrowser.model.security import danger_summary
+from agentbrowser.model.text import hidden_runs
 from agentbrowser.model.records import Agent, prompt
 
 #: Most agents one comparison holds.
@@ -189,12 +190,16 @@ def _prompt_parts(agents: list[Agent]) -> tuple[tuple[Part, ...], ...]:
         marked = []
         for position, (line, text) in enumerate(parts):
             key = normal[owner][position]
+            # A part that hides characters is shared only where it is written the same: its
+            # visible words may be another's, what a model reads is not.
+            loose = not hidden_runs(text)
             holders = [owner]
             for other in range(count):
                 if other == owner:
                     continue
                 if key in exact[other] or (
-                    normal[other]
+                    loose
+                    and normal[other]
                     and process.extractOne(
                         key,
                         normal[other],
