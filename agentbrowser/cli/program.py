@@ -342,6 +342,10 @@ _SEVERITY_COLOURS = {ERROR: "\x1b[1;31m", WARNING: "\x1b[33m", INFO: "\x1b[36m"}
 def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
     """`lint`: every problem, as text, JSON, SARIF or GitHub annotations; 1 when any is an error."""
     agents = _load_own(args.paths, not args.no_cache)
+    # The files that travel with a skill (its scripts, references): what they hide or run.
+    from agentbrowser.model.security import skill_file_records
+
+    agents = [*agents, *(r for a in agents if a.resources for r in skill_file_records(a))]
     errors = sum(p.severity == ERROR for a in agents for p in a.problems)
     if args.format != "text":
         from agentbrowser.model import lint

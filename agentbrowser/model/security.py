@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from typing import Any
 
 from agentbrowser.model.formats import split_tools
 from agentbrowser.model.records import ERROR, WARNING, Agent, Problem, prompt
+from agentbrowser.model.text import read_text
 from agentbrowser.model.text import (
     BIDI,
     FORMAT,
@@ -819,6 +821,33 @@ def resource_findings(relative: str, text: str) -> list[Problem]:
                     )
                 )
     return found
+
+
+def skill_file_records(agent: Agent) -> list[Agent]:
+    """A record for each of a skill's other files that hides or runs something, its findings
+    as problems (see `resource_findings`): what lint reports for the files that travel with a
+    skill. Files that cannot be read as text are left to the skill's own checks."""
+    folder = os.path.dirname(agent.path)
+    records = []
+    for relative in agent.resources:
+        path = os.path.join(folder, relative)
+        read = read_text(path)
+        found = resource_findings(relative, read.text) if read.text is not None else []
+        if found:
+            records.append(
+                Agent(
+                    name=f"{agent.name}/{relative}",
+                    description="",
+                    tools=None,
+                    format=agent.format,
+                    scope=agent.scope,
+                    path=path,
+                    frontmatter={},
+                    body="",
+                    problems=tuple(found),
+                )
+            )
+    return records
 
 
 def danger_summary(agent: Agent) -> str | None:
