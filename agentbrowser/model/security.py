@@ -19,7 +19,6 @@ from typing import Any
 
 from agentbrowser.model.formats import split_tools
 from agentbrowser.model.records import ERROR, WARNING, Agent, Problem, prompt
-from agentbrowser.model.text import read_text
 from agentbrowser.model.text import (
     BIDI,
     FORMAT,
@@ -27,6 +26,7 @@ from agentbrowser.model.text import (
     TAGS,
     ZERO_WIDTH,
     hidden_runs,
+    read_text,
     reveal_hidden,
 )
 

@@ -5,6 +5,7 @@ Every piece of file text is sanitised and placed in `Text` objects, never parsed
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Collection, Sequence
@@ -17,7 +18,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from agentbrowser.model.describe import description_blocks
-from agentbrowser.model.records import FRONTMATTER_FIELDS, Agent, with_body
+from agentbrowser.model.records import ERROR, FRONTMATTER_FIELDS, Agent, with_body
 from agentbrowser.model.text import approx_tokens, defuse_references, inline, one_line, sanitize
 
 #: Prompts longer than this render as markdown up to here, then as plain text: rich renders
@@ -273,15 +274,26 @@ def section(title: str, palette: Palette) -> Text:
 
 
 def resources(agent: Agent, palette: Palette) -> Text | None:
-    """A skill's other files, one a line (None when it has none)."""
+    """A skill's other files, one a line (None when it has none), each with what it hides or
+    runs (read here: in the browser's render thread)."""
     if not agent.resources:
         return None
+    from agentbrowser.model.security import skill_file_records
+
+    folder = os.path.dirname(agent.path)
+    found = {os.path.relpath(r.path, folder): r for r in skill_file_records(agent)}
     text = Text()
     for number, relative in enumerate(agent.resources, 1):
         if number > 1:
             text.append("\n")
         text.append(f"{number:>3}  ", style=palette.muted)
         text.append(one_line(relative, 200))
+        record = found.get(relative.replace("/", os.sep))
+        for problem in record.problems if record is not None else ():
+            style = palette.error if problem.severity == ERROR else palette.warning
+            where = f"line {problem.line}: " if problem.line else ""
+            text.append(f"\n       \u26a0 {where}", style=style)
+            text.append(inline(problem.message), style=style)
     return text
 
 
