@@ -524,8 +524,8 @@ def _convert_tools(
                 f"and a {target} runs what allowed-tools lists without asking (Claude Code asks "
                 "for the rest)"
             )
-            if not hub:
-                return  # nothing runs without asking: no allowed-tools
+    else:
+        held = []
     if refused:  # an OpenCode agent's denied commands
         if to_format == "claude-agent":
             data["disallowedTools"] = ", ".join(refused)
@@ -556,8 +556,8 @@ def _convert_tools(
             aliases.append(alias)
         data["tools"] = _unique(aliases)
         return
-    if _all_tools(agent):
-        return
+    if _all_tools(agent) or ((held or refused) and not hub):
+        return  # (nothing left to run without asking: no allowed-tools, Claude Code asks)
     # Claude Code formats: the names as they are (Bash(git diff:*) included).
     if to_format == "claude-agent":
         data["tools"] = ", ".join(hub)

@@ -426,6 +426,9 @@ def test_what_opencode_asks_about_is_never_approved_in_a_claude_command() -> Non
     allowed = split_tools(str(frontmatter.loads(command).metadata["allowed-tools"]), False)
     assert "Bash" not in allowed and "Read" in allowed
     assert any(w.startswith("Bash left out of allowed-tools: OpenCode asks") for w in warnings)
+    denying = text.replace("  bash: ask\n", "  '*': ask\n  bash:\n    'rm *': deny\n")
+    _, warnings = convert(parse_text(denying, "/x/.opencode/agent/a.md"), "claude-command")
+    assert any(w.startswith("bash with commands denied (Bash(rm:*))") for w in warnings)
     claude, warnings = convert(agent, "claude-agent")  # an agent's tools are asked for anyway
     assert "Bash" in split_tools(str(frontmatter.loads(claude).metadata["tools"]), False)
     assert not any("permission rules" in w for w in warnings)
