@@ -25,7 +25,9 @@ from agentbrowser.model.text import (
     SELECTORS,
     TAGS,
     ZERO_WIDTH,
+    decode,
     hidden_runs,
+    looks_binary,
     read_text,
     reveal_hidden,
 )
@@ -396,16 +398,28 @@ _BLOB_RUN = b"a" * 80
 _SIGNAL_PAIRS = re.compile(rb"1(?:(?<=A1)|A|11111)")
 
 
-_TEXT_SECRETS = re.compile(
-    "|".join(f"(?:{rule})" for name, rule in _SECRET_RULES if name not in _SPANNING)
-)
-
-
 def masked(text: str) -> str:
-    """The text with every credential in it masked (see `mask`)."""
+    """The text with every credential the secret findings would name masked (see `mask`),
+    found the same way: the token rules only inside the few words that look random, so that a
+    long text costs a translate and a search, never a regex over all of it."""
     if len(text) < 20:  # no credential above is shorter
         return text
-    return _TEXT_SECRETS.sub(lambda m: mask(m.group()), text)
+    data = text.encode("utf-8", "surrogatepass")
+    signals = data.translate(_SIGNALS)
+    if not (b"A1" in signals or b"1A" in signals):  # as the findings ask (see `findings`)
+        return text
+    spans = [(at, end) for at, end, _ in _secret_spans(data, signals)]
+    if not spans:
+        return text
+    out, position = [], 0
+    for start, end in sorted(spans):
+        if start < position:
+            continue
+        secret = data[start:end].decode("utf-8", "surrogatepass")
+        out += [data[position:start].decode("utf-8", "surrogatepass"), mask(secret)]
+        position = end
+    out.append(data[position:].decode("utf-8", "surrogatepass"))
+    return "".join(out)
 
 
 def mask(secret: str) -> str:
@@ -434,9 +448,10 @@ def _token_windows(data: bytes, signals: bytes) -> Iterator[tuple[int, int]]:
             index = signals.find(pair, end)
 
 
-def _secret_problems(data: bytes, signals: bytes) -> list[Problem]:
-    """Credentials in the file's bytes (line numbers count the same in bytes as in text)."""
-    found: list[tuple[int, str, bytes]] = []
+def _secret_spans(data: bytes, signals: bytes) -> list[tuple[int, int, str]]:
+    """(start, end, rule name) of each credential in the bytes: the value itself (an AWS
+    secret key's, not the name before it)."""
+    found: list[tuple[int, int, str]] = []
     seen: set[int] = set()
     for start, end in _token_windows(data, signals):
         for match in _TOKEN_SECRETS.finditer(data, start, end):
@@ -445,22 +460,27 @@ def _secret_problems(data: bytes, signals: bytes) -> list[Problem]:
                 continue  # inside a longer word: not the token itself
             seen.add(at)
             rule = int(match.lastgroup[1:])  # type: ignore[index]
-            found.append((at, _TOKEN_NAMES[rule], match.group()))
+            found.append((at, match.end(), _TOKEN_NAMES[rule]))
     for name, pattern in _SPANNING_RULES:
         if any(literal in data for literal in _SPANNING[name]):
             for match in pattern.finditer(data):
-                value = match.group()
+                at, end = match.start(), match.end()
                 if name == "an AWS secret key":  # the key's value, not the name before it
-                    value = re.split(rb"[\s:=\"']+", value)[-1]
-                found.append((match.start(), name, value))
+                    at = end - len(re.split(rb"[\s:=\"']+", match.group())[-1])
+                found.append((at, end, name))
+    return found
+
+
+def _secret_problems(data: bytes, signals: bytes) -> list[Problem]:
+    """Credentials in the file's bytes (line numbers count the same in bytes as in text)."""
     return [
         Problem(
             ERROR,
-            f"{name} in the file ({mask(value.decode('ascii', 'replace'))}): anyone who gets this"
-            " file can use it; revoke it and remove it",
+            f"{name} in the file ({mask(data[at:end].decode('ascii', 'replace'))}): anyone who "
+            "gets this file can use it; revoke it and remove it",
             data.count(b"\n", 0, at) + 1,
         )
-        for at, name, value in sorted(found)
+        for at, end, name in sorted(_secret_spans(data, signals))
     ]
 
 
@@ -798,29 +818,63 @@ def _power_problem(power: Power, text: str, fm_end: int, body: str, body_line: i
 
 #: A skill's file is read as a script (each line a command it may run) by these endings, or
 #: by a `#!` first line.
-_SCRIPT_ENDINGS = (".sh", ".bash", ".zsh", ".fish", ".ps1", ".py", ".js", ".mjs", ".ts", ".rb", ".pl")  # fmt: skip
+_SHELL_ENDINGS = (".sh", ".bash", ".zsh", ".fish", ".ps1")
+_SHELL_LINE = re.compile(r"#![^\n]*\b(?:ba|z|da|k|fi)?sh\b|#![^\n]*\bpwsh\b")
+_MARKDOWN_ENDINGS = (".md", ".markdown", ".mdc", ".txt")
+#: What a shell script of a skill may do that the skill's user must hear of before it runs:
+#: the reasons of `command_danger` that are not everyday work (calling the network, running a
+#: helper from a dot folder are).
+_SCRIPT_DANGERS = frozenset(
+    {
+        "downloads a script and runs it",
+        "decodes or evaluates code it does not show",
+        "deletes your files",
+        "reads credentials",
+    }
+)
+#: A skill's file is read this far, and this many findings of one file are reported.
+RESOURCE_SCAN_BYTES = 512 * 1024
+RESOURCE_FINDINGS = 20
 
 
 def resource_findings(relative: str, text: str) -> list[Problem]:
     """What one of a skill's other files hides or does, as problems (lines 1-based): hidden
-    characters and instructions, encoded payloads and secrets in any text, and in a script
-    (by its ending or a `#!` line) the commands that download and run code, delete your files,
-    read credentials or call the network. A skill's scripts run when the model decides to;
-    what they do is part of what the skill grants."""
+    characters, encoded payloads and secrets in any text; hidden instructions in markdown and
+    text files (what a model reads); in a shell script (by its ending or a `#!` line) the
+    commands that download and run code, decode and evaluate, delete your files or read
+    credentials. A skill's scripts run when the model decides to; what they do is part of what
+    the skill grants. At most RESOURCE_FINDINGS, the last saying how many more there are."""
+    lower = relative.lower()
     found = findings(text, {}, "markdown", None, text, 1)
-    if relative.lower().endswith(_SCRIPT_ENDINGS) or text.startswith("#!"):
+    if not lower.endswith(_MARKDOWN_ENDINGS):  # an HTML comment is no secret in a template
+        found = [p for p in found if p.rule != RULE_INSTRUCTION]
+    if lower.endswith(_SHELL_ENDINGS) or _SHELL_LINE.match(text):
         for number, line in enumerate(text.splitlines(), 1):
             command = line.strip()
-            if not command or command.startswith(("#", "//")):
+            if not command or command.startswith("#"):
                 continue
             why, severity = command_danger(command)
-            if why:
+            if why in _SCRIPT_DANGERS:
                 found.append(
                     Problem(
                         severity, f"runs `{_quote(command, 100)}`: it {why}", number, RULE_POWER
                     )
                 )
+    if len(found) > RESOURCE_FINDINGS:
+        more = len(found) - RESOURCE_FINDINGS + 1
+        found = found[: RESOURCE_FINDINGS - 1] + [
+            Problem(found[-1].severity, f"and {more} more findings in this file", None, RULE_POWER)
+        ]
     return found
+
+
+def resource_text(data: bytes) -> str | None:
+    """A skill's file as text to check (its first RESOURCE_SCAN_BYTES, decoded as the files of
+    agents are: UTF-8, else with replacement), or None for a binary file."""
+    data = data[:RESOURCE_SCAN_BYTES]
+    if looks_binary(data):
+        return None
+    return decode(data)[0]
 
 
 def skill_file_records(agent: Agent) -> list[Agent]:
@@ -831,7 +885,7 @@ def skill_file_records(agent: Agent) -> list[Agent]:
     records = []
     for relative in agent.resources:
         path = os.path.join(folder, relative)
-        read = read_text(path)
+        read = read_text(path, RESOURCE_SCAN_BYTES)
         found = resource_findings(relative, read.text) if read.text is not None else []
         if found:
             records.append(

@@ -28,7 +28,7 @@ class FileText:
     crlf: bool = False
 
 
-def _looks_binary(data: bytes) -> bool:
+def looks_binary(data: bytes) -> bool:
     """Heuristic: NUL bytes plus a high share of non-text bytes in the first 8 KB."""
     head = data[:8192]
     if b"\x00" not in head:
@@ -112,7 +112,7 @@ def read_text(path: str, cap: int = SIZE_CAP) -> FileText:
         problems.append(
             Problem(WARNING, f"file is {fst.st_size:,} bytes: only the first {cap:,} were read")
         )
-    if _looks_binary(data):
+    if looks_binary(data):
         return FileText(None, (Problem(ERROR, "binary file, not shown"),), fst.st_size, fst.st_mtime_ns)
     text, decode_problems = decode(data)
     problems.extend(decode_problems)

@@ -169,13 +169,12 @@ def findings_of(text: str, path: str, fmt: str) -> list[str]:
 
 
 def _resource_findings(relative: str, content: bytes) -> list[str]:
-    """What one of a skill's other files hides or does (see security.resource_findings); a
-    file that is not UTF-8 text (an image, an archive) is not read."""
-    from agentbrowser.model.security import resource_findings
+    """What one of a skill's other files hides or does (see security.resource_findings), read
+    as lint reads it; a binary file (an image, an archive) is not read."""
+    from agentbrowser.model.security import resource_findings, resource_text
 
-    try:
-        text = content.decode("utf-8")
-    except UnicodeDecodeError:
+    text = resource_text(content)
+    if text is None:
         return []
     return [
         f"{relative}" + (f" line {p.line}" if p.line else "") + f": {p.message}"
