@@ -6,6 +6,7 @@ import base64
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 #: How long the system clipboard may take before we give up on it (xclip can hang).
 SYSTEM_TIMEOUT = 2.0
@@ -101,6 +102,18 @@ class Copied:
     title: str
     message: str
     severity: str  # Textual's notification severity
+
+    def notification(self) -> dict[str, Any]:
+        """Keyword arguments of a screen's `notify` that say it (never as markup: a name such
+        as "[/x]" is text, and a markup error would drop the notification silently)."""
+        timeout = 10 if self.severity == "warning" else 5
+        return {
+            "message": self.message,
+            "title": self.title,
+            "severity": self.severity,
+            "timeout": timeout,
+            "markup": False,
+        }
 
 
 def copy_shown(

@@ -513,17 +513,9 @@ class BrowseScreen(Screen[None]):
         def terminal(value: str) -> None:
             self.app.call_from_thread(self.app.copy_to_clipboard, value)
 
-        # describe() names the failed destinations too. Not markup: a name such as "[/x]" is
-        # text, and a markup error would drop the notification silently.
+        # describe() names the failed destinations too.
         copied = copy_shown(text, lambda kept: f"{part} of {name} ({len(kept):,} chars)", terminal)
-        self.app.call_from_thread(
-            self.notify,
-            copied.message,
-            title=copied.title,
-            severity=copied.severity,  # type: ignore[arg-type]
-            timeout=10 if copied.severity == "warning" else 5,
-            markup=False,
-        )
+        self.app.call_from_thread(lambda: self.notify(**copied.notification()))
 
     def action_edit(self) -> None:
         """Open the highlighted file in $VISUAL or $EDITOR, then read it again."""

@@ -212,14 +212,7 @@ class CompareScreen(Screen[None]):
         copied = copy_shown(
             text, lambda kept: f"the unified diff ({plural(len(kept.splitlines()), 'line')})", terminal
         )
-        self.app.call_from_thread(
-            self.notify,
-            copied.message,
-            title=copied.title,
-            severity=copied.severity,  # type: ignore[arg-type]
-            timeout=10 if copied.severity == "warning" else 5,
-            markup=False,
-        )
+        self.app.call_from_thread(lambda: self.notify(**copied.notification()))
 
     def action_back(self) -> None:
         """Back to the list, on the agent that was highlighted."""

@@ -26,15 +26,6 @@ AGENT = "---\nname: foo\ndescription: Reviews code\ntools: Read, Grep\n---\nRevi
 BROKEN = "---\nname: a\ndescription: Use it: now\n---\nBody\n"  # strict YAML rejects it
 
 
-@pytest.fixture(autouse=True)
-def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
-    return home
-
-
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / "repo"
