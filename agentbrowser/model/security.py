@@ -13,7 +13,7 @@ import binascii
 import os
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,7 +82,9 @@ _COMMAND_DANGERS: tuple[tuple[re.Pattern[str], str, str], ...] = (
             rf"\b(?:curl|wget|fetch)\b[^|;&\n]*\|\s*(?:{_SHELLS})"
             rf"|(?:{_SHELLS})\s+(?:-c\s+)?[\"']?(?:\$\(|<\(|`)\s*(?:curl|wget)\b"
             r"|(?:^|[\s;&|])(?:source|\.)\s+<\(\s*(?:curl|wget)\b"
-            r"|\b(?:iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b[^|;\n]*\|\s*iex\b",
+            r"|\b(?:iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b[^|;\n]*"
+            r"\|\s*(?:iex|Invoke-Expression)\b"
+            r"|\b(?:iex|Invoke-Expression)\b[^;\n]*\.DownloadString\b",
             re.IGNORECASE,
         ),
         "downloads a script and runs it",
@@ -406,9 +408,11 @@ def masked(text: str) -> str:
         return text
     data = text.encode("utf-8", "surrogatepass")
     signals = data.translate(_SIGNALS)
-    if not (b"A1" in signals or b"1A" in signals):  # as the findings ask (see `findings`)
-        return text
-    spans = [(at, end) for at, end, _ in _secret_spans(data, signals)]
+    windows = _prefix_windows(data)
+    if b"A1" in signals or b"1A" in signals:
+        windows += [(a, b) for a, b in _token_windows(data, signals) if b - a <= WORD_CAP]
+    found = _secret_spans(data, signals, sorted(set(windows)))
+    spans = [(start, end) for _, start, end, _ in found]
     if not spans:
         return text
     out, position = [], 0
@@ -448,27 +452,62 @@ def _token_windows(data: bytes, signals: bytes) -> Iterator[tuple[int, int]]:
             index = signals.find(pair, end)
 
 
-def _secret_spans(data: bytes, signals: bytes) -> list[tuple[int, int, str]]:
-    """(start, end, rule name) of each credential in the bytes: the value itself (an AWS
-    secret key's, not the name before it)."""
-    found: list[tuple[int, int, str]] = []
+def _secret_spans(
+    data: bytes, signals: bytes, windows: Iterable[tuple[int, int]] | None = None
+) -> list[tuple[int, int, int, str]]:
+    """(where it is named, start, end, rule name) of each credential in the bytes: the value
+    itself (an AWS secret key's 40 characters, not the name before it; a private key block
+    without the line break after it). The token rules run in `windows` (default: the words
+    that look random, see `_token_windows`)."""
+    found: list[tuple[int, int, int, str]] = []
     seen: set[int] = set()
-    for start, end in _token_windows(data, signals):
+    for start, end in _token_windows(data, signals) if windows is None else windows:
         for match in _TOKEN_SECRETS.finditer(data, start, end):
             at = match.start()
             if at in seen or (at and (data[at - 1 : at].isalnum() or data[at - 1] == 0x5F)):
                 continue  # inside a longer word: not the token itself
             seen.add(at)
             rule = int(match.lastgroup[1:])  # type: ignore[index]
-            found.append((at, match.end(), _TOKEN_NAMES[rule]))
+            found.append((at, at, match.end(), _TOKEN_NAMES[rule]))
     for name, pattern in _SPANNING_RULES:
         if any(literal in data for literal in _SPANNING[name]):
             for match in pattern.finditer(data):
                 at, end = match.start(), match.end()
-                if name == "an AWS secret key":  # the key's value, not the name before it
-                    at = end - len(re.split(rb"[\s:=\"']+", match.group())[-1])
-                found.append((at, end, name))
+                start = end - 40 if name == "an AWS secret key" else at
+                while end > start and data[end - 1] in b" \t\r\n":
+                    end -= 1
+                found.append((at, start, end, name))
     return found
+
+
+#: The literal starts of the token rules: a word holding one is looked at whether or not it
+#: looks random (a Hugging Face token is letters only).
+_TOKEN_PREFIXES = (
+    b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"github_pat_", b"glpat-", b"xox", b"hooks.slack",
+    b"sk-", b"AIza", b"GOCSPX-", b"ya29.", b"sk_live_", b"rk_live_", b"npm_", b"pypi-", b"hf_",
+    b"SG.", b"AKIA", b"ASIA",
+)  # fmt: skip
+
+
+#: A token is at most a few hundred bytes: where a token rule's literal start is, this many
+#: bytes from it are looked at, and a word longer than WORD_CAP is no token. At most
+#: PREFIX_CAP places a text are looked at (a hostile text repeats a prefix).
+TOKEN_CAP = 256
+WORD_CAP = 1024
+PREFIX_CAP = 256
+
+
+def _prefix_windows(data: bytes) -> list[tuple[int, int]]:
+    """(start, end) from each place where a token rule's literal start begins a token (not
+    inside a longer word), TOKEN_CAP bytes at most, PREFIX_CAP places at most."""
+    windows: list[tuple[int, int]] = []
+    for prefix in _TOKEN_PREFIXES:
+        index = data.find(prefix)
+        while index >= 0 and len(windows) < PREFIX_CAP:
+            if not index or not (data[index - 1 : index].isalnum() or data[index - 1] == 0x5F):
+                windows.append((index, min(len(data), index + TOKEN_CAP)))
+            index = data.find(prefix, index + len(prefix))
+    return windows
 
 
 def _secret_problems(data: bytes, signals: bytes) -> list[Problem]:
@@ -476,11 +515,11 @@ def _secret_problems(data: bytes, signals: bytes) -> list[Problem]:
     return [
         Problem(
             ERROR,
-            f"{name} in the file ({mask(data[at:end].decode('ascii', 'replace'))}): anyone who "
-            "gets this file can use it; revoke it and remove it",
+            f"{name} in the file ({mask(data[start:end].decode('ascii', 'replace'))}): anyone "
+            "who gets this file can use it; revoke it and remove it",
             data.count(b"\n", 0, at) + 1,
         )
-        for at, end, name in sorted(_secret_spans(data, signals))
+        for at, start, end, name in sorted(_secret_spans(data, signals))
     ]
 
 
@@ -860,10 +899,12 @@ def resource_findings(relative: str, text: str) -> list[Problem]:
                         severity, f"runs `{_quote(command, 100)}`: it {why}", number, RULE_POWER
                     )
                 )
-    if len(found) > RESOURCE_FINDINGS:
-        more = len(found) - RESOURCE_FINDINGS + 1
+    if len(found) > RESOURCE_FINDINGS:  # the errors first: none may be what is cut
+        found.sort(key=lambda p: (p.severity != ERROR, p.line or 0))
+        rest = found[RESOURCE_FINDINGS - 1 :]
+        worst = ERROR if any(p.severity == ERROR for p in rest) else rest[0].severity
         found = found[: RESOURCE_FINDINGS - 1] + [
-            Problem(found[-1].severity, f"and {more} more findings in this file", None, RULE_POWER)
+            Problem(worst, f"and {len(rest)} more findings in this file", None, RULE_POWER)
         ]
     return found
 
