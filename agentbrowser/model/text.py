@@ -150,9 +150,11 @@ def sanitize(text: str) -> str:
         return text
     text = _CONTROL.sub(_visible, text)
     if not text.isascii():  # every invisible character is outside ASCII: most files stop here
+        if _SURROGATE.search(text):
+            # The byte it stands for, as \xe9: before the hidden characters are judged by what
+            # stands next to them, so that sanitising safe text again changes nothing.
+            text = _SURROGATE.sub(_surrogate, text)
         text = reveal_hidden(text)
-    if _SURROGATE.search(text):
-        text = _SURROGATE.sub(_surrogate, text)  # the byte it stands for, as \xe9
     return text
 
 
