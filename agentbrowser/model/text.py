@@ -402,28 +402,3 @@ def shorten_middle(text: str, width: int) -> str:
         return text
     head, tail = cut
     return text[:head] + "\u2026" + (text[len(text) - tail :] if tail else "")
-
-
-#: A markdown (HTML) character reference: `&#x202E;`, `&#8238;`, `&zwj;`.
-_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-
-
-def defuse_references(text: str) -> str:
-    """Markdown text whose character references that stand for a control or hidden character
-    are written as what `sanitize` shows for it (`&#x202E;` -> `⟨U+202E⟩`): a markdown parser
-    turns a reference into its character after the text was sanitised. Others stay."""
-    if "&" not in text:
-        return text
-    import html
-
-    def shown(match: re.Match[str]) -> str:
-        decoded = html.unescape(match.group())
-        if decoded == match.group():
-            return decoded
-        if _INVISIBLE.search(decoded):  # no reason to spell one as a reference: always shown
-            return "".join(f"\u27e8U+{ord(c):04X}\u27e9" for c in decoded)
-        visible = sanitize(decoded)
-        return visible if visible != decoded else match.group()
-
-    return _REFERENCE.sub(shown, text)
-

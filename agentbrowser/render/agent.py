@@ -19,7 +19,7 @@ from rich.text import Text
 
 from agentbrowser.model.describe import description_blocks
 from agentbrowser.model.records import ERROR, FRONTMATTER_FIELDS, Agent, with_body
-from agentbrowser.model.text import approx_tokens, defuse_references, inline, one_line, sanitize
+from agentbrowser.model.text import approx_tokens, inline, one_line, sanitize
 
 #: Prompts longer than this render as markdown up to here, then as plain text: rich renders
 #: markdown at ~4.6 ms a KB (50 KB: ~0.25 s) and plain text at ~1 ms a KB.
@@ -87,9 +87,15 @@ def _safe_markdown_class() -> type[Markdown]:
                 # A link reference definition renders as nothing, yet a model reads it: show it
                 # as the text it is.
                 parser.disable("reference")
-                # A character reference becomes its character in the parser, after the text
-                # was sanitised: one that stands for a hidden character is shown as one.
-                self.parsed = parser.parse(defuse_references(markup))
+                self.parsed = parser.parse(markup)
+                # The parser turns a character reference (`&#x202E;`, `&zwj;`) into its
+                # character, after the text was sanitised: its text is made safe again (the
+                # rest is left as it was: sanitising safe text changes nothing). Code keeps
+                # references as written.
+                for token in self.parsed:
+                    for child in token.children or ():
+                        if child.type == "text" and not child.content.isascii():
+                            child.content = sanitize(child.content)
 
         SafeMarkdown.__module__ = __name__
         SafeMarkdown.__qualname__ = "SafeMarkdown"

@@ -133,18 +133,22 @@ async def test_a_character_reference_never_becomes_a_hidden_character_on_screen(
 ) -> None:
     (tmp_path / "a.md").write_text(
         "---\nname: a\ndescription: d\n---\n# Head &#x202E;evil\n\nabc&#x202E;fed&#x202C; "
-        "zw a&#x200B;b&zwj;c &#xE0041; &amp; &lt;tag&gt; caf&eacute;\n"
+        "zw a&#x200B;b&zwj;c &#xE0041; &amp; &lt;tag&gt; caf&eacute; `&#x200B;` "
+        "\U0001f468&zwj;\U0001f469\n"
     )
     app = build_app([str(tmp_path)], use_cache=False)
     async with app.run_test(size=SIZE) as pilot:
         screen = await loaded(pilot)
         await rendered(pilot)
         text = screen.agent_view.text
-        for char in ("\u202e", "\u202c", "\u200b", "\u200d", "\U000e0041"):
+        for char in ("\u202e", "\u202c", "\u200b", "\U000e0041"):
             assert char not in text
         assert "abc\u27e8U+202E\u27e9fed\u27e8U+202C\u27e9" in text
         assert "a\u27e8U+200B\u27e9b\u27e8U+200D\u27e9c" in text
-        assert "& <tag> caf\u00e9" in " ".join(text.split())  # visible ones read as before
+        flat = " ".join(text.split())
+        assert "& <tag> caf\u00e9" in flat  # visible ones read as before
+        assert "&#x200B;" in flat  # code shows a reference as written
+        assert "\U0001f468\u200d\U0001f469" in flat  # an emoji sequence's joiner is no secret
 
 
 async def test_a_line_break_in_a_one_line_field_cannot_forge_a_header_line(
