@@ -632,7 +632,10 @@ def cmd_convert(args: argparse.Namespace, out: TextIO) -> int:
     # What the converted file hides or grants, as its owner will read it: said before the text
     # goes anywhere, and a file is written with it only after --yes (as `install` does).
     path = os.path.abspath(args.output) if args.output else agent.path
-    found = install.findings_of(text, path, args.to_format)
+    # Read as its owner reads it: printed, as the format it is in (a path whose folders name
+    # no format); written, as the file it becomes.
+    where = path if args.output else os.path.join(os.sep, "converted.md")
+    found = install.findings_of(text, where, args.to_format)
     for finding in found:
         print(f"agentbrowser: found: {inline(finding)}", file=sys.stderr)
     if not args.output:
