@@ -510,7 +510,10 @@ def _convert_tools(
     for tool in unknown:
         warnings.append(f"the tool {tool!r} has no {target} equivalent: dropped")
     if to_format == "opencode-agent":
-        _tools_to_opencode(hub, denied, _all_tools(agent), data, warnings, _asked(agent, source))
+        _tools_to_opencode(
+            hub, denied, _all_tools(agent), data, warnings, _asked(agent, source),
+            restricts=agent.format not in ("claude-command", "claude-skill"),
+        )  # fmt: skip
         return
     if agent.format == "opencode-agent" and to_format in ("claude-command", "claude-skill"):
         # allowed-tools runs what it lists without asking: what OpenCode asks about stays out,
@@ -596,11 +599,16 @@ def _tools_to_opencode(
     data: dict[str, Any],
     warnings: list[str],
     asked: tuple[str, ...] = (),
+    restricts: bool = True,
 ) -> None:
     """Claude Code's tools as OpenCode `permission` rules (its `tools` map is deprecated): a
     `deny` for each OpenCode tool the agent may not use, per-command rules for bash, and `ask`
     for the `asked` permissions the agent keeps. OpenCode decides `edit` and `write` by one
-    permission, `edit`."""
+    permission, `edit`.
+
+    `restricts`: the list is all the agent may use (an agent's `tools`). A command's or
+    skill's `allowed-tools` is what runs without asking: the rest stays usable, asked for
+    where Claude Code asks (`_ASKED`), so those are `ask`, not `deny`."""
     allowed: list[str] = []
     commands: list[str] = []  # Bash(git diff:*) entries, as OpenCode permission patterns
     whole_bash = "Bash" in hub
@@ -627,12 +635,14 @@ def _tools_to_opencode(
             )
         for tool in OPENCODE_BUILTIN_TOOLS:
             rule = OPENCODE_PERMISSION.get(tool, tool)
-            if rule not in kept:
-                permission[rule] = "deny"
-        warnings.append(
-            "OpenCode also gives the agent the tools of your MCP servers and custom tools: its "
-            "rules name OpenCode's own tools only (a Claude Code list leaves the others out)"
-        )
+            if rule not in kept and (restricts or rule in _ASKED):
+                permission[rule] = "deny" if restricts else "ask"
+        if restricts:
+            warnings.append(
+                "OpenCode also gives the agent the tools of your MCP servers and custom tools: "
+                "its rules name OpenCode's own tools only (a Claude Code list leaves the others "
+                "out)"
+            )
     refused: list[str] = []  # Bash(rm:*) in disallowedTools: commands denied
     for tool in denied:
         mapped = CLAUDE_TO_OPENCODE_TOOLS.get(_base_tool(tool))
@@ -657,7 +667,7 @@ def _tools_to_opencode(
     if permission.get("bash") != "deny" and (commands or refused):
         # OpenCode applies the last rule that matches: every command denied first, then the
         # allowed ones, then the denied ones, each moved to the end when it comes again.
-        rules: dict[str, str] = {"*": "deny"} if commands else {}
+        rules: dict[str, str] = {"*": "deny" if restricts else "ask"} if commands else {}
         granted = "ask" if "bash" in asked else "allow"
         for pattern, action in [*((c, granted) for c in commands), *((c, "deny") for c in refused)]:
             rules.pop(pattern, None)

@@ -376,7 +376,12 @@ def test_claude_bash_commands_become_opencode_permission_rules() -> None:
         "/x/.claude/commands/c.md",
     )
     text, _ = convert(command, "opencode-agent")  # allowed-tools runs them without asking
-    assert frontmatter.loads(text).metadata["permission"]["bash"] == {"*": "deny", "git diff*": "allow"}
+    # ... and the rest stays usable, asked for where Claude Code asks
+    assert frontmatter.loads(text).metadata["permission"] == {
+        "bash": {"*": "ask", "git diff*": "allow"},
+        "edit": "ask",
+        "webfetch": "ask",
+    }
 
 
 def test_claude_bash_commands_come_back_from_opencode_permission_rules() -> None:
