@@ -7,13 +7,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from agentbrowser import __version__, memory
 from agentbrowser.loading import collection, trace
 from agentbrowser.model.parts import PARTS, PartUnreadable, part_text
-from agentbrowser.model.records import ERROR, INFO, WARNING, Agent
+from agentbrowser.model.records import ERROR, INFO, WARNING, Agent, Problem
 from agentbrowser.model.text import inline, one_line, plural, sanitize
 
 if TYPE_CHECKING:
@@ -219,17 +219,20 @@ def _plain_path(path: str) -> str:
     return relative if not relative.startswith("..") else path
 
 
-def _problem_summary(agent: Agent) -> str:
-    if not agent.problems:
-        return ""
+def _severity_counts(problems: Iterable[Problem]) -> str:
+    """`1 error, 2 warnings, 1 info` ("" for none): how `list` and `lint` sum problems up."""
     counts: dict[str, int] = {}
-    for problem in agent.problems:
+    for problem in problems:
         counts[problem.severity] = counts.get(problem.severity, 0) + 1
-    return ", ".join(  # as lint sums them up: `1 error, 2 warnings, 1 info`
+    return ", ".join(
         f"{counts[severity]} {severity}{'s' * (severity != INFO and counts[severity] != 1)}"
         for severity in (ERROR, WARNING, INFO)
         if counts.get(severity)
     )
+
+
+def _problem_summary(agent: Agent) -> str:
+    return _severity_counts(agent.problems)
 
 
 def _table_rows(agents: list[Agent]) -> list[list[str]]:
@@ -358,7 +361,6 @@ def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
             for line in lint.github_lines(agents, lambda p: sanitize(_plain_path(p)), sanitize):
                 out.write(line + "\n")
         return 1 if errors else 0
-    counts: dict[str, int] = {}
     colours = _SEVERITY_COLOURS if out.isatty() and not os.environ.get("NO_COLOR") else {}
     for agent in agents:
         for problem in agent.problems:
@@ -369,13 +371,8 @@ def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
             if severity in colours:
                 severity = f"{colours[severity]}{severity}\x1b[0m"
             out.write(f"{where}: {severity}: {inline(problem.message)}\n")
-            counts[problem.severity] = counts.get(problem.severity, 0) + 1
     if agents:
-        found = ", ".join(
-            f"{counts[severity]} {severity}{'s' * (severity != INFO and counts[severity] != 1)}"
-            for severity in (ERROR, WARNING, INFO)
-            if counts.get(severity)
-        )
+        found = _severity_counts(p for a in agents for p in a.problems)
         files = plural(len(agents), "file")
         summary = f"{found} in {files}" if found else f"{files}, no problems"
         print(f"agentbrowser: {summary}", file=sys.stderr)

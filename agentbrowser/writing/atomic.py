@@ -85,6 +85,14 @@ def write_atomic(
         _sync_folder(folder)
 
 
+def other_links(there: os.stat_result) -> str | None:
+    """`1 other hard link`, `2 other hard links` for a file with other names, else None: a new
+    file renamed into place would leave them with the old text, so neither install nor fix
+    replaces it."""
+    others = there.st_nlink - 1
+    return f"{others} other hard link{'s' * (others > 1)}" if others > 0 else None
+
+
 def _link_new(temporary: str, path: str) -> None:
     """Put the temporary file at `path` only if nothing is there: a hard link fails when the
     name exists (no window between a look and the write); then the temporary name goes. Where

@@ -15,7 +15,7 @@ import stat
 from dataclasses import dataclass
 
 from agentbrowser.model.repair import Repair, repair_text
-from agentbrowser.writing.atomic import write_atomic
+from agentbrowser.writing.atomic import other_links, write_atomic
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -89,10 +89,8 @@ def _refusal(st: os.stat_result, link: bool) -> str | None:
     if link:
         # Replacing the link with a file would cut it from its target, which may be elsewhere.
         return "a symbolic link: fix the file it points to"
-    if st.st_nlink > 1:
-        # A new file renamed into place would leave the other names with the old text.
-        others = st.st_nlink - 1
-        links = f"{others} other hard link{'s' * (others > 1)}"
+    links = other_links(st)
+    if links is not None:
         return f"a file with {links}: a rewrite would cut it from them"
     if not st.st_mode & stat.S_IWUSR:
         return "read-only: left as it is (make it writable to fix it)"

@@ -25,7 +25,12 @@ from agentbrowser.model.convert import (
 from agentbrowser.model.discovery import SKIP_DIRS
 from agentbrowser.model.records import Agent
 from agentbrowser.model.text import read_text
-from agentbrowser.writing.atomic import NEW_FILE_MODE, TargetExistsError, write_atomic
+from agentbrowser.writing.atomic import (
+    NEW_FILE_MODE,
+    TargetExistsError,
+    other_links,
+    write_atomic,
+)
 
 #: What a planned file is, next to what is on disk.
 NEW = "new"
@@ -266,13 +271,9 @@ def _look(path: str, content: bytes) -> tuple[str, str]:
         raise InstallError(f"{path} is not a regular file: refused")
     with open(path, "rb") as handle:
         there = handle.read()
-    if there != content and there_stat.st_nlink > 1:
-        # A new file renamed into place would leave the other names with the old text.
-        others = there_stat.st_nlink - 1
-        raise InstallError(
-            f"{path} has {others} other hard link{'s' * (others > 1)}: replacing it would cut "
-            "it from them: refused"
-        )
+    links = other_links(there_stat) if there != content else None
+    if links is not None:
+        raise InstallError(f"{path} has {links}: replacing it would cut it from them: refused")
     return (SAME if there == content else CLASH), hashlib.sha256(there).hexdigest()
 
 
