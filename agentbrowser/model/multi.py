@@ -4,11 +4,14 @@ Pure: plain records in, frozen dataclasses out. Fields become a table (one value
 tools a matrix, and each prompt a list of parts (paragraphs, a heading with what follows it
 until a blank line) marked as shared by all, by some (which) or unique to one. Parts of
 independently written variants rarely match to the letter, so two parts count as the same when
-their words mostly agree (``PART_MATCH``), as rapidfuzz's token-set ratio measures it.
+their words mostly agree both ways (``PART_MATCH``, rapidfuzz's token-sort ratio: a heading
+or a short line whose words a long paragraph happens to contain is not that paragraph), and
+each part says which of its holders word it differently.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -16,16 +19,24 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from agentbrowser.model.fields import DANGERS, canonical
-from agentbrowser.model.security import danger_summary
-from agentbrowser.model.text import hidden_runs
 from agentbrowser.model.records import Agent, prompt
+from agentbrowser.model.security import danger_summary
+from agentbrowser.model.similar import VOCABULARY_WORD, vocabulary
+from agentbrowser.model.text import hidden_runs
 
 #: Most agents one comparison holds.
 MAX_AGENTS = 6
-#: Token-set similarity (0..100) above which two parts of two prompts say the same thing.
+#: Token-sort similarity (0..100) above which two parts of two prompts say the same thing:
+#: symmetric, so a part that adds to another (a sentence, a list) differs by what it adds.
 PART_MATCH = 72
 #: Parts of a prompt compared; the rest of a huge prompt is one last part.
 MAX_PARTS = 600
+#: Most pairs of parts compared in other words (each one a ratio over two paragraphs): six
+#: prompts of 600 parts would take minutes, so each then has its first ``fuzzy_limit``
+#: parts compared that way (~2 s at worst on a slow machine).
+FUZZY_BUDGET = 1_000_000
+#: Parts compared in other words whatever the budget.
+FUZZY_MIN = 50
 
 ALL = "all"
 SOME = "some"
@@ -69,6 +80,9 @@ class Part:
     """Indexes of the agents with this part (the owner included), ascending."""
     kind: str
     """"all", "some" or "unique"."""
+    reworded: tuple[int, ...] = ()
+    """The holders whose part is alike but not written the same (ascending): their wording
+    differs, so what they say may too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +97,9 @@ class MultiComparison:
     """Per agent: no tools key, so every tool is granted."""
     prompts: tuple[tuple[Part, ...], ...]
     """Per agent, its prompt's parts in order."""
+    only_words: tuple[frozenset[str], ...] = ()
+    """Per agent, the words (four letters or more, lowercased) its prompt uses and no other
+    agent's prompt does: in parts that are reworded or unique, what this variant adds."""
 
     def unique_count(self, member: int) -> int:
         """How many parts of one agent's prompt no other agent has."""
@@ -93,7 +110,10 @@ class MultiComparison:
         from agentbrowser.model.serialize import jsonable
 
         return {
-            "agents": [{"name": n, "path": p} for n, p in zip(self.names, self.paths)],
+            "agents": [
+                {"name": n, "path": p, "only_words": sorted(words)}
+                for n, p, words in zip(self.names, self.paths, self.only_words)
+            ],
             "fields": [
                 {"field": f.field, "values": [jsonable(v) for v in f.values], "differs": f.differs}
                 for f in self.fields
@@ -102,7 +122,13 @@ class MultiComparison:
             "inherits": list(self.inherits),
             "prompts": [
                 [
-                    {"line": p.line, "kind": p.kind, "holders": list(p.holders), "text": p.text}
+                    {
+                        "line": p.line,
+                        "kind": p.kind,
+                        "holders": list(p.holders),
+                        "reworded": list(p.reworded),
+                        "text": p.text,
+                    }
                     for p in parts
                 ]
                 for parts in self.prompts
@@ -180,41 +206,77 @@ def _tool_rows(agents: list[Agent]) -> tuple[ToolRow, ...]:
     )
 
 
+def fuzzy_limit(count: int) -> int:
+    """How many parts of each prompt are compared with the others' in other words: all of
+    ``MAX_PARTS`` for a few prompts of normal size, fewer for six huge ones, so a comparison
+    stays within ``FUZZY_BUDGET`` (parts past it are still matched where written the same)."""
+    pairs = count * (count - 1)
+    return max(FUZZY_MIN, min(MAX_PARTS, math.isqrt(FUZZY_BUDGET // max(1, pairs))))
+
+
 def _prompt_parts(agents: list[Agent]) -> tuple[tuple[Part, ...], ...]:
     split = [split_parts(prompt(agent)) for agent in agents]
     normal = [[_normal(text) for _, text in parts] for parts in split]
     exact = [set(texts) for texts in normal]
+    # A part that hides characters is shared only where it is written the same: its visible
+    # words may be another's, what a model reads is not. So it is never a loose match either.
+    limit = fuzzy_limit(len(agents))
+    loose = [[not hidden_runs(text) for _, text in parts[:limit]] for parts in split]
+    # Token-sort ratio is the ratio of the texts with their words sorted: sorted once here.
+    choices = [
+        [" ".join(sorted(key.split())) for key, ok in zip(keys, flags) if ok]
+        for keys, flags in zip(normal, loose)
+    ]
     count = len(agents)
     out = []
     for owner, parts in enumerate(split):
         marked = []
         for position, (line, text) in enumerate(parts):
             key = normal[owner][position]
-            # A part that hides characters is shared only where it is written the same: its
-            # visible words may be another's, what a model reads is not.
-            loose = not hidden_runs(text)
+            fuzzy = position < limit and loose[owner][position]
+            query = " ".join(sorted(key.split())) if fuzzy else ""
             holders = [owner]
+            reworded = []
             for other in range(count):
                 if other == owner:
                     continue
-                if key in exact[other] or (
-                    loose
-                    and normal[other]
+                if key in exact[other]:
+                    holders.append(other)
+                elif (
+                    fuzzy
+                    and choices[other]
                     and process.extractOne(
-                        key,
-                        normal[other],
-                        scorer=fuzz.token_set_ratio,
+                        query,
+                        choices[other],
+                        scorer=fuzz.ratio,
                         processor=None,
                         score_cutoff=PART_MATCH,
                     )
                     is not None
                 ):
                     holders.append(other)
+                    reworded.append(other)
             holders.sort()
             kind = ALL if len(holders) == count else UNIQUE if len(holders) == 1 else SOME
-            marked.append(Part(text, line, tuple(holders), kind))
+            marked.append(Part(text, line, tuple(holders), kind, tuple(reworded)))
         out.append(tuple(marked))
     return tuple(out)
+
+
+def _only_words(agents: list[Agent]) -> tuple[frozenset[str], ...]:
+    words = [vocabulary(prompt(agent)) for agent in agents]
+    counts: dict[str, int] = {}
+    for found in words:
+        for word in found:
+            counts[word] = counts.get(word, 0) + 1
+    return tuple(frozenset(w for w in found if counts[w] == 1) for found in words)
+
+
+def word_spans(text: str, words: frozenset[str]) -> list[tuple[int, int]]:
+    """Where in ``text`` the given words occur (as ``only_words`` finds them): (start, end)."""
+    if not words:
+        return []
+    return [m.span() for m in VOCABULARY_WORD.finditer(text) if m.group().lower() in words]
 
 
 def compare_many(agents: list[Agent]) -> MultiComparison:
@@ -228,6 +290,7 @@ def compare_many(agents: list[Agent]) -> MultiComparison:
         tools=_tool_rows(agents),
         inherits=tuple(a.tools is None for a in agents),
         prompts=_prompt_parts(agents),
+        only_words=_only_words(agents),
     )
 
 

@@ -29,8 +29,8 @@ WEIGHTS: dict[str, float] = {"prompt": 0.6, "description": 0.25, "tools": 0.1, "
 
 #: Above this many word pairs, a changed block's words are compared as bags (order ignored).
 BAG_CELLS = 4_000_000
-# Letters only (no digits or underscores), four or more: words that carry a topic.
-_VOCABULARY_WORD = re.compile(r"[^\W\d_]{4,}")
+#: Letters only (no digits or underscores), four or more: words that carry a topic.
+VOCABULARY_WORD = re.compile(r"[^\W\d_]{4,}")
 # Keys whose difference is already shown elsewhere (tools, description) or is identity (name).
 _CONTENT_EXCLUDED = frozenset({"name", "description", "tools"})
 
@@ -94,7 +94,7 @@ def ordered_similarity(a: str, b: str) -> float:
 
 def vocabulary(text: str) -> frozenset[str]:
     """The distinct words of four letters or more, lowercased: what a text is about."""
-    return frozenset(word.lower() for word in _VOCABULARY_WORD.findall(text))
+    return frozenset(word.lower() for word in VOCABULARY_WORD.findall(text))
 
 
 def vocabulary_similarity(a: str, b: str) -> float:

@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
-from agentbrowser.model.multi import ALL, UNIQUE, MultiComparison, letters
+from agentbrowser.model.multi import ALL, UNIQUE, MultiComparison, letters, word_spans
 from agentbrowser.model.records import Agent
 from agentbrowser.model.text import one_line, sanitize, shorten_middle
 from agentbrowser.widgets.key_bar import KeyBar
@@ -33,15 +33,23 @@ CSS = Path(__file__).with_name("multi_compare.tcss")
 MAX_PART_WIDGETS = 400
 
 
-def _marked_paragraph(label: str, text: str) -> Table:
-    """A paragraph beside who has it (`all`, `A+D`, `only B`): its wrapped lines stay right of
-    the bar, so the label column reads down the whole prompt."""
+#: How the words that only the shown agent uses stand out in its paragraphs.
+OWN_WORD = "bold underline"
+
+
+def marked_paragraph(label: Text, text: str, own: frozenset[str] = frozenset()) -> Table:
+    """A paragraph beside who has it (`all`, `A+D`, `only B`; below, `≈ D` for the holders
+    that word it differently), the words no other agent uses underlined: its wrapped lines
+    stay right of the bar, so the label column reads down the whole prompt."""
     grid = Table(
         show_header=False, show_edge=False, box=box.MINIMAL, padding=(0, 1), pad_edge=False
     )
     grid.add_column(width=11, justify="right", no_wrap=True, style="bold")
     grid.add_column(ratio=1)
-    grid.add_row(label, Text(sanitize(text)))
+    shown = Text(sanitize(text))
+    for start, end in word_spans(shown.plain, own):
+        shown.stylize(OWN_WORD, start, end)
+    grid.add_row(label, shown)
     return grid
 
 
@@ -243,9 +251,11 @@ class MultiCompareScreen(Screen[None]):
         letter = names[self.member]
         title = Text(f"Prompt of {letter}: ", style="bold")
         title.append(one_line(self.agents[self.member].name, 60), style="bold")
+        reworded = any(part.reworded for part in comparison.prompts[self.member])
         title.append(
             f"  ({comparison.unique_count(self.member)} unique; n/N jump to them, "
-            "\u2190/\u2192 another agent)",
+            "\u2190/\u2192 another agent; underlined: words no other agent uses"
+            + ("; \u2248 who words it differently)" if reworded else ")"),
             style="dim",
         )
         self.query_one("#multi-prompt-title", Static).update(title)
@@ -255,12 +265,15 @@ class MultiCompareScreen(Screen[None]):
         parts = comparison.prompts[self.member]
         for part in parts[:MAX_PART_WIDGETS]:
             if part.kind == ALL:
-                label, classes = "all", "shared-all"
+                label, classes = Text("all"), "shared-all"
             elif part.kind == UNIQUE:
-                label, classes = f"only {letter}", "unique"
+                label, classes = Text(f"only {letter}"), "unique"
             else:
-                label, classes = "+".join(names[i] for i in part.holders), "shared-some"
-            widgets.append(PromptPart(_marked_paragraph(label, part.text), classes=classes))
+                label, classes = Text("+".join(names[i] for i in part.holders)), "shared-some"
+            if part.reworded:
+                label.append("\n\u2248 " + "+".join(names[i] for i in part.reworded), "dim")
+            own = comparison.only_words[self.member]
+            widgets.append(PromptPart(marked_paragraph(label, part.text, own), classes=classes))
         if len(parts) > MAX_PART_WIDGETS:
             rest = "\n\n".join(p.text for p in parts[MAX_PART_WIDGETS:])
             widgets.append(PromptPart(Text(sanitize(rest)), classes="rest"))

@@ -5,15 +5,28 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rich.text import Text
 from textual.pilot import Pilot
 
 from agentbrowser.cli import build_app
 from agentbrowser.loading.collection import load_collection
-from agentbrowser.model.multi import ALL, SOME, UNIQUE, compare_many, split_parts
+from agentbrowser.model.multi import (
+    ALL,
+    SOME,
+    UNIQUE,
+    compare_many,
+    split_parts,
+    word_spans,
+)
 from agentbrowser.model.records import Agent
 from agentbrowser.screens.browse import BrowseScreen
 from agentbrowser.screens.compare import CompareScreen
-from agentbrowser.screens.multi_compare import MultiCompareScreen, PromptPart
+from agentbrowser.screens.multi_compare import (
+    OWN_WORD,
+    MultiCompareScreen,
+    PromptPart,
+    marked_paragraph,
+)
 
 from ..paths import BUNDLED
 
@@ -66,6 +79,80 @@ def test_reworded_paragraphs_still_count_as_shared(tmp_path: Path) -> None:
     c = _agent(tmp_path, "c", "Deploy on Fridays.\n")
     result = compare_many([a, b, c])
     assert result.prompts[0][0].holders == (0, 1)
+
+
+def test_a_heading_inside_a_longer_paragraph_does_not_make_it_shared(tmp_path: Path) -> None:
+    # The words of "## Core responsibilities" and of "You will" are in the other agents'
+    # paragraphs: a measure that takes a part as shared when one's words are (nearly) a subset
+    # of the other's marked those long paragraphs as shared, hiding what each has alone.
+    a = _agent(tmp_path, "a", "## Core responsibilities\n\nYou will\n")
+    long_b = (
+        "Your core responsibilities are to design REST endpoints, validate every input and "
+        "write migrations that can be rolled back."
+    )
+    long_c = "For debugging tasks you will bisect the history and reproduce the failure first."
+    b = _agent(tmp_path, "b", long_b + "\n")
+    c = _agent(tmp_path, "c", long_c + "\n")
+    result = compare_many([a, b, c])
+    assert [p.kind for p in result.prompts[1]] == [UNIQUE]
+    assert [p.kind for p in result.prompts[2]] == [UNIQUE]
+    assert [p.kind for p in result.prompts[0]] == [UNIQUE, UNIQUE]
+
+
+def test_a_shared_part_says_which_holders_word_it_differently(tmp_path: Path) -> None:
+    a = _agent(
+        tmp_path, "a", f"{SHARED}\n\nAlways write a failing test first, then make it pass.\n"
+    )
+    b = _agent(
+        tmp_path, "b", f"{SHARED}\n\nAlways write a failing test first and then make it pass!\n"
+    )
+    c = _agent(tmp_path, "c", f"{SHARED.upper()}\n\nDeploy on Fridays.\n")
+    result = compare_many([a, b, c])
+    first, second = result.prompts[0]
+    # Case and spacing are not wording: c holds the first part as written.
+    assert (first.kind, first.holders, first.reworded) == (ALL, (0, 1, 2), ())
+    assert (second.kind, second.holders, second.reworded) == (SOME, (0, 1), (1,))
+    assert result.prompts[1][1].reworded == (0,)
+    assert result.to_json()["prompts"][0][1]["reworded"] == [1]
+
+
+def test_past_the_budget_parts_are_matched_only_where_written_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Six prompts of 600 paragraphs took minutes to compare in other words; the budget keeps
+    # that to each prompt's first parts, and the rest still meet their exact copies.
+    import agentbrowser.model.multi as multi
+
+    monkeypatch.setattr(multi, "FUZZY_BUDGET", 24)
+    monkeypatch.setattr(multi, "FUZZY_MIN", 2)
+    assert multi.fuzzy_limit(3) == 2
+    said = "Always write a failing test first, then make it pass."
+    reworded = "Always write a failing test first and then make it pass!"
+    a = _agent(tmp_path, "a", f"{said}\n\nOne.\n\n{SHARED}\n\n{said} Twice.\n")
+    b = _agent(tmp_path, "b", f"{reworded}\n\n{SHARED}\n\n{reworded} Twice.\n")
+    c = _agent(tmp_path, "c", "Deploy on Fridays.\n")
+    parts = compare_many([a, b, c]).prompts[0]
+    assert [(p.holders, p.reworded) for p in parts] == [
+        ((0, 1), (1,)),  # within the limit: alike
+        ((0,), ()),
+        ((0, 1), ()),  # past it, written the same: shared
+        ((0,), ()),  # past it, alike only in other words: not compared
+    ]
+
+
+def test_the_words_only_one_agent_uses_are_listed(tmp_path: Path) -> None:
+    a = _agent(tmp_path, "a", f"{SHARED}\n\nUse GraphQL subscriptions.\n")
+    b = _agent(tmp_path, "b", f"{SHARED}\n\nUse gRPC streams.\n")
+    c = _agent(tmp_path, "c", f"{SHARED}\n\nUse graphql and gRPC.\n")
+    result = compare_many([a, b, c])
+    assert result.only_words == (
+        frozenset({"subscriptions"}),
+        frozenset({"streams"}),
+        frozenset(),
+    )
+    text = result.prompts[0][1].text
+    assert [text[s:e] for s, e in word_spans(text, result.only_words[0])] == ["subscriptions"]
+    assert result.to_json()["agents"][1]["only_words"] == ["streams"]
 
 
 def test_split_parts_keeps_line_numbers() -> None:
@@ -132,6 +219,25 @@ async def test_d_with_five_marked_opens_the_n_way_compare_and_names_stay_apart_a
         assert legend
         text = "\n".join(lines)
         assert "unique paragraphs" in text and "field" in text
+
+
+async def test_the_prompt_marks_reworded_holders_and_underlines_the_words_no_other_uses(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "three"
+    folder.mkdir()
+    _agent(folder, "a", "Always write a failing test first, then make it pass.\n\nUse GraphQL.\n")
+    _agent(folder, "b", "Always write a failing test first and then make it pass!\n")
+    _agent(folder, "c", "Deploy on Fridays.\n")
+    async with build_app([str(folder)], use_cache=False).run_test(size=(100, 30)) as pilot:
+        screen = await open_multi(pilot, 3)
+        assert [agent.name for agent in screen.agents] == ["a", "b", "c"]
+        text = "\n".join(_screen_lines(pilot.app))
+        assert "\u2248 B" in text and "words it differently" in text
+    grid = marked_paragraph(Text("only A"), "Use GraphQL.", frozenset({"graphql"}))
+    (cell,) = grid.columns[1].cells
+    assert isinstance(cell, Text)
+    assert [(cell.plain[s.start : s.end], s.style) for s in cell.spans] == [("GraphQL", OWN_WORD)]
 
 
 async def test_n_jumps_between_unique_paragraphs_and_right_shows_the_next_prompt(
