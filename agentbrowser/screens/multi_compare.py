@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from rich import box
-from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -23,34 +21,20 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
-from agentbrowser.model.multi import ALL, UNIQUE, MultiComparison, letters, word_spans
+from agentbrowser.model.multi import ALL, UNIQUE, MultiComparison, letters
 from agentbrowser.model.records import Agent
 from agentbrowser.model.text import one_line, sanitize, shorten_middle
+from agentbrowser.render.multi_layout import (
+    fields_table,
+    marked_paragraph,
+    part_label,
+    tools_table,
+)
 from agentbrowser.widgets.key_bar import KeyBar
 
 CSS = Path(__file__).with_name("multi_compare.tcss")
 #: Paragraphs shown as widgets of their own; the rest of a huge prompt is one more.
 MAX_PART_WIDGETS = 400
-
-
-#: How the words that only the shown agent uses stand out in its paragraphs.
-OWN_WORD = "bold underline"
-
-
-def marked_paragraph(label: Text, text: str, own: frozenset[str] = frozenset()) -> Table:
-    """A paragraph beside who has it (`all`, `A+D`, `only B`; below, `≈ D` for the holders
-    that word it differently), the words no other agent uses underlined: its wrapped lines
-    stay right of the bar, so the label column reads down the whole prompt."""
-    grid = Table(
-        show_header=False, show_edge=False, box=box.MINIMAL, padding=(0, 1), pad_edge=False
-    )
-    grid.add_column(width=11, justify="right", no_wrap=True, style="bold")
-    grid.add_column(ratio=1)
-    shown = Text(sanitize(text))
-    for start, end in word_spans(shown.plain, own):
-        shown.stylize(OWN_WORD, start, end)
-    grid.add_row(label, shown)
-    return grid
 
 
 @dataclass
@@ -65,14 +49,6 @@ class MultiCompareFailed(Message):
     """Computing the comparison raised (a bug): the screen says so instead of hanging."""
 
     error: str
-
-
-def _value(value: Any) -> str:
-    if value is None:
-        return "\u2014"  # — missing
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    return str(value)
 
 
 class PromptPart(Static):
@@ -143,9 +119,9 @@ class MultiCompareScreen(Screen[None]):
 
     def on_multi_compared(self, message: MultiCompared) -> None:
         """Show the table, the matrix and the first member's prompt."""
-        self.comparison = message.comparison
-        self.query_one("#multi-fields", Static).update(self._fields_table())
-        self.query_one("#multi-tools", Static).update(self._tools_table())
+        comparison = self.comparison = message.comparison
+        self.query_one("#multi-fields", Static).update(fields_table(comparison, self.size.width))
+        self.query_one("#multi-tools", Static).update(tools_table(comparison))
         self._show_summary()
         self._show_prompt()
 
@@ -188,60 +164,6 @@ class MultiCompareScreen(Screen[None]):
         text.append(f"  \u00b7  {differing} fields differ", style="dim")
         self.query_one("#multi-summary", Static).update(text)
 
-    def _cell_width(self) -> int:
-        """About how many cells one agent's column gets (the field column takes up to 16)."""
-        count = len(self.agents)
-        return max(6, (self.size.width - 2 - 16 - 3 - 2 * count) // count)
-
-    def _header(self, first: str) -> Table:
-        table = Table(show_edge=False, pad_edge=False, expand=True, box=None, padding=(0, 1))
-        table.add_column(first, no_wrap=True, style="bold", max_width=16)
-        table.add_column("", no_wrap=True, width=1)
-        for letter in letters(len(self.agents)):
-            table.add_column(letter, no_wrap=True, overflow="ellipsis", ratio=1)
-        return table
-
-    def _fields_table(self) -> Table:
-        """Fields: one row per key, one column per agent; ≠ marks the rows that differ."""
-        assert self.comparison is not None
-        table = self._header("field")
-        for row in self.comparison.fields:
-            if row.field == "name":
-                # Names of variants share prefixes: cut them in the middle, as in the list.
-                width = self._cell_width()
-                cells = [Text(shorten_middle(one_line(_value(v), 200), width)) for v in row.values]
-            else:
-                cells = [Text(one_line(_value(v), 200)) for v in row.values]
-            mark = Text("\u2260", style="bold") if row.differs else Text(" ")
-            table.add_row(
-                Text(sanitize(row.field)), mark, *cells, style="" if row.differs else "dim"
-            )
-        return table
-
-    def _tools_table(self) -> Table:
-        """Tools: one row per tool, ✓ where an agent grants it, "all" where it inherits all."""
-        assert self.comparison is not None
-        table = self._header("tool")
-        table.caption = (
-            "all: no tools key, every tool allowed" if any(self.comparison.inherits) else None
-        )
-        if not self.comparison.tools:
-            table.add_row(
-                Text("(none listed)"),
-                Text(" "),
-                *[Text("all" if i else "none") for i in self.comparison.inherits],
-            )
-        for row in self.comparison.tools:
-            cells = [
-                Text("all" if inherits else "\u2713" if granted else "\u00b7")
-                for granted, inherits in zip(row.granted, self.comparison.inherits)
-            ]
-            mark = Text("\u2260", style="bold") if row.differs else Text(" ")
-            table.add_row(
-                Text(sanitize(row.tool)), mark, *cells, style="" if row.differs else "dim"
-            )
-        return table
-
     def _show_prompt(self) -> None:
         """The shown member's prompt, paragraph by paragraph, each marked with who has it."""
         comparison = self.comparison
@@ -264,14 +186,8 @@ class MultiCompareScreen(Screen[None]):
         widgets = []
         parts = comparison.prompts[self.member]
         for part in parts[:MAX_PART_WIDGETS]:
-            if part.kind == ALL:
-                label, classes = Text("all"), "shared-all"
-            elif part.kind == UNIQUE:
-                label, classes = Text(f"only {letter}"), "unique"
-            else:
-                label, classes = Text("+".join(names[i] for i in part.holders)), "shared-some"
-            if part.reworded:
-                label.append("\n\u2248 " + "+".join(names[i] for i in part.reworded), "dim")
+            label = part_label(part, self.member, len(self.agents))
+            classes = {ALL: "shared-all", UNIQUE: "unique"}.get(part.kind, "shared-some")
             own = comparison.only_words[self.member]
             widgets.append(PromptPart(marked_paragraph(label, part.text, own), classes=classes))
         if len(parts) > MAX_PART_WIDGETS:

@@ -19,14 +19,10 @@ from agentbrowser.model.multi import (
     word_spans,
 )
 from agentbrowser.model.records import Agent
+from agentbrowser.render.multi_layout import OWN_WORD, marked_paragraph
 from agentbrowser.screens.browse import BrowseScreen
 from agentbrowser.screens.compare import CompareScreen
-from agentbrowser.screens.multi_compare import (
-    OWN_WORD,
-    MultiCompareScreen,
-    PromptPart,
-    marked_paragraph,
-)
+from agentbrowser.screens.multi_compare import MultiCompareScreen, PromptPart
 
 from ..paths import BUNDLED
 
@@ -121,7 +117,7 @@ def test_past_the_budget_parts_are_matched_only_where_written_the_same(
 ) -> None:
     # Six prompts of 600 paragraphs took minutes to compare in other words; the budget keeps
     # that to each prompt's first parts, and the rest still meet their exact copies.
-    import agentbrowser.model.multi as multi
+    from agentbrowser.model import multi
 
     monkeypatch.setattr(multi, "FUZZY_BUDGET", 24)
     monkeypatch.setattr(multi, "FUZZY_MIN", 2)

@@ -1,0 +1,111 @@
+"""Lay a comparison of 3 to 6 agents out with rich: the fields table, the tools matrix and a
+prompt paragraph beside who has it. Shared by the N-way compare screen and `agentbrowser diff`
+with three or more names.
+
+Every piece of file text goes through ``sanitize`` into a ``rich.text.Text`` (never markup).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from agentbrowser.model.multi import ALL, UNIQUE, MultiComparison, Part, letters, word_spans
+from agentbrowser.model.text import one_line, sanitize, shorten_middle
+
+#: How the words that only the shown agent uses stand out in its paragraphs.
+OWN_WORD = "bold underline"
+#: Width of the label column beside a paragraph (`A+B+C+D+E`, `≈ B+C+D+E`).
+LABEL_WIDTH = 11
+
+
+def value_cell(value: Any) -> str:
+    """A field's value in one table cell: `—` when the agent lacks the key."""
+    if value is None:
+        return "\u2014"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def cell_width(count: int, width: int) -> int:
+    """About how many cells one agent's column gets (the field column takes up to 16)."""
+    return max(6, (width - 2 - 16 - 3 - 2 * count) // count)
+
+
+def _header(first: str, count: int) -> Table:
+    table = Table(show_edge=False, pad_edge=False, expand=True, box=None, padding=(0, 1))
+    table.add_column(first, no_wrap=True, style="bold", max_width=16)
+    table.add_column("", no_wrap=True, width=1)
+    for letter in letters(count):
+        table.add_column(letter, no_wrap=True, overflow="ellipsis", ratio=1)
+    return table
+
+
+def fields_table(comparison: MultiComparison, width: int) -> Table:
+    """Fields: one row per key, one column per agent; ≠ marks the rows that differ."""
+    count = len(comparison.names)
+    table = _header("field", count)
+    for row in comparison.fields:
+        if row.field == "name":
+            # Names of variants share prefixes: cut them in the middle, as in the list.
+            cut = cell_width(count, width)
+            cells = [Text(shorten_middle(one_line(value_cell(v), 200), cut)) for v in row.values]
+        else:
+            cells = [Text(one_line(value_cell(v), 200)) for v in row.values]
+        mark = Text("\u2260", style="bold") if row.differs else Text(" ")
+        table.add_row(Text(sanitize(row.field)), mark, *cells, style="" if row.differs else "dim")
+    return table
+
+
+def tools_table(comparison: MultiComparison) -> Table:
+    """Tools: one row per tool, ✓ where an agent grants it, "all" where it inherits all."""
+    table = _header("tool", len(comparison.names))
+    table.caption = "all: no tools key, every tool allowed" if any(comparison.inherits) else None
+    if not comparison.tools:
+        table.add_row(
+            Text("(none listed)"),
+            Text(" "),
+            *[Text("all" if i else "none") for i in comparison.inherits],
+        )
+    for row in comparison.tools:
+        cells = [
+            Text("all" if inherits else "\u2713" if granted else "\u00b7")
+            for granted, inherits in zip(row.granted, comparison.inherits)
+        ]
+        mark = Text("\u2260", style="bold") if row.differs else Text(" ")
+        table.add_row(Text(sanitize(row.tool)), mark, *cells, style="" if row.differs else "dim")
+    return table
+
+
+def part_label(part: Part, member: int, count: int) -> Text:
+    """Who has a paragraph: `all`, `A+D` or `only B`; below it `≈ D`, the holders that word it
+    differently."""
+    names = letters(count)
+    if part.kind == ALL:
+        label = Text("all")
+    elif part.kind == UNIQUE:
+        label = Text(f"only {names[member]}")
+    else:
+        label = Text("+".join(names[i] for i in part.holders))
+    if part.reworded:
+        label.append("\n\u2248 " + "+".join(names[i] for i in part.reworded), "dim")
+    return label
+
+
+def marked_paragraph(label: Text, text: str, own: frozenset[str] = frozenset()) -> Table:
+    """A paragraph beside who has it, the words no other agent uses underlined: its wrapped
+    lines stay right of the bar, so the label column reads down the whole prompt."""
+    grid = Table(
+        show_header=False, show_edge=False, box=box.MINIMAL, padding=(0, 1), pad_edge=False
+    )
+    grid.add_column(width=LABEL_WIDTH, justify="right", no_wrap=True, style="bold")
+    grid.add_column(ratio=1)
+    shown = Text(sanitize(text))
+    for start, end in word_spans(shown.plain, own):
+        shown.stylize(OWN_WORD, start, end)
+    grid.add_row(label, shown)
+    return grid
