@@ -175,9 +175,9 @@ class MultiCompareScreen(Screen[None]):
         title.append(one_line(self.agents[self.member].name, 60), style="bold")
         reworded = any(part.reworded for part in comparison.prompts[self.member])
         title.append(
-            f"  ({comparison.unique_count(self.member)} unique; n/N jump to them, "
-            "\u2190/\u2192 another agent; underlined: words no other agent uses"
-            + ("; \u2248 who words it differently)" if reworded else ")"),
+            f"  ({comparison.unique_count(self.member)} unique: n/N \u00b7 \u2190/\u2192 agents "
+            f"\u00b7 underlined: only {letter} says it"
+            + (" \u00b7 \u2248 worded differently)" if reworded else ")"),
             style="dim",
         )
         self.query_one("#multi-prompt-title", Static).update(title)
