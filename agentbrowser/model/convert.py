@@ -504,7 +504,9 @@ def _convert_tools(
         return
     if _all_tools(agent) and not denied:
         if to_format == "opencode-agent":  # every tool, asked for as its own tool asks
-            _tools_to_opencode([], [], True, data, warnings, _asked(agent, source))
+            _tools_to_opencode(
+                [], [], True, data, warnings, _asked(agent, source), answer=_answer(agent, source)
+            )
         return  # every tool, in every format: no key
     hub, unknown, refused = _source_tools(agent, source)
     for tool in unknown:
@@ -513,6 +515,7 @@ def _convert_tools(
         _tools_to_opencode(
             hub, denied, _all_tools(agent), data, warnings, _asked(agent, source),
             restricts=agent.format not in ("claude-command", "claude-skill"),
+            answer=_answer(agent, source),
         )  # fmt: skip
         return
     if agent.format == "opencode-agent" and to_format in ("claude-command", "claude-skill"):
@@ -592,6 +595,23 @@ def _asked(agent: Agent, source: dict[Any, Any]) -> tuple[str, ...]:
     return tuple(p for p in _ASKED if not (p == "edit" and mode == "acceptEdits"))
 
 
+#: Claude Code permission modes in which a call that would be asked for is refused instead:
+#: `dontAsk` denies what no rule approved, without a prompt; `plan` reads and plans but runs
+#: no tool that needs permission (code.claude.com permission-modes docs).
+_REFUSING_MODES = {
+    "dontAsk": "in permissionMode dontAsk Claude Code refuses each such call instead of asking",
+    "plan": "in permissionMode plan Claude Code reads and plans, and runs none of them",
+}
+
+
+def _answer(agent: Agent, source: dict[Any, Any]) -> tuple[str, str | None]:
+    """What OpenCode should do with the calls the source asks about: ``("ask", None)``, or
+    ``("deny", why)`` where the source's permission mode refuses them without asking."""
+    mode = source.get("permissionMode") if agent.format == "claude-agent" else None
+    why = _REFUSING_MODES.get(mode) if isinstance(mode, str) else None
+    return ("deny", why) if why else ("ask", None)
+
+
 def _tools_to_opencode(
     hub: list[str],
     denied: list[str],
@@ -600,6 +620,7 @@ def _tools_to_opencode(
     warnings: list[str],
     asked: tuple[str, ...] = (),
     restricts: bool = True,
+    answer: tuple[str, str | None] = ("ask", None),
 ) -> None:
     """Claude Code's tools as OpenCode `permission` rules (its `tools` map is deprecated): a
     `deny` for each OpenCode tool the agent may not use, per-command rules for bash, and `ask`
@@ -608,7 +629,11 @@ def _tools_to_opencode(
 
     `restricts`: the list is all the agent may use (an agent's `tools`). A command's or
     skill's `allowed-tools` is what runs without asking: the rest stays usable, asked for
-    where Claude Code asks (`_ASKED`), so those are `ask`, not `deny`."""
+    where Claude Code asks (`_ASKED`), so those are `ask`, not `deny`.
+
+    `answer`: `("deny", why)` where the source's permission mode refuses what it would ask
+    about (`_answer`): the `asked` permissions are then written as `deny`."""
+    action, why = answer
     allowed: list[str] = []
     commands: list[str] = []  # Bash(git diff:*) entries, as OpenCode permission patterns
     whole_bash = "Bash" in hub
@@ -664,11 +689,13 @@ def _tools_to_opencode(
             permission[rule] = "deny"
     if "*" in refused:  # Bash(*) denied: every command
         permission["bash"] = "deny"
+    if commands and "bash" in asked and action == "deny":
+        commands, refused = [], []  # every command it lists would be refused: bash is denied
     if permission.get("bash") != "deny" and (commands or refused):
         # OpenCode applies the last rule that matches: every command denied first, then the
         # allowed ones, then the denied ones, each moved to the end when it comes again.
-        rules: dict[str, str] = {"*": "deny" if restricts else "ask"} if commands else {}
-        granted = "ask" if "bash" in asked else "allow"
+        rules: dict[str, str] = {"*": "deny" if restricts else action} if commands else {}
+        granted = action if "bash" in asked else "allow"
         for pattern, action in [*((c, granted) for c in commands), *((c, "deny") for c in refused)]:
             rules.pop(pattern, None)
             rules[pattern] = action
@@ -689,12 +716,14 @@ def _tools_to_opencode(
             continue  # not the agent's to use
         current = permission.get(rule)
         if not isinstance(current, dict):
-            permission[rule] = "ask"
+            permission[rule] = action
         elif "*" not in current:  # every command, some denied: ask first, the denials after
-            permission[rule] = {"*": "ask", **current}
+            permission[rule] = {"*": action, **current}
         # (by command: every command denied first, the allowed ones written as asks above)
         asking.append(rule)
-    if asking:
+    if asking and why:
+        warnings.append(f"{', '.join(asking)} written as `deny`: {why}")
+    elif asking:
         warnings.append(
             f"{', '.join(asking)} written as `ask`: the source's tool asks you before each such "
             "call, OpenCode by default does not"

@@ -172,6 +172,9 @@ CLAUDE_TOOLS_IN_OPENCODE = {
         {"bash", "read", "glob", "grep", "task", "webfetch", "todowrite", "websearch", "skill"},
     ),
     "no-tools": ("tools: ''\n", set()),
+    # A permission mode that refuses what it would ask about: OpenCode gets deny rules.
+    "planner": ("tools: Read, Bash, Edit\npermissionMode: plan\n", {"read"}),
+    "quiet": ("tools: Read, Bash(git diff:*), WebFetch\npermissionMode: dontAsk\n", {"read"}),
 }
 
 #: OpenCode agents' rules, converted to Claude Code agents.
@@ -199,7 +202,8 @@ def test_a_converted_agent_keeps_the_tools_its_source_allows_as_opencode_resolve
     home = tmp_path / "home"
     for name, (lines, _) in CLAUDE_TOOLS_IN_OPENCODE.items():
         source = parse_text(
-            f"---\nname: {name}\ndescription: d\n{lines}---\nWork.\n", f"/x/.claude/agents/{name}.md"
+            f"---\nname: {name}\ndescription: d\n{lines}---\nWork.\n",
+            f"/x/.claude/agents/{name}.md",
         )
         text, _ = convert(source, "opencode-agent")
         path = Path(install_target("opencode-agent", "project", name, str(project), str(home)).path)
