@@ -633,7 +633,7 @@ def _tools_to_opencode(
 
     `answer`: `("deny", why)` where the source's permission mode refuses what it would ask
     about (`_answer`): the `asked` permissions are then written as `deny`."""
-    action, why = answer
+    unasked, why = answer  # what the calls the source asks about become
     allowed: list[str] = []
     commands: list[str] = []  # Bash(git diff:*) entries, as OpenCode permission patterns
     whole_bash = "Bash" in hub
@@ -689,13 +689,13 @@ def _tools_to_opencode(
             permission[rule] = "deny"
     if "*" in refused:  # Bash(*) denied: every command
         permission["bash"] = "deny"
-    if commands and "bash" in asked and action == "deny":
+    if commands and "bash" in asked and unasked == "deny":
         commands, refused = [], []  # every command it lists would be refused: bash is denied
     if permission.get("bash") != "deny" and (commands or refused):
         # OpenCode applies the last rule that matches: every command denied first, then the
         # allowed ones, then the denied ones, each moved to the end when it comes again.
-        rules: dict[str, str] = {"*": "deny" if restricts else action} if commands else {}
-        granted = action if "bash" in asked else "allow"
+        rules: dict[str, str] = {"*": "deny" if restricts else unasked} if commands else {}
+        granted = unasked if "bash" in asked else "allow"
         for pattern, action in [*((c, granted) for c in commands), *((c, "deny") for c in refused)]:
             rules.pop(pattern, None)
             rules[pattern] = action
@@ -716,9 +716,9 @@ def _tools_to_opencode(
             continue  # not the agent's to use
         current = permission.get(rule)
         if not isinstance(current, dict):
-            permission[rule] = action
+            permission[rule] = unasked
         elif "*" not in current:  # every command, some denied: ask first, the denials after
-            permission[rule] = {"*": action, **current}
+            permission[rule] = {"*": unasked, **current}
         # (by command: every command denied first, the allowed ones written as asks above)
         asking.append(rule)
     if asking and why:
