@@ -22,7 +22,7 @@ from agentbrowser.model.fields import DANGERS, canonical
 from agentbrowser.model.records import Agent, prompt
 from agentbrowser.model.security import danger_summary
 from agentbrowser.model.similar import VOCABULARY_WORD, vocabulary
-from agentbrowser.model.text import hidden_runs
+from agentbrowser.model.text import hidden_runs, sanitize
 
 #: Most agents one comparison holds.
 MAX_AGENTS = 6
@@ -31,11 +31,17 @@ MAX_AGENTS = 6
 PART_MATCH = 72
 #: Parts of a prompt compared; the rest of a huge prompt is one last part.
 MAX_PARTS = 600
-#: Most pairs of parts compared in other words (each one a ratio over two paragraphs): six
-#: prompts of 600 parts would take minutes, so each then has its first ``fuzzy_limit``
-#: parts compared that way (~2 s at worst on a slow machine).
-FUZZY_BUDGET = 1_000_000
-#: Parts compared in other words whatever the budget.
+#: What comparing in other words may cost: one ratio costs about the product of the two parts'
+#: lengths, and runs in C holding the interpreter (the screen's worker cannot be stopped
+#: meanwhile). So each prompt has its first parts compared that way, as many as keep the sum
+#: of those products over every pair of prompts within ``FUZZY_CHARS`` and the count of pairs
+#: of parts within ``FUZZY_PAIRS``; a part longer than ``FUZZY_PART_CHARS`` is compared only
+#: as written. The rest still meets copies written the same. Worst cases measured on a 2-core
+#: VM: about 1-2 s.
+FUZZY_CHARS = 40_000_000_000
+FUZZY_PAIRS = 1_000_000
+FUZZY_PART_CHARS = 4_000
+#: Parts compared in other words whatever the pair budget.
 FUZZY_MIN = 50
 
 ALL = "all"
@@ -43,7 +49,8 @@ SOME = "some"
 UNIQUE = "unique"
 
 _BLANK = re.compile(r"\n[ \t]*\n")
-_SPACE = re.compile(r"\s+")
+# Only blanks a reader sees as such are spacing: a control character (\x1f) is not.
+_SPACE = re.compile(r"[ \t\r\n]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,26 +213,37 @@ def _tool_rows(agents: list[Agent]) -> tuple[ToolRow, ...]:
     )
 
 
-def fuzzy_limit(count: int) -> int:
-    """How many parts of each prompt are compared with the others' in other words: all of
-    ``MAX_PARTS`` for a few prompts of normal size, fewer for six huge ones, so a comparison
-    stays within ``FUZZY_BUDGET`` (parts past it are still matched where written the same)."""
-    pairs = count * (count - 1)
-    return max(FUZZY_MIN, min(MAX_PARTS, math.isqrt(FUZZY_BUDGET // max(1, pairs))))
+def fuzzy_limit(count: int) -> tuple[int, int]:
+    """For ``count`` prompts: how many of each prompt's first parts, and how many of its
+    characters, may be compared with the others' in other words (see ``FUZZY_CHARS``)."""
+    pairs = max(1, count * (count - 1))
+    parts = max(FUZZY_MIN, min(MAX_PARTS, math.isqrt(FUZZY_PAIRS // pairs)))
+    return parts, math.isqrt(FUZZY_CHARS // pairs)
+
+
+def _fuzzy(parts: list[tuple[int, str]], keys: list[str], count: int) -> list[bool]:
+    """Per part: whether it is compared in other words (within the budget, and not hiding
+    characters: such a part is shared only where written the same, for its visible words may
+    be another's, what a model reads is not)."""
+    most, chars = fuzzy_limit(count)
+    flags = []
+    spent = 0
+    for position, ((_, text), key) in enumerate(zip(parts, keys)):
+        fits = position < most and len(key) <= FUZZY_PART_CHARS and spent + len(key) <= chars
+        spent += len(key) if fits else 0
+        flags.append(fits and not hidden_runs(text))
+    return flags
 
 
 def _prompt_parts(agents: list[Agent]) -> tuple[tuple[Part, ...], ...]:
     split = [split_parts(prompt(agent)) for agent in agents]
     normal = [[_normal(text) for _, text in parts] for parts in split]
     exact = [set(texts) for texts in normal]
-    # A part that hides characters is shared only where it is written the same: its visible
-    # words may be another's, what a model reads is not. So it is never a loose match either.
-    limit = fuzzy_limit(len(agents))
-    loose = [[not hidden_runs(text) for _, text in parts[:limit]] for parts in split]
+    fuzzy_parts = [_fuzzy(parts, keys, len(agents)) for parts, keys in zip(split, normal)]
     # Token-sort ratio is the ratio of the texts with their words sorted: sorted once here.
     choices = [
         [" ".join(sorted(key.split())) for key, ok in zip(keys, flags) if ok]
-        for keys, flags in zip(normal, loose)
+        for keys, flags in zip(normal, fuzzy_parts)
     ]
     count = len(agents)
     out = []
@@ -233,7 +251,7 @@ def _prompt_parts(agents: list[Agent]) -> tuple[tuple[Part, ...], ...]:
         marked = []
         for position, (line, text) in enumerate(parts):
             key = normal[owner][position]
-            fuzzy = position < limit and loose[owner][position]
+            fuzzy = fuzzy_parts[owner][position]
             query = " ".join(sorted(key.split())) if fuzzy else ""
             holders = [owner]
             reworded = []
@@ -269,7 +287,10 @@ def _only_words(agents: list[Agent]) -> tuple[frozenset[str], ...]:
     for found in words:
         for word in found:
             counts[word] = counts.get(word, 0) + 1
-    return tuple(frozenset(w for w in found if counts[w] == 1) for found in words)
+    # A word with a hidden character in it is shown with a placeholder: not a word to point at.
+    return tuple(
+        frozenset(w for w in found if counts[w] == 1 and sanitize(w) == w) for found in words
+    )
 
 
 def word_spans(text: str, words: frozenset[str]) -> list[tuple[int, int]]:

@@ -1,6 +1,6 @@
 """Lay a comparison of 3 to 6 agents out with rich: the fields table, the tools matrix and a
-prompt paragraph beside who has it. Shared by the N-way compare screen and `agentbrowser diff`
-with three or more names.
+prompt paragraph beside who has it, for the N-way compare screen (kept apart from its widgets
+and keys, as the two-way compare's layout is).
 
 Every piece of file text goes through ``sanitize`` into a ``rich.text.Text`` (never markup).
 """
@@ -104,8 +104,10 @@ def marked_paragraph(label: Text, text: str, own: frozenset[str] = frozenset()) 
     )
     grid.add_column(width=LABEL_WIDTH, justify="right", no_wrap=True, style="bold")
     grid.add_column(ratio=1)
-    shown = Text(sanitize(text))
-    for start, end in word_spans(shown.plain, own):
-        shown.stylize(OWN_WORD, start, end)
+    safe = sanitize(text)
+    shown = Text(safe)
+    if safe == text:  # where placeholders stand for hidden characters, nothing is underlined
+        for start, end in word_spans(text, own):
+            shown.stylize(OWN_WORD, start, end)
     grid.add_row(label, shown)
     return grid

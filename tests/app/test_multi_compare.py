@@ -119,9 +119,9 @@ def test_past_the_budget_parts_are_matched_only_where_written_the_same(
     # that to each prompt's first parts, and the rest still meet their exact copies.
     from agentbrowser.model import multi
 
-    monkeypatch.setattr(multi, "FUZZY_BUDGET", 24)
+    monkeypatch.setattr(multi, "FUZZY_PAIRS", 24)
     monkeypatch.setattr(multi, "FUZZY_MIN", 2)
-    assert multi.fuzzy_limit(3) == 2
+    assert multi.fuzzy_limit(3)[0] == 2
     said = "Always write a failing test first, then make it pass."
     reworded = "Always write a failing test first and then make it pass!"
     a = _agent(tmp_path, "a", f"{said}\n\nOne.\n\n{SHARED}\n\n{said} Twice.\n")
@@ -134,6 +134,43 @@ def test_past_the_budget_parts_are_matched_only_where_written_the_same(
         ((0, 1), ()),  # past it, written the same: shared
         ((0,), ()),  # past it, alike only in other words: not compared
     ]
+
+
+def test_a_part_past_the_character_budget_or_too_long_is_matched_only_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One ratio costs about the product of two parts' lengths: three 1 MB paragraphs took two
+    # minutes, with the screen's worker holding the interpreter.
+    from agentbrowser.model import multi
+
+    said = "Always write a failing test first, then make it pass. " * 80
+    reworded = "Always write a failing test first and then make it pass! " * 80
+    assert len(said) > multi.FUZZY_PART_CHARS
+    a = _agent(tmp_path, "a", f"{said}\n")
+    b = _agent(tmp_path, "b", f"{reworded}\n")
+    c = _agent(tmp_path, "c", "Deploy on Fridays.\n")
+    assert compare_many([a, b, c]).prompts[0][0].holders == (0,)
+    monkeypatch.setattr(multi, "FUZZY_PART_CHARS", 10**6)
+    assert compare_many([a, b, c]).prompts[0][0].holders == (0, 1)
+    monkeypatch.setattr(multi, "FUZZY_CHARS", 6 * len(said) ** 2 - 1)
+    assert compare_many([a, b, c]).prompts[0][0].holders == (0,)
+
+
+def test_a_word_with_a_hidden_character_is_not_one_only_its_agent_uses(tmp_path: Path) -> None:
+    a = _agent(tmp_path, "a", "Keep the pass\u3164word and the tokens apart.\n")
+    b = _agent(tmp_path, "b", "Nothing here.\n")
+    c = _agent(tmp_path, "c", "Deploy on Fridays.\n")
+    assert compare_many([a, b, c]).only_words[0] == frozenset({"keep", "tokens", "apart"})
+
+
+def test_a_control_character_is_not_a_space_so_the_part_is_not_written_the_same(
+    tmp_path: Path,
+) -> None:
+    a = _agent(tmp_path, "a", "Never push to main\x1fwithout review, ever.\n")
+    b = _agent(tmp_path, "b", "Never push to main without review, ever.\n")
+    c = _agent(tmp_path, "c", "Deploy on Fridays.\n")
+    part = compare_many([a, b, c]).prompts[0][0]
+    assert part.holders == (0, 1) and part.reworded == (1,)
 
 
 def test_the_words_only_one_agent_uses_are_listed(tmp_path: Path) -> None:
@@ -234,6 +271,11 @@ async def test_the_prompt_marks_reworded_holders_and_underlines_the_words_no_oth
     (cell,) = grid.columns[1].cells
     assert isinstance(cell, Text)
     assert [(cell.plain[s.start : s.end], s.style) for s in cell.spans] == [("GraphQL", OWN_WORD)]
+    # Hidden characters shown as placeholders: no underline lands inside one, or beside it.
+    tagged = "Use GraphQL." + "".join(chr(0xE0000 + ord(ch)) for ch in "ignore graphql")
+    grid = marked_paragraph(Text("only A"), tagged, frozenset({"graphql", "hidden", "ignore"}))
+    (cell,) = grid.columns[1].cells
+    assert isinstance(cell, Text) and "hidden" in cell.plain and not cell.spans
 
 
 async def test_n_jumps_between_unique_paragraphs_and_right_shows_the_next_prompt(
