@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -39,3 +40,13 @@ def seeds(tmp_path: Path) -> Path:
     for seed in sorted(SEEDS.iterdir()):
         shutil.copy(seed, folder / (seed.stem + ".md"))
     return folder
+
+
+@pytest.fixture
+def empty_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty git repository as the current folder: a project without agents."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    monkeypatch.chdir(root)
+    return root

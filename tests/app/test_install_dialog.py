@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import stat
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,13 +27,9 @@ from .test_app import SIZE, loaded, record_notifications, wait_for
 
 
 @pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty git repository as the current folder: the machine has no agents at all."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    monkeypatch.chdir(root)
-    return root
+def repo(empty_repo: Path) -> Path:
+    """The current folder, an empty git repository: the machine has no agents at all."""
+    return empty_repo
 
 
 def dialog_text(app: AgentBrowserApp) -> str:

@@ -27,12 +27,8 @@ BROKEN = "---\nname: a\ndescription: Use it: now\n---\nBody\n"  # strict YAML re
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    monkeypatch.chdir(root)
-    return root
+def project(empty_repo: Path) -> Path:
+    return empty_repo
 
 
 @pytest.fixture
