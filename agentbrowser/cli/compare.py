@@ -34,6 +34,7 @@ from agentbrowser.model.compare import (
     percent,
     unified_hunks,
 )
+from agentbrowser.model.multi import UNIQUE, MultiComparison, letters
 from agentbrowser.model.parse import parse_file
 from agentbrowser.model.records import Agent
 from agentbrowser.model.serialize import dumps, value_line
@@ -112,6 +113,84 @@ def run_diff(
         return 0
     print_comparison(a, b, out, unified, width)
     return 0
+
+
+def run_diff_many(
+    names: list[str], paths: list[str], as_json: bool, out: IO[str], width: int | None = None
+) -> int:
+    """`agentbrowser diff A B C ...`: 3 to 6 agents at once; 0 when shown, 2 when one is not
+    found."""
+    from agentbrowser.model.multi import compare_many
+
+    agents = load_collection(paths or None)
+    found = [_lookup(agents, name) for name in names]
+    if any(agent is None for agent in found):
+        return 2
+    chosen = [agent for agent in found if agent is not None]
+    comparison = compare_many(chosen)
+    if as_json:
+        _dump(comparison.to_json(), out)
+        return 0
+    console = _console(out, width)
+    pieces = list(_many_report(comparison, console.width, not console.is_terminal))
+    if console.is_terminal:
+        for piece in pieces:
+            console.print(piece)
+        return 0
+    with console.capture() as captured:
+        for piece in pieces:
+            console.print(piece, soft_wrap=isinstance(piece, Text))
+    out.writelines(line.rstrip() + "\n" for line in captured.get().splitlines())
+    return 0
+
+
+#: Words listed per agent under "words only it uses".
+ONLY_WORDS_SHOWN = 40
+
+
+def _many_report(comparison: MultiComparison, width: int, plain: bool) -> Iterator[RenderableType]:
+    """Who is who, the fields, the tools, then each agent's paragraphs no other has (``plain``:
+    into a pipe or a file, each paragraph's lines as they are, indented, never wrapped)."""
+    from agentbrowser.render.multi_layout import (
+        fields_table,
+        marked_paragraph,
+        tools_table,
+    )
+
+    names = letters(len(comparison.names))
+    for letter, name, path in zip(names, comparison.names, comparison.paths):
+        yield Text.assemble((f"{letter}  ", "bold"), sanitize(name), "  ", (sanitize(path), "dim"))
+    yield Text("\nfields (\u2260: differ)", style="bold")
+    yield fields_table(comparison, width)
+    yield Text("\ntools", style="bold")
+    yield tools_table(comparison)
+    for member, letter in enumerate(names):
+        parts = comparison.prompts[member]
+        reworded = sum(1 for p in parts if p.reworded and p.kind != UNIQUE)
+        yield Text.assemble(
+            (f"\nonly {letter} ", "bold"),
+            (sanitize(comparison.names[member]), "bold"),
+            f": {plural(comparison.unique_count(member), 'paragraph')} of {len(parts)} no other "
+            f"agent has; {reworded} shared in other words",
+        )
+        for part in parts:
+            if part.kind != UNIQUE:
+                continue
+            if plain:
+                lines = sanitize(part.text).splitlines()
+                yield Text(f"  line {part.line}:\n" + "\n".join("    " + line for line in lines))
+            else:
+                own = comparison.only_words[member]
+                yield marked_paragraph(Text(f"line {part.line}"), part.text, own)
+        words = sorted(comparison.only_words[member])
+        if words:
+            shown = ", ".join(words[:ONLY_WORDS_SHOWN])
+            more = (
+                f" and {len(words) - ONLY_WORDS_SHOWN} more"
+                if len(words) > ONLY_WORDS_SHOWN
+                else ""
+            )
+            yield Text(f"  words no other agent uses: {sanitize(shown)}{more}", style="dim")
 
 
 def print_comparison(

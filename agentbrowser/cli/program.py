@@ -19,10 +19,29 @@ from agentbrowser.model.text import inline, one_line, plural, sanitize
 if TYPE_CHECKING:
     from agentbrowser.app import AgentBrowserApp
 
-COMMANDS = ("list", "show", "diff", "similar", "groups", "lint", "fix", "copy", "install", "convert")
+COMMANDS = (
+    "list",
+    "show",
+    "diff",
+    "similar",
+    "groups",
+    "lint",
+    "fix",
+    "copy",
+    "install",
+    "convert",
+)
 #: Formats where a missing tools key means every tool is allowed.
 TOOL_FORMATS = frozenset(
-    {"claude-agent", "claude-command", "claude-skill", "opencode-agent", "copilot-agent", "copilot-chatmode", "copilot-prompt"}
+    {
+        "claude-agent",
+        "claude-command",
+        "claude-skill",
+        "opencode-agent",
+        "copilot-agent",
+        "copilot-chatmode",
+        "copilot-prompt",
+    }
 )
 
 
@@ -52,7 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"agentbrowser {__version__}")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to browse")
-    parser.add_argument("--no-cache", action="store_true", help="do not read or write the index cache")
+    parser.add_argument(
+        "--no-cache", action="store_true", help="do not read or write the index cache"
+    )
     return parser
 
 
@@ -62,17 +83,27 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         parser.description = "List agents as a table, or as JSON."
         parser.add_argument("--json", action="store_true", help="print a JSON list")
     elif command == "show":
-        parser.description = "Show one agent rendered for the terminal, as JSON, or as the raw file."
+        parser.description = (
+            "Show one agent rendered for the terminal, as JSON, or as the raw file."
+        )
         parser.add_argument("name")
         group = parser.add_mutually_exclusive_group()
-        group.add_argument("--json", action="store_true", help="print JSON, with prompt and frontmatter")
+        group.add_argument(
+            "--json", action="store_true", help="print JSON, with prompt and frontmatter"
+        )
         group.add_argument("--raw", action="store_true", help="print the file as it is")
     elif command == "diff":
-        parser.description = "Compare two agents: fields, tools, description and prompt."
+        parser.description = (
+            "Compare two agents: fields, tools, description and prompt. With three to six names "
+            "(before any PATH: a name that is not a file or folder), compare them all at once: "
+            "fields, tools, and the paragraphs each has that no other has."
+        )
         parser.add_argument("a")
         parser.add_argument("b")
         parser.add_argument("--json", action="store_true", help="print the comparison as JSON")
-        parser.add_argument("--unified", action="store_true", help="a unified diff, not side by side")
+        parser.add_argument(
+            "--unified", action="store_true", help="a unified diff, not side by side"
+        )
     elif command == "similar":
         parser.description = "List the agents most similar to one agent, best first."
         parser.add_argument("name")
@@ -140,13 +171,24 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("--to", required=True, choices=("project", "user"), help=(
             "project: the repository above the current folder; user: your home folder"
         ))  # fmt: skip
-        parser.add_argument("--as", dest="as_format", choices=TARGET_FORMATS, metavar="FORMAT",
-                            type=lambda v: FORMAT_ALIASES.get(v, v),
-                            help=f"the format to write (default: the agent's own): {', '.join(TARGET_FORMATS)}"
-                            f" (or {', '.join(FORMAT_ALIASES)} for its agent format)")
-        parser.add_argument("--name", dest="new_name", metavar="NEW", help="install under another name")
-        parser.add_argument("--dry-run", action="store_true", help="print the path and content; write nothing")
-        parser.add_argument("--force", action="store_true", help="replace a different file of the same name")
+        parser.add_argument(
+            "--as",
+            dest="as_format",
+            choices=TARGET_FORMATS,
+            metavar="FORMAT",
+            type=lambda v: FORMAT_ALIASES.get(v, v),
+            help=f"the format to write (default: the agent's own): {', '.join(TARGET_FORMATS)}"
+            f" (or {', '.join(FORMAT_ALIASES)} for its agent format)",
+        )
+        parser.add_argument(
+            "--name", dest="new_name", metavar="NEW", help="install under another name"
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="print the path and content; write nothing"
+        )
+        parser.add_argument(
+            "--force", action="store_true", help="replace a different file of the same name"
+        )
         parser.add_argument(
             "--yes", action="store_true",
             help="install even though the agent hides text or grants dangerous powers (listed first)",
@@ -159,19 +201,33 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
             "listed on stderr."
         )
         parser.add_argument("name", help="the agent's name (or a file's path)")
-        parser.add_argument("--to", dest="to_format", required=True, choices=TARGET_FORMATS, metavar="FORMAT",
-                            type=lambda v: FORMAT_ALIASES.get(v, v),
-                            help=f"{', '.join(TARGET_FORMATS)} (or {', '.join(FORMAT_ALIASES)} for its agent format)")
+        parser.add_argument(
+            "--to",
+            dest="to_format",
+            required=True,
+            choices=TARGET_FORMATS,
+            metavar="FORMAT",
+            type=lambda v: FORMAT_ALIASES.get(v, v),
+            help=f"{', '.join(TARGET_FORMATS)} (or {', '.join(FORMAT_ALIASES)} for its agent format)",
+        )
         parser.add_argument("--name", dest="new_name", metavar="NEW", help="the name to give it")
-        parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of printing")
-        parser.add_argument("--force", action="store_true", help="with -o: replace a different file")
+        parser.add_argument(
+            "-o", "--output", metavar="FILE", help="write to FILE instead of printing"
+        )
+        parser.add_argument(
+            "--force", action="store_true", help="with -o: replace a different file"
+        )
         parser.add_argument(
             "--yes", action="store_true",
             help="with -o: write it even though it hides text or grants dangerous powers (listed first)",
         )  # fmt: skip
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: discovered scopes)")
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files or folders (default: discovered scopes)"
+    )
     if command in ("list", "show", "lint", "copy", "install", "convert", "groups"):
-        parser.add_argument("--no-cache", action="store_true", help="do not read or write the index cache")
+        parser.add_argument(
+            "--no-cache", action="store_true", help="do not read or write the index cache"
+        )
     return parser
 
 
@@ -260,8 +316,10 @@ def print_table(agents: list[Agent], out: TextIO) -> None:
     """A plain, aligned table: readable in a terminal and easy to grep in a pipe."""
     rows = _table_rows(agents)
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        out.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() + "\n")
+    out.writelines(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() + "\n"
+        for row in rows
+    )
 
 
 def _pick(agents: list[Agent], name: str) -> Agent:
@@ -358,8 +416,10 @@ def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
         elif args.format == "sarif":
             _json_dump(lint.to_sarif(agents, os.getcwd(), __version__), out)
         else:
-            for line in lint.github_lines(agents, lambda p: sanitize(_plain_path(p)), sanitize):
-                out.write(line + "\n")
+            out.writelines(
+                line + "\n"
+                for line in lint.github_lines(agents, lambda p: sanitize(_plain_path(p)), sanitize)
+            )
         return 1 if errors else 0
     colours = _SEVERITY_COLOURS if out.isatty() and not os.environ.get("NO_COLOR") else {}
     for agent in agents:
@@ -474,9 +534,13 @@ def cmd_copy(args: argparse.Namespace, out: TextIO) -> int:
             out.flush()
 
     result = copy_text(text, terminal)
-    message = result.describe(f"the {args.part} of {sanitize(agent.name)} ({len(text):,} characters)")
+    message = result.describe(
+        f"the {args.part} of {sanitize(agent.name)} ({len(text):,} characters)"
+    )
     if not result.ok:
-        raise CliError(message + f" (print it instead: agentbrowser show {sanitize(agent.name)} --json)")
+        raise CliError(
+            message + f" (print it instead: agentbrowser show {sanitize(agent.name)} --json)"
+        )
     print(message, file=sys.stderr)
     return 0
 
@@ -485,8 +549,29 @@ def cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
     """`diff`: compare two agents."""
     from agentbrowser.cli.compare import run_diff
 
-    _check_paths(args.paths)
-    return run_diff(args.a, args.b, args.paths, args.json, args.unified, out)
+    names, paths = _names_then_paths([args.a, args.b], args.paths)
+    _check_paths(paths)
+    if len(names) > 2:
+        from agentbrowser.cli.compare import run_diff_many
+        from agentbrowser.model.multi import MAX_AGENTS
+
+        if len(names) > MAX_AGENTS:
+            raise CliError(f"diff compares 2 to {MAX_AGENTS} agents, not {len(names)}")
+        if args.unified:
+            raise CliError("--unified compares two agents")
+        return run_diff_many(names, paths, args.json, out)
+    return run_diff(args.a, args.b, paths, args.json, args.unified, out)
+
+
+def _names_then_paths(names: list[str], rest: list[str]) -> tuple[list[str], list[str]]:
+    """`diff A B C D ./agents`: the words after the two names are more names until the first
+    that is a file or folder, or reads as one (a path separator, a `.md` ending): the PATHS."""
+    names = list(names)
+    for index, word in enumerate(rest):
+        if os.path.lexists(word) or os.sep in word or word.endswith(".md"):
+            return names, list(rest[index:])
+        names.append(word)
+    return names, []
 
 
 def cmd_similar(args: argparse.Namespace, out: TextIO) -> int:
@@ -524,7 +609,9 @@ def _pick_or_file(args: argparse.Namespace) -> Agent:
 
         samples = list(collection.load(bundled_sources(), use_cache=not args.no_cache))
         if collection.find(samples, args.name):
-            print(f"agentbrowser: note: {sanitize(args.name)!r} is a bundled sample", file=sys.stderr)
+            print(
+                f"agentbrowser: note: {sanitize(args.name)!r} is a bundled sample", file=sys.stderr
+            )
             return _pick(samples, args.name)
         agents = [*agents, *samples]  # so that the names it may have meant include theirs
     return _pick(agents, args.name)
@@ -596,7 +683,11 @@ def cmd_install(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-_STATUS_WORDS = {"new": "new file", "same": "the same content is there", "clash": "replaces a different file"}
+_STATUS_WORDS = {
+    "new": "new file",
+    "same": "the same content is there",
+    "clash": "replaces a different file",
+}
 
 
 def _show_clash(plan: Any, out: TextIO) -> None:

@@ -267,6 +267,43 @@ def test_diff_and_show_into_a_pipe_keep_lines_whole_and_unpadded(
     assert not [line for line in out.splitlines() if line != line.rstrip()]
 
 
+def test_diff_with_three_to_six_names_compares_them_all(capsys: pytest.CaptureFixture[str]) -> None:
+    names = ["code-reviewer", "strict-code-reviewer", "debugger"]
+    code, out, _ = run(["diff", *names, str(BUNDLED)], capsys)
+    assert code == 0
+    lines = out.splitlines()
+    assert [line.split()[:2] for line in lines[:3]] == [["A", names[0]], ["B", names[1]], ["C", names[2]]]
+    assert "only C debugger: 13 paragraphs of 15 no other agent has; 0 shared in other words" in lines
+    start = lines.index("only A code-reviewer: 1 paragraph of 18 no other agent has; 7 shared in other words")
+    assert lines[start + 1 : start + 3] == [
+        "  line 51:",
+        "    Do not pad the review with praise or with style nits that a formatter would fix.",
+    ]
+    assert any(line.startswith("  words no other agent uses: ") and "taste" in line for line in lines)
+    assert not [line for line in lines if line != line.rstrip()]
+    code, out, _ = run(["diff", "--json", *names, str(BUNDLED)], capsys)
+    data = json.loads(out)
+    assert [a["name"] for a in data["agents"]] == names
+    assert [p["kind"] for p in data["prompts"][0]].count("unique") == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (["a", "b", "c", "d", "e", "f", "g"], "diff compares 2 to 6 agents, not 7"),
+        (["--unified", "code-reviewer", "strict-code-reviewer", "debugger"], "--unified compares two agents"),
+        (["code-reviewer", "strict-code-reviewer", "nobody"], "no agent named 'nobody'"),
+        (["code-reviewer", "strict-code-reviewer", "./nowhere"], "no such file or folder: ./nowhere"),
+    ],
+)
+def test_diff_of_many_names_says_what_is_wrong(
+    args: list[str], error: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths = [] if args[-1].startswith("./") else [str(BUNDLED)]
+    code, out, err = run(["diff", *args, *paths], capsys)
+    assert code == 2 and out == "" and error in err
+
+
 def test_a_cut_table_cell_ends_in_an_ellipsis(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / ".claude" / "agents"
     folder.mkdir(parents=True)
