@@ -59,14 +59,15 @@ def _error(message: str) -> None:
     print(f"agentbrowser: error: {message}", file=sys.stderr)
 
 
-def _lookup(agents: list[Agent], name: str) -> Agent | None:
-    """The agent a name (or path) means; a note on stderr when several match, None when none."""
+def _lookup(agents: list[Agent], name: str, also: str = "") -> Agent | None:
+    """The agent a name (or path) means; a note on stderr when several match, None when none
+    (the error ends in ``also``)."""
     matches = find(agents, name)
     if not matches and os.path.isfile(name):
         # A file outside the collection (`agentbrowser diff ./draft.md my-agent`) is fine too.
         matches = [parse_file(os.path.abspath(name))]
     if not matches:
-        _error(f"no agent named '{sanitize(name)}'")
+        _error(f"no agent named '{sanitize(name)}'{also}")
         return None
     if len(matches) > 1:
         print(
@@ -123,10 +124,21 @@ def run_diff_many(
     from agentbrowser.model.multi import compare_many
 
     agents = load_collection(paths or None)
-    found = [_lookup(agents, name) for name in names]
+    found = [
+        _lookup(agents, name, also=" (nor a file or folder)" * (i > 1))
+        for i, name in enumerate(names)
+    ]
     if any(agent is None for agent in found):
         return 2
     chosen = [agent for agent in found if agent is not None]
+    seen: dict[str, str] = {}
+    for name, agent in zip(names, chosen):
+        if agent.path in seen:
+            _error(
+                f"'{sanitize(seen[agent.path])}' and '{sanitize(name)}' are the same agent ({sanitize(agent.path)})"
+            )
+            return 2
+        seen[agent.path] = name
     comparison = compare_many(chosen)
     if as_json:
         _dump(comparison.to_json(), out)

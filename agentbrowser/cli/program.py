@@ -93,10 +93,12 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         )
         group.add_argument("--raw", action="store_true", help="print the file as it is")
     elif command == "diff":
+        parser.usage = "agentbrowser diff [-h] [--json] [--unified] A B [C D E F] [PATH ...]"
         parser.description = (
-            "Compare two agents: fields, tools, description and prompt. With three to six names "
-            "(before any PATH: a name that is not a file or folder), compare them all at once: "
-            "fields, tools, and the paragraphs each has that no other has."
+            "Compare two agents: fields, tools, description and prompt. With three to six names, "
+            "compare them all at once: fields, tools, and the paragraphs each has that no other "
+            "has. A and B may be files; after them, the first word that is a file or folder, or "
+            "reads as one (it holds a / or ends in .md), starts the PATHs."
         )
         parser.add_argument("a")
         parser.add_argument("b")

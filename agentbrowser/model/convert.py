@@ -599,8 +599,10 @@ def _asked(agent: Agent, source: dict[Any, Any]) -> tuple[str, ...]:
 #: `dontAsk` denies what no rule approved, without a prompt; `plan` reads and plans but runs
 #: no tool that needs permission (code.claude.com permission-modes docs).
 _REFUSING_MODES = {
-    "dontAsk": "in permissionMode dontAsk Claude Code refuses each such call instead of asking",
-    "plan": "in permissionMode plan Claude Code reads and plans, and runs none of them",
+    "dontAsk": "in permissionMode dontAsk Claude Code refuses, without asking, what it would ask "
+    "you about",
+    "plan": "in permissionMode plan Claude Code reads and plans, and runs nothing it would ask "
+    "you about",
 }
 
 
@@ -689,8 +691,8 @@ def _tools_to_opencode(
             permission[rule] = "deny"
     if "*" in refused:  # Bash(*) denied: every command
         permission["bash"] = "deny"
-    if commands and "bash" in asked and unasked == "deny":
-        commands, refused = [], []  # every command it lists would be refused: bash is denied
+    if "bash" in asked and unasked == "deny":
+        commands, refused = [], []  # every command would be refused: bash is denied whole
     if permission.get("bash") != "deny" and (commands or refused):
         # OpenCode applies the last rule that matches: every command denied first, then the
         # allowed ones, then the denied ones, each moved to the end when it comes again.
@@ -723,6 +725,11 @@ def _tools_to_opencode(
         asking.append(rule)
     if asking and why:
         warnings.append(f"{', '.join(asking)} written as `deny`: {why}")
+        if all_tools:
+            warnings.append(
+                "OpenCode still allows the agent's other tools, those of your MCP servers and "
+                "your custom tools: its rules here name bash, edit and webfetch only"
+            )
     elif asking:
         warnings.append(
             f"{', '.join(asking)} written as `ask`: the source's tool asks you before each such "

@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from agentbrowser.model.multi import ALL, UNIQUE, MultiComparison, Part, letters, word_spans
+from agentbrowser.model.serialize import value_line
 from agentbrowser.model.text import one_line, sanitize, shorten_middle
 
 #: How the words that only the shown agent uses stand out in its paragraphs.
@@ -23,12 +24,13 @@ LABEL_WIDTH = 11
 
 
 def value_cell(value: Any) -> str:
-    """A field's value in one table cell: `—` when the agent lacks the key."""
+    """A field's value in one table cell: `—` when the agent lacks the key, a list of names
+    joined by commas, anything else as the two-way compare writes it (compact JSON)."""
     if value is None:
         return "\u2014"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return ", ".join(value)
+    return value_line(value, 200)
 
 
 def cell_width(count: int, width: int) -> int:

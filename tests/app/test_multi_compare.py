@@ -19,7 +19,7 @@ from agentbrowser.model.multi import (
     word_spans,
 )
 from agentbrowser.model.records import Agent
-from agentbrowser.render.multi_layout import OWN_WORD, marked_paragraph
+from agentbrowser.render.multi_layout import OWN_WORD, marked_paragraph, value_cell
 from agentbrowser.screens.browse import BrowseScreen
 from agentbrowser.screens.compare import CompareScreen
 from agentbrowser.screens.multi_compare import MultiCompareScreen, PromptPart
@@ -186,6 +186,13 @@ def test_the_words_only_one_agent_uses_are_listed(tmp_path: Path) -> None:
     text = result.prompts[0][1].text
     assert [text[s:e] for s, e in word_spans(text, result.only_words[0])] == ["subscriptions"]
     assert result.to_json()["agents"][1]["only_words"] == ["streams"]
+
+
+def test_a_field_cell_reads_as_in_the_two_way_compare() -> None:
+    assert value_cell(None) == "\u2014"
+    assert value_cell(["Read", "Grep"]) == "Read, Grep"
+    assert value_cell({"write": False}) == '{"write": false}'
+    assert value_cell(True) == "true"
 
 
 def test_split_parts_keeps_line_numbers() -> None:

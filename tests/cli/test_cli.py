@@ -26,7 +26,9 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 def broken(tmp_path: Path) -> Path:
     folder = tmp_path / "coll"
     (folder / ".claude" / "agents").mkdir(parents=True)
-    (folder / ".claude" / "agents" / "good.md").write_text("---\nname: good\ndescription: Fine\ntools: Read\n---\nGood prompt\n")
+    (folder / ".claude" / "agents" / "good.md").write_text(
+        "---\nname: good\ndescription: Fine\ntools: Read\n---\nGood prompt\n"
+    )
     (folder / ".claude" / "agents" / "bad.md").write_text(
         # Claude Code quotes `Use: this` and still cannot read the unterminated quote below it
         '---\nname: bad\ndescription: Use: this\ncolor: "red\n---\nBad prompt\n'
@@ -70,7 +72,9 @@ def test_list_json_fields(broken: Path) -> None:
     assert records["good"]["scope"] == "path" and records["good"]["shadowed_by"] is None
 
 
-def test_lint_exits_1_with_one_line_per_problem(broken: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_lint_exits_1_with_one_line_per_problem(
+    broken: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = run(["lint", str(broken)], capsys)
     assert code == 1
     bad = str(broken / ".claude" / "agents" / "bad.md")
@@ -115,7 +119,10 @@ def test_show_json_has_prompt_and_frontmatter(broken: Path) -> None:
 
 
 def test_show_raw_prints_the_file_as_it_is(broken: Path) -> None:
-    assert cli_json(["show", "good", str(broken), "--raw"]) == (broken / ".claude/agents/good.md").read_text()
+    assert (
+        cli_json(["show", "good", str(broken), "--raw"])
+        == (broken / ".claude/agents/good.md").read_text()
+    )
 
 
 def test_show_renders_for_a_terminal(broken: Path) -> None:
@@ -123,18 +130,27 @@ def test_show_renders_for_a_terminal(broken: Path) -> None:
     assert "good" in out and "Good prompt" in out and "Read" in out
 
 
-def test_unknown_agent_is_one_line_on_stderr(broken: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_agent_is_one_line_on_stderr(
+    broken: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = run(["show", "nobody", str(broken)], capsys)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and err.startswith("agentbrowser: error: no agent named 'nobody'")
 
 
-def test_missing_path_is_one_line_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_path_is_one_line_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = run(["list", str(tmp_path / "nope")], capsys)
-    assert code == 2 and err.strip() == f"agentbrowser: error: no such file or folder: {tmp_path / 'nope'}"
+    assert (
+        code == 2
+        and err.strip() == f"agentbrowser: error: no such file or folder: {tmp_path / 'nope'}"
+    )
 
 
-def test_copy_without_any_clipboard_fails_cleanly(broken: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_copy_without_any_clipboard_fails_cleanly(
+    broken: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     import pyperclip
 
     def refuse(text: str) -> None:
@@ -146,7 +162,9 @@ def test_copy_without_any_clipboard_fails_cleanly(broken: Path, capsys: pytest.C
     assert "Could not copy the prompt of good" in err and "no backend" in err
 
 
-def test_copy_reports_where_it_went(broken: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_copy_reports_where_it_went(
+    broken: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     import pyperclip
 
     copied: list[str] = []
@@ -156,15 +174,21 @@ def test_copy_reports_where_it_went(broken: Path, capsys: pytest.CaptureFixture[
     assert "Copied the description of good" in err and "system clipboard" in err
 
 
-def test_no_command_and_not_a_terminal_prints_the_listing(capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_command_and_not_a_terminal_prints_the_listing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     code, out, _ = run([str(BUNDLED)], capsys)
     assert code == 0 and out.startswith("NAME")
 
 
 def test_version_and_help_through_the_installed_command() -> None:
-    version = subprocess.run([sys.executable, "-m", "agentbrowser", "--version"], capture_output=True, text=True)
+    version = subprocess.run(
+        [sys.executable, "-m", "agentbrowser", "--version"], capture_output=True, text=True
+    )
     assert version.stdout.strip() == f"agentbrowser {__version__}"
-    helped = subprocess.run([sys.executable, "-m", "agentbrowser", "lint", "--help"], capture_output=True, text=True)
+    helped = subprocess.run(
+        [sys.executable, "-m", "agentbrowser", "lint", "--help"], capture_output=True, text=True
+    )
     assert helped.returncode == 0 and "exit 1 when any is an error" in helped.stdout
 
 
@@ -272,14 +296,24 @@ def test_diff_with_three_to_six_names_compares_them_all(capsys: pytest.CaptureFi
     code, out, _ = run(["diff", *names, str(BUNDLED)], capsys)
     assert code == 0
     lines = out.splitlines()
-    assert [line.split()[:2] for line in lines[:3]] == [["A", names[0]], ["B", names[1]], ["C", names[2]]]
-    assert "only C debugger: 13 paragraphs of 15 no other agent has; 0 shared in other words" in lines
-    start = lines.index("only A code-reviewer: 1 paragraph of 18 no other agent has; 7 shared in other words")
+    assert [line.split()[:2] for line in lines[:3]] == [
+        ["A", names[0]],
+        ["B", names[1]],
+        ["C", names[2]],
+    ]
+    assert (
+        "only C debugger: 13 paragraphs of 15 no other agent has; 0 shared in other words" in lines
+    )
+    start = lines.index(
+        "only A code-reviewer: 1 paragraph of 18 no other agent has; 7 shared in other words"
+    )
     assert lines[start + 1 : start + 3] == [
         "  line 51:",
         "    Do not pad the review with praise or with style nits that a formatter would fix.",
     ]
-    assert any(line.startswith("  words no other agent uses: ") and "taste" in line for line in lines)
+    assert any(
+        line.startswith("  words no other agent uses: ") and "taste" in line for line in lines
+    )
     assert not [line for line in lines if line != line.rstrip()]
     code, out, _ = run(["diff", "--json", *names, str(BUNDLED)], capsys)
     data = json.loads(out)
@@ -291,9 +325,22 @@ def test_diff_with_three_to_six_names_compares_them_all(capsys: pytest.CaptureFi
     ("args", "error"),
     [
         (["a", "b", "c", "d", "e", "f", "g"], "diff compares 2 to 6 agents, not 7"),
-        (["--unified", "code-reviewer", "strict-code-reviewer", "debugger"], "--unified compares two agents"),
-        (["code-reviewer", "strict-code-reviewer", "nobody"], "no agent named 'nobody'"),
-        (["code-reviewer", "strict-code-reviewer", "./nowhere"], "no such file or folder: ./nowhere"),
+        (
+            ["--unified", "code-reviewer", "strict-code-reviewer", "debugger"],
+            "--unified compares two agents",
+        ),
+        (
+            ["code-reviewer", "strict-code-reviewer", "nobody"],
+            "no agent named 'nobody' (nor a file or folder)",
+        ),
+        (
+            ["code-reviewer", "debugger", "code-reviewer"],
+            "'code-reviewer' and 'code-reviewer' are the same agent",
+        ),
+        (
+            ["code-reviewer", "strict-code-reviewer", "./nowhere"],
+            "no such file or folder: ./nowhere",
+        ),
     ],
 )
 def test_diff_of_many_names_says_what_is_wrong(
@@ -304,7 +351,9 @@ def test_diff_of_many_names_says_what_is_wrong(
     assert code == 2 and out == "" and error in err
 
 
-def test_a_cut_table_cell_ends_in_an_ellipsis(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_cut_table_cell_ends_in_an_ellipsis(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = tmp_path / ".claude" / "agents"
     folder.mkdir(parents=True)
     (folder / "a.md").write_text(
@@ -312,7 +361,10 @@ def test_a_cut_table_cell_ends_in_an_ellipsis(tmp_path: Path, capsys: pytest.Cap
     )
     out = run(["list", str(tmp_path)], capsys)[1]
     assert " anthropic/claude-sonnet…  " in out  # 24 characters, the last an ellipsis
-    assert one_line("abc def", 5, ellipsis=True) == "abc…" and one_line("abcde", 5, ellipsis=True) == "abcde"
+    assert (
+        one_line("abc def", 5, ellipsis=True) == "abc…"
+        and one_line("abcde", 5, ellipsis=True) == "abcde"
+    )
 
 
 def test_a_tools_name_stands_for_its_agent_format(capsys: pytest.CaptureFixture[str]) -> None:
@@ -348,7 +400,9 @@ def test_similar_keeps_one_line_an_agent_whatever_the_file_name(
 ) -> None:
     body = "Review the change line by line and report every problem you find.\n"
     for name in ("base", "be\n  fake  100.0%  x"):
-        (tmp_path / f"{name}.md").write_text(f"---\nname: {name.split()[0]}x\ndescription: d\n---\n{body}")
+        (tmp_path / f"{name}.md").write_text(
+            f"---\nname: {name.split()[0]}x\ndescription: d\n---\n{body}"
+        )
     out = run(["similar", "basex", str(tmp_path)], capsys)[1]
     assert len(out.splitlines()) == 3 and "\u2424" in out.splitlines()[2]
 

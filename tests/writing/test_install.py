@@ -437,8 +437,11 @@ def test_what_a_refusing_permission_mode_would_ask_about_is_denied_in_opencode(m
     assert any(
         w.startswith("bash, edit written as `deny`: in permissionMode " + mode) for w in warnings
     ), warnings
-    every = opencode(f"---\nname: a\ndescription: d\npermissionMode: {mode}\n---\nP\n")
-    assert every["permission"] == {"bash": "deny", "edit": "deny", "webfetch": "deny"}
+    every = f"---\nname: a\ndescription: d\npermissionMode: {mode}\ndisallowedTools: Bash(rm:*)\n---\nP\n"
+    # No command runs, so bash is denied whole (OpenCode then shows no bash tool at all).
+    assert opencode(every)["permission"] == {"bash": "deny", "edit": "deny", "webfetch": "deny"}
+    _, warnings = convert(parse_text(every, "/x/.claude/agents/a.md"), "opencode-agent")
+    assert any(w.startswith("OpenCode still allows the agent's other tools") for w in warnings)
 
 
 def test_what_opencode_asks_about_is_never_approved_in_a_claude_command() -> None:

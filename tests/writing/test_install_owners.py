@@ -175,6 +175,10 @@ CLAUDE_TOOLS_IN_OPENCODE = {
     # A permission mode that refuses what it would ask about: OpenCode gets deny rules.
     "planner": ("tools: Read, Bash, Edit\npermissionMode: plan\n", {"read"}),
     "quiet": ("tools: Read, Bash(git diff:*), WebFetch\npermissionMode: dontAsk\n", {"read"}),
+    "quiet-all": (
+        "permissionMode: dontAsk\ndisallowedTools: Bash(rm:*)\n",
+        {"read", "glob", "grep", "task", "todowrite", "websearch", "skill"},
+    ),
 }
 
 #: OpenCode agents' rules, converted to Claude Code agents.
