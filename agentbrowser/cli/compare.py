@@ -124,10 +124,9 @@ def run_diff_many(
     from agentbrowser.model.multi import compare_many
 
     agents = load_collection(paths or None)
-    found = [
-        _lookup(agents, name, also=" (nor a file or folder)" * (i > 1))
-        for i, name in enumerate(names)
-    ]
+    # A and B may be files; a later word that were one would have started the PATHs.
+    found = [_lookup(agents, name) for name in names[:2]]
+    found += [_lookup(agents, name, also=" (nor a file or folder)") for name in names[2:]]
     if any(agent is None for agent in found):
         return 2
     chosen = [agent for agent in found if agent is not None]
