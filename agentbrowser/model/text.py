@@ -402,3 +402,56 @@ def shorten_middle(text: str, width: int) -> str:
         return text
     head, tail = cut
     return text[:head] + "\u2026" + (text[len(text) - tail :] if tail else "")
+
+
+def _word_prefix(texts: list[str]) -> int:
+    """Length of the start every text shares, back to where a word ends (``backend-``)."""
+    shared = os.path.commonprefix(texts)
+    ends = [m.end() for m in _NAME_BREAK.finditer(shared)]
+    return ends[-1] if ends else 0
+
+
+def _word_suffix(texts: list[str]) -> int:
+    """Length of the end every text shares, back to where a word starts (``-engineer``)."""
+    shared = os.path.commonprefix([t[::-1] for t in texts])[::-1]
+    starts = [m.start() for m in _NAME_BREAK.finditer(shared)]
+    return len(shared) - starts[0] if starts else 0
+
+
+def _without(name: str, start: int, end: int, width: int) -> str:
+    """``name`` with its first ``start`` and last ``end`` characters shown as ``…``."""
+    if start + end >= len(name):  # what differs is the name's start or end itself
+        end = 0
+    core = name[start : len(name) - end]
+    room = width - (start > 0) - (end > 0)
+    return "\u2026" * (start > 0) + shorten_middle(core, room) + "\u2026" * (end > 0)
+
+
+def shorten_apart(names: list[str], width: int) -> list[str]:
+    """Each name in at most ``width`` characters, told apart from the others where one cut in
+    the middle shows two of them alike (``back…neer`` for ``backend-engineer`` and
+    ``backend-implementation-engineer``): the words such names share at the start or the end
+    then give way to an ``…`` first, so what differs stays (``…engineer``, ``…impl…eer``).
+
+    Names that cannot be told apart in ``width`` stay cut in the middle.
+    """
+    shown = [shorten_middle(name, width) for name in names]
+    for _ in range(2):
+        holders: dict[str, set[str]] = {}
+        for name, short in zip(names, shown):
+            holders.setdefault(short, set()).add(name)
+        clashes = [sorted(group) for group in holders.values() if len(group) > 1]
+        if not clashes or width < 4:
+            break
+        for group in clashes:
+            members = set(group)
+            others = {s for name, s in zip(names, shown) if name not in members}
+            start, end = _word_prefix(group), _word_suffix(group)
+            trials = [(start, 0), (0, end), (start, end)] if start and end else [(start, end)]
+            for trial in trials:
+                tried = {name: _without(name, *trial, width) for name in group}
+                made = set(tried.values())
+                if len(made) == len(group) and not made & others:
+                    shown = [tried.get(name, short) for name, short in zip(names, shown)]
+                    break
+    return shown

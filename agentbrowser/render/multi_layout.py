@@ -15,7 +15,7 @@ from rich.text import Text
 
 from agentbrowser.model.multi import ALL, UNIQUE, MultiComparison, Part, letters, word_spans
 from agentbrowser.model.serialize import value_line
-from agentbrowser.model.text import one_line, sanitize, shorten_middle
+from agentbrowser.model.text import one_line, sanitize, shorten_apart
 
 #: How the words that only the shown agent uses stand out in its paragraphs.
 OWN_WORD = "bold underline"
@@ -53,9 +53,9 @@ def fields_table(comparison: MultiComparison, width: int) -> Table:
     table = _header("field", count)
     for row in comparison.fields:
         if row.field == "name":
-            # Names of variants share prefixes: cut them in the middle, as in the list.
-            cut = cell_width(count, width)
-            cells = [Text(shorten_middle(one_line(value_cell(v), 200), cut)) for v in row.values]
+            # Names of variants share prefixes: cut them where they differ least, told apart.
+            names = [one_line(value_cell(v), 200) for v in row.values]
+            cells = [Text(name) for name in shorten_apart(names, cell_width(count, width))]
         else:
             cells = [Text(one_line(value_cell(v), 200)) for v in row.values]
         mark = Text("\u2260", style="bold") if row.differs else Text(" ")

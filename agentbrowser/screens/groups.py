@@ -24,7 +24,7 @@ from textual.widgets.option_list import Option
 from agentbrowser.model.multi import MAX_AGENTS
 from agentbrowser.model.records import Agent
 from agentbrowser.model.roles import Group
-from agentbrowser.model.text import one_line, plural, shorten_middle
+from agentbrowser.model.text import one_line, plural, shorten_apart
 from agentbrowser.widgets.key_bar import KeyBar
 
 #: Stages of the grouping, in order, for the progress line.
@@ -164,8 +164,8 @@ class GroupsScreen(Screen[None]):
             )
             names = [one_line(self.agents[i].name, 200) for i in group.members]
             # Each member's name on its own line, cut in the middle: variants stay told apart.
-            for name in names:
-                prompt.append("\n  " + shorten_middle(name, width))
+            for name in shorten_apart(names, width):
+                prompt.append("\n  " + name)
             options.append(Option(prompt, id=str(number)))
         listing.add_options(options)
         listing.highlighted = 0

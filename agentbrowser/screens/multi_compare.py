@@ -23,7 +23,7 @@ from textual.widgets import Static
 
 from agentbrowser.model.multi import ALL, UNIQUE, MultiComparison, letters
 from agentbrowser.model.records import Agent
-from agentbrowser.model.text import one_line, sanitize, shorten_middle
+from agentbrowser.model.text import one_line, sanitize, shorten_apart
 from agentbrowser.render.multi_layout import (
     fields_table,
     marked_paragraph,
@@ -91,6 +91,8 @@ class MultiCompareScreen(Screen[None]):
             yield Static(id="multi-tools")
             yield Static(id="multi-prompt-title")
             yield VerticalScroll(id="multi-prompt")
+        # What the marks mean stays in sight however far the prompt is scrolled.
+        yield Static(id="multi-prompt-key")
         yield KeyBar()
 
     @property
@@ -137,14 +139,13 @@ class MultiCompareScreen(Screen[None]):
     def _show_legend(self) -> None:
         """One line per agent: its letter and its name, cut in the middle when too long."""
         legend = Text()
-        width = self._name_width()
-        for number, (letter, agent) in enumerate(zip(letters(len(self.agents)), self.agents)):
+        names = shorten_apart([one_line(a.name, 200) for a in self.agents], self._name_width())
+        for number, (letter, name) in enumerate(zip(letters(len(self.agents)), names)):
             if number:
                 legend.append("\n")
             chosen = number in self.chosen
             shown = number == self.member
             legend.append(f"{'>' if shown else ' '}{letter}{'*' if chosen else ' '} ", style="bold")
-            name = shorten_middle(one_line(agent.name, 200), width)
             legend.append(name, style="bold" if shown else "")
         self.query_one("#multi-legend", Static).update(legend)
 
@@ -173,14 +174,15 @@ class MultiCompareScreen(Screen[None]):
         letter = names[self.member]
         title = Text(f"Prompt of {letter}: ", style="bold")
         title.append(one_line(self.agents[self.member].name, 60), style="bold")
-        reworded = any(part.reworded for part in comparison.prompts[self.member])
-        title.append(
-            f"  ({comparison.unique_count(self.member)} unique: n/N \u00b7 \u2190/\u2192 agents "
-            f"\u00b7 underlined: only {letter} says it"
-            + (" \u00b7 \u2248 worded differently)" if reworded else ")"),
-            style="dim",
-        )
         self.query_one("#multi-prompt-title", Static).update(title)
+        reworded = any(part.reworded for part in comparison.prompts[self.member])
+        key = Text(f"{letter}'s prompt", style="bold")
+        key.append(
+            f" \u00b7 {comparison.unique_count(self.member)} unique (n/N) \u00b7 "
+            f"underlined: only {letter} says it"
+            + (" \u00b7 \u2248 worded differently" if reworded else "")
+        )
+        self.query_one("#multi-prompt-key", Static).update(key)
         container = self.query_one("#multi-prompt", VerticalScroll)
         container.remove_children()
         widgets = []

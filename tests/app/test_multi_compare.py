@@ -259,6 +259,24 @@ async def test_d_with_five_marked_opens_the_n_way_compare_and_names_stay_apart_a
         assert legend
         text = "\n".join(lines)
         assert "unique paragraphs" in text and "field" in text
+        # The fields table's name row (nine cells a name at 80 columns) shows five names.
+        (row,) = [line.split() for line in lines if line.split()[:2] == ["name", "\u2260"]]
+        assert len(set(row[2:])) == 5, row
+        assert all(_cut_from(name, shown) for name, shown in zip(SEED_NAMES, row[2:])), row
+        # What the marks mean stays on screen after `n` scrolled the tables away.
+        await pilot.press("n", "n")
+        await pilot.pause()
+        lines = _screen_lines(pilot.app)
+        assert not any(line.split()[:1] == ["field"] for line in lines), lines
+        assert any("A's prompt" in line and "only A says it" in line for line in lines), lines
+
+
+def _cut_from(name: str, shown: str) -> bool:
+    """True when ``shown`` can be ``name`` with parts of it replaced by an ellipsis each."""
+    import re
+
+    pattern = ".+".join(re.escape(piece) for piece in shown.split("\u2026"))
+    return re.fullmatch(pattern, name) is not None if "\u2026" in shown else shown == name
 
 
 async def test_the_prompt_marks_reworded_holders_and_underlines_the_words_no_other_uses(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from agentbrowser.cli import build_app
-from agentbrowser.model.text import middle_cut, shorten_middle
+from agentbrowser.model.text import middle_cut, shorten_apart, shorten_middle
 from agentbrowser.screens.browse import BrowseScreen
 
 SEED_NAMES = [
@@ -41,6 +41,33 @@ def test_the_seed_names_stay_distinct_at_every_width_from_16(width: int) -> None
     shown = {shorten_middle(name, width) for name in SEED_NAMES}
     assert len(shown) == len(SEED_NAMES), shown
     assert middle_cut("short", width) is None
+
+
+@pytest.mark.parametrize("width", range(6, 30))
+def test_shorten_apart_tells_the_seed_names_apart_from_six_cells(width: int) -> None:
+    """One cut in the middle shows `backend-engineer` and `backend-implementation-engineer`
+    alike below 16 cells (`back…neer`); the words they share give way first."""
+    shown = shorten_apart(SEED_NAMES, width)
+    assert len(set(shown)) == len(SEED_NAMES), shown
+    assert all(len(text) <= width for text in shown), shown
+    if width >= 16:
+        assert shown == [shorten_middle(name, width) for name in SEED_NAMES]
+
+
+def test_shorten_apart_cuts_the_shared_words_and_keeps_what_differs() -> None:
+    assert shorten_middle("backend-engineer", 9) == shorten_middle(SEED_NAMES[1], 9)
+    assert shorten_apart(SEED_NAMES, 9) == [
+        "back…pert",
+        "…impl…eer",
+        "back…tion",
+        "back…list",
+        "…engineer",
+    ]
+    # One name that is the others' shared start and end, with nothing between.
+    assert shorten_apart(["alpha-b", "alpha-x-b", "alpha-yyyyyyy-b"], 6) == ["…b", "…x-b", "…yyyy…"]
+    # The same name twice is shown alike; names that fit are left alone.
+    assert shorten_apart(["same-name-here", "same-name-here", "ok"], 8) == ["same…ere"] * 2 + ["ok"]
+    assert shorten_apart([], 8) == []
 
 
 def _screen_lines(app) -> list[str]:  # type: ignore[no-untyped-def]
