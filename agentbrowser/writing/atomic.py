@@ -25,6 +25,7 @@ def write_atomic(
     before_replace: Callable[[], None] | None = None,
     replace: bool = True,
     exact_mode: int | None = None,
+    guard: bool = True,
 ) -> None:
     """Write `data` to `path` so that a reader sees the old content or the new, never a part.
 
@@ -38,19 +39,27 @@ def write_atomic(
     a user's file wants; a cache does without). `before_replace` runs right before the rename
     and may raise to stop it (a check that the target did not change meanwhile). On any failure
     the temporary file is removed and the exception goes on; the target is untouched.
+
+    `guard` (a user's file; not a cache of ours): a file it replaces must be one the user could
+    write in place (see `replace_refusal`, else PermissionError), and the new file keeps its
+    owner, group and extended attributes (else PermissionError, the target untouched).
     """
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, mode=folder_mode, exist_ok=True)
     bits = new_mode if exact_mode is None else exact_mode
     keep: int | None = exact_mode
-    if replace and keep is None:
+    there: os.stat_result | None = None
+    if replace:
         try:
             there = os.lstat(path)
         except FileNotFoundError:
             pass
         else:
-            if stat.S_ISREG(there.st_mode):
+            if keep is None and stat.S_ISREG(there.st_mode):
                 keep = stat.S_IMODE(there.st_mode) & 0o777
+            why = replace_refusal(path, there) if guard else None
+            if why is not None:
+                raise PermissionError(errno.EPERM, why, path)
     # A short name of our own, not mkstemp's: `.<file name>.<random>.tmp` would not fit beside
     # a file whose name is near the 255-byte limit. O_EXCL: never an existing file or link.
     # The kernel applies the umask to `bits`; a kept mode is set exactly below.
@@ -67,6 +76,8 @@ def write_atomic(
             if durable:
                 out.flush()
                 os.fsync(out.fileno())
+        if guard and there is not None and stat.S_ISREG(there.st_mode):
+            _keep_owner(path, there, temporary)
         if keep is not None:
             os.chmod(temporary, keep)
         if before_replace is not None:
@@ -83,6 +94,58 @@ def write_atomic(
         raise
     if durable:
         _sync_folder(folder)
+
+
+def replace_refusal(path: str, there: os.stat_result) -> str | None:
+    """Why the file at `path` (its `lstat`) may not be replaced by a new one, whatever writes
+    it: None when it may. What the user could not change in place stays as it is: a read-only
+    file, one they may not write, one of another user's (the new file would be theirs; only
+    root can give it back, and does); a link or a file with other names is not one file."""
+    if stat.S_ISLNK(there.st_mode):
+        return "a symbolic link: neither it nor the file it points to is written"
+    if not stat.S_ISREG(there.st_mode):
+        return "not a regular file"
+    links = other_links(there)
+    if links is not None:
+        return f"a file with {links}: a new file in its place would cut it from them"
+    if not there.st_mode & stat.S_IWUSR:
+        return "read-only: left as it is (make it writable first)"
+    if not os.access(path, os.W_OK):
+        return "you may not write to it: left as it is"
+    if there.st_uid != os.geteuid() and os.geteuid() != 0:
+        return "another user's file: a new file in its place would be yours, not theirs"
+    return None
+
+
+def _keep_owner(path: str, there: os.stat_result, temporary: str) -> None:
+    """The new file gets the old one's owner, group and extended attributes (ACLs, tags), or
+    PermissionError: a rewrite must not give someone's file away or drop what is attached."""
+    made = os.stat(temporary)
+    if (made.st_uid, made.st_gid) != (there.st_uid, there.st_gid):
+        try:
+            os.chown(temporary, there.st_uid, there.st_gid)
+        except OSError:
+            raise PermissionError(
+                errno.EPERM,
+                "its owner or group could not be kept (another user's or group's file): "
+                "left as it is",
+                path,
+            ) from None
+    if not hasattr(os, "listxattr"):
+        return
+    try:
+        names = os.listxattr(path, follow_symlinks=False)
+    except OSError:  # a file system without extended attributes
+        return
+    for name in names:
+        try:
+            os.setxattr(temporary, name, os.getxattr(path, name, follow_symlinks=False))
+        except OSError:
+            if name.startswith("security."):  # a label the system gives new files itself
+                continue
+            raise PermissionError(
+                errno.EPERM, f"its extended attribute {name} could not be kept: left as it is", path
+            ) from None
 
 
 def other_links(there: os.stat_result) -> str | None:
@@ -132,7 +195,9 @@ def write_private_json(path: str, data: object) -> bool:
 
     try:
         text = json.dumps(data, separators=(",", ":")).encode("ascii")
-        write_atomic(path, text, folder_mode=0o700, durable=False, exact_mode=0o600)
+        write_atomic(
+            path, text, folder_mode=0o700, durable=False, exact_mode=0o600, guard=False
+        )
     except (OSError, ValueError, TypeError):
         return False
     return True

@@ -15,7 +15,7 @@ import stat
 from dataclasses import dataclass
 
 from agentbrowser.model.repair import Repair, repair_text
-from agentbrowser.writing.atomic import other_links, write_atomic
+from agentbrowser.writing.atomic import replace_refusal, write_atomic
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -62,7 +62,6 @@ class FilePlan:
 
 def plan(path: str, scope: str = "path", hint: str | None = None) -> FilePlan:
     """Read a file and work out its repair. Never raises for a bad file."""
-    link = os.path.islink(path)
     try:
         st = os.stat(path)
         if not stat.S_ISREG(st.st_mode):
@@ -78,23 +77,23 @@ def plan(path: str, scope: str = "path", hint: str | None = None) -> FilePlan:
         return FilePlan(path, None, "not valid UTF-8: not rewritten")
     digest = hashlib.sha256(data).hexdigest()
     repair = repair_text(text, path, scope, hint)
-    why = _refusal(st, link)
+    why = _refusal(path)
     if why is not None and repair.changed:
         repair = dataclasses.replace(repair, text=text, changed=False, refused=why)
     return FilePlan(path, repair, None, st.st_size, st.st_mtime_ns, digest, bom, text)
 
 
-def _refusal(st: os.stat_result, link: bool) -> str | None:
-    """Why a file may not be rewritten, whatever its repair: None when it may."""
-    if link:
+def _refusal(path: str) -> str | None:
+    """Why a file may not be rewritten, whatever its repair: None when it may (the rule every
+    command that replaces a file keeps: `atomic.replace_refusal`)."""
+    try:
+        there = os.lstat(path)
+    except OSError as exc:
+        return f"cannot read: {exc.strerror}"
+    if stat.S_ISLNK(there.st_mode):
         # Replacing the link with a file would cut it from its target, which may be elsewhere.
         return "a symbolic link: fix the file it points to"
-    links = other_links(st)
-    if links is not None:
-        return f"a file with {links}: a rewrite would cut it from them"
-    if not st.st_mode & stat.S_IWUSR:
-        return "read-only: left as it is (make it writable to fix it)"
-    return None
+    return replace_refusal(path, there)
 
 
 def unified_diff(item: FilePlan, label: str | None = None) -> str:
@@ -123,8 +122,9 @@ def apply(item: FilePlan) -> None:
     if not item.changes or item.repair is None:
         return
     data = (_BOM if item.bom else b"") + item.repair.text.encode("utf-8")
-    # The file keeps its mode; the check runs right before the rename: the window is as small
-    # as it gets.
+    # The file keeps its mode; the check runs first (what changed while the diff was shown
+    # says so) and again right before the rename: the window is as small as it gets.
+    _check_unchanged(item)
     write_atomic(item.path, data, before_replace=lambda: _check_unchanged(item))
 
 
@@ -133,7 +133,7 @@ def _check_unchanged(item: FilePlan) -> None:
         st = os.stat(item.path)
         # A link made or a mode changed since (the browser asks before writing) changes no
         # size, mtime or content.
-        why = _refusal(st, os.path.islink(item.path))
+        why = _refusal(item.path)
         if why is not None:
             raise StaleFileError(why)
         if (st.st_size, st.st_mtime_ns) != (item.size, item.mtime_ns):

@@ -28,7 +28,7 @@ from agentbrowser.model.text import read_text
 from agentbrowser.writing.atomic import (
     NEW_FILE_MODE,
     TargetExistsError,
-    other_links,
+    replace_refusal,
     write_atomic,
 )
 
@@ -271,9 +271,9 @@ def _look(path: str, content: bytes) -> tuple[str, str]:
         raise InstallError(f"{path} is not a regular file: refused")
     with open(path, "rb") as handle:
         there = handle.read()
-    links = other_links(there_stat) if there != content else None
-    if links is not None:
-        raise InstallError(f"{path} has {links}: replacing it would cut it from them: refused")
+    why = replace_refusal(path, os.lstat(path)) if there != content else None
+    if why is not None:
+        raise InstallError(f"{path}: {why}: refused")
     return (SAME if there == content else CLASH), hashlib.sha256(there).hexdigest()
 
 

@@ -70,13 +70,77 @@ def test_a_new_file_gets_the_umask_and_a_replaced_one_keeps_its_mode(
     assert mode(tmp_path / "shared.md") == 0o644
     write_atomic(str(tmp_path / "run.sh"), b"x", new_mode=0o755)
     assert mode(tmp_path / "run.sh") == 0o755
-    for name, bits in (("secret.md", 0o600), ("tool.sh", 0o750), ("frozen.md", 0o444)):
+    for name, bits in (("secret.md", 0o600), ("tool.sh", 0o750), ("shared.sh", 0o775)):
         path = tmp_path / name
         path.write_bytes(b"old")
         path.chmod(bits)
         write_atomic(str(path), b"new")
         assert (path.read_bytes(), mode(path)) == (b"new", bits)
     assert leftovers(tmp_path) == []
+
+
+def test_a_read_only_file_is_never_replaced_by_any_command(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What the user made read-only stays as it is, whoever asks (root could rename over it)."""
+    frozen = project / "frozen.md"
+    frozen.write_text(BROKEN)
+    frozen.chmod(0o444)
+    with pytest.raises(PermissionError, match="read-only"):
+        write_atomic(str(frozen), b"new")
+    code, out, _ = run(["fix", str(frozen)], capsys)
+    assert code != 0 and "not fixed: read-only" in out
+    target = project / ".claude" / "agents" / "foo.md"
+    target.parent.mkdir(parents=True)
+    target.write_text("someone's own\n")
+    target.chmod(0o444)
+    source = project / "foo.md"
+    source.write_text(AGENT)
+    for args in (
+        ["install", str(source), "--to", "project", "--force"],
+        ["convert", str(source), "--to", "claude-agent", "-o", str(target), "--force"],
+    ):
+        code, _, err = run(args, capsys)
+        assert code != 0 and "read-only" in err, (args, err)
+    assert frozen.read_text() == BROKEN and target.read_text() == "someone's own\n"
+    assert leftovers(project) == [] and leftovers(target.parent) == []
+
+
+def test_another_users_file_is_not_taken_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rename puts a new file in place, owned by whoever writes it: root gives the file back
+    to its owner, with its group and extended attributes; anyone else leaves it alone."""
+    path = tmp_path / "theirs.md"
+    path.write_bytes(b"old")
+    os.setxattr(path, "user.note", b"kept")
+    if os.geteuid() == 0:  # CI runs as root: the file really is another user's
+        os.chown(path, 1000, 1000)
+        write_atomic(str(path), b"new")
+        st = path.stat()
+        assert (st.st_uid, st.st_gid, path.read_bytes()) == (1000, 1000, b"new")
+        assert os.getxattr(path, "user.note") == b"kept"
+
+        def refuse(*args: object, **kwargs: object) -> None:
+            raise PermissionError(errno.EPERM, "not permitted")
+
+        monkeypatch.setattr(os, "chown", refuse)  # as root without the right to give files away
+        with pytest.raises(PermissionError, match="owner or group could not be kept"):
+            write_atomic(str(path), b"newer")
+        assert path.read_bytes() == b"new" and leftovers(tmp_path) == []
+        monkeypatch.undo()
+    monkeypatch.setattr(os, "geteuid", lambda: path.stat().st_uid + 4242)
+    with pytest.raises(PermissionError, match="another user's file"):
+        write_atomic(str(path), b"newest")
+    assert path.read_bytes() in (b"old", b"new") and leftovers(tmp_path) == []
+
+
+def test_extended_attributes_stay_with_a_rewritten_file(tmp_path: Path) -> None:
+    path = tmp_path / "tagged.md"
+    path.write_bytes(b"old")
+    os.setxattr(path, "user.tag", b"blue")
+    write_atomic(str(path), b"new")
+    assert os.getxattr(path, "user.tag") == b"blue" and path.read_bytes() == b"new"
 
 
 def test_a_cache_file_is_private_whatever_was_there(tmp_path: Path, umask: None) -> None:
@@ -160,7 +224,7 @@ def test_a_hard_linked_file_is_never_replaced(
     target.write_text("my debugger\n")
     os.link(target, tmp_path / "backup.md")
     code, _, err = run(["install", "debugger", str(BUNDLED), "--to", "project", "--force"], capsys)
-    assert code == 2 and "has 1 other hard link: replacing it would cut it from them" in err
+    assert code == 2 and "a file with 1 other hard link: a new file in its place would cut it from them" in err
     source = tmp_path / "foo.md"
     source.write_text(AGENT)
     code, _, err = run(
@@ -364,7 +428,7 @@ def test_fix_leaves_a_hard_linked_file_and_says_why(
     os.link(path, other)
     code, out, _ = run(["fix", str(path)], capsys)
     assert code == 1
-    assert "not fixed: a file with 1 other hard link: a rewrite would cut it from them" in out
+    assert "not fixed: a file with 1 other hard link: a new file in its place would cut it from them" in out
     assert path.read_text() == BROKEN and os.path.samefile(path, other)
 
 
