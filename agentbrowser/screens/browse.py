@@ -570,8 +570,9 @@ class BrowseScreen(Screen[None]):
             return
         plan = choice.plan
         where = one_line(plan.main.path, 100)
-        if plan.unchanged and choice.mode == "install":
-            self.notify(f"{where} already holds this agent: nothing written", markup=False)
+        if plan.unchanged:  # nothing to write: no editor opened on a file nobody made
+            what = "is this agent's own file" if plan.main.own else "already holds this text"
+            self.notify(f"{where} {what}: nothing written", markup=False)
             return
         try:
             written = write_plan(plan, force=choice.force)

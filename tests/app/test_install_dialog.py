@@ -259,6 +259,39 @@ async def test_n_writes_a_copy_under_a_new_name_opens_the_editor_and_lists_it(
         assert screen.selected is not None and screen.selected.scope == "project"
 
 
+async def test_n_with_the_agents_own_name_writes_nothing_and_opens_no_editor(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    own = repo / ".claude" / "agents" / "mine.md"
+    own.parent.mkdir(parents=True)
+    own.write_text("---\nname: mine\ndescription: Mine\n---\nMy own.\n")
+    before = own.read_bytes()
+    editor = tmp_path / "append-line"
+    editor.write_text('#!/bin/sh\nprintf "Edited by the test.\\n" >> "$1"\n')
+    editor.chmod(editor.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", str(editor))
+    app = build_app([], use_cache=False)
+    no_suspend(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        notes = record_notifications(app)
+        await pilot.press("n")
+        dialog = app.screen
+        assert isinstance(dialog, InstallDialog)
+        dialog.query_one("#install-name", Input).value = ""
+        await pilot.press(*"mine")
+        text = await planned(pilot)
+        assert "enter closes (its own file is there)" in text
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, InstallDialog))
+        await pilot.pause(0.2)
+        assert own.read_bytes() == before
+        shown = [n["message"] for n in notes]
+        assert any("is this agent's own file: nothing written" in m for m in shown), shown
+        assert not any(m.startswith("Wrote") for m in shown), shown
+
+
 async def test_a_bad_name_in_the_dialog_is_refused(repo: Path) -> None:
     app = build_app([str(BUNDLED)], use_cache=False)
     async with app.run_test(size=SIZE) as pilot:
