@@ -214,7 +214,7 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         )
         parser.add_argument("--name", dest="new_name", metavar="NEW", help="the name to give it")
         parser.add_argument(
-            "-o", "--output", metavar="FILE", help="write to FILE instead of printing"
+            "-o", "--output", metavar="FILE", help="write to FILE instead of printing (- prints)"
         )
         parser.add_argument(
             "--force", action="store_true", help="with -o: replace a different file"
@@ -705,6 +705,23 @@ def _show_clash(plan: Any, out: TextIO) -> None:
     print_comparison(there, coming, out)
 
 
+def _check_output(path: str, source: str) -> None:
+    """Refuse an output file that is the agent's own source (a conversion loses what the other
+    format has no place for) or whose folder does not exist (a mistyped path makes none)."""
+    try:
+        own = os.path.samefile(path, source)
+    except OSError:
+        own = False
+    if own:
+        raise CliError(
+            f"not written: {_display_path(path)} is the agent's own file, which a conversion "
+            "never replaces: choose another -o"
+        )
+    folder = os.path.dirname(path)
+    if not os.path.isdir(folder):
+        raise CliError(f"not written: no folder {_display_path(folder)} (make it first)")
+
+
 def cmd_convert(args: argparse.Namespace, out: TextIO) -> int:
     """`convert`: the converted file on stdout (or -o FILE), what was dropped on stderr."""
     from agentbrowser.model.convert import convert, name_problem
@@ -713,6 +730,10 @@ def cmd_convert(args: argparse.Namespace, out: TextIO) -> int:
     agent = _pick_or_file(args)
     if args.new_name is not None and (problem := name_problem(args.new_name)) is not None:
         raise CliError(f"{problem}: refused ({sanitize(args.new_name)!r})")
+    if args.output == "-":  # the usual name for standard output
+        args.output = None
+    if args.output:
+        _check_output(os.path.abspath(args.output), agent.path)
     read = read_text(agent.path)
     source = read.text if read.text is not None and not read.problems else None
     text, warnings = convert(agent, args.to_format, args.new_name, source)

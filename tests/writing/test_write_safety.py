@@ -386,6 +386,27 @@ def test_convert_output_into_a_pipe_is_refused_without_waiting(tmp_path: Path) -
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
 
 
+def test_convert_never_writes_over_its_own_source_nor_makes_folders(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    source = tmp_path / "foo.md"
+    source.write_text(AGENT)
+    (tmp_path / "also.md").symlink_to(source)
+    for output in ("foo.md", str(source), "./foo.md", "also.md"):
+        for extra in ([], ["--force"], ["--force", "--yes"]):
+            code, _, err = run(
+                ["convert", "foo.md", "--to", "opencode", "-o", output, *extra], capsys
+            )
+            assert code == 2 and "is the agent's own file" in err, (output, extra, err)
+    assert source.read_text() == AGENT
+    code, _, err = run(["convert", "foo.md", "--to", "opencode", "-o", "a/b/out.md"], capsys)
+    assert code == 2 and "no folder a/b (make it first)" in err, err
+    assert not (tmp_path / "a").exists()
+    code, text, _ = run(["convert", "foo.md", "--to", "opencode", "-o", "-"], capsys)
+    assert code == 0 and text.startswith("---\n") and not (tmp_path / "-").exists()
+
+
 def test_convert_output_never_replaces_a_link_or_a_folder(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
