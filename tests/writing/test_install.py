@@ -336,6 +336,7 @@ def test_convert_prints_the_file_and_lists_what_was_dropped_on_stderr(
     assert data.content == "Review it."
     assert "agentbrowser: warning: permissionMode has no OpenCode equivalent: dropped" in err
     target = tmp_path / "out" / "reviewer.md"
+    target.parent.mkdir()
     code, out, err = run(
         ["convert", str(source), "--to", "copilot-agent", "-o", str(target)], capsys
     )
