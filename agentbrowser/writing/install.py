@@ -137,7 +137,9 @@ def plan_install(
     warnings.extend(converted)
     files = [PlannedFile(target.path, text.encode("utf-8"))]
     if agent.format == "claude-skill":
-        resources = _skill_resources(agent, os.path.dirname(target.path), warnings)
+        resources = _skill_resources(
+            agent, os.path.dirname(target.path), warnings, whole=fmt == "claude-skill"
+        )
         if fmt == "claude-skill":
             files.extend(resources)
         elif resources:
@@ -187,8 +189,14 @@ def _resource_findings(relative: str, content: bytes) -> list[str]:
     ]
 
 
-def _skill_resources(agent: Agent, folder: str, warnings: list[str]) -> list[PlannedFile]:
-    """The other files of the source skill's folder (its scripts, references), to copy along."""
+def _skill_resources(
+    agent: Agent, folder: str, warnings: list[str], whole: bool = True
+) -> list[PlannedFile]:
+    """The other files of the source skill's folder (its scripts, references), to copy along.
+
+    `whole`: they are to be copied, and a skill is copied whole or not at all: a folder of more
+    than MAX_RESOURCES files (rarely a skill's own: a SKILL.md left in a folder of other things)
+    or a file over MAX_RESOURCE_BYTES stops the install (InstallError)."""
     source = os.path.dirname(os.path.abspath(agent.path))
     main = os.path.basename(agent.path)
     found: list[PlannedFile] = []
@@ -211,15 +219,19 @@ def _skill_resources(agent: Agent, folder: str, warnings: list[str]) -> list[Pla
                 warnings.append(f"the skill's {relative} is hidden (a dot file): not copied")
                 continue
             if len(found) >= MAX_RESOURCES:
-                warnings.append(
-                    f"the skill has more than {MAX_RESOURCES} files: the rest not copied"
+                if not whole:
+                    return found
+                raise InstallError(
+                    f"the skill's folder {source} holds more than {MAX_RESOURCES} files: not "
+                    "installed (a skill is copied whole; is this folder the skill's own?)"
                 )
-                return found
             if os.path.getsize(path) > MAX_RESOURCE_BYTES:
-                warnings.append(
-                    f"the skill's {relative} is over {MAX_RESOURCE_BYTES:,} bytes: not copied"
+                if not whole:
+                    continue
+                raise InstallError(
+                    f"the skill's {relative} is over {MAX_RESOURCE_BYTES:,} bytes: not installed "
+                    "(a skill is copied whole or not at all)"
                 )
-                continue
             with open(path, "rb") as handle:
                 mode = stat.S_IMODE(os.fstat(handle.fileno()).st_mode) & 0o777
                 found.append(PlannedFile(os.path.join(folder, relative), handle.read(), mode=mode))
@@ -348,8 +360,11 @@ def write_plan(plan: Plan, force: bool = False) -> list[str]:
 
     Without `force`, a clash writes nothing at all (InstallError); files already holding the
     same content are left alone. A file that appeared or changed since the plan was made is
-    never replaced: every file is looked at first, and then again as it is written; a failure
-    then (InstallError, with `written`: the files written before it) leaves the rest unwritten.
+    never replaced: every file is looked at first, and then again as it is written. A skill is
+    installed whole or not at all: its other files first, its SKILL.md last (a tool never finds
+    a skill whose scripts are missing), and when one fails the files written before it are
+    taken back (new ones removed, replaced ones given their old content, folders made for them
+    removed). InstallError's `written`: the files it could not take back (none, as a rule).
     """
     if plan.clashes and not force:
         names = ", ".join(f.path for f in plan.clashes)
@@ -358,13 +373,57 @@ def write_plan(plan: Plan, force: bool = False) -> list[str]:
     for planned in plan.files:  # every file looked at before the first is written
         check_inside(plan.target, planned.path)
         _still_planned(planned)
-    written: list[str] = []
-    for planned in plan.files:
+    order = [*plan.files[1:], plan.main]
+    made = _missing_folders(plan.target.folder, [planned.path for planned in order])
+    written: list[tuple[PlannedFile, bytes | None]] = []
+    for planned in order:
         try:
+            old = _content(planned.path) if planned.status == CLASH else None
             if write_planned(planned):
-                written.append(planned.path)
-        except InstallError as exc:
-            raise InstallError(str(exc), written) from None
-        except OSError as exc:
-            raise InstallError(f"{planned.path}: {exc.strerror or exc}", written) from None
-    return written
+                written.append((planned, old))
+        except (InstallError, OSError) as exc:
+            reason = str(exc) if isinstance(exc, InstallError) else _reason(planned.path, exc)
+            raise InstallError(reason, _take_back(written, made)) from None
+    return [planned.path for planned, _ in written]
+
+
+def _reason(path: str, exc: OSError) -> str:
+    return f"{path}: {exc.strerror or exc}"
+
+
+def _content(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def _missing_folders(top: str, paths: list[str]) -> list[str]:
+    """The folders between `top`'s parent and these files that do not exist yet, deepest
+    first (what an install that is taken back removes again, when they are empty)."""
+    missing: set[str] = set()
+    stop = os.path.dirname(top)
+    for path in paths:
+        folder = os.path.dirname(path)
+        while len(folder) > len(stop) and not os.path.lexists(folder):
+            missing.add(folder)
+            folder = os.path.dirname(folder)
+    return sorted(missing, key=len, reverse=True)
+
+
+def _take_back(written: list[tuple[PlannedFile, bytes | None]], made: list[str]) -> list[str]:
+    """Undo the writes of an install that failed halfway, last first; the paths it could not
+    put back as they were."""
+    left: list[str] = []
+    for planned, old in reversed(written):
+        try:
+            if old is None:
+                os.unlink(planned.path)
+            else:
+                write_atomic(planned.path, old)
+        except OSError:
+            left.append(planned.path)
+    for folder in made:
+        try:
+            os.rmdir(folder)
+        except OSError:
+            pass  # not empty (a file of someone else's arrived) or gone: left as it is
+    return list(reversed(left))

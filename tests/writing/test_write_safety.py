@@ -328,14 +328,16 @@ def test_every_file_of_a_skill_is_looked_at_before_one_is_written(
     assert [p.name for p in late.parents[1].rglob("*") if p.is_file()] == [late.name]
 
 
-def test_a_write_that_fails_halfway_says_what_was_written(
+def test_a_skill_that_fails_halfway_is_taken_back_whole(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:  # fmt: skip
     skill_source(tmp_path)
     real = install.write_atomic
+    order: list[str] = []
 
     def full_disk(path: str, data: bytes, **options: object) -> None:
+        order.append(os.path.basename(path))
         if path.endswith("run.sh"):
             raise OSError(errno.ENOSPC, "No space left on device", path + ".tmp")
         real(path, data, **options)  # type: ignore[arg-type]
@@ -343,14 +345,66 @@ def test_a_write_that_fails_halfway_says_what_was_written(
     monkeypatch.setattr(install, "write_atomic", full_disk)
     code, out, err = run(["install", "pdf-tools", str(tmp_path / "lib"), "--to", "project"], capsys)
     target = project / ".claude" / "skills" / "pdf-tools"
-    assert code == 2
-    assert out.splitlines() == [
-        "wrote .claude/skills/pdf-tools/SKILL.md (claude-skill, project)",
-        "wrote .claude/skills/pdf-tools/notes.md (claude-skill, project)",
-    ]
-    assert err.startswith("agentbrowser: error: installed in part (2 of 3 files): ")
+    assert code == 2 and out == ""
+    assert order == ["notes.md", "run.sh"]  # SKILL.md comes last: it was never written
+    assert err.startswith("agentbrowser: error: not installed: ")
     assert f"{target / 'scripts' / 'run.sh'}: No space left on device" in err
-    assert not (target / "scripts" / "run.sh").exists()
+    assert not (project / ".claude" / "skills").exists()  # notes.md and the folders went again
+
+
+def test_a_skill_replaced_with_force_gets_its_old_files_back_when_one_fails(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    source = skill_source(tmp_path)
+    code, _, err = run(["install", "pdf-tools", str(tmp_path / "lib"), "--to", "project"], capsys)
+    assert code == 0, err
+    target = project / ".claude" / "skills" / "pdf-tools"
+    (target / "notes.md").write_text("# My notes\n")
+    (target / "scripts" / "run.sh").write_text("#!/bin/sh\necho mine\n")
+    before = {p: p.read_bytes() for p in target.rglob("*") if p.is_file()}
+    (source / "notes.md").write_text("# New notes\n")
+    (source / "scripts" / "run.sh").write_text("#!/bin/sh\necho new\n")
+    (source / "scripts" / "extra.sh").write_text("#!/bin/sh\necho extra\n")
+    real = install.write_atomic
+
+    def fails_on_run(path: str, data: bytes, **options: object) -> None:
+        if path.endswith("run.sh"):
+            raise PermissionError(errno.EACCES, "Permission denied")
+        real(path, data, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(install, "write_atomic", fails_on_run)
+    code, out, err = run(
+        ["install", "pdf-tools", str(tmp_path / "lib"), "--to", "project", "--force"], capsys
+    )
+    assert code == 2 and out == "" and "not installed: " in err, err
+    assert {p: p.read_bytes() for p in target.rglob("*") if p.is_file()} == before
+    assert leftovers(target) == [] and leftovers(target / "scripts") == []
+
+
+def test_a_skill_that_cannot_be_copied_whole_is_not_installed(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = skill_source(tmp_path)
+    for number in range(install.MAX_RESOURCES):
+        (source / f"f{number:03d}.txt").write_text("x")
+    code, out, err = run(["install", "pdf-tools", str(tmp_path / "lib"), "--to", "project"], capsys)
+    assert code == 2 and out == ""
+    assert "holds more than 200 files: not installed (a skill is copied whole" in err, err
+    assert not (project / ".claude").exists()
+    for number in range(install.MAX_RESOURCES):
+        (source / f"f{number:03d}.txt").unlink()
+    with open(source / "big.bin", "wb") as handle:
+        handle.truncate(install.MAX_RESOURCE_BYTES + 1)
+    code, out, err = run(["install", "pdf-tools", str(tmp_path / "lib"), "--to", "project"], capsys)
+    assert code == 2 and "big.bin is over 5,000,000 bytes: not installed" in err, err
+    assert not (project / ".claude").exists()
+    # Converted to a format that takes no other files, the skill's size does not matter.
+    code, out, err = run(
+        ["install", "pdf-tools", str(tmp_path / "lib"), "--to", "project", "--as", "claude-agent"],
+        capsys,
+    )
+    assert code == 0 and "other files (scripts, references) have no place" in err, err
 
 
 def test_installing_an_agent_over_its_own_file_writes_nothing(
