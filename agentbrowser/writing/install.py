@@ -244,6 +244,11 @@ def check_folder(target: InstallTarget) -> None:
     The folder's real path must be the base's real path with the tool's folder below it: a
     `.claude/agents` linked to /etc, or to another project, is not where the user meant.
     """
+    folder = target.folder
+    while len(folder) > len(target.base):  # `.claude` or `.claude/agents` a file: no folder
+        if os.path.lexists(folder) and not os.path.isdir(folder):
+            raise InstallError(f"{folder} is a file, not a folder: refused")
+        folder = os.path.dirname(folder)
     real_base = os.path.realpath(target.base)
     relative = os.path.relpath(target.folder, target.base)
     expected = os.path.normpath(os.path.join(real_base, relative))

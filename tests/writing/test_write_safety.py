@@ -382,6 +382,22 @@ def test_a_skill_replaced_with_force_gets_its_old_files_back_when_one_fails(
     assert leftovers(target) == [] and leftovers(target / "scripts") == []
 
 
+@pytest.mark.parametrize("blocking", [".claude", ".claude/agents"])
+def test_a_file_where_the_tools_folder_goes_is_named_before_anything_is_written(
+    project: Path, blocking: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if blocking != ".claude":
+        (project / ".claude").mkdir()
+    (project / blocking).write_text("x\n")
+    for extra in (["--dry-run"], []):
+        code, out, err = run(
+            ["install", "debugger", str(BUNDLED), "--to", "project", *extra], capsys
+        )
+        assert code == 2 and out == "", (extra, out)
+        assert f"{project / blocking} is a file, not a folder: refused" in err, err
+    assert (project / blocking).read_text() == "x\n"
+
+
 def test_a_skill_that_cannot_be_copied_whole_is_not_installed(
     project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
