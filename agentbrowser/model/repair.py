@@ -188,7 +188,10 @@ def literal_block(value: str) -> list[str] | None:
 def _assemble(text: str, crlf: bool, fm_count: int, new_fm: list[str], old_fm: list[str]) -> str:
     """The file's text with its frontmatter lines replaced; everything else byte for byte."""
     raw = text.split("\n")
-    ending = "\r" if crlf else ""
+    # A rewritten line ends as most of the frontmatter's lines do (its delimiters included),
+    # not as the prompt's: a file may have an LF frontmatter above a CRLF body.
+    own = raw[: fm_count + 2]
+    ending = "\r" if crlf and 2 * sum(line.endswith("\r") for line in own) > len(own) else ""
     # A line that is unchanged keeps its own ending (a CRLF file may hold a lone LF line).
     old = {line: raw_line for line, raw_line in zip(old_fm, raw[1 : 1 + fm_count])}
     lines = [old.get(line, line + ending) for line in new_fm]

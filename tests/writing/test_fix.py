@@ -161,6 +161,14 @@ def test_crlf_bom_comments_and_key_order_are_kept(tmp_path: Path) -> None:
     }
 
 
+def test_an_lf_frontmatter_above_a_crlf_body_stays_lf(tmp_path: Path) -> None:
+    path = tmp_path / ".claude" / "agents" / "m.md"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"---\nname: m\ndescription: Use this: x\n---\nB\r\nC\r\n")
+    assert run(["fix", str(path)])[0] == 0
+    assert path.read_bytes() == b"---\nname: m\ndescription: 'Use this: x'\n---\nB\r\nC\r\n"
+
+
 def test_diff_prints_and_writes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "x.agent.md"
     original = "---\ndescription: Use it: now\n---\nBody\n"
