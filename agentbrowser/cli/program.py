@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from agentbrowser import __version__, memory
@@ -803,6 +803,45 @@ _HANDLERS = {
 }
 
 
+#: Commands that may write a user's file.
+_WRITING = frozenset({"fix", "install", "convert"})
+
+
+class _Stopped(BaseException):
+    """A signal stopped a writing command: what it was writing is cleaned up on the way out."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.number = number
+
+
+def _stop_cleanly_on_signals() -> Callable[[], None]:
+    """SIGTERM or SIGHUP (a closed terminal) while a file is written: by default the process
+    just ends, leaving the temporary file beside the target; raised as an exception instead,
+    the writer removes it (the target was never touched) and the command exits 128 + signal.
+    Returns what puts the handlers back as they were."""
+    import signal
+
+    def stop(number: int, frame: object) -> None:
+        raise _Stopped(number)
+
+    before: list[tuple[int, Any]] = []
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) == signal.SIG_DFL:
+            try:
+                signal.signal(number, stop)
+            except ValueError:  # not the main thread (a test's worker): as it was
+                break
+            before.append((number, signal.SIG_DFL))
+
+    def restore() -> None:
+        for number, handler in before:
+            signal.signal(number, handler)
+
+    return restore
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Entry point of the `agentbrowser` command; returns the exit status."""
     trace.mark("cli imported")
@@ -818,13 +857,21 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             # Intermixed: options may follow the positionals (`show NAME --json DIR`); plain
             # parse_args gives every positional to the first group and rejects DIR.
             args = _command_parser(argv[0]).parse_intermixed_args(argv[1:])
-            return _HANDLERS[argv[0]](args, out)
+            if argv[0] not in _WRITING:
+                return _HANDLERS[argv[0]](args, out)
+            restore = _stop_cleanly_on_signals()
+            try:
+                return _HANDLERS[argv[0]](args, out)
+            finally:
+                restore()
         return cmd_browse(_parser().parse_args(argv), out)
     except CliError as exc:
         print(f"agentbrowser: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except _Stopped as stopped:
+        return 128 + stopped.number
     except BrokenPipeError:
         # Downstream closed (`| head`): stop quietly, and keep Python from complaining at exit.
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -441,6 +441,30 @@ def test_installing_an_agent_over_its_own_file_writes_nothing(
 # convert -o
 
 
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGHUP"])
+def test_a_write_stopped_by_a_signal_leaves_the_file_and_no_temporary_file(
+    tmp_path: Path, signal_name: str
+) -> None:
+    """The signal arrives while the new text is flushed (a large file, a slow disk)."""
+    path = tmp_path / "m.md"
+    path.write_text(BROKEN)
+    script = (
+        "import os, signal, sys\n"
+        "from agentbrowser.writing import atomic\n"
+        f"atomic.os.fsync = lambda fd: os.kill(os.getpid(), signal.{signal_name})\n"
+        "from agentbrowser.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, "fix", str(path)],
+        check=False, capture_output=True, text=True, timeout=60, cwd=tmp_path,
+    )  # fmt: skip
+    import signal
+
+    assert done.returncode == 128 + getattr(signal, signal_name), done.stderr
+    assert path.read_text() == BROKEN and leftovers(tmp_path) == []
+
+
 def test_convert_output_into_a_pipe_is_refused_without_waiting(tmp_path: Path) -> None:
     source = tmp_path / "foo.md"
     source.write_text(AGENT)
