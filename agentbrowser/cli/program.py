@@ -149,7 +149,9 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
             "--diff", action="store_true", help="print the changes as a unified diff; write nothing"
         )
         mode.add_argument(
-            "--check", action="store_true", help="write nothing; exit 1 when a file would change"
+            "--check",
+            action="store_true",
+            help="write nothing; exit 1 when a file would change or cannot be read or fixed",
         )
     elif command == "copy":
         parser.description = "Copy part of an agent to the clipboard."
@@ -447,15 +449,24 @@ def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
 
     agents = _load_own(args.paths, use_cache=False)
     seen: set[str] = set()
-    changed = owner = failed = 0
+    changed = owner = failed = unread = 0
     for agent in agents:
         if agent.path in seen:
             continue
         seen.add(agent.path)
-        item = fixfiles.plan(agent.path, agent.scope, agent.format)
         where = _display_path(agent.path)
+        if agent.scope == "plugin":
+            # Claude Code keeps plugins (a checkout or a cache it replaces on update): a repair
+            # there is lost or fights the update. Named as a path, the file is fixed.
+            out.write(
+                f"{where}: skipped: a plugin's file, which Claude Code replaces when the plugin "
+                "updates (name the file to fix it anyway)\n"
+            )
+            continue
+        item = fixfiles.plan(agent.path, agent.scope, agent.format)
         if item.problem is not None:
             # Unreadable, not UTF-8, a link: lint reports what is wrong with it; fix skips it.
+            unread += 1
             out.write(f"{where}: skipped: {inline(item.problem)}\n")
             continue
         if item.refused is not None:
@@ -475,7 +486,7 @@ def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
             out.write(diff if not out.isatty() else sanitize(diff))
             continue
         if args.check:
-            out.write(f"{where}: would fix: {inline(item.describe())}\n")
+            out.write(f"{where}: {inline(item.describe(done=False))}\n")
             continue
         try:
             fixfiles.apply(item)
@@ -497,8 +508,10 @@ def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
             f"({owner} that the owning tool could not read); {failed} not fixed",
             file=sys.stderr,
         )
+    else:
+        print(f"agentbrowser: nothing to fix in {plural(len(seen), 'file')}", file=sys.stderr)
     if args.check:
-        return 1 if changed or failed else 0
+        return 1 if changed or failed or unread else 0
     return 1 if failed and not args.diff else 0
 
 

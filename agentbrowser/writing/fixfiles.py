@@ -46,8 +46,8 @@ class FilePlan:
             return self.problem
         return self.repair.refused if self.repair is not None else None
 
-    def describe(self) -> str:
-        """What the repair does, and for whom, in one line."""
+    def describe(self, done: bool = True) -> str:
+        """What the repair does (`done`) or would do, and for whom, in one line."""
         if self.repair is None or not self.repair.changed:
             return "nothing to change"
         keys = ", ".join(f"`{k}`" for k in self.repair.keys)
@@ -57,7 +57,7 @@ class FilePlan:
             if self.repair.owner_needed
             else f"for strict YAML readers only: {owner} reads it as written"
         )
-        return f"rewrote {keys} ({who})"
+        return f"{'rewrote' if done else 'would rewrite'} {keys} ({who})"
 
 
 def plan(path: str, scope: str = "path", hint: str | None = None) -> FilePlan:
@@ -101,11 +101,12 @@ def unified_diff(item: FilePlan, label: str | None = None) -> str:
     if not item.changes or item.repair is None:
         return ""
     name = label or item.path
+    absolute = os.path.isabs(name)  # git's a/ and b/ go before relative paths only
     lines = difflib.unified_diff(
         item.old_text.splitlines(keepends=True),
         item.repair.text.splitlines(keepends=True),
-        fromfile=f"a/{name}",
-        tofile=f"b/{name}",
+        fromfile=name if absolute else f"a/{name}",
+        tofile=name if absolute else f"b/{name}",
     )
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 

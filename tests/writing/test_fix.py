@@ -176,7 +176,43 @@ def test_diff_prints_and_writes_nothing(tmp_path: Path) -> None:
     code, out = run(["fix", "--diff", str(path)])
     assert code == 0
     assert "-description: Use it: now\n+description: 'Use it: now'\n" in out
-    assert out.startswith("--- a/") and path.read_text() == original
+    # A path outside the current folder is written as it is, not as `a//tmp/...`.
+    assert out.startswith(f"--- {path}\n+++ {path}\n") and path.read_text() == original
+
+
+def test_fix_says_when_nothing_needs_fixing_and_check_counts_unreadable_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = tmp_path / "good.agent.md"
+    good.write_text("---\ndescription: Fine\n---\nBody\n")
+    code, out = run(["fix", str(good)])
+    assert code == 0 and out == ""
+    assert capsys.readouterr().err == "agentbrowser: nothing to fix in 1 file\n"
+    latin = tmp_path / "latin.agent.md"
+    latin.write_bytes(b"---\ndescription: caf\xe9\n---\nBody\n")
+    code, out = run(["fix", "--check", str(latin)])
+    assert code == 1 and "skipped: not valid UTF-8" in out
+    broken = tmp_path / "broken.agent.md"
+    broken.write_text("---\ndescription: Use it: now\n---\nBody\n")
+    code, out = run(["fix", "--check", str(broken)])
+    assert code == 1 and out.endswith(": would rewrite `description` (GitHub Copilot could not use it as written)\n"), out
+
+
+def test_fix_leaves_plugin_files_to_claude_code_unless_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = tmp_path / "home"
+    plugin = home / ".claude" / "plugins" / "marketplaces" / "m" / "plugins" / "p" / "agents"
+    plugin.mkdir(parents=True)
+    broken = "---\nname: pl\ndescription: Use it: now\n---\nBody\n"
+    (plugin / "pl.md").write_text(broken)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(tmp_path)
+    code, out = run(["fix"])
+    assert "pl.md: skipped: a plugin's file, which Claude Code replaces" in out, out
+    assert (plugin / "pl.md").read_text() == broken
+    code, out = run(["fix", str(plugin / "pl.md")])
+    assert code == 0 and ": fixed: rewrote `description`" in out, out
 
 
 def test_a_file_changed_since_it_was_read_is_not_written(tmp_path: Path) -> None:
