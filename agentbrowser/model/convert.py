@@ -1012,6 +1012,28 @@ class TargetError(ValueError):
     """An install target that cannot be used: the message says why, for the user."""
 
 
+#: What shows as nothing or as a blank in a name: invisible characters (text.py's class),
+#: spaces other than the plain one, the braille blank; a name that looks like another's is
+#: how a planted file passes for the one a user meant.
+_INVISIBLE_NAME = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb"
+    "\U000e0000-\U000e01ef\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\u2800]"
+)
+#: Scripts whose letters pass for one another's (Latin a, Cyrillic а; o, ο): a name that
+#: mixes two of them is refused.
+_LOOKALIKE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE"})
+
+
+def _letter_scripts(name: str) -> set[str]:
+    """The scripts of the letters in `name`, by the first word of each letter's Unicode name."""
+    scripts = set()
+    for char in name:
+        if char.isalpha():
+            scripts.add(unicodedata.name(char, "UNKNOWN").split(" ", 1)[0])
+    return scripts
+
+
 def name_problem(name: str) -> str | None:
     """Why `name` cannot be a file name inside a tool's folder, or None when it can."""
     if not name or not name.strip():
@@ -1020,6 +1042,14 @@ def name_problem(name: str) -> str | None:
         return "the name starts or ends with blanks"
     if any(unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") for char in name):
         return "the name holds control characters"
+    if _INVISIBLE_NAME.search(name):
+        return "the name holds a character that shows as nothing or as a blank"
+    mixed = _letter_scripts(name) & _LOOKALIKE_SCRIPTS
+    if len(mixed) > 1:
+        return (
+            f"the name mixes {' and '.join(sorted(s.title() for s in mixed))} letters, "
+            "which can look alike"
+        )
     if "/" in name or "\\" in name or (os.sep in name) or (os.altsep and os.altsep in name):
         return "the name holds a path separator"
     if os.path.isabs(name) or name.startswith("~"):

@@ -557,6 +557,20 @@ def test_a_multi_line_description_is_a_literal_block_and_reads_back_the_same() -
         ("", False),
         ("..", False),
         ("x" * 201, False),
+        # Names that look like another's: invisible characters, blanks other than the space,
+        # letters of two scripts that pass for each other.
+        ("good-\u0430gent", False),  # Cyrillic а
+        ("good-agent\U000e0101", False),  # a variation selector
+        ("good\u00a0agent", False),
+        ("good\u2800agent", False),
+        ("good\u3164agent", False),
+        ("good\u034fagent", False),
+        ("\u03bfpen-agent", False),  # Greek ο
+        ("réviseur-de-code", True),
+        ("naïve", True),
+        ("コードレビュー", True),
+        ("reviewer-日本語", True),
+        ("\u0440\u0435\u0432\u044c\u044e\u0435\u0440", True),  # all Cyrillic: ревьюер
     ],
 )
 def test_name_rules(name: str, ok: bool) -> None:
