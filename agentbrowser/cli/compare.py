@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
 from rich import box
@@ -59,6 +59,26 @@ def _error(message: str) -> None:
     print(f"agentbrowser: error: {message}", file=sys.stderr)
 
 
+def named_collection(paths: list[str], names: Sequence[str], use_cache: bool = True) -> list[Agent]:
+    """The agents names are looked up in: the PATHS, or the project, user and plugin agents
+    with the bundled samples after them when a name is one of theirs alone. The samples stand
+    in for an empty collection; once a user has agents of their own, they can still be named
+    (a note says so), by every command alike."""
+    agents = load_collection(paths or None, use_cache=use_cache)
+    wanted = [n for n in names if not find(agents, n) and not os.path.isfile(n)]
+    if paths or not wanted:
+        return agents
+    from agentbrowser.loading.collection import load
+    from agentbrowser.model.discovery import bundled_sources
+
+    have = {agent.path for agent in agents}
+    samples = [s for s in load(bundled_sources(), use_cache=use_cache) if s.path not in have]
+    for name in wanted:
+        if find(samples, name):
+            print(f"agentbrowser: note: {sanitize(name)!r} is a bundled sample", file=sys.stderr)
+    return [*agents, *samples]
+
+
 def _lookup(agents: list[Agent], name: str, also: str = "") -> Agent | None:
     """The agent a name (or path) means; a note on stderr when several match, None when none
     (the error ends in ``also``)."""
@@ -104,7 +124,7 @@ def run_diff(
 
     ``width`` overrides the console's width (tests); by default rich asks the terminal.
     """
-    agents = load_collection(paths or None)
+    agents = named_collection(paths, [args_a, args_b])
     a = _lookup(agents, args_a)
     b = _lookup(agents, args_b)
     if a is None or b is None:
@@ -123,7 +143,7 @@ def run_diff_many(
     found."""
     from agentbrowser.model.multi import compare_many
 
-    agents = load_collection(paths or None)
+    agents = named_collection(paths, names)
     # A and B may be files; a later word that were one would have started the PATHs.
     found = [_lookup(agents, name) for name in names[:2]]
     found += [_lookup(agents, name, also=" (nor a file or folder)") for name in names[2:]]
@@ -416,7 +436,7 @@ def run_similar(
     out: IO[str],
 ) -> int:
     """`agentbrowser similar NAME`: the agents most like it, best first; 2 when not found."""
-    agents = load_collection(paths or None)
+    agents = named_collection(paths, [name])
     target = _lookup(agents, name)
     if target is None:
         return 2

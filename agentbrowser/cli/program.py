@@ -376,7 +376,7 @@ def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
     """`show`: one agent for the terminal, as JSON, or the raw file."""
-    agent = _pick(_load(args.paths, not args.no_cache), args.name)
+    agent = _pick_or_file(args)
     if args.json:
         from agentbrowser.model.serialize import agent_to_json
 
@@ -520,7 +520,7 @@ def cmd_copy(args: argparse.Namespace, out: TextIO) -> int:
     from agentbrowser.clipboard import copy_text, osc52_sequence
     from agentbrowser.model.text import describe_hidden, strip_hidden
 
-    agent = _pick(_load(args.paths, not args.no_cache), args.name)
+    agent = _pick_or_file(args)
     try:
         text = part_text(agent, args.part)
     except PartUnreadable as exc:
@@ -595,9 +595,10 @@ def cmd_similar(args: argparse.Namespace, out: TextIO) -> int:
 
     _check_paths(args.paths)
     if args.by == "role":
+        from agentbrowser.cli.compare import named_collection
         from agentbrowser.cli.groups import run_similar_by_role
 
-        agents = _load(args.paths)
+        agents = named_collection(args.paths, [args.name])
         return run_similar_by_role(_pick(agents, args.name), agents, args.json, args.limit, out)
     return run_similar(args.name, args.paths, args.json, args.limit, out)
 
@@ -611,24 +612,16 @@ def cmd_groups(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _pick_or_file(args: argparse.Namespace) -> Agent:
-    """The agent named NAME in the collection, or the file NAME names."""
-    agents = _load(args.paths, not args.no_cache)
+    """The agent named NAME in the collection (the bundled samples too: `named_collection`),
+    or the file NAME names."""
+    from agentbrowser.cli.compare import named_collection
+
+    _check_paths(args.paths)
+    agents = named_collection(args.paths, [args.name], use_cache=not args.no_cache)
     if not collection.find(agents, args.name) and os.path.isfile(args.name):
         from agentbrowser.model.parse import parse_file
 
         return parse_file(args.name)
-    if not args.paths and not collection.find(agents, args.name):
-        # Once one sample is installed, the samples no longer stand in for an empty
-        # collection: the others can still be named.
-        from agentbrowser.model.discovery import bundled_sources
-
-        samples = list(collection.load(bundled_sources(), use_cache=not args.no_cache))
-        if collection.find(samples, args.name):
-            print(
-                f"agentbrowser: note: {sanitize(args.name)!r} is a bundled sample", file=sys.stderr
-            )
-            return _pick(samples, args.name)
-        agents = [*agents, *samples]  # so that the names it may have meant include theirs
     return _pick(agents, args.name)
 
 

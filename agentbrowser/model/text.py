@@ -82,7 +82,9 @@ def read_text(path: str, cap: int = SIZE_CAP) -> FileText:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
         reason = "permission denied" if exc.errno == errno.EACCES else exc.strerror
-        return FileText(None, (Problem(ERROR, f"cannot read: {reason}"),), st.st_size, st.st_mtime_ns)
+        return FileText(
+            None, (Problem(ERROR, f"cannot read: {reason}"),), st.st_size, st.st_mtime_ns
+        )
     try:
         fst = os.fstat(fd)
         if not stat.S_ISREG(fst.st_mode):
@@ -103,7 +105,9 @@ def read_text(path: str, cap: int = SIZE_CAP) -> FileText:
             want = min(remaining, 1 << 20)
         data = b"".join(chunks)
     except OSError as exc:
-        return FileText(None, (Problem(ERROR, f"cannot read: {exc.strerror}"),), st.st_size, st.st_mtime_ns)
+        return FileText(
+            None, (Problem(ERROR, f"cannot read: {exc.strerror}"),), st.st_size, st.st_mtime_ns
+        )
     finally:
         os.close(fd)
     problems: list[Problem] = []
@@ -113,7 +117,9 @@ def read_text(path: str, cap: int = SIZE_CAP) -> FileText:
             Problem(WARNING, f"file is {fst.st_size:,} bytes: only the first {cap:,} were read")
         )
     if looks_binary(data):
-        return FileText(None, (Problem(ERROR, "binary file, not shown"),), fst.st_size, fst.st_mtime_ns)
+        return FileText(
+            None, (Problem(ERROR, "binary file, not shown"),), fst.st_size, fst.st_mtime_ns
+        )
     text, decode_problems = decode(data)
     problems.extend(decode_problems)
     # A one-byte test first: it runs at memchr speed, the two-byte search ~10x slower (~4 us

@@ -83,7 +83,11 @@ def _safe_markdown_class() -> type[Markdown]:
             def __init__(self, markup: str, **kwargs: object) -> None:
                 super().__init__("", **kwargs)  # type: ignore[arg-type]
                 self.markup = markup
-                parser = MarkdownIt("commonmark", {"html": False}).enable("strikethrough").enable("table")
+                parser = (
+                    MarkdownIt("commonmark", {"html": False})
+                    .enable("strikethrough")
+                    .enable("table")
+                )
                 # A link reference definition renders as nothing, yet a model reads it: show it
                 # as the text it is.
                 parser.disable("reference")
@@ -184,7 +188,9 @@ def header(agent: Agent, palette: Palette) -> RenderableType:
     # Prompt first: it is what a model reads on every call. Short enough for one line of the
     # detail pane in a 120-column terminal.
     facts.append("  tokens ", style=palette.muted)
-    facts.append(f"~{approx_tokens(agent.body):,} prompt, ~{approx_tokens(agent.description):,} desc")
+    facts.append(
+        f"~{approx_tokens(agent.body):,} prompt, ~{approx_tokens(agent.description):,} desc"
+    )
     lines.append(facts)
     tools = Text("tools ", style=palette.muted)
     tools.append_text(tools_text(agent, palette))
@@ -196,7 +202,10 @@ def header(agent: Agent, palette: Palette) -> RenderableType:
         lines.append(Text(f"shadowed by {inline(agent.shadowed_by)}", style=palette.warning))
     if agent.duplicates:
         lines.append(
-            Text("same name as " + ", ".join(inline(p) for p in agent.duplicates), style=palette.warning)
+            Text(
+                "same name as " + ", ".join(inline(p) for p in agent.duplicates),
+                style=palette.warning,
+            )
         )
     return Group(*lines)
 
@@ -245,7 +254,9 @@ def description(agent: Agent, palette: Palette) -> RenderableType:
     return Group(*parts)
 
 
-def prompt(agent: Agent, palette: Palette, cap: int = MARKDOWN_CAP, code_theme: str = "monokai") -> RenderableType:
+def prompt(
+    agent: Agent, palette: Palette, cap: int = MARKDOWN_CAP, code_theme: str = "monokai"
+) -> RenderableType:
     """The prompt as markdown with highlighted code; past the cap, plain text with a notice."""
     body = sanitize(agent.body)
     if not body.strip():

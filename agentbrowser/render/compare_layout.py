@@ -283,9 +283,7 @@ def _fields(builder: _Builder, comparison: Comparison) -> None:
         absent = [
             "\u2014 every tool" if row.field == "tools" and side else "\u2014" for side in inherits
         ]
-        builder.emit_split(
-            *_field_cells(builder, row, key_width, absent), styles.base, styles.base
-        )
+        builder.emit_split(*_field_cells(builder, row, key_width, absent), styles.base, styles.base)
     builder.close_change()
 
 

@@ -498,7 +498,10 @@ class BrowseScreen(Screen[None]):
             text = part_text(agent, part)
         except PartUnreadable as exc:
             self.app.call_from_thread(
-                self.notify, f"Nothing copied: {one_line(str(exc), 200)}", severity="warning", markup=False
+                self.notify,
+                f"Nothing copied: {one_line(str(exc), 200)}",
+                severity="warning",
+                markup=False,
             )
             return
         if not text:

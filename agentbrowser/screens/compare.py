@@ -210,7 +210,9 @@ class CompareScreen(Screen[None]):
             self.app.call_from_thread(self.app.copy_to_clipboard, value)
 
         copied = copy_shown(
-            text, lambda kept: f"the unified diff ({plural(len(kept.splitlines()), 'line')})", terminal
+            text,
+            lambda kept: f"the unified diff ({plural(len(kept.splitlines()), 'line')})",
+            terminal,
         )
         self.app.call_from_thread(lambda: self.notify(**copied.notification()))
 

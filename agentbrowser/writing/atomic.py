@@ -195,9 +195,7 @@ def write_private_json(path: str, data: object) -> bool:
 
     try:
         text = json.dumps(data, separators=(",", ":")).encode("ascii")
-        write_atomic(
-            path, text, folder_mode=0o700, durable=False, exact_mode=0o600, guard=False
-        )
+        write_atomic(path, text, folder_mode=0o700, durable=False, exact_mode=0o600, guard=False)
     except (OSError, ValueError, TypeError):
         return False
     return True

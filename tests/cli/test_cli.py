@@ -411,3 +411,32 @@ def test_diff_says_what_no_tools_key_means(capsys: pytest.CaptureFixture[str]) -
     out = run(["diff", "code-reviewer", "debugger", str(BUNDLED)], capsys)[1]
     (row,) = [line for line in out.splitlines() if line.split()[1:2] == ["tools"]]
     assert row.split()[2:] == ["Read,", "Grep,", "Glob", "(no", "key:", "every", "tool)"]
+
+
+def test_a_bundled_sample_can_be_named_by_every_command_once_the_user_has_agents(
+    empty_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The samples stand in for an empty collection; once the project has an agent they are
+    no longer listed, yet show, copy, diff, similar, install and convert all still find one by
+    name, saying it is a sample."""
+    mine = empty_repo / ".claude" / "agents" / "mine.md"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("---\nname: mine\ndescription: Reviews my code\n---\nReview it.\n")
+    code, out, _ = run(["list"], capsys)
+    assert code == 0 and "debugger" not in out
+    note = "agentbrowser: note: 'debugger' is a bundled sample"
+    for args in (
+        ["show", "debugger", "--json"],
+        ["diff", "debugger", "mine", "--json"],
+        ["diff", "debugger", "mine", "code-reviewer", "--json"],
+        ["similar", "debugger", "--json"],
+        ["similar", "debugger", "--by", "role", "--json"],
+        ["install", "debugger", "--to", "project", "--dry-run"],
+        ["convert", "debugger", "--to", "opencode"],
+    ):
+        code, out, err = run(args, capsys)
+        assert code == 0 and note in err, (args, err)
+    _, _, err = run(["copy", "debugger"], capsys)  # copied or not (no clipboard here), found
+    assert note in err and "no agent named" not in err, err
+    code, _, err = run(["show", "nosuch"], capsys)
+    assert code == 2 and "no agent named 'nosuch'" in err
