@@ -351,3 +351,22 @@ async def test_an_agent_that_grants_dangerous_powers_is_written_only_after_its_f
         await pilot.press("enter")
         await wait_for(pilot, lambda: target.exists())
         assert parse_file(str(target)).name == "formatter"
+
+
+@pytest.mark.parametrize("keys", [("question_mark",), ("i",), ("i", "f", "f"), ("y",)])
+async def test_every_box_fits_an_80x24_terminal(repo: Path, keys: tuple[str, ...]) -> None:
+    """Help, the install dialog (with its longest warnings) and the copy menu: their right
+    border is on screen, no line of theirs is cut."""
+    app = build_app([str(BUNDLED)], use_cache=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+        if isinstance(app.screen, InstallDialog):
+            await planned(pilot)
+        lines = ["".join(s.text for s in strip) for strip in app.screen._compositor.render_strips()]
+        import re
+
+        # The box's top edge, whole: the corner, a line without a title, the other corner.
+        assert any(re.search("\u256d\u2500{20,}\u256e", line) for line in lines), lines
