@@ -656,15 +656,22 @@ class BrowseScreen(Screen[None]):
     # -- comparison ------------------------------------------------------------------------
 
     def action_toggle_mark(self) -> None:
-        """Mark or unmark the highlighted agent for comparison (six at most: the oldest goes)."""
+        """Mark or unmark the highlighted agent for comparison (six at most: a seventh is
+        refused, saying so; no mark ever goes without the user's space)."""
         agent = self.selected
         if agent is None:
             return
         if agent.path in self.marked:
             self.marked.remove(agent.path)
+        elif len(self.marked) >= MAX_MARKED:
+            self.notify(
+                f"{MAX_MARKED} agents are marked, the most one compare shows: unmark one "
+                "(space on it) to mark another",
+                severity="warning",
+            )
+            return
         else:
             self.marked.append(agent.path)
-            del self.marked[:-MAX_MARKED]
         self.agent_list.set_marked(self.marked)
 
     def compare_pair(self) -> tuple[Agent, Agent] | None:

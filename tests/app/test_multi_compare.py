@@ -402,3 +402,23 @@ async def test_the_groups_view_answers_keys_while_it_works(seeds: Path, monkeypa
         await pilot.press("escape")
         await wait_for(pilot, lambda: pilot.app.screen is browse)
         gate.set()
+
+
+async def test_a_seventh_mark_is_refused_and_says_so_no_mark_goes_unseen() -> None:
+    from .test_app import record_notifications
+
+    async with build_app([str(BUNDLED)], use_cache=False).run_test(size=(100, 30)) as pilot:
+        screen = pilot.app.screen
+        assert isinstance(screen, BrowseScreen)
+        await wait_for(pilot, lambda: screen.library is not None and screen.selected is not None)
+        shown = record_notifications(pilot.app)
+        rows = []
+        for _ in range(7):
+            assert screen.selected is not None
+            rows.append(screen.selected.path)
+            await pilot.press("space", "down")
+        assert screen.marked == rows[:6]
+        assert any("6 agents are marked" in n["message"] for n in shown), shown
+        await pilot.press("up", "up", "space")  # the sixth unmarked: the seventh may come
+        await pilot.press("down", "space")
+        assert screen.marked == [*rows[:5], rows[6]]
