@@ -8,7 +8,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from agentbrowser import __version__, memory
 from agentbrowser.loading import collection, trace
@@ -78,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _command_parser(command: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=f"agentbrowser {command}")
+    parser = _CommandParser(prog=f"agentbrowser {command}")
     if command == "list":
         parser.description = "List agents as a table, or as JSON."
         parser.add_argument("--json", action="store_true", help="print a JSON list")
@@ -235,10 +235,28 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
     return parser
 
 
+class _CommandParser(argparse.ArgumentParser):
+    """A command's parser whose "required" message names only what is required: parsing
+    options between positionals (``parse_intermixed_args``) lists the optional PATHs too."""
+
+    def error(self, message: str) -> NoReturn:
+        prefix = "the following arguments are required: "
+        if message.startswith(prefix):
+            names = [n for n in message[len(prefix) :].split(", ") if n != "PATH"]
+            message = prefix + ", ".join(n.upper() if len(n) == 1 else n for n in names)
+        super().error(message)
+
+
 def _check_paths(paths: Sequence[str]) -> None:
     for path in paths:
         if not os.path.lexists(path):
-            raise CliError(f"no such file or folder: {sanitize(path)}")
+            hint = ""
+            if len(paths) == 1 and os.sep not in path and "." not in path:
+                import difflib
+
+                near = difflib.get_close_matches(path, sorted(COMMANDS), n=1, cutoff=0.6)
+                hint = f" (did you mean the command `agentbrowser {near[0]}`?)" if near else ""
+            raise CliError(f"no such file or folder: {sanitize(path)}{hint}")
 
 
 def _load(paths: Sequence[str], use_cache: bool = True) -> list[Agent]:

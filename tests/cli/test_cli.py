@@ -440,3 +440,19 @@ def test_a_bundled_sample_can_be_named_by_every_command_once_the_user_has_agents
     assert note in err and "no agent named" not in err, err
     code, _, err = run(["show", "nosuch"], capsys)
     assert code == 2 and "no agent named 'nosuch'" in err
+
+
+def test_usage_errors_name_what_is_missing_and_a_mistyped_command(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for args, missing in ((["show"], "name"), (["similar"], "name"), (["diff"], "A, B")):
+        with pytest.raises(SystemExit):
+            cli.main(args, out=StringIO())
+        err = capsys.readouterr().err
+        assert err.endswith(f"error: the following arguments are required: {missing}\n"), err
+    code, _, err = run(["lsit"], capsys)
+    assert code == 2 and "no such file or folder: lsit (did you mean the command" in err
+    assert "`agentbrowser list`" in err
+    code, _, err = run(["nothing-like-it"], capsys)
+    assert err == "agentbrowser: error: no such file or folder: nothing-like-it\n"
