@@ -82,7 +82,7 @@ class Part:
 
     text: str
     line: int
-    """1-based line of the prompt where the part starts."""
+    """1-based line of the agent's file where the part starts (as problems count lines)."""
     holders: tuple[int, ...]
     """Indexes of the agents with this part (the owner included), ascending."""
     kind: str
@@ -276,7 +276,8 @@ def _prompt_parts(agents: list[Agent]) -> tuple[tuple[Part, ...], ...]:
                     reworded.append(other)
             holders.sort()
             kind = ALL if len(holders) == count else UNIQUE if len(holders) == 1 else SOME
-            marked.append(Part(text, line, tuple(holders), kind, tuple(reworded)))
+            first = line + agents[owner].body_line - 1  # the file's line, not the prompt's
+            marked.append(Part(text, first, tuple(holders), kind, tuple(reworded)))
         out.append(tuple(marked))
     return tuple(out)
 

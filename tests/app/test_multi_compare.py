@@ -54,7 +54,7 @@ def test_parts_are_marked_shared_by_all_by_some_or_unique(tmp_path: Path) -> Non
     kinds_a = [(p.kind, p.holders) for p in result.prompts[0]]
     assert kinds_a == [(ALL, (0, 1, 2)), (SOME, (0, 1)), (UNIQUE, (0,))]
     assert result.unique_count(2) == 1 and result.unique_count(1) == 0
-    assert result.prompts[0][2].line == 5
+    assert result.prompts[0][2].line == 10  # the file's line: five of frontmatter above
     tools = {row.tool: row.granted for row in result.tools}
     # c has no tools key: it inherits every tool, so it grants them all.
     assert tools == {

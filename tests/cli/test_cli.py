@@ -308,7 +308,7 @@ def test_diff_with_three_to_six_names_compares_them_all(capsys: pytest.CaptureFi
         "only A code-reviewer: 1 paragraph of 18 no other agent has; 7 shared in other words"
     )
     assert lines[start + 1 : start + 3] == [
-        "  line 51:",
+        "  line 58:",  # the line of the file (its prompt's line 51)
         "    Do not pad the review with praise or with style nits that a formatter would fix.",
     ]
     assert any(
