@@ -11,14 +11,10 @@ from agentbrowser.loading.collection import load_collection
 from agentbrowser.memory import gc_paused
 from agentbrowser.model.records import ERROR, WARNING, Agent, prompt
 from agentbrowser.model.roles import Group, group_roles, rank_by_role
+from agentbrowser.model.security import ALL_TOOLS_FORMATS
 from agentbrowser.model.serialize import dumps
 from agentbrowser.model.text import approx_tokens, one_line, plural, sanitize
 
-#: Formats where a missing tools key means every tool is allowed.
-_TOOL_FORMATS = frozenset(
-    {"claude-agent", "claude-command", "claude-skill", "opencode-agent", "copilot-agent",
-     "copilot-chatmode", "copilot-prompt"}
-)  # fmt: skip
 
 
 #: Below this many agents, a helper process costs more than it saves.
@@ -76,7 +72,7 @@ def group_json(group: Group, agents: Sequence[Agent]) -> dict[str, Any]:
 
 def _tools(agent: Agent) -> str:
     if agent.tools is None:
-        return "all" if agent.format in _TOOL_FORMATS else "-"
+        return "all" if agent.format in ALL_TOOLS_FORMATS else "-"
     return one_line(", ".join(agent.tools), 28, ellipsis=True) or "none"
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agentbrowser.model.records import FRONTMATTER_FIELDS, Agent
-from agentbrowser.model.security import danger_summary
+from agentbrowser.model.security import ALL_TOOLS_FORMATS, danger_summary
 from agentbrowser.model.serialize import jsonable
 
 #: The row of a comparison that lists each side's dangerous powers (security.danger_summary).
@@ -127,7 +127,10 @@ def compare_fields(a: Agent, b: Agent) -> tuple[FieldDiff, ...]:
     for key in keys:
         in_a, in_b = key in by_str_a, key in by_str_b
         va, vb = by_str_a.get(key), by_str_b.get(key)
-        if in_a and not in_b:
+        if key == "tools" and in_a != in_b and (a if in_b else b).format in ALL_TOOLS_FORMATS:
+            # Without the key that side allows every tool: both have tools, they differ.
+            status = SAME if _tools_same(a.tools, b.tools) else CHANGED
+        elif in_a and not in_b:
             status = ONLY_A
         elif in_b and not in_a:
             status = ONLY_B

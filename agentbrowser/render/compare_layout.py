@@ -283,12 +283,22 @@ def _fields(builder: _Builder, comparison: Comparison) -> None:
         absent = [
             "\u2014 every tool" if row.field == "tools" and side else "\u2014" for side in inherits
         ]
-        builder.emit_split(*_field_cells(builder, row, key_width, absent), styles.base, styles.base)
+        # A side without the key shows what that means (a tools row stays "changed" then).
+        missing = (
+            row.status == ONLY_B or (row.field == "tools" and inherits[0] and row.a is None),
+            row.status == ONLY_A or (row.field == "tools" and inherits[1] and row.b is None),
+        )
+        cells = _field_cells(builder, row, key_width, absent, missing)
+        builder.emit_split(*cells, styles.base, styles.base)
     builder.close_change()
 
 
 def _field_cells(
-    builder: _Builder, row: FieldDiff, key_width: int, absent: list[str]
+    builder: _Builder,
+    row: FieldDiff,
+    key_width: int,
+    absent: list[str],
+    missing: tuple[bool, bool],
 ) -> tuple[list[list[Segment]], list[list[Segment]]]:
     styles, cols = builder.styles, builder.cols
     left_style = {CHANGED: styles.changed, ONLY_A: styles.delete}.get(row.status, styles.base)
@@ -298,16 +308,16 @@ def _field_cells(
     left.append(key[:key_width].ljust(key_width), left_style + styles.key)
     left.append(" ")
     left.append(
-        value_text(row.a) if row.status != ONLY_B else absent[0],
-        left_style if row.status != ONLY_B else left_style + styles.muted,
+        absent[0] if missing[0] else value_text(row.a),
+        left_style + styles.muted if missing[0] else left_style,
     )
     left.truncate(cols.left_width - 1, overflow="ellipsis", pad=True)
     left.append(" ")
     right = Text(style=right_style, end="")
     right.append(" ")
     right.append(
-        value_text(row.b) if row.status != ONLY_A else absent[1],
-        right_style if row.status != ONLY_A else right_style + styles.muted,
+        absent[1] if missing[1] else value_text(row.b),
+        right_style + styles.muted if missing[1] else right_style,
     )
     right.truncate(cols.right_width - STATUS_WIDTH - 1, overflow="ellipsis", pad=True)
     right.append(

@@ -150,7 +150,7 @@ class CompareScreen(Screen[None]):
         text.append(plural(comparison.changed_words, "changed word"))
         text.append(
             f"  \u00b7  prompt {percent(scores.prompt, 0)}, description {percent(scores.description, 0)},"
-            f" tools {percent(scores.tools, 0)}, fields {percent(scores.fields, 0)}",
+            f" tools {percent(scores.tools, 0)}, other fields {percent(scores.fields, 0)}",
             style="dim",
         )
         return text

@@ -468,6 +468,8 @@ def test_the_tools_row_says_what_no_tools_key_means() -> None:
     text = lay_out(compare(a, b), 100, False, STYLES).text
     (row,) = [line for line in text.splitlines() if line.lstrip().startswith("tools ")]
     assert "\u2014 every tool" in row and "Read, Bash" in row
+    # Both sides have tools (every one, and two): the row differs, it is no "only B".
+    assert row.rstrip().endswith("changed") and "only" not in row
 
 
 # -- snapshot ------------------------------------------------------------------------------
