@@ -261,6 +261,7 @@ class MultiCompareScreen(Screen[None]):
         self._show_legend()
         from agentbrowser.screens.compare import CompareScreen
 
+        self.app.clear_notifications()  # "A chosen: ..." is done with
         self.app.push_screen(CompareScreen(a, b))
 
     def action_copy_prompt(self) -> None:

@@ -329,6 +329,8 @@ async def test_space_on_two_members_opens_the_two_way_compare(seeds: Path) -> No
         compare = pilot.app.screen
         assert isinstance(compare, CompareScreen)
         assert (compare.a.name, compare.b.name) == (screen.agents[0].name, screen.agents[2].name)
+        # The hint that asked for the second choice is gone with it.
+        assert not any("chosen" in n.message for n in pilot.app._notifications)
         await pilot.press("escape")
         await wait_for(pilot, lambda: pilot.app.screen is screen)
 
