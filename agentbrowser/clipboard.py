@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -57,7 +58,10 @@ def _system_copy(text: str, timeout: float) -> str | None:
             pyperclip.copy(text)
             outcome.append(None)
         except Exception as exc:  # pyperclip raises its own and OS errors alike
-            outcome.append(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            said = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            if "could not find a copy/paste mechanism" in said:  # in the user's terms
+                said = "no clipboard program found (xclip, xsel or wl-clipboard)"
+            outcome.append(said)
 
     thread = threading.Thread(target=worker, daemon=True, name="agentbrowser-clipboard")
     thread.start()
@@ -83,7 +87,9 @@ def copy_text(
     if terminal is not None:
         try:
             terminal(text)
-            destinations.append("terminal clipboard (OSC 52)")
+            # tmux passes OSC 52 on only with `set-clipboard on` (its default is `external`).
+            inside = " (inside tmux: set -g set-clipboard on)" if os.environ.get("TMUX") else ""
+            destinations.append(f"terminal clipboard (OSC 52){inside}")
         except Exception as exc:  # a closed terminal must not crash a copy
             failures.append(f"terminal: {exc}")
     if system:

@@ -533,6 +533,10 @@ def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
     return 1 if failed and not args.diff else 0
 
 
+#: The key of `show --json` that holds each part `copy` copies.
+_JSON_KEYS = {"prompt": "prompt", "description": "description", "name": "name", "path": "path"}
+
+
 def cmd_copy(args: argparse.Namespace, out: TextIO) -> int:
     """`copy`: to the terminal's clipboard (OSC 52) and the system clipboard."""
     from agentbrowser.clipboard import copy_text, osc52_sequence
@@ -571,8 +575,17 @@ def cmd_copy(args: argparse.Namespace, out: TextIO) -> int:
         f"the {args.part} of {sanitize(agent.name)} ({len(text):,} characters)"
     )
     if not result.ok:
+        import shlex
+
+        words = ["agentbrowser", "show", agent.name, *args.paths]
+        command = sanitize(" ".join(shlex.quote(word) for word in words))
+        instead = (
+            f"{command} --raw"
+            if args.part == "file"
+            else f'{command} --json (its "{_JSON_KEYS.get(args.part, args.part)}")'
+        )
         raise CliError(
-            message + f" (print it instead: agentbrowser show {sanitize(agent.name)} --json)"
+            message + f" (print it instead: {instead})"
         )
     print(message, file=sys.stderr)
     return 0

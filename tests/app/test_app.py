@@ -405,6 +405,7 @@ async def test_a_system_clipboard_failure_is_a_notification(
         raise pyperclip.PyperclipException("could not find a copy/paste mechanism")
 
     monkeypatch.setattr(pyperclip, "copy", broken)
+    monkeypatch.delenv("TMUX", raising=False)
     app = bundled_app()
     async with app.run_test(size=SIZE) as pilot:
         shown = record_notifications(app)
@@ -415,8 +416,11 @@ async def test_a_system_clipboard_failure_is_a_notification(
         assert screen.selected is not None and app.clipboard == screen.selected.body
         assert shown[0]["title"] == "Copied"
         message = shown[0]["message"]
-        assert "to the terminal clipboard (OSC 52) (system clipboard: could not find" in message
-        assert message.count("could not find") == 1  # said once
+        assert (
+            "to the terminal clipboard (OSC 52) (system clipboard: no clipboard program found "
+            "(xclip, xsel or wl-clipboard))" in message
+        )
+        assert message.count("no clipboard program") == 1  # said once
         assert app.is_running
 
 
@@ -794,3 +798,21 @@ async def test_the_command_palette_offers_the_repair(seeds: Path) -> None:
         assert "for strict YAML readers only: Claude Code reads it as written" in summary
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, BrowseScreen))
+
+
+def test_inside_tmux_a_copy_says_what_tmux_needs_to_pass_it_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from agentbrowser import clipboard
+
+    sent: list[str] = []
+    monkeypatch.setenv("TMUX", "/tmp/tmux-0/default,1,0")
+    result = clipboard.copy_text("x", sent.append, system=False)
+    assert sent == ["x"]
+    assert result.describe("it") == (
+        "Copied it to the terminal clipboard (OSC 52) (inside tmux: set -g set-clipboard on)"
+    )
+    monkeypatch.delenv("TMUX")
+    assert clipboard.copy_text("x", sent.append, system=False).describe("it") == (
+        "Copied it to the terminal clipboard (OSC 52)"
+    )

@@ -768,6 +768,7 @@ def test_clipboard_terminal_still_works_when_the_system_one_hangs(
 
     release = threading.Event()
     monkeypatch.setattr(pyperclip, "copy", lambda text: release.wait(30))
+    monkeypatch.delenv("TMUX", raising=False)
     sent: list[str] = []
     try:
         result = in_thread(lambda: clipboard.copy_text("x", sent.append, timeout=0.5), bound=5)
