@@ -6,6 +6,7 @@ This is UI: it may use rich. Every piece of file text goes through ``sanitize`` 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -225,10 +226,22 @@ def _many_report(comparison: MultiComparison, width: int, plain: bool) -> Iterat
 
 
 def print_comparison(
-    a: Agent, b: Agent, out: IO[str], unified: bool = False, width: int | None = None
+    a: Agent,
+    b: Agent,
+    out: IO[str],
+    unified: bool = False,
+    width: int | None = None,
+    where: tuple[str, str] | None = None,
 ) -> None:
-    """The comparison `agentbrowser diff` prints, for two records (install shows a clash so)."""
+    """The comparison `agentbrowser diff` prints, for two records (install shows a clash so).
+    ``where``: what the header says of each side instead of its path."""
     result = compare(a, b)
+    if where is not None:
+        result = dataclasses.replace(
+            result,
+            a=dataclasses.replace(result.a, path=where[0]),
+            b=dataclasses.replace(result.b, path=where[1]),
+        )
     console = _console(out, width)
     if unified:
         # Only the diff, so it can be piped or saved; sanitised, as it is meant to be read.

@@ -739,7 +739,9 @@ def _show_clash(plan: Any, out: TextIO) -> None:
         return
     there = parse_file(main.path)
     coming = parse_text(main.content.decode("utf-8"), main.path, "path")
-    print_comparison(there, coming, out)
+    shown = _display_path(main.path)
+    where = (f"{shown} (there now)", f"{_display_path(plan.agent.path)} (as install writes it)")
+    print_comparison(there, coming, out, where=where)
 
 
 def _check_output(path: str, source: str) -> None:
@@ -792,7 +794,13 @@ def cmd_convert(args: argparse.Namespace, out: TextIO) -> int:
     try:
         planned = install.plan_file(path, text.encode("utf-8"))
         if planned.status == install.CLASH and not args.force:
-            raise CliError(f"{_display_path(path)} exists and differs: --force replaces it")
+            # As install: a different file there is left as it is, exit 1.
+            print(
+                f"agentbrowser: error: a different file is there already: {_display_path(path)}; "
+                "it is left as it is (--force replaces it)",
+                file=sys.stderr,
+            )
+            return 1
         if found and not args.yes and planned.status != install.SAME:
             raise CliError(
                 f"not written: {_display_path(path)} would hide or grant what is listed above; "

@@ -139,6 +139,11 @@ def test_a_different_agent_under_a_taken_name_exits_non_zero_and_leaves_the_file
     assert taken.stat().st_mtime_ns == stat_before.st_mtime_ns
     assert "a different file is there already" in err and "--force" in err
     assert "similarity" in out and "code-reviewer" in out  # the comparison `diff` prints
+    # Each side says what it is: the file there, and what install would write from where.
+    first, second = out.splitlines()[:2]
+    assert first.startswith("A  code-reviewer  ") and first.endswith("/code-reviewer.md (there now)")
+    assert second.startswith("B  code-reviewer  ")
+    assert second.endswith("/debugger.md (as install writes it)")
     assert sorted(os.listdir(taken.parent)) == ["code-reviewer.md"]  # no temporary left
     code, out, _ = run(
         [
@@ -344,7 +349,7 @@ def test_convert_prints_the_file_and_lists_what_was_dropped_on_stderr(
     assert frontmatter.load(str(target))["tools"] == ["read", "search"]
     target.write_text("changed by hand")
     code, _, err = run(["convert", str(source), "--to", "copilot-agent", "-o", str(target)], capsys)
-    assert code == 2 and "--force" in err
+    assert code == 1 and "a different file is there already" in err and "--force" in err
     assert target.read_text() == "changed by hand"
 
 
