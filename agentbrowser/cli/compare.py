@@ -120,12 +120,13 @@ def run_diff(
     unified: bool,
     out: IO[str],
     width: int | None = None,
+    use_cache: bool = True,
 ) -> int:
     """`agentbrowser diff A B`: 0 when shown, 2 when an agent is not found.
 
     ``width`` overrides the console's width (tests); by default rich asks the terminal.
     """
-    agents = named_collection(paths, [args_a, args_b])
+    agents = named_collection(paths, [args_a, args_b], use_cache)
     a = _lookup(agents, args_a)
     b = _lookup(agents, args_b)
     if a is None or b is None:
@@ -138,13 +139,18 @@ def run_diff(
 
 
 def run_diff_many(
-    names: list[str], paths: list[str], as_json: bool, out: IO[str], width: int | None = None
+    names: list[str],
+    paths: list[str],
+    as_json: bool,
+    out: IO[str],
+    width: int | None = None,
+    use_cache: bool = True,
 ) -> int:
     """`agentbrowser diff A B C ...`: 3 to 6 agents at once; 0 when shown, 2 when one is not
     found."""
     from agentbrowser.model.multi import compare_many
 
-    agents = named_collection(paths, names)
+    agents = named_collection(paths, names, use_cache)
     # A and B may be files; a later word that were one would have started the PATHs.
     found = [_lookup(agents, name) for name in names[:2]]
     found += [_lookup(agents, name, also=" (nor a file or folder)") for name in names[2:]]
@@ -447,9 +453,10 @@ def run_similar(
     as_json: bool,
     limit: int,
     out: IO[str],
+    use_cache: bool = True,
 ) -> int:
     """`agentbrowser similar NAME`: the agents most like it, best first; 2 when not found."""
-    agents = named_collection(paths, [name])
+    agents = named_collection(paths, [name], use_cache)
     target = _lookup(agents, name)
     if target is None:
         return 2

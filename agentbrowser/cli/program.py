@@ -93,7 +93,9 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         )
         group.add_argument("--raw", action="store_true", help="print the file as it is")
     elif command == "diff":
-        parser.usage = "agentbrowser diff [-h] [--json] [--unified] A B [C D E F] [PATH ...]"
+        parser.usage = (
+            "agentbrowser diff [-h] [--json] [--unified] [--no-cache] A B [C D E F] [PATH ...]"
+        )
         parser.description = (
             "Compare two agents: fields, tools, description and prompt. With three to six names, "
             "compare them all at once: fields, tools, and the paragraphs each has that no other "
@@ -228,10 +230,9 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
     parser.add_argument(
         "paths", nargs="*", metavar="PATH", help="files or folders (default: discovered scopes)"
     )
-    if command in ("list", "show", "lint", "copy", "install", "convert", "groups"):
-        parser.add_argument(
-            "--no-cache", action="store_true", help="do not read or write the index cache"
-        )
+    parser.add_argument(  # every command: fix reads every file anew anyway
+        "--no-cache", action="store_true", help="do not read or write the index cache"
+    )
     return parser
 
 
@@ -605,8 +606,10 @@ def cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
             raise CliError(f"diff compares 2 to {MAX_AGENTS} agents, not {len(names)}")
         if args.unified:
             raise CliError("--unified compares two agents")
-        return run_diff_many(names, paths, args.json, out)
-    return run_diff(args.a, args.b, paths, args.json, args.unified, out)
+        return run_diff_many(names, paths, args.json, out, use_cache=not args.no_cache)
+    return run_diff(
+        args.a, args.b, paths, args.json, args.unified, out, use_cache=not args.no_cache
+    )
 
 
 def _names_then_paths(names: list[str], rest: list[str]) -> tuple[list[str], list[str]]:
@@ -629,9 +632,11 @@ def cmd_similar(args: argparse.Namespace, out: TextIO) -> int:
         from agentbrowser.cli.compare import named_collection
         from agentbrowser.cli.groups import run_similar_by_role
 
-        agents = named_collection(args.paths, [args.name])
+        agents = named_collection(args.paths, [args.name], use_cache=not args.no_cache)
         return run_similar_by_role(_pick(agents, args.name), agents, args.json, args.limit, out)
-    return run_similar(args.name, args.paths, args.json, args.limit, out)
+    return run_similar(
+        args.name, args.paths, args.json, args.limit, out, use_cache=not args.no_cache
+    )
 
 
 def cmd_groups(args: argparse.Namespace, out: TextIO) -> int:

@@ -456,3 +456,20 @@ def test_usage_errors_name_what_is_missing_and_a_mistyped_command(
     assert "`agentbrowser list`" in err
     code, _, err = run(["nothing-like-it"], capsys)
     assert err == "agentbrowser: error: no such file or folder: nothing-like-it\n"
+
+
+def test_every_command_takes_no_cache(capsys: pytest.CaptureFixture[str]) -> None:
+    folder = str(BUNDLED)
+    for args in (
+        ["list", folder],
+        ["show", "debugger", folder],
+        ["diff", "debugger", "code-reviewer", folder],
+        ["diff", "debugger", "code-reviewer", "security-reviewer", folder],
+        ["similar", "debugger", folder],
+        ["similar", "debugger", folder, "--by", "role"],
+        ["groups", folder],
+        ["lint", folder],
+        ["fix", "--check", folder],
+    ):
+        code, _, err = run([*args, "--no-cache"], capsys)
+        assert code in (0, 1) and "unrecognized arguments" not in err, (args, err)
