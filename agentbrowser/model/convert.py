@@ -309,12 +309,42 @@ def convert(
         )
     data = _convert_fields(agent, to_format, new_name, same, warnings)
     body = prompt(agent)
+    warnings.extend(_syntax_left_behind(agent.format, to_format, body))
     if to_format == "copilot-agent" and len(body) > COPILOT_BODY_LIMIT:
         warnings.append(
             f"the prompt has {len(body):,} characters; Copilot reads the first "
             f"{COPILOT_BODY_LIMIT:,}: kept whole"
         )
     return Conversion(render(data, body), warnings)
+
+
+#: What Claude Code does to a command's or skill's prompt as it loads it: `$ARGUMENTS` (and
+#: `$1`, `$2`, ...) become what the user typed after the command.
+_ARGUMENTS = re.compile(r"\$(?:ARGUMENTS\b|\{ARGUMENTS\}|[1-9]\b)")
+_RUNS_ON_LOAD = re.compile(r"(?:^|[\s(])!`([^`\n]+)`")  # as security.py finds it
+
+
+def _syntax_left_behind(source: str, target: str, body: str) -> list[str]:
+    """The prompt's Claude Code command syntax that the target format reads as plain text."""
+    from agentbrowser.model.security import DYNAMIC_CONTEXT_FORMATS
+
+    found = []
+    takes_arguments = ("claude-command", "claude-skill")
+    if source in takes_arguments and target not in takes_arguments and _ARGUMENTS.search(body):
+        found.append(
+            f"the prompt uses $ARGUMENTS (what the user types after a Claude Code command); "
+            f"a {LABELS[target]} reads it as plain text"
+        )
+    if (
+        source in DYNAMIC_CONTEXT_FORMATS
+        and target not in DYNAMIC_CONTEXT_FORMATS
+        and _RUNS_ON_LOAD.search(body)
+    ):
+        found.append(
+            f"the prompt runs !`command` lines as Claude Code loads it; a {LABELS[target]} "
+            "shows them as plain text and runs nothing"
+        )
+    return found
 
 
 def _convert_fields(

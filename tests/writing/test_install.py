@@ -814,3 +814,22 @@ def test_a_copilot_agent_with_every_tool_keeps_every_tool_in_each_format() -> No
         # Nothing denied (what Copilot asks about, OpenCode asks about too)
         assert set(data.get("permission", {}).values()) <= {"ask"}, (fmt, data)
         assert not any("'*'" in w for w in warnings)
+
+
+def test_claude_command_syntax_that_the_target_reads_as_text_is_named() -> None:
+    command = parse_text(
+        "---\ndescription: Commit\n---\nStatus: !`git status --short`\n\nWrite $ARGUMENTS.\n",
+        "/p/.claude/commands/commit.md",
+    )
+    _, warnings = convert(command, "cursor-rule")
+    assert any("$ARGUMENTS" in w and "Cursor rule reads it as plain text" in w for w in warnings)
+    assert any("!`command`" in w and "runs nothing" in w for w in warnings)
+    _, warnings = convert(command, "claude-skill")  # a skill takes both
+    assert not any("$ARGUMENTS" in w or "!`command`" in w for w in warnings), warnings
+    _, warnings = convert(command, "claude-agent")  # an agent runs !`...`, has no arguments
+    assert [w for w in warnings if "$ARGUMENTS" in w or "!`command`" in w] == [
+        "the prompt uses $ARGUMENTS (what the user types after a Claude Code command); "
+        "a Claude Code agent reads it as plain text"
+    ]
+    plain = parse_text("---\ndescription: Plain\n---\nNo syntax here.\n", "/p/.claude/commands/p.md")
+    assert not any("plain text" in w for w in convert(plain, "cursor-rule")[1])
