@@ -175,7 +175,8 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         )
         parser.add_argument("name", help="the agent's name (or a file's path)")
         parser.add_argument("--to", required=True, choices=("project", "user"), help=(
-            "project: the repository above the current folder; user: your home folder"
+            "project: the repository above the current folder (the current folder when there is "
+            "none); user: your home folder"
         ))  # fmt: skip
         parser.add_argument(
             "--as",
