@@ -591,7 +591,14 @@ class BrowseScreen(Screen[None]):
                 self.load()  # what was written is listed
             return
         files = f" (+{len(written) - 1} files)" if len(written) > 1 else ""
-        self.notify(f"Wrote {where}{files}", title="Installed", markup=False)
+        title = "Installed" if choice.mode == "install" else "New agent"
+        roots = [os.path.abspath(p) for p in self.paths]
+        outside = roots and not any(
+            plan.main.path == root or plan.main.path.startswith(root.rstrip(os.sep) + os.sep)
+            for root in roots
+        )
+        note = " (outside the folders shown here: not listed)" if outside else ""
+        self.notify(f"Wrote {where}{files}{note}", title=title, markup=False)
         self._select_after_load = plan.main.path
         if choice.mode == "new":
             self.run_editor(plan.main.path)

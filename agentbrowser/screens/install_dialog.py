@@ -162,7 +162,9 @@ class InstallDialog(ModalScreen[InstallChoice | None]):
         if self.planning:
             details.append("working out what to write\u2026", style="dim")
         elif plan is None:
-            details.append("cannot install: ", style="bold")
+            details.append(
+                "cannot install: " if self.mode == INSTALL else "cannot write it: ", style="bold"
+            )
             details.append(sanitize(self.error or ""))
         else:
             details.append("path    ", style="bold")

@@ -77,6 +77,21 @@ async def test_with_no_agents_a_bundled_sample_installs_with_one_key_and_one_con
         )
         assert screen.selected is not None and screen.selected.path == str(target)
         assert any(str(target) in n["message"] for n in shown)
+        assert not any("not listed" in n["message"] for n in shown)
+
+
+async def test_installing_while_browsing_a_folder_says_the_file_is_not_listed(repo: Path) -> None:
+    app = build_app([str(BUNDLED)], use_cache=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        shown = record_notifications(app)
+        await pilot.press("i")
+        await planned(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any(n.get("title") == "Installed" for n in shown))
+        (note,) = [n["message"] for n in shown if n.get("title") == "Installed"]
+        assert note.startswith("Wrote ") and str(repo / ".claude" / "agents") in note
+        assert note.endswith("(outside the folders shown here: not listed)"), note
 
 
 async def test_the_dialog_changes_format_and_scope_and_lists_what_is_dropped(repo: Path) -> None:
@@ -293,7 +308,8 @@ async def test_a_bad_name_in_the_dialog_is_refused(repo: Path) -> None:
         dialog = app.screen
         assert isinstance(dialog, InstallDialog)
         dialog.query_one("#install-name", Input).value = "../evil"
-        assert "refused" in await planned(pilot)
+        text = await planned(pilot)
+        assert "cannot write it: the name holds a path separator: refused" in text, text
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, InstallDialog)
