@@ -100,7 +100,9 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
-            yield Label(Text("agentbrowser help"), id="help-title")
+            title = Text("agentbrowser help")
+            title.append("   escape closes it", style="dim not bold")  # seen before scrolling
+            yield Label(title, id="help-title")
             yield Static(self._keys(), id="help-keys")
             yield Static(self._table("Search", SEARCH_HELP), id="help-search")
             yield Static(self._table("List markers", MARKERS), id="help-markers")
