@@ -379,8 +379,8 @@ def write_plan(plan: Plan, force: bool = False) -> list[str]:
         check_inside(plan.target, planned.path)
         _still_planned(planned)
     order = [*plan.files[1:], plan.main]
-    made = _missing_folders(plan.target.folder, [planned.path for planned in order])
-    written: list[tuple[PlannedFile, bytes | None]] = []
+    made = _missing_folders(plan.target.base, [planned.path for planned in order])
+    written: list[tuple[PlannedFile, tuple[bytes, int] | None]] = []
     for planned in order:
         try:
             old = _content(planned.path) if planned.status == CLASH else None
@@ -389,6 +389,9 @@ def write_plan(plan: Plan, force: bool = False) -> list[str]:
         except (InstallError, OSError) as exc:
             reason = str(exc) if isinstance(exc, InstallError) else _reason(planned.path, exc)
             raise InstallError(reason, _take_back(written, made)) from None
+        except BaseException:  # a signal or ^C: taken back all the same, then on its way
+            _take_back(written, made)
+            raise
     return [planned.path for planned, _ in written]
 
 
@@ -396,34 +399,37 @@ def _reason(path: str, exc: OSError) -> str:
     return f"{path}: {exc.strerror or exc}"
 
 
-def _content(path: str) -> bytes:
+def _content(path: str) -> tuple[bytes, int]:
+    """A file's bytes and permission bits, to put back as they were."""
     with open(path, "rb") as handle:
-        return handle.read()
+        return handle.read(), stat.S_IMODE(os.fstat(handle.fileno()).st_mode) & 0o777
 
 
-def _missing_folders(top: str, paths: list[str]) -> list[str]:
-    """The folders between `top`'s parent and these files that do not exist yet, deepest
-    first (what an install that is taken back removes again, when they are empty)."""
+def _missing_folders(base: str, paths: list[str]) -> list[str]:
+    """The folders below `base` (the project or home folder) on the way to these files that do
+    not exist yet, deepest first (`.claude` too): what an install that is taken back removes
+    again, when they are empty."""
     missing: set[str] = set()
-    stop = os.path.dirname(top)
     for path in paths:
         folder = os.path.dirname(path)
-        while len(folder) > len(stop) and not os.path.lexists(folder):
+        while len(folder) > len(base) and not os.path.lexists(folder):
             missing.add(folder)
             folder = os.path.dirname(folder)
     return sorted(missing, key=len, reverse=True)
 
 
-def _take_back(written: list[tuple[PlannedFile, bytes | None]], made: list[str]) -> list[str]:
-    """Undo the writes of an install that failed halfway, last first; the paths it could not
-    put back as they were."""
+def _take_back(
+    written: list[tuple[PlannedFile, tuple[bytes, int] | None]], made: list[str]
+) -> list[str]:
+    """Undo the writes of an install that failed halfway, last first (a replaced file gets its
+    bytes and its mode back); the paths it could not put back as they were."""
     left: list[str] = []
     for planned, old in reversed(written):
         try:
             if old is None:
                 os.unlink(planned.path)
             else:
-                write_atomic(planned.path, old)
+                write_atomic(planned.path, old[0], exact_mode=old[1])
         except OSError:
             left.append(planned.path)
     for folder in made:

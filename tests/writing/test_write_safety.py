@@ -349,7 +349,7 @@ def test_a_skill_that_fails_halfway_is_taken_back_whole(
     assert order == ["notes.md", "run.sh"]  # SKILL.md comes last: it was never written
     assert err.startswith("agentbrowser: error: not installed: ")
     assert f"{target / 'scripts' / 'run.sh'}: No space left on device" in err
-    assert not (project / ".claude" / "skills").exists()  # notes.md and the folders went again
+    assert not (project / ".claude").exists()  # notes.md and the folders made for it went again
 
 
 def test_a_skill_replaced_with_force_gets_its_old_files_back_when_one_fails(
@@ -362,23 +362,30 @@ def test_a_skill_replaced_with_force_gets_its_old_files_back_when_one_fails(
     target = project / ".claude" / "skills" / "pdf-tools"
     (target / "notes.md").write_text("# My notes\n")
     (target / "scripts" / "run.sh").write_text("#!/bin/sh\necho mine\n")
-    before = {p: p.read_bytes() for p in target.rglob("*") if p.is_file()}
+    (target / "scripts" / "run.sh").chmod(0o644)  # the source's is 0755: install adds +x
+    before = {p: (p.read_bytes(), mode(p)) for p in target.rglob("*") if p.is_file()}
     (source / "notes.md").write_text("# New notes\n")
     (source / "scripts" / "run.sh").write_text("#!/bin/sh\necho new\n")
     (source / "scripts" / "extra.sh").write_text("#!/bin/sh\necho extra\n")
     real = install.write_atomic
 
-    def fails_on_run(path: str, data: bytes, **options: object) -> None:
-        if path.endswith("run.sh"):
+    writes: list[str] = []
+
+    def fails_on_skill(path: str, data: bytes, **options: object) -> None:
+        writes.append(os.path.basename(path))
+        if path.endswith("SKILL.md") and writes.count("SKILL.md") == 1:
             raise PermissionError(errno.EACCES, "Permission denied")
         real(path, data, **options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(install, "write_atomic", fails_on_run)
+    (source / "SKILL.md").write_text("---\nname: pdf-tools\ndescription: PDFs, v2\n---\nNew.\n")
+    monkeypatch.setattr(install, "write_atomic", fails_on_skill)
     code, out, err = run(
         ["install", "pdf-tools", str(tmp_path / "lib"), "--to", "project", "--force"], capsys
     )
     assert code == 2 and out == "" and "not installed: " in err, err
-    assert {p: p.read_bytes() for p in target.rglob("*") if p.is_file()} == before
+    assert writes[:4] == ["notes.md", "extra.sh", "run.sh", "SKILL.md"]  # SKILL.md last
+    # Every file as it was, its mode too (run.sh was written 0755 on the way).
+    assert {p: (p.read_bytes(), mode(p)) for p in target.rglob("*") if p.is_file()} == before
     assert leftovers(target) == [] and leftovers(target / "scripts") == []
 
 
@@ -396,6 +403,34 @@ def test_a_file_where_the_tools_folder_goes_is_named_before_anything_is_written(
         assert code == 2 and out == "", (extra, out)
         assert f"{project / blocking} is a file, not a folder: refused" in err, err
     assert (project / blocking).read_text() == "x\n"
+
+
+def test_a_skill_install_stopped_by_a_signal_is_taken_back_too(
+    project: Path, tmp_path: Path
+) -> None:
+    skill_source(tmp_path)
+    script = (
+        "import os, signal, sys\n"
+        "from agentbrowser.writing import atomic\n"
+        "real = atomic.os.fsync\n"
+        "def fsync(fd):\n"
+        "    if os.readlink(f'/proc/self/fd/{fd}').endswith('.tmp') and calls.append(1) is None "
+        "and len(calls) == 3:\n"
+        "        os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    real(fd)\n"
+        "calls = []\n"
+        "atomic.os.fsync = fsync\n"
+        "from agentbrowser.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, "install", "pdf-tools", str(tmp_path / "lib"), "--to",
+         "project"],
+        check=False, capture_output=True, text=True, timeout=60, cwd=project,
+        env={**os.environ, "PYTHONPATH": str(Path(install.__file__).parents[2])},
+    )  # fmt: skip
+    assert done.returncode == 143, done.stderr
+    assert not (project / ".claude").exists()  # two files were written, then taken back
 
 
 def test_a_skill_that_cannot_be_copied_whole_is_not_installed(
@@ -458,6 +493,7 @@ def test_a_write_stopped_by_a_signal_leaves_the_file_and_no_temporary_file(
     done = subprocess.run(
         [sys.executable, "-c", script, "fix", str(path)],
         check=False, capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(Path(atomic.__file__).parents[2])},
     )  # fmt: skip
     import signal
 
