@@ -112,9 +112,58 @@ def replace_refusal(path: str, there: os.stat_result) -> str | None:
         return "read-only: left as it is (make it writable first)"
     if not os.access(path, os.W_OK):
         return "you may not write to it: left as it is"
-    if there.st_uid != os.geteuid() and os.geteuid() != 0:
-        return "another user's file: a new file in its place would be yours, not theirs"
+    if os.geteuid() == 0:  # root gives a new file the old one's owner and group
+        return None
+    if there.st_uid != os.geteuid():
+        return (
+            f"another user's file ({_user(there.st_uid)}): a new file in its place would be "
+            "yours, not theirs (left as it is)"
+        )
+    if not _group_kept(path, there.st_gid) and _group_loses(there):
+        return (
+            f"its group ({_group(there.st_gid)}), which you are not in, has rights to it that "
+            "a new file in its place would take away (left as it is)"
+        )
     return None
+
+
+def _group_kept(path: str, gid: int) -> bool:
+    """True when a new file beside `path` can have group `gid`: the user's own groups, or the
+    folder's when it hands its group to new files (setgid)."""
+    if gid == os.getegid() or gid in os.getgroups():
+        return True
+    try:
+        folder = os.stat(os.path.dirname(os.path.abspath(path)))
+    except OSError:
+        return False
+    return bool(folder.st_mode & stat.S_ISGID) and folder.st_gid == gid
+
+
+def _group_loses(there: os.stat_result) -> bool:
+    """True when the file's group has rights that others lack, which another group would take
+    away (root's group aside: root needs no group to reach a file)."""
+    if there.st_gid == 0:
+        return False
+    bits = stat.S_IMODE(there.st_mode)
+    return bool((bits >> 3) & 7 & ~bits)
+
+
+def _user(uid: int) -> str:
+    try:
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return f"user {uid}"
+
+
+def _group(gid: int) -> str:
+    try:
+        import grp
+
+        return grp.getgrgid(gid).gr_name
+    except (ImportError, KeyError):
+        return f"group {gid}"
 
 
 def _keep_owner(path: str, there: os.stat_result, temporary: str) -> None:
@@ -125,12 +174,19 @@ def _keep_owner(path: str, there: os.stat_result, temporary: str) -> None:
         try:
             os.chown(temporary, there.st_uid, there.st_gid)
         except OSError:
-            raise PermissionError(
-                errno.EPERM,
-                "its owner or group could not be kept (another user's or group's file): "
-                "left as it is",
-                path,
-            ) from None
+            if made.st_uid != there.st_uid or _group_loses(there):
+                raise PermissionError(
+                    errno.EPERM,
+                    "its owner or group could not be kept (another user's or group's file): "
+                    "left as it is",
+                    path,
+                ) from None
+            # The user's own file in a group that gives nothing others lack: kept as theirs.
+    _keep_attributes(path, temporary)
+
+
+def _keep_attributes(path: str, temporary: str) -> None:
+    """The old file's extended attributes on the new one, or PermissionError."""
     if not hasattr(os, "listxattr"):
         return
     try:

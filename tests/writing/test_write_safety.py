@@ -135,6 +135,63 @@ def test_another_users_file_is_not_taken_over(
     assert path.read_bytes() in (b"old", b"new") and leftovers(tmp_path) == []
 
 
+def _fix_as(uid: int, gids: list[int], path: Path) -> subprocess.CompletedProcess[str]:
+    """`agentbrowser fix PATH` run as another user (setpriv: root's tests only)."""
+    groups = ",".join(map(str, gids))
+    return subprocess.run(
+        ["setpriv", f"--reuid={uid}", f"--regid={gids[0]}", f"--groups={groups}",
+         sys.executable, "-m", "agentbrowser", "fix", str(path)],
+        check=False, capture_output=True, text=True, timeout=60, cwd=path.parent,
+        env={**os.environ, "HOME": str(path.parent),
+             "PYTHONPATH": str(Path(atomic.__file__).parents[2])},
+    )  # fmt: skip
+
+
+def test_a_users_own_file_in_a_group_they_are_not_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After `sudo chown -R $USER ~/.claude` the files are the user's, their group root's: the
+    user fixes them (root needs no group). A group that can read what others cannot keeps its
+    file: a new file could not be in that group."""
+    if os.geteuid() == 0:  # CI runs as root: as a user, for real, in a folder they can reach
+        import shutil
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="agentbrowser-as-user-", dir="/tmp"))
+        try:
+            folder.chmod(0o755)
+            os.chown(folder, 1000, 1000)
+            rooted, shared = folder / "rooted.agent.md", folder / "shared.agent.md"
+            for path, gid in ((rooted, 0), (shared, 2000)):
+                path.write_text(BROKEN)
+                path.chmod(0o640)
+                os.chown(path, 1000, gid)
+            done = _fix_as(1000, [1000], rooted)
+            assert done.returncode == 0 and ": fixed:" in done.stdout, done.stdout + done.stderr
+            assert rooted.stat().st_uid == 1000 and rooted.read_text() != BROKEN
+            done = _fix_as(1000, [1000], shared)
+            assert done.returncode == 1, done.stdout + done.stderr
+            assert "its group (" in done.stdout and "which you are not in" in done.stdout
+            assert shared.read_text() == BROKEN and shared.stat().st_gid == 2000
+            assert leftovers(folder) == []
+        finally:
+            shutil.rmtree(folder)
+    # The rule itself, as any user: their own file, its group not theirs.
+    probe = tmp_path / "probe.agent.md"
+    probe.write_text(BROKEN)
+    probe.chmod(0o640)
+    if os.geteuid() == 0:
+        os.chown(probe, 4242, 4244)
+    uid, gid = probe.stat().st_uid, probe.stat().st_gid
+    monkeypatch.setattr(os, "geteuid", lambda: uid)
+    monkeypatch.setattr(os, "getegid", lambda: gid + 1)
+    monkeypatch.setattr(os, "getgroups", lambda: [gid + 1])
+    found = atomic.replace_refusal(str(probe), os.lstat(probe))
+    assert found is not None and "which you are not in" in found, found
+    probe.chmod(0o604)  # its group has no right that others lack: nothing to take away
+    assert atomic.replace_refusal(str(probe), os.lstat(probe)) is None
+
+
 def test_extended_attributes_stay_with_a_rewritten_file(tmp_path: Path) -> None:
     path = tmp_path / "tagged.md"
     path.write_bytes(b"old")
