@@ -469,7 +469,7 @@ def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
 
     agents = _load_own(args.paths, use_cache=False)
     seen: set[str] = set()
-    changed = owner = failed = unread = 0
+    changed = owner = failed = unread = plugins = 0
     for agent in agents:
         if agent.path in seen:
             continue
@@ -482,6 +482,7 @@ def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
                 f"{where}: skipped: a plugin's file, which Claude Code replaces when the plugin "
                 "updates (name the file to fix it anyway)\n"
             )
+            plugins += 1
             continue
         item = fixfiles.plan(agent.path, agent.scope, agent.format)
         if item.problem is not None:
@@ -522,14 +523,16 @@ def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
         owner += needed
         out.write(f"{where}: fixed: {inline(item.describe())}\n")
     verb = "fixed" if not (args.diff or args.check) else "would fix"
+    skipped = f"; {unread + plugins} skipped" if unread + plugins else ""
     if changed or failed:
         print(
             f"agentbrowser: {verb} {changed} file{'s' * (changed != 1)} "
-            f"({owner} that the owning tool could not read); {failed} not fixed",
+            f"({owner} that the owning tool could not read); {failed} not fixed{skipped}",
             file=sys.stderr,
         )
     else:
-        print(f"agentbrowser: nothing to fix in {plural(len(seen), 'file')}", file=sys.stderr)
+        read = len(seen) - unread - plugins
+        print(f"agentbrowser: nothing to fix in {plural(read, 'file')}{skipped}", file=sys.stderr)
     if args.check:
         return 1 if changed or failed or unread else 0
     return 1 if failed and not args.diff else 0
@@ -778,6 +781,8 @@ def cmd_convert(args: argparse.Namespace, out: TextIO) -> int:
     if args.output == "-":  # the usual name for standard output
         args.output = None
     if args.output:
+        if args.output.endswith(("/", os.sep)):
+            raise CliError(f"not written: -o {sanitize(args.output)} names a folder, not a file")
         _check_output(os.path.abspath(args.output), agent.path)
     read = read_text(agent.path)
     source = read.text if read.text is not None and not read.problems else None

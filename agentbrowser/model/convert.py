@@ -320,7 +320,7 @@ def convert(
 
 #: What Claude Code does to a command's or skill's prompt as it loads it: `$ARGUMENTS` (and
 #: `$1`, `$2`, ...) become what the user typed after the command.
-_ARGUMENTS = re.compile(r"\$(?:ARGUMENTS\b|\{ARGUMENTS\}|[1-9]\b)")
+_ARGUMENTS = re.compile(r"\$(?:ARGUMENTS\b|\{ARGUMENTS\})")  # not $1: a price reads so too
 _RUNS_ON_LOAD = re.compile(r"(?:^|[\s(])!`([^`\n]+)`")  # as security.py finds it
 
 
@@ -1055,6 +1055,12 @@ _INVISIBLE_NAME = re.compile(
 _LOOKALIKE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE"})
 
 
+#: Dashes that pass for `-` (hyphen, non-breaking hyphen, figure dash, en and em dash, minus).
+_ODD_DASH = re.compile("[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
+#: Where a name's words meet: each word may be written in one script of its own.
+_NAME_BREAK = re.compile(r"[-_. ]+")
+
+
 def _letter_scripts(name: str) -> set[str]:
     """The scripts of the letters in `name`, by the first word of each letter's Unicode name."""
     scripts = set()
@@ -1074,12 +1080,16 @@ def name_problem(name: str) -> str | None:
         return "the name holds control characters"
     if _INVISIBLE_NAME.search(name):
         return "the name holds a character that shows as nothing or as a blank"
-    mixed = _letter_scripts(name) & _LOOKALIKE_SCRIPTS
-    if len(mixed) > 1:
-        return (
-            f"the name mixes {' and '.join(sorted(s.title() for s in mixed))} letters, "
-            "which can look alike"
-        )
+    styled = unicodedata.normalize("NFKC", name) != unicodedata.normalize("NFC", name)
+    if styled or _ODD_DASH.search(name):
+        return "the name holds characters that pass for others (full-width, styled or odd dashes)"
+    for word in _NAME_BREAK.split(name):
+        mixed = _letter_scripts(word) & _LOOKALIKE_SCRIPTS
+        if len(mixed) > 1:
+            return (
+                f"the word {word!r} mixes {' and '.join(sorted(s.title() for s in mixed))} "
+                "letters, which can look alike"
+            )
     if "/" in name or "\\" in name or (os.sep in name) or (os.altsep and os.altsep in name):
         return "the name holds a path separator"
     if os.path.isabs(name) or name.startswith("~"):

@@ -192,6 +192,7 @@ def test_fix_says_when_nothing_needs_fixing_and_check_counts_unreadable_files(
     latin.write_bytes(b"---\ndescription: caf\xe9\n---\nBody\n")
     code, out = run(["fix", "--check", str(latin)])
     assert code == 1 and "skipped: not valid UTF-8" in out
+    assert capsys.readouterr().err == "agentbrowser: nothing to fix in 0 files; 1 skipped\n"
     broken = tmp_path / "broken.agent.md"
     broken.write_text("---\ndescription: Use it: now\n---\nBody\n")
     code, out = run(["fix", "--check", str(broken)])
@@ -210,6 +211,7 @@ def test_fix_leaves_plugin_files_to_claude_code_unless_named(
     monkeypatch.chdir(tmp_path)
     code, out = run(["fix"])
     assert "pl.md: skipped: a plugin's file, which Claude Code replaces" in out, out
+    assert capsys.readouterr().err.endswith("; 1 skipped\n")
     assert (plugin / "pl.md").read_text() == broken
     code, out = run(["fix", str(plugin / "pl.md")])
     assert code == 0 and ": fixed: rewrote `description`" in out, out

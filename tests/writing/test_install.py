@@ -576,6 +576,12 @@ def test_a_multi_line_description_is_a_literal_block_and_reads_back_the_same() -
         ("コードレビュー", True),
         ("reviewer-日本語", True),
         ("\u0440\u0435\u0432\u044c\u044e\u0435\u0440", True),  # all Cyrillic: ревьюер
+        ("\u0440\u0435\u0432\u044c\u044e\u0435\u0440-python", True),  # a word per script
+        ("\u03bb-calculus", True),
+        ("re\u0301viseur", True),  # é written as e and an accent (as macOS names files)
+        ("\U0001d41code-reviewer", False),  # a bold mathematical c
+        ("\uff43ode-review", False),  # a full-width c
+        ("code\u2010review", False),  # a hyphen that is not -
     ],
 )
 def test_name_rules(name: str, ok: bool) -> None:
@@ -831,5 +837,8 @@ def test_claude_command_syntax_that_the_target_reads_as_text_is_named() -> None:
         "the prompt uses $ARGUMENTS (what the user types after a Claude Code command); "
         "a Claude Code agent reads it as plain text"
     ]
-    plain = parse_text("---\ndescription: Plain\n---\nNo syntax here.\n", "/p/.claude/commands/p.md")
+    plain = parse_text(
+        "---\ndescription: Plain\n---\nNo syntax here; it costs $5 a month.\n",
+        "/p/.claude/commands/p.md",
+    )
     assert not any("plain text" in w for w in convert(plain, "cursor-rule")[1])

@@ -590,6 +590,12 @@ def test_convert_never_writes_over_its_own_source_nor_makes_folders(
     code, _, err = run(["convert", "foo.md", "--to", "opencode", "-o", "a/b/out.md"], capsys)
     assert code == 2 and "no folder a/b (make it first)" in err, err
     assert not (tmp_path / "a").exists()
+    (tmp_path / "out").mkdir()
+    code, _, err = run(["convert", "foo.md", "--to", "opencode", "-o", "out/"], capsys)
+    assert code == 2 and "-o out/ names a folder, not a file" in err, err
+    assert list((tmp_path / "out").iterdir()) == []
+    code, _, err = run(["convert", "foo.md", "--to", "opencode", "-o", "new/"], capsys)
+    assert code == 2 and "names a folder" in err and not (tmp_path / "new").exists()
     code, text, _ = run(["convert", "foo.md", "--to", "opencode", "-o", "-"], capsys)
     assert code == 0 and text.startswith("---\n") and not (tmp_path / "-").exists()
 
