@@ -380,9 +380,19 @@ def _json_dump(data: Any, out: TextIO) -> None:
     out.write("\n")
 
 
+def _with_skill_files(agents: list[Agent]) -> list[Agent]:
+    """Each skill with what its other files hide or run among its problems (lint reports the
+    files themselves instead)."""
+    if not any(agent.resources for agent in agents):
+        return agents
+    from agentbrowser.model.security import with_skill_files
+
+    return [with_skill_files(agent) if agent.resources else agent for agent in agents]
+
+
 def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
     """`list`: the table, or JSON."""
-    agents = _load(args.paths, not getattr(args, "no_cache", False))
+    agents = _with_skill_files(_load(args.paths, not getattr(args, "no_cache", False)))
     if args.json:
         from agentbrowser.model.serialize import agent_to_json
 
@@ -396,7 +406,7 @@ def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
     """`show`: one agent for the terminal, as JSON, or the raw file."""
-    agent = _pick_or_file(args)
+    (agent,) = _with_skill_files([_pick_or_file(args)])
     if args.json:
         from agentbrowser.model.serialize import agent_to_json
 

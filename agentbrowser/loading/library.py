@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from agentbrowser.loading import collection
 from agentbrowser.memory import gc_paused
@@ -49,6 +49,14 @@ class Library:
     index: SearchIndex = field(default_factory=lambda: SearchIndex(()))
     generation: int = 0
     """Counts reloads, so a result computed from an older snapshot can be recognised."""
+    skill_files: bool = False
+    """The skills' other files have been read for what they hide or run (`with_skill_files`)."""
+
+    @property
+    def has_skill_files(self) -> bool:
+        """True when a skill here has other files (read from what discovery found: no record
+        is made for this)."""
+        return any(item.resources for item in self.found)
 
     def search(self, query: Query | str) -> Matches:
         """The agents matching a query, best first. The first keys of a query match most of a
@@ -181,6 +189,20 @@ def preloaded_library(paths: Sequence[str], use_cache: bool = True) -> Library |
     if result is None:
         return None
     return _snapshot(paths, *result, 0)
+
+
+def with_skill_files(library: Library) -> Library:
+    """The snapshot with each skill's record summing up what its other files hide or run
+    (security.with_skill_files: the files are read here, in the caller's thread), as the next
+    generation; the same snapshot, marked read, when no skill has other files."""
+    from agentbrowser.model.security import with_skill_files as summed
+
+    if not library.has_skill_files:
+        return replace(library, skill_files=True)
+    agents = [summed(agent) if agent.resources else agent for agent in library.agents]
+    changed = _snapshot(library.paths, library.found, agents, library.generation + 1)
+    changed.index.build()
+    return replace(changed, skill_files=True)
 
 
 def unresolved(agent: Agent) -> Agent:

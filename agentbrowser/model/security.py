@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agentbrowser.model.formats import split_tools
-from agentbrowser.model.records import ERROR, WARNING, Agent, Problem, prompt
+from agentbrowser.model.records import ERROR, WARNING, Agent, Problem, evolve, prompt
 from agentbrowser.model.text import (
     BIDI,
     FORMAT,
@@ -943,6 +943,47 @@ def skill_file_records(agent: Agent) -> list[Agent]:
                 )
             )
     return records
+
+
+#: The rule of the problem that sums up a skill's files' findings on the skill's own record.
+RULE_SKILL_FILES = "security/skill-files"
+
+
+def with_skill_files(agent: Agent) -> Agent:
+    """The skill's record with one problem first among its problems that sums up what its
+    other files hide or run (`skill_file_records`, read now), so that the list's marker and the
+    problem counts see them; an earlier sum is replaced. Without resources: as it is.
+
+    Not for lint, which reports each file with its own lines."""
+    if not agent.resources:
+        return agent
+    kept = tuple(p for p in agent.problems if p.rule != RULE_SKILL_FILES)
+    records = skill_file_records(agent)
+    if not records:
+        return agent if len(kept) == len(agent.problems) else evolve(agent, problems=kept)
+    found = [(r, p) for r in records for p in r.problems]
+    worst = ERROR if any(p.severity == ERROR for _, p in found) else WARNING
+    folder = os.path.dirname(agent.path)
+    first_record, first = next(
+        ((r, p) for r, p in found if p.severity == ERROR), found[0]
+    )
+    where = os.path.relpath(first_record.path, folder).replace(os.sep, "/")
+    line = f" line {first.line}" if first.line else ""
+    rest = len(found) - 1
+    more = (
+        f"{rest} more finding{'s' * (rest > 1)} in {len(records)} file{'s' * (len(records) > 1)}"
+        " under Resources"
+        if rest
+        else "see Resources"
+    )
+    summary = Problem(
+        worst,
+        f"{where}{line}: {first.message} (a file of the skill's: it travels with the skill, "
+        f"and its scripts run when the model decides; {more})",
+        None,
+        RULE_SKILL_FILES,
+    )
+    return evolve(agent, problems=(summary, *kept))
 
 
 def danger_summary(agent: Agent) -> str | None:

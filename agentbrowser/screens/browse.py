@@ -31,6 +31,7 @@ from agentbrowser.loading.library import (
     partial_library,
     preloaded_library,
     refresh,
+    with_skill_files,
 )
 from agentbrowser.messages import LibraryChanged, LibraryLoaded, LoadFailed, LoadProgress
 from agentbrowser.model.records import Agent
@@ -296,6 +297,7 @@ class BrowseScreen(Screen[None]):
             self.agent_view.show(self.selected)
         self.call_after_refresh(trace.mark, "frame with the loaded agents")
         self.call_after_refresh(self.build_index, message.library)
+        self._check_skill_files(message.library)
         if not message.library.agents:
             where = ", ".join(self.paths) or "the project, user and plugin folders"
             self.agent_list.empty_text = f"No agent files found in {one_line(where, 60)}"
@@ -309,6 +311,7 @@ class BrowseScreen(Screen[None]):
             return  # computed from an older snapshot: the next poll sees the change again
         selected = self.selected
         self._swap(message.library, selected.path if selected else None)
+        self._check_skill_files(message.library)
         # The same path, a new record: the list does not announce it, so redraw the detail.
         new = self.selected
         if (
@@ -318,6 +321,17 @@ class BrowseScreen(Screen[None]):
             and new is not selected
         ):
             self.agent_view.show(new)
+
+    def _check_skill_files(self, library: Library) -> None:
+        """Read the skills' other files for what they hide or run, after the list is shown (a
+        collection without skill files costs nothing: discovery knows)."""
+        if library.has_skill_files and not library.skill_files:
+            self.read_skill_files(library)
+
+    @work(thread=True, exclusive=True, group="skill-files", exit_on_error=False)
+    def read_skill_files(self, library: Library) -> None:
+        """The snapshot whose skills sum up their files' findings, posted as a change."""
+        self.post_message(LibraryChanged(with_skill_files(library), library.generation))
 
     def _swap(self, library: Library, keep: str | None) -> None:
         self.library = library
