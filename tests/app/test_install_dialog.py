@@ -237,9 +237,8 @@ async def test_escape_after_a_clash_keeps_the_file(repo: Path) -> None:
         assert taken.read_text() == "mine\n"
 
 
-async def test_n_writes_a_copy_under_a_new_name_opens_the_editor_and_lists_it(
-    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def editing_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AgentBrowserApp:
+    """The browser on the default scopes, with an $EDITOR that appends a line to its file."""
     editor = tmp_path / "append-line"
     editor.write_text('#!/bin/sh\nprintf "Edited by the test.\\n" >> "$1"\n')
     editor.chmod(editor.stat().st_mode | stat.S_IXUSR)
@@ -247,6 +246,13 @@ async def test_n_writes_a_copy_under_a_new_name_opens_the_editor_and_lists_it(
     monkeypatch.setenv("EDITOR", str(editor))
     app = build_app([], use_cache=False)
     no_suspend(app)
+    return app
+
+
+async def test_n_writes_a_copy_under_a_new_name_opens_the_editor_and_lists_it(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = editing_app(tmp_path, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         screen = await loaded(pilot)
         await pilot.press("n")
@@ -274,13 +280,7 @@ async def test_n_with_the_agents_own_name_writes_nothing_and_opens_no_editor(
     own.parent.mkdir(parents=True)
     own.write_text("---\nname: mine\ndescription: Mine\n---\nMy own.\n")
     before = own.read_bytes()
-    editor = tmp_path / "append-line"
-    editor.write_text('#!/bin/sh\nprintf "Edited by the test.\\n" >> "$1"\n')
-    editor.chmod(editor.stat().st_mode | stat.S_IXUSR)
-    monkeypatch.delenv("VISUAL", raising=False)
-    monkeypatch.setenv("EDITOR", str(editor))
-    app = build_app([], use_cache=False)
-    no_suspend(app)
+    app = editing_app(tmp_path, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         notes = record_notifications(app)
