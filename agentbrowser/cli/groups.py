@@ -9,13 +9,10 @@ from typing import IO, Any
 
 from agentbrowser.loading.collection import load_collection
 from agentbrowser.memory import gc_paused
-from agentbrowser.model.records import ERROR, WARNING, Agent, prompt
+from agentbrowser.model.records import ALL_TOOLS_FORMATS, ERROR, WARNING, Agent, prompt
 from agentbrowser.model.roles import Group, group_roles, rank_by_role
-from agentbrowser.model.security import ALL_TOOLS_FORMATS
 from agentbrowser.model.serialize import dumps
 from agentbrowser.model.text import approx_tokens, one_line, plural, sanitize
-
-
 
 #: Below this many agents, a helper process costs more than it saves.
 PARALLEL_MIN = 2_000

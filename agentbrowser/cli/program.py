@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 from agentbrowser import __version__, memory
 from agentbrowser.loading import collection, trace
 from agentbrowser.model.parts import PARTS, PartUnreadable, part_text
-from agentbrowser.model.records import ERROR, INFO, WARNING, Agent, Problem
+from agentbrowser.model.records import ALL_TOOLS_FORMATS, ERROR, INFO, WARNING, Agent, Problem
 from agentbrowser.model.text import inline, one_line, plural, sanitize
 
 if TYPE_CHECKING:
@@ -30,18 +30,6 @@ COMMANDS = (
     "copy",
     "install",
     "convert",
-)
-#: Formats where a missing tools key means every tool is allowed.
-TOOL_FORMATS = frozenset(
-    {
-        "claude-agent",
-        "claude-command",
-        "claude-skill",
-        "opencode-agent",
-        "copilot-agent",
-        "copilot-chatmode",
-        "copilot-prompt",
-    }
 )
 
 
@@ -321,7 +309,7 @@ def _table_rows(agents: list[Agent]) -> list[list[str]]:
         if agent.tools is not None:
             tools = str(len(agent.tools))
         else:
-            tools = "all" if agent.format in TOOL_FORMATS else "-"
+            tools = "all" if agent.format in ALL_TOOLS_FORMATS else "-"
         scope = agent.scope + (" (shadowed)" if agent.shadowed_by else "")
         rows.append(
             [
@@ -599,9 +587,7 @@ def cmd_copy(args: argparse.Namespace, out: TextIO) -> int:
             if args.part == "file"
             else f'{command} --json (its "{_JSON_KEYS.get(args.part, args.part)}")'
         )
-        raise CliError(
-            message + f" (print it instead: {instead})"
-        )
+        raise CliError(message + f" (print it instead: {instead})")
     print(message, file=sys.stderr)
     return 0
 

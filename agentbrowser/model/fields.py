@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from agentbrowser.model.records import FRONTMATTER_FIELDS, Agent
-from agentbrowser.model.security import ALL_TOOLS_FORMATS, danger_summary
+from agentbrowser.model.records import ALL_TOOLS_FORMATS, FRONTMATTER_FIELDS, Agent
+from agentbrowser.model.security import danger_summary
 from agentbrowser.model.serialize import jsonable
 
 #: The row of a comparison that lists each side's dangerous powers (security.danger_summary).

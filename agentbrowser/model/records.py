@@ -28,6 +28,11 @@ FORMATS: tuple[str, ...] = (
     "cursor-rule",
     "markdown",
 )
+#: Formats whose missing `tools` key means every tool.
+ALL_TOOLS_FORMATS = frozenset(
+    {"claude-agent", "claude-command", "claude-skill", "opencode-agent", "copilot-agent",
+     "copilot-chatmode", "copilot-prompt"}
+)  # fmt: skip
 
 #: Where a record was found. Precedence for shadowing: project > user > plugin.
 SCOPES: tuple[str, ...] = ("project", "user", "plugin", "bundled", "path")

@@ -18,7 +18,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from agentbrowser.model.formats import split_tools
-from agentbrowser.model.records import ERROR, WARNING, Agent, Problem, evolve, prompt
+from agentbrowser.model.records import (
+    ALL_TOOLS_FORMATS,
+    ERROR,
+    WARNING,
+    Agent,
+    Problem,
+    evolve,
+    prompt,
+)
 from agentbrowser.model.text import (
     BIDI,
     FORMAT,
@@ -36,11 +44,6 @@ from agentbrowser.model.text import (
 MAX_HIDDEN = 12
 #: Quoted hidden text is cut to this many characters.
 QUOTE = 160
-#: Formats whose missing `tools` key means every tool.
-ALL_TOOLS_FORMATS = frozenset(
-    {"claude-agent", "claude-command", "claude-skill", "opencode-agent", "copilot-agent",
-     "copilot-chatmode", "copilot-prompt"}
-)  # fmt: skip
 #: Formats in which Claude Code runs `!` + a backquoted command when the file loads (commands
 #: and skills), and those that may be one outside the folders that name it (a loose `.md`).
 DYNAMIC_CONTEXT_FORMATS = frozenset({"claude-command", "claude-skill", "claude-agent", "markdown"})
@@ -964,9 +967,7 @@ def with_skill_files(agent: Agent) -> Agent:
     found = [(r, p) for r in records for p in r.problems]
     worst = ERROR if any(p.severity == ERROR for _, p in found) else WARNING
     folder = os.path.dirname(agent.path)
-    first_record, first = next(
-        ((r, p) for r, p in found if p.severity == ERROR), found[0]
-    )
+    first_record, first = next(((r, p) for r, p in found if p.severity == ERROR), found[0])
     where = os.path.relpath(first_record.path, folder).replace(os.sep, "/")
     line = f" line {first.line}" if first.line else ""
     rest = len(found) - 1

@@ -387,16 +387,16 @@ def write_plan(plan: Plan, force: bool = False) -> list[str]:
             if write_planned(planned):
                 written.append((planned, old))
         except (InstallError, OSError) as exc:
-            reason = str(exc) if isinstance(exc, InstallError) else _reason(planned.path, exc)
+            reason = (
+                str(exc)
+                if isinstance(exc, InstallError)
+                else f"{planned.path}: {exc.strerror or exc}"
+            )
             raise InstallError(reason, _take_back(written, made)) from None
         except BaseException:  # a signal or ^C: taken back all the same, then on its way
             _take_back(written, made)
             raise
     return [planned.path for planned, _ in written]
-
-
-def _reason(path: str, exc: OSError) -> str:
-    return f"{path}: {exc.strerror or exc}"
 
 
 def _content(path: str) -> tuple[bytes, int]:
