@@ -483,10 +483,30 @@ def _spelled(term: bytes, forms: dict[bytes, int] | None) -> str:
     return best.decode("utf-8", "replace")
 
 
+#: A third word joins a role's name only when every member uses it and it weighs at least this
+#: share of the second word.
+THIRD_WORD_SHARE = 0.5
+#: ... and outweighs the next candidate by this factor: a word tied with others is noise
+#: (`code reviewer recently`, where `scope` and `severity` weigh the same).
+THIRD_WORD_LEAD = 1.1
+
+
+def _third_word_names_the_role(
+    chosen: list[bytes], share: dict[bytes, int], weight: dict[bytes, float], size: int
+) -> bool:
+    """Whether the third of the chosen terms (of up to four, best first) says something of the
+    role that the first two do not, rather than a word some members happen to share."""
+    score = [share[t] * weight[t] for t in chosen]
+    if share[chosen[2]] < size or score[2] < THIRD_WORD_SHARE * score[1]:
+        return False
+    return len(score) < 4 or score[2] >= THIRD_WORD_LEAD * score[3]
+
+
 def _role_name(
     group: list[int], vectors: Sequence[RoleVector], stemmer: _Stemmer, members: list[Agent]
 ) -> str:
-    """Two or three terms most members share: what the group is for. The words that one of
+    """Up to three terms most members share: what the group is for (a third only when it names
+    the role: see ``_third_word_names_the_role``). The words that one of
     the members' names holds come first, in that name's order (`code reviewer`, not `reviewer
     code`; the name that holds the most of them); the others follow, strongest first."""
     names: list[list[bytes]] = []  # each member's name as terms
@@ -525,8 +545,11 @@ def _role_name(
         if not any(word.startswith(w[:6]) or w.startswith(word[:6]) for w in words):
             words.append(word)
             chosen.append(term)
-        if len(words) == 3:
+        if len(words) == 4:
             break
+    if len(words) > 2 and not _third_word_names_the_role(chosen, share, weight, len(group)):
+        del words[2:], chosen[2:]
+    del words[3:], chosen[3:]
     if not words:
         return "(unnamed)"
     best = max(names, key=lambda name: (len(set(chosen) & set(name)), -len(name)))
