@@ -9,7 +9,7 @@ from typing import IO, Any
 
 from agentbrowser.loading.collection import load_collection
 from agentbrowser.memory import gc_paused
-from agentbrowser.model.records import ALL_TOOLS_FORMATS, ERROR, WARNING, Agent, prompt
+from agentbrowser.model.records import ALL_TOOLS_FORMATS, ERROR, WARNING, Agent, prompt, shown_model
 from agentbrowser.model.roles import Group, group_roles, rank_by_role
 from agentbrowser.model.serialize import dumps
 from agentbrowser.model.text import approx_tokens, one_line, plural, sanitize
@@ -93,7 +93,7 @@ def _table(agents: list[Agent]) -> list[str]:
                 agent.scope,
                 f"~{approx_tokens(prompt(agent)):,}",
                 _tools(agent),
-                one_line(agent.model or "-", 20, ellipsis=True),
+                one_line(shown_model(agent), 20, ellipsis=True),
                 _problems(agent),
                 changed[:10] if changed else "-",
             ]

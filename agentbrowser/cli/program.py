@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 from agentbrowser import __version__, memory
 from agentbrowser.loading import collection, trace
 from agentbrowser.model.parts import PARTS, PartUnreadable, part_text
-from agentbrowser.model.records import ALL_TOOLS_FORMATS, ERROR, INFO, WARNING, Agent, Problem
+from agentbrowser.model.records import (
+    ALL_TOOLS_FORMATS,
+    ERROR,
+    INFO,
+    WARNING,
+    Agent,
+    Problem,
+    shown_model,
+)
 from agentbrowser.model.text import inline, one_line, plural, sanitize
 
 if TYPE_CHECKING:
@@ -316,7 +324,7 @@ def _table_rows(agents: list[Agent]) -> list[list[str]]:
                 one_line(agent.name, 48, ellipsis=True),
                 agent.format,
                 scope,
-                one_line(agent.model or "-", 24, ellipsis=True),
+                one_line(shown_model(agent), 24, ellipsis=True),
                 tools,
                 _problem_summary(agent),
             ]

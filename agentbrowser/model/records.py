@@ -28,6 +28,11 @@ FORMATS: tuple[str, ...] = (
     "cursor-rule",
     "markdown",
 )
+#: Formats that document a `model` key (without one, the tool picks its default model).
+MODEL_FORMATS: tuple[str, ...] = (
+    "claude-agent", "claude-command", "claude-skill", "opencode-agent", "copilot-agent",
+    "copilot-chatmode", "copilot-prompt",
+)  # fmt: skip
 #: Formats whose missing `tools` key means every tool.
 ALL_TOOLS_FORMATS = frozenset(
     {"claude-agent", "claude-command", "claude-skill", "opencode-agent", "copilot-agent",
@@ -133,7 +138,7 @@ class Agent:
     # Frontmatter keys carried as attributes (each is None when the file does not set it).
     # A new one is one line here; parsing, the index cache, JSON, the detail pane and the
     # comparisons take it from FRONTMATTER_FIELDS.
-    model: str | None = frontmatter_field("model", "model", unset="default")
+    model: str | None = frontmatter_field("model", "model", formats=MODEL_FORMATS, unset="default")
     color: str | None = frontmatter_field("color", "color")
     permission_mode: str | None = frontmatter_field(
         "permissionMode", "permission mode", formats=("claude-agent",)
@@ -156,8 +161,20 @@ class Agent:
 
 #: Every attribute read from a frontmatter key, in the record's order, with its name set.
 FRONTMATTER_FIELDS: tuple[FrontmatterField, ...] = tuple(
-    replace(f.metadata["frontmatter"], attr=f.name) for f in fields(Agent) if "frontmatter" in f.metadata
+    replace(f.metadata["frontmatter"], attr=f.name)
+    for f in fields(Agent)
+    if "frontmatter" in f.metadata
 )
+
+
+def shown_model(agent: Agent) -> str:
+    """The model as tables show it: the file's; `default` when its format has a model key the
+    file leaves out (the tool picks); `-` when the format has none."""
+    if agent.model is not None:
+        return agent.model
+    return "default" if agent.format in MODEL_FORMATS else "-"
+
+
 #: The attributes every record has whatever its frontmatter, in the record's order.
 CORE_FIELDS: tuple[str, ...] = tuple(
     f.name for f in fields(Agent) if "frontmatter" not in f.metadata
@@ -205,8 +222,12 @@ def read_body(agent: Agent) -> tuple[str, Problem | None]:
     if read.text is None:
         return "", Problem(ERROR, "cannot read the prompt: " + read.problems[0].message)
     offset = agent.body_offset
-    if (read.size, read.mtime_ns) != (agent.size, agent.mtime_ns) or not 0 <= offset <= len(read.text):
-        return "", Problem(ERROR, "the file changed on disk after it was listed: reload to read its prompt")
+    if (read.size, read.mtime_ns) != (agent.size, agent.mtime_ns) or not 0 <= offset <= len(
+        read.text
+    ):
+        return "", Problem(
+            ERROR, "the file changed on disk after it was listed: reload to read its prompt"
+        )
     return read.text[offset:], None
 
 

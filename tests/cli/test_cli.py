@@ -45,6 +45,34 @@ def test_list_table_on_bundled_agents(capsys: pytest.CaptureFixture[str]) -> Non
     assert len(lines) == 1 + len(json.loads(cli_json(["list", "--json", str(BUNDLED)])))
 
 
+def test_a_missing_model_reads_the_same_in_list_groups_and_the_detail_pane(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`default` where the format has a model key the file leaves out (as the detail pane says
+    it), `-` where the format has none (a Cursor rule: the detail pane says nothing of one)."""
+    from agentbrowser.loading.collection import load_collection
+    from agentbrowser.render.agent import Palette, header
+
+    agents = tmp_path / ".claude" / "agents"
+    agents.mkdir(parents=True)
+    text = "---\nname: {0}\ndescription: Reviews code for bugs and style\n---\nReview it.\n"
+    for name in ("reviewer-one", "reviewer-two"):
+        (agents / f"{name}.md").write_text(text.format(name))
+    rules = tmp_path / ".cursor" / "rules"
+    rules.mkdir(parents=True)
+    (rules / "style.mdc").write_text("---\ndescription: Style\nmodel: gpt-5\n---\nBe brief.\n")
+    _, out, _ = run(["list", str(tmp_path), "--no-cache"], capsys)
+    rows = {line.split()[0]: line.split() for line in out.splitlines()[1:]}
+    assert rows["reviewer-one"][3] == "default"
+    assert rows["style"][3] == "-"  # a Cursor rule has no model, whatever the file says
+    _, out, _ = run(["groups", str(tmp_path), "--no-cache"], capsys)
+    assert [line.split()[5] for line in out.splitlines() if "reviewer-" in line] == ["default"] * 2
+    records = {a.name: a for a in load_collection([str(tmp_path)], use_cache=False)}
+    shown = [str(header(records[n], Palette()).renderables[2]) for n in ("reviewer-one", "style")]
+    assert "model default" in shown[0]
+    assert "model" not in shown[1]
+
+
 def test_list_counts_each_severity_as_lint_does(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
