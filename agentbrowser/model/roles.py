@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import combinations, repeat
+from itertools import repeat
 from operator import mul
 from typing import Any
 
@@ -57,14 +57,14 @@ HEADING_CHARS = 40_000
 PROGRESS_EVERY = 500
 #: Average linkage stops joining when the best pair of groups is less alike than this.
 THRESHOLD = 0.12
-#: Terms in more than this share of a collection (of MAX_DF_MIN agents or more) say nothing of
-#: a role.
+#: In a collection of at least MAX_DF_MIN agents, a term in more than MAX_DF_SHARE of them says
+#: nothing of a role, and is left out (it would only cost time: its idf is near 0). A smaller
+#: collection keeps every term: there one job may well be most of the agents (a folder of eight
+#: code reviewers and three others), and its words are what its group shares.
 MAX_DF_SHARE = 0.5
-MAX_DF_MIN = 10
+MAX_DF_MIN = 1_000
 #: A collection smaller than this is weighed as if empty documents made up the difference.
 BACKGROUND = 20
-#: Two groups whose members make at most this many pairs are linked on their exact average.
-EXACT_PAIRS = 100
 
 # Bytes that are part of a word: ASCII letters (lowercased here) and every byte of a UTF-8
 # sequence, so that a non-English word stays whole; all else splits. bytes.translate and
@@ -197,8 +197,9 @@ def _weigh(
     Every step is a ``map``, ``zip`` or ``sorted`` (in C): this runs for every part of every
     agent.
     """
-    # Terms too common to have an idf are no part of a role. The order of the set does not
-    # matter: (weight, term) pairs sort the same whatever order they come in.
+    # Terms too common to have an idf (in a large collection) are no part of a role. The order
+    # of the set does not matter: (weight, term) pairs sort the same whatever order they come
+    # in. Every idf is above 0 (see _idf): no weight is 0.
     terms = counts.keys() & idf.keys()
     if not terms:
         return (), ()
@@ -209,10 +210,6 @@ def _weigh(
         tf = list(map(_TF.__getitem__, map(min, map(counts.__getitem__, terms), repeat(255))))
     weights = map(mul, tf, map(idf.__getitem__, terms))
     best = sorted(zip(weights, terms), reverse=True)[:keep]  # C sort beats nlargest here
-    if best[-1][0] <= 0.0:  # (idf is above 0: see _idf)
-        best = [pair for pair in best if pair[0] > 0.0]
-        if not best:
-            return (), ()
     values, terms = zip(*best)
     factor = scale / math.sqrt(sum(map(mul, values, values)))
     return terms, tuple(map(factor.__mul__, values))
@@ -222,10 +219,14 @@ def _idf(documents: Sequence[dict[bytes, int]], total: int) -> dict[bytes, float
     df: dict[bytes, int] = {}
     for counts in documents:
         _count_elements(df, counts)  # its keys, counted in C (Counter.update's checks skipped)
-    cut = MAX_DF_SHARE * total if total >= MAX_DF_MIN else total + 1
     # A small collection is weighed as if it had BACKGROUND documents, the missing ones empty:
     # in five agents that all do one job, the words all five use still count (idf not ~0).
-    base = 1 + total + max(0, BACKGROUND - total)  # above n + 1 for every kept term: idf > 0
+    # base is above n + 1 for every term, so that even a word every agent uses keeps an idf
+    # above 0 (a collection of copies still groups).
+    base = 2 + total + max(0, BACKGROUND - total)
+    if total < MAX_DF_MIN:
+        return {t: math.log(base / (n + 1)) for t, n in df.items()}
+    cut = MAX_DF_SHARE * total
     return {t: math.log(base / (n + 1)) for t, n in df.items() if n <= cut}
 
 
@@ -338,8 +339,11 @@ def role_similarity(a: Agent, b: Agent, collection: Sequence[Agent] = ()) -> flo
 def candidate_pairs(vectors: Sequence[RoleVector]) -> dict[tuple[int, int], float]:
     """Each agent's best few candidates, found through the key terms they share.
 
-    The score of a pair is the dot product over shared key terms: most of a cosine, since keys
-    are the heaviest terms. Key terms held by more than ``POSTING_CAP`` agents are skipped.
+    The score of a pair is the dot product over shared key terms: an estimate of the cosine
+    that finds candidates, never the last word (keys merge the parts, so a word in both
+    agents' names and prompts counts more than the cosine counts it: joins of small groups are
+    checked on the exact average). Key terms held by more than ``POSTING_CAP`` agents are
+    skipped.
     Returns {(i, j): score} with i < j.
     """
     held: dict[bytes, int] = {}
@@ -395,12 +399,13 @@ def _average_linkage(
     weights: Sequence[dict[bytes, float]],
     threshold: float,
 ) -> list[list[int]]:
-    """Average-linkage clustering over a sparse similarity graph (absent pairs count as 0).
-
-    A join is checked on the exact average when the two groups make few pairs, so that a pair
-    no bucket proposed does not count as unrelated in a small group. That average is the dot
-    product of the two groups' summed vectors over the number of pairs (the sum of the pairs'
-    cosines, without a cosine per pair: groups of 10 and 10 cost one product, not 100).
+    """Average-linkage clustering: the sparse graph of candidates proposes joins, best first
+    (their averages over absent pairs counted as 0); each join is then checked on the exact
+    average, since a candidate's score only estimates a cosine (keys merge the parts: two
+    unrelated agents whose names share a word score high), and a pair no bucket proposed is
+    not unrelated. That average is the dot product of the two groups' summed vectors over the
+    number of pairs (the sum of the pairs' cosines, without a cosine per pair: groups of 10
+    and 10 cost one product, not 100). Every group's average is then at least ``threshold``.
     """
     members: dict[int, list[int]] = {i: [i] for i in range(count)}
     sums: dict[int, dict[bytes, float]] = {}
@@ -429,7 +434,10 @@ def _average_linkage(
             continue
         size_a, size_b = len(members[a]), len(members[b])
         pairs = size_a * size_b
-        if 1 < pairs <= EXACT_PAIRS and _dot(summed(a), summed(b)) / pairs < threshold:
+        if pairs == 1:  # two agents: their cosine (no group sums made for them)
+            if _dot(weights[a], weights[b]) < threshold:
+                continue
+        elif _dot(summed(a), summed(b)) / pairs < threshold:
             continue
         # Join the smaller into the larger: its links are summed into the larger's.
         if size_a < size_b:
@@ -561,6 +569,18 @@ def _role_name(
     return " ".join(words[rank] for rank in sorted(range(len(words)), key=order))
 
 
+def _average_cosine(weights: Sequence[dict[bytes, float]]) -> float:
+    """The average cosine of every pair of these vectors, exactly, without a cosine per pair:
+    the sum's length squared is every pair's product twice plus each vector's own."""
+    total: dict[bytes, float] = {}
+    own = 0.0
+    for vector in weights:
+        _add(total, vector.keys(), vector.values())
+        own += _dot(vector, vector)
+    count = len(weights)
+    return max(0.0, min(1.0, (_dot(total, total) - own) / (count * (count - 1))))
+
+
 def group_roles(
     agents: Sequence[Agent],
     min_size: int = 2,
@@ -580,15 +600,6 @@ def group_roles(
     if progress:
         progress("pairing", len(agents), len(agents))
     edges = candidate_pairs(vectors)
-    cache: dict[tuple[int, int], float] = {}
-
-    def exact(x: int, y: int) -> float:
-        key = (x, y) if x < y else (y, x)
-        value = cache.get(key)
-        if value is None:
-            value = cache[key] = cosine(vectors[x], vectors[y])
-        return value
-
     if progress:
         progress("linking", len(agents), len(agents))
     clusters = _average_linkage(len(agents), edges, [v.weights for v in vectors], threshold)
@@ -596,11 +607,7 @@ def group_roles(
     for members in clusters:
         if len(members) < min_size:
             continue
-        pairs = list(combinations(members, 2))
-        if len(pairs) <= EXACT_PAIRS:
-            average = sum(exact(x, y) for x, y in pairs) / len(pairs)
-        else:
-            average = sum(edges.get(p, 0.0) for p in pairs) / len(pairs)
+        average = _average_cosine([vectors[i].weights for i in members])
         groups.append(
             Group(
                 tuple(members),
