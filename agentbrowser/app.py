@@ -50,4 +50,4 @@ class AgentBrowserApp(App[None]):
         """A copy asked for by a screen above the list: the browse screen copies, as for `c`."""
         base = self.screen_stack[0] if self.screen_stack else None
         if isinstance(base, BrowseScreen):
-            base.copy_part(message.agent, message.part)
+            base.copy_part(message.agent, message.part, message.label)

@@ -52,3 +52,5 @@ class CopyRequested(Message):
 
     agent: Agent
     part: str
+    label: str | None = None
+    """How the agent is named in what the copy says (None: its name)."""

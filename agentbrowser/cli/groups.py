@@ -12,7 +12,7 @@ from agentbrowser.memory import gc_paused
 from agentbrowser.model.records import ALL_TOOLS_FORMATS, ERROR, WARNING, Agent, prompt, shown_model
 from agentbrowser.model.roles import Group, group_roles, rank_by_role
 from agentbrowser.model.serialize import dumps
-from agentbrowser.model.text import approx_tokens, one_line, plural, sanitize
+from agentbrowser.model.text import approx_tokens, distinct_names, one_line, plural, sanitize
 
 #: Below this many agents, a helper process costs more than it saves.
 PARALLEL_MIN = 2_000
@@ -84,11 +84,12 @@ def _problems(agent: Agent) -> str:
 
 def _table(agents: list[Agent]) -> list[str]:
     rows = [["NAME", "FORMAT", "SCOPE", "TOKENS", "TOOLS", "MODEL", "PROBLEMS", "CHANGED"]]
-    for agent in agents:
+    names = distinct_names([(agent.name, agent.path) for agent in agents])
+    for agent, name in zip(agents, names):
         changed = _changed(agent)
         rows.append(
             [
-                one_line(agent.name, 48, ellipsis=True),
+                one_line(name, 64, ellipsis=True),
                 agent.format,
                 agent.scope,
                 f"~{approx_tokens(prompt(agent)):,}",

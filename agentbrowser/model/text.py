@@ -461,3 +461,25 @@ def shorten_apart(names: list[str], width: int) -> list[str]:
                     shown = [tried.get(name, short) for name, short in zip(names, shown)]
                     break
     return shown
+
+
+def distinct_names(named: list[tuple[str, str]]) -> list[str]:
+    """Each (name, path)'s name, told apart from the same name elsewhere in the list by the end
+    of its path (`OpenCoder (eval-runner.md)`, `OpenCoder (core/opencoder.md)`): as few of the
+    path's last parts as make the names differ; a name nobody else has stays as it is."""
+    holders: dict[str, list[int]] = {}
+    for index, (name, _) in enumerate(named):
+        holders.setdefault(name, []).append(index)
+    shown = [name for name, _ in named]
+    for indexes in holders.values():
+        if len(indexes) < 2:
+            continue
+        parts = [named[i][1].replace(os.sep, "/").split("/") for i in indexes]
+        longest = max(len(p) for p in parts)
+        for depth in range(1, longest + 1):
+            tails = ["/".join(p[-depth:]) for p in parts]
+            if len(set(tails)) == len(tails) or depth == longest:
+                break
+        for index, tail in zip(indexes, tails):
+            shown[index] = f"{named[index][0]} ({tail})"
+    return shown

@@ -502,12 +502,13 @@ class BrowseScreen(Screen[None]):
         self.app.push_screen(CopyMenu(agent), chosen)
 
     @work(thread=True, group="copy", exit_on_error=False, description="copy")
-    def copy_part(self, agent: Agent, part: str) -> None:
-        """Copy in a thread: reading the file or a slow system clipboard never blocks the UI."""
+    def copy_part(self, agent: Agent, part: str, label: str | None = None) -> None:
+        """Copy in a thread: reading the file or a slow system clipboard never blocks the UI.
+        ``label`` names the agent in what is said (a screen that shows two of one name)."""
         from agentbrowser.clipboard import copy_shown
         from agentbrowser.model.parts import PartUnreadable, part_text
 
-        name = one_line(agent.name, 60)
+        name = one_line(label if label is not None else agent.name, 80)
         try:
             text = part_text(agent, part)
         except PartUnreadable as exc:

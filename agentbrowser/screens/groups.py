@@ -24,7 +24,7 @@ from textual.widgets.option_list import Option
 from agentbrowser.model.multi import MAX_AGENTS
 from agentbrowser.model.records import Agent
 from agentbrowser.model.roles import Group
-from agentbrowser.model.text import one_line, plural, shorten_apart
+from agentbrowser.model.text import distinct_names, one_line, plural, shorten_apart
 from agentbrowser.widgets.key_bar import KeyBar
 
 #: Stages of the grouping, in order, for the progress line.
@@ -162,7 +162,8 @@ class GroupsScreen(Screen[None]):
             prompt.append(
                 f"  {len(group.members)} agents \u00b7 {group.similarity * 100:.0f}% alike"
             )
-            names = [one_line(self.agents[i].name, 200) for i in group.members]
+            members = [self.agents[i] for i in group.members]
+            names = [one_line(n, 200) for n in distinct_names([(a.name, a.path) for a in members])]
             # Each member's name on its own line, cut in the middle: variants stay told apart.
             for name in shorten_apart(names, width):
                 prompt.append("\n  " + name)

@@ -23,7 +23,7 @@ from textual.widgets import Static
 
 from agentbrowser.model.multi import ALL, UNIQUE, MultiComparison, letters
 from agentbrowser.model.records import Agent
-from agentbrowser.model.text import one_line, sanitize, shorten_apart
+from agentbrowser.model.text import distinct_names, one_line, sanitize, shorten_apart
 from agentbrowser.render.multi_layout import (
     fields_table,
     marked_paragraph,
@@ -133,13 +133,17 @@ class MultiCompareScreen(Screen[None]):
 
     # -- drawing ---------------------------------------------------------------------------
 
+    def _names(self) -> list[str]:
+        """The agents' names, two with the same name told apart by the end of their paths."""
+        return distinct_names([(agent.name, agent.path) for agent in self.agents])
+
     def _name_width(self) -> int:
         return max(12, self.size.width - 6)
 
     def _show_legend(self) -> None:
         """One line per agent: its letter and its name, cut in the middle when too long."""
         legend = Text()
-        names = shorten_apart([one_line(a.name, 200) for a in self.agents], self._name_width())
+        names = shorten_apart([one_line(n, 200) for n in self._names()], self._name_width())
         for number, (letter, name) in enumerate(zip(letters(len(self.agents)), names)):
             if number:
                 legend.append("\n")
@@ -173,7 +177,7 @@ class MultiCompareScreen(Screen[None]):
         names = letters(len(self.agents))
         letter = names[self.member]
         title = Text(f"Prompt of {letter}: ", style="bold")
-        title.append(one_line(self.agents[self.member].name, 60), style="bold")
+        title.append(one_line(self._names()[self.member], 80), style="bold")
         self.query_one("#multi-prompt-title", Static).update(title)
         reworded = any(part.reworded for part in comparison.prompts[self.member])
         key = Text(f"{letter}'s prompt", style="bold")
@@ -268,7 +272,8 @@ class MultiCompareScreen(Screen[None]):
         """Copy the shown agent's prompt."""
         from agentbrowser.messages import CopyRequested
 
-        self.app.post_message(CopyRequested(self.agents[self.member], "prompt"))
+        agent, label = self.agents[self.member], self._names()[self.member]
+        self.app.post_message(CopyRequested(agent, "prompt", label))
 
     def action_back(self) -> None:
         """Back to where the comparison was opened."""

@@ -25,6 +25,7 @@ from agentbrowser.screens.compare import CompareScreen
 from agentbrowser.screens.multi_compare import MultiCompareScreen, PromptPart
 
 from ..paths import BUNDLED
+from .test_app import system_clipboard  # noqa: F401  (a fixture)
 
 SEED_NAMES = [
     "backend-implementation-expert",
@@ -424,3 +425,52 @@ async def test_a_seventh_mark_is_refused_and_says_so_no_mark_goes_unseen() -> No
         await pilot.press("up", "up", "space")  # the sixth unmarked: the seventh may come
         await pilot.press("down", "space")
         assert screen.marked == [*rows[:5], rows[6]]
+
+
+async def test_agents_of_one_name_are_told_apart_by_their_paths_in_groups_and_the_n_way_compare(
+    tmp_path: Path,
+    system_clipboard: list[str],  # noqa: F811  (the fixture imported above)
+) -> None:
+    """Two files named alike by their frontmatter (a copy kept under another file name): the
+    groups view, the legend, the prompt's title and what a copy says name each by its file."""
+    from agentbrowser.screens.groups import GroupsScreen
+
+    from .test_app import record_notifications
+
+    reviewer = (BUNDLED / ".claude" / "agents" / "code-reviewer.md").read_text(encoding="utf-8")
+    for name in ("code-reviewer.md", "reviewer-copy.md", "reviewer-old.md"):
+        (tmp_path / name).write_text(reviewer, encoding="utf-8")
+    async with build_app([str(tmp_path)], use_cache=False).run_test(size=(80, 24)) as pilot:
+        browse = pilot.app.screen
+        assert isinstance(browse, BrowseScreen)
+        await wait_for(pilot, lambda: browse.library is not None)
+        await pilot.press("v")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, GroupsScreen))
+        groups = pilot.app.screen
+        await wait_for(pilot, lambda: groups.groups is not None)  # type: ignore[attr-defined]
+        await pilot.pause()
+        files = ("code-reviewer.md", "reviewer-copy.md", "reviewer-old.md")
+        labels = [f"code-reviewer ({file})" for file in files]
+        lines = _screen_lines(pilot.app)
+        for label in labels:
+            assert any(line.strip() == label for line in lines), (label, lines)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, MultiCompareScreen))
+        multi = pilot.app.screen
+        assert isinstance(multi, MultiCompareScreen)
+        await wait_for(pilot, lambda: not multi.busy and len(multi.query(PromptPart)) > 0)
+        await pilot.pause()
+        lines = _screen_lines(pilot.app)
+        # In the order compared: each letter beside its agent's own file.
+        ordered = [f"code-reviewer ({Path(agent.path).name})" for agent in multi.agents]
+        assert sorted(ordered) == labels
+        for letter, label in zip("ABC", ordered):
+            assert any(line.strip(" >").startswith(f"{letter}  {label}") for line in lines), (
+                label,
+                lines[:6],
+            )
+        assert any(line.strip() == f"Prompt of A: {ordered[0]}" for line in lines), lines
+        shown = record_notifications(pilot.app)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: bool(system_clipboard) and bool(shown))
+        assert any(f"of {ordered[0]}" in n["message"] for n in shown), shown

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from agentbrowser.cli import build_app
-from agentbrowser.model.text import middle_cut, shorten_apart, shorten_middle
+from agentbrowser.model.text import distinct_names, middle_cut, shorten_apart, shorten_middle
 from agentbrowser.screens.browse import BrowseScreen
 
 SEED_NAMES = [
@@ -103,3 +103,26 @@ def _matches(name: str, shown: str) -> bool:
     return (
         len(head) >= 4 and name.startswith(head) and name.endswith(tail) and len(shown) < len(name)
     )
+
+
+@pytest.mark.parametrize(
+    ("named", "shown"),
+    [
+        pytest.param(
+            [("OpenCoder", "/c/.opencode/agent/eval-runner.md"),
+             ("OpenCoder", "/c/.opencode/agent/core/opencoder.md"), ("debugger", "/c/debugger.md")],
+            ["OpenCoder (eval-runner.md)", "OpenCoder (opencoder.md)", "debugger"],
+            id="the-file-names-differ",
+        ),
+        pytest.param(
+            [("pdf", "/a/skills/pdf/SKILL.md"), ("pdf", "/b/skills/pdf/SKILL.md")],
+            ["pdf (a/skills/pdf/SKILL.md)", "pdf (b/skills/pdf/SKILL.md)"],
+            id="as-much-of-the-path-as-differs",
+        ),
+        pytest.param([("a", "/x/a.md"), ("b", "/x/b.md")], ["a", "b"], id="no-two-alike"),
+    ],
+)  # fmt: skip
+def test_distinct_names_tell_one_name_apart_by_its_path(
+    named: list[tuple[str, str]], shown: list[str]
+) -> None:
+    assert distinct_names(named) == shown

@@ -292,6 +292,16 @@ def test_groups_cli_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert isinstance(member["tokens"], int) and member["tokens"] > 100
 
 
+def test_groups_cli_tells_members_of_one_name_apart(tmp_path: Path) -> None:
+    reviewer = (BUNDLED / ".claude" / "agents" / "code-reviewer.md").read_text(encoding="utf-8")
+    for name in ("code-reviewer.md", "reviewer-copy.md"):
+        (tmp_path / name).write_text(reviewer, encoding="utf-8")
+    out = io.StringIO()
+    assert main(["groups", str(tmp_path), "--no-cache"], out=out) == 0
+    rows = [line.split("  ")[1] for line in out.getvalue().splitlines() if "claude-agent" in line]
+    assert sorted(rows) == ["code-reviewer (code-reviewer.md)", "code-reviewer (reviewer-copy.md)"]
+
+
 def test_groups_cli_min_size_and_table() -> None:
     out = io.StringIO()
     assert main(["groups", "--min-size", "4", "--no-cache", str(SEEDS), str(BUNDLED)], out) == 0
