@@ -117,6 +117,8 @@ class BrowseScreen(Screen[None]):
         """While part of the collection is listed: how many files there are in all."""
         self._timer: Timer | None = None
         self._select_after_load: str | None = None
+        self._groups_when_loaded = False
+        """`v` came while part of the collection was listed: the groups open once all is."""
         """A file just written (install, new agent): highlighted when the reload lists it."""
 
     def compose(self) -> ComposeResult:
@@ -304,6 +306,10 @@ class BrowseScreen(Screen[None]):
             self.agent_view.placeholder = "Nothing to show"
         if self._timer is None:
             self._timer = self.set_interval(POLL_SECONDS, self._poll_tick, name="poll")
+        if self._groups_when_loaded:
+            self._groups_when_loaded = False
+            if self.app.screen is self:  # not over whatever the user opened meanwhile
+                self.action_groups()
 
     def on_library_changed(self, message: LibraryChanged) -> None:
         """Files changed on disk: show the new snapshot, staying on the same agent."""
@@ -748,6 +754,13 @@ class BrowseScreen(Screen[None]):
 
         if self.library is None:
             self.notify("Still loading: try again in a moment")
+            return
+        if self._partial_total is not None:  # groups of part of it would mislead, then go stale
+            self._groups_when_loaded = True
+            self.notify(
+                f"Grouping waits for the whole collection ({len(self.library.agents):,} of "
+                f"{self._partial_total:,} read): the groups open when loading ends"
+            )
             return
         if self.groups_cache is None:
             self.groups_cache = GroupsCache()

@@ -383,6 +383,7 @@ def test_first_frame_lists_the_part_of_a_preload_that_has_arrived(
     from textual.widgets import Label
 
     from agentbrowser.loading import forked
+    from agentbrowser.screens.groups import GroupsScreen
 
     root = many(tmp_path / "many", 60)
     go = tmp_path / "go"
@@ -413,12 +414,24 @@ def test_first_frame_lists_the_part_of_a_preload_that_has_arrived(
                 await pilot.press("j")  # move in the partial list
                 highlighted = screen.selected.path  # type: ignore[attr-defined]
                 assert screen.agent_view.agent is None  # type: ignore[attr-defined]  # no render yet
+                # Variants (v) of part of the collection would mislead: they wait for the rest.
+                await pilot.press("v")
+                await pilot.pause()
+                assert app.screen is screen
             finally:
                 go.write_text("go")  # a failure above must not leave the loader waiting
             for _ in range(500):
                 if str(screen.query_one("#count", Label).render()) == f"{len(expected)} agents":
                     break
                 await pilot.pause(0.02)
+            for _ in range(500):  # the groups open over the whole collection once it is in
+                if isinstance(app.screen, GroupsScreen):
+                    break
+                await pilot.pause(0.02)
+            assert isinstance(app.screen, GroupsScreen)
+            assert len(app.screen.agents) == len(expected)
+            await pilot.press("escape")
+            await pilot.pause()
             assert read(list(screen.library.agents)) == read(expected)  # type: ignore[attr-defined]
             assert screen.selected.path == highlighted  # type: ignore[attr-defined]
             for _ in range(3000):  # the detail pane starts once the whole list is in
