@@ -332,6 +332,13 @@ def _tools(builder: _Builder, comparison: Comparison) -> None:
     styles, cols = builder.styles, builder.cols
     tools = comparison.tools
     builder.heading("Tools", "same" if tools.same else "")
+    if tools.a_inherits and tools.b_inherits:  # neither has a tools key: nothing is only one's
+        both = Text(style=styles.base, end="")
+        both.append("both: ", styles.key)
+        both.append("all tools (inherited)")
+        for segments in builder.cell(" ", both, builder.width - MARGIN, styles.base):
+            builder.emit(segments)
+        return
 
     def side(label: str, own: Sequence[str], inherits: bool, tint: Style) -> tuple[Text, Style]:
         if inherits:

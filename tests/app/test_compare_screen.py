@@ -459,12 +459,28 @@ def test_inherited_tools_read_all_tools() -> None:
     assert "only in B (0): none" in text
 
 
+def test_two_agents_that_both_inherit_every_tool_read_so_on_one_line() -> None:
+    """Not "only in A: all tools" beside "only in B: all tools" over "in both (0): none"."""
+    text = lay_out(
+        compare(make_agent("a", "x\n", tools=None), make_agent("b", "y\n", tools=None)),
+        100,
+        False,
+        STYLES,
+    ).text
+    lines = text.splitlines()
+    heading = next(i for i, line in enumerate(lines) if line.split()[:1] == ["Tools"])
+    assert lines[heading].split() == ["Tools", "same"]
+    assert lines[heading + 1].strip() == "both: all tools (inherited)"
+    assert "only in" not in text and "in both" not in text
+
 
 def test_the_tools_row_says_what_no_tools_key_means() -> None:
     from agentbrowser.model.parse import parse_text
 
     a = parse_text("---\nname: a\ndescription: d\n---\nx\n", "/x/.claude/agents/a.md")
-    b = parse_text("---\nname: b\ndescription: d\ntools: Read, Bash\n---\nx\n", "/x/.claude/agents/b.md")
+    b = parse_text(
+        "---\nname: b\ndescription: d\ntools: Read, Bash\n---\nx\n", "/x/.claude/agents/b.md"
+    )
     text = lay_out(compare(a, b), 100, False, STYLES).text
     (row,) = [line for line in text.splitlines() if line.lstrip().startswith("tools ")]
     assert "\u2014 every tool" in row and "Read, Bash" in row
@@ -498,7 +514,9 @@ def test_compare_screen_snapshot(snap_compare, in_repo: None) -> None:  # type: 
     assert snap_compare(bundled_app(), terminal_size=SIZE, run_before=run_before)
 
 
-def test_compare_screen_snapshot_on_two_seeds(snap_compare, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_compare_screen_snapshot_on_two_seeds(
+    snap_compare, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     """backend-implementation-expert (A, left) against backend-engineer (B, right), split view.
 
     The picture must show: both names at the top of their own column, with their paths
