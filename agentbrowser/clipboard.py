@@ -126,18 +126,23 @@ def copy_shown(
     text: str, what: Callable[[str], str], terminal: Callable[[str], None] | None
 ) -> Copied:
     """Copy `text` from a screen without the invisible characters that hide text (they would
-    travel silently into another tool), and say so; `what(copied)` names what was copied.
-    `agentbrowser copy` is the way to copy them as they are."""
-    from agentbrowser.model.text import describe_hidden, strip_hidden
+    travel silently into another tool) and without the control characters a terminal acts on
+    (pasted into one, an ESC sequence can set its clipboard), and say so; `what(copied)` names
+    what was copied. `agentbrowser copy` is the way to copy them as they are."""
+    from agentbrowser.model.text import describe_hidden, plural, strip_controls, strip_hidden
 
     hidden = describe_hidden(text)
     if hidden:
         text = strip_hidden(text)
+    text, controls = strip_controls(text)
     result = copy_text(text, terminal=terminal)
     message = result.describe(what(text))
     if not result.ok:
         return Copied("Copy failed", message, "warning")
-    if hidden:
-        message += f", without {hidden} (agentbrowser copy copies them as they are)"
+    left_out = [hidden] if hidden else []
+    if controls:
+        left_out.append(plural(controls, "control character"))
+    if left_out:
+        message += f", without {' and '.join(left_out)} (agentbrowser copy copies them as they are)"
         return Copied("Copied without hidden text", message, "warning")
     return Copied("Copied", message, "information")

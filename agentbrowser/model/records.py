@@ -28,10 +28,11 @@ FORMATS: tuple[str, ...] = (
     "cursor-rule",
     "markdown",
 )
-#: Formats that document a `model` key (without one, the tool picks its default model).
+#: Formats that document a `model` key (without one, the tool picks its default model), and
+#: plain markdown (an agent file kept where no tool reads it says what it asks for).
 MODEL_FORMATS: tuple[str, ...] = (
     "claude-agent", "claude-command", "claude-skill", "opencode-agent", "copilot-agent",
-    "copilot-chatmode", "copilot-prompt",
+    "copilot-chatmode", "copilot-prompt", "markdown",
 )  # fmt: skip
 #: Formats whose missing `tools` key means every tool.
 ALL_TOOLS_FORMATS = frozenset(

@@ -308,6 +308,19 @@ def reveal_hidden(text: str) -> str:
     return _replace_runs(text, shown)
 
 
+#: Control characters a terminal acts on (ESC starts its sequences, BEL ends some): tab, line
+#: feed and carriage return are text.
+_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def strip_controls(text: str) -> tuple[str, int]:
+    """Text without the control characters a terminal would act on when it is pasted there
+    (an ESC sequence can set the clipboard or the window's title), and how many there were."""
+    if text.isprintable() or not _TERMINAL_CONTROL.search(text):
+        return text, 0
+    return _TERMINAL_CONTROL.subn("", text)
+
+
 def strip_hidden(text: str) -> str:
     """Text without the characters that hide something (legitimate uses kept)."""
     return _replace_runs(text, lambda run: "")

@@ -104,6 +104,26 @@ async def test_copy_leaves_the_hidden_characters_out_and_says_so(
         assert shown[0]["severity"] == "warning"
 
 
+async def test_copy_leaves_out_what_a_terminal_would_act_on_and_says_so(
+    tmp_path: Path, system_clipboard: list[str]
+) -> None:
+    """An OSC 52 sequence in a prompt, pasted into a terminal, would set its clipboard."""
+    (tmp_path / "a.md").write_text(
+        "---\nname: a\ndescription: d\n---\nBe nice.\x1b]52;c;cm0gLXJmIH4=\x07\n\tDone.\n",
+        encoding="utf-8",
+    )
+    app = build_app([str(tmp_path)], use_cache=False)
+    async with app.run_test(size=SIZE) as pilot:
+        shown = record_notifications(app)
+        await loaded(pilot)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: shown)
+        # Tab and line feed are text; ESC and BEL are left out.
+        assert system_clipboard == ["Be nice.]52;c;cm0gLXJmIH4=\n\tDone.\n"]
+        assert "without 2 control characters" in shown[0]["message"]
+        assert shown[0]["severity"] == "warning"
+
+
 async def test_a_compare_copies_its_diff_without_hidden_characters_and_says_so(
     tmp_path: Path, system_clipboard: list[str]
 ) -> None:
