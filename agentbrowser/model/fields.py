@@ -11,11 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from agentbrowser.model.records import ALL_TOOLS_FORMATS, FRONTMATTER_FIELDS, Agent
-from agentbrowser.model.security import danger_summary
+from agentbrowser.model.security import danger_summary, hidden_summary
 from agentbrowser.model.serialize import jsonable
 
 #: The row of a comparison that lists each side's dangerous powers (security.danger_summary).
 DANGERS = "dangers"
+#: The row that lists what each side hides (security.hidden_summary): a field's cell is cut to
+#: its width, and the hidden part of a long description would be cut away with the rest.
+HIDDEN = "hidden"
 SAME = "same"
 CHANGED = "changed"
 ONLY_A = "only_a"
@@ -156,8 +159,11 @@ def compare_fields(a: Agent, b: Agent) -> tuple[FieldDiff, ...]:
         out.append(FieldDiff(label, va, vb, status))
     # What either side may do that is dangerous, reason first: a hook's command or a server is
     # long, and a field's value is cut to one line.
-    da, db = danger_summary(a), danger_summary(b)
-    if da is not None or db is not None:
-        status = SAME if da == db else (ONLY_A if db is None else ONLY_B if da is None else CHANGED)
-        out.append(FieldDiff(DANGERS, da, db, status))
+    for row, summary in ((DANGERS, danger_summary), (HIDDEN, hidden_summary)):
+        da, db = summary(a), summary(b)
+        if da is not None or db is not None:
+            status = (
+                SAME if da == db else (ONLY_A if db is None else ONLY_B if da is None else CHANGED)
+            )
+            out.append(FieldDiff(row, da, db, status))
     return tuple(out)

@@ -18,9 +18,9 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from agentbrowser.model.fields import DANGERS, canonical
+from agentbrowser.model.fields import DANGERS, HIDDEN, canonical
 from agentbrowser.model.records import Agent, prompt
-from agentbrowser.model.security import danger_summary
+from agentbrowser.model.security import danger_summary, hidden_summary
 from agentbrowser.model.similar import VOCABULARY_WORD, vocabulary
 from agentbrowser.model.text import hidden_runs, sanitize
 
@@ -193,9 +193,10 @@ def _field_rows(agents: list[Agent]) -> tuple[FieldRow, ...]:
     for attr in ("format", "scope"):
         values = tuple(getattr(a, attr) for a in agents)
         rows.append(FieldRow(attr, values, len(set(values)) > 1))
-    dangers = tuple(danger_summary(a) for a in agents)
-    if any(d is not None for d in dangers):  # reason first: see fields.compare_fields
-        rows.append(FieldRow(DANGERS, dangers, len(set(dangers)) > 1))
+    for row, summary in ((DANGERS, danger_summary), (HIDDEN, hidden_summary)):
+        found = tuple(summary(a) for a in agents)
+        if any(f is not None for f in found):  # reason first: see fields.compare_fields
+            rows.append(FieldRow(row, found, len(set(found)) > 1))
     return tuple(rows)
 
 

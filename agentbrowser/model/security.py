@@ -995,6 +995,19 @@ def danger_summary(agent: Agent) -> str | None:
     return "; ".join(found) or None
 
 
+def hidden_summary(agent: Agent) -> str | None:
+    """What the agent's file hides, on one line for a comparison's table: each finding of
+    hidden characters, hidden instructions, encoded payloads or secrets, with its line (`⚠ line
+    3: hidden text in invisible Unicode tag characters: “…”`); powers are danger_summary's.
+    None when it hides nothing."""
+    found = [
+        f"\u26a0 line {p.line}: {p.message}" if p.line else f"\u26a0 {p.message}"
+        for p in dangers(agent)
+        if p.rule != RULE_POWER
+    ]
+    return "; ".join(found) or None
+
+
 def dangers(agent: Agent) -> tuple[Problem, ...]:
     """The findings that must stop an install without --yes: hidden text or characters, hidden
     instructions, encoded payloads, dangerous powers and secrets (the record's own problems,

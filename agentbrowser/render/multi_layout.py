@@ -13,9 +13,10 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from agentbrowser.model.fields import canonical
 from agentbrowser.model.multi import ALL, UNIQUE, MultiComparison, Part, letters, word_spans
 from agentbrowser.model.serialize import value_line
-from agentbrowser.model.text import one_line, sanitize, shorten_apart
+from agentbrowser.model.text import hidden_runs, one_line, sanitize, shorten_apart
 
 #: How the words that only the shown agent uses stand out in its paragraphs.
 OWN_WORD = "bold underline"
@@ -31,6 +32,15 @@ def value_cell(value: Any) -> str:
     if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
         return ", ".join(value)
     return value_line(value, 200)
+
+
+def _cell(value: Any) -> Text:
+    """A value on one line; one that holds hidden text starts with ⚠, which no cut takes away
+    (the text it hides is shown at its place, where a cut may well take it away)."""
+    shown = Text(one_line(value_cell(value), 200))
+    if hidden_runs(value if isinstance(value, str) else canonical(value)):
+        return Text.assemble(("\u26a0 ", "bold red"), shown)
+    return shown
 
 
 def cell_width(count: int, width: int) -> int:
@@ -57,7 +67,7 @@ def fields_table(comparison: MultiComparison, width: int) -> Table:
             names = [one_line(value_cell(v), 200) for v in row.values]
             cells = [Text(name) for name in shorten_apart(names, cell_width(count, width))]
         else:
-            cells = [Text(one_line(value_cell(v), 200)) for v in row.values]
+            cells = [_cell(v) for v in row.values]
         mark = Text("\u2260", style="bold") if row.differs else Text(" ")
         table.add_row(Text(sanitize(row.field)), mark, *cells, style="" if row.differs else "dim")
     return table
