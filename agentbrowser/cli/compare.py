@@ -39,6 +39,7 @@ from agentbrowser.model.multi import UNIQUE, MultiComparison, letters
 from agentbrowser.model.parse import parse_file
 from agentbrowser.model.records import Agent
 from agentbrowser.model.serialize import dumps, value_line
+from agentbrowser.model.similar import alike
 from agentbrowser.model.text import inline, one_line, plural, sanitize
 
 #: Narrower consoles get a unified diff: two columns of text would be too cramped to read.
@@ -460,7 +461,7 @@ def run_similar(
     target = _lookup(agents, name)
     if target is None:
         return 2
-    found = SimilarityIndex(agents).query(target, limit)
+    found = alike(SimilarityIndex(agents).query(target, limit))
     if as_json:
         _dump([{"name": a.name, "path": a.path, "similarity": score} for a, score in found], out)
         return 0

@@ -12,6 +12,7 @@ from agentbrowser.memory import gc_paused
 from agentbrowser.model.records import ALL_TOOLS_FORMATS, ERROR, WARNING, Agent, prompt, shown_model
 from agentbrowser.model.roles import Group, group_roles, rank_by_role
 from agentbrowser.model.serialize import dumps
+from agentbrowser.model.similar import alike
 from agentbrowser.model.text import approx_tokens, distinct_names, one_line, plural, sanitize
 
 #: Below this many agents, a helper process costs more than it saves.
@@ -115,9 +116,9 @@ def run_groups(
             from agentbrowser.loading.groups_cache import cached_groups
 
             found = cached_groups(agents, lambda: group_roles(agents, spread=spread_forked))
-            groups = [g for g in found if len(g.members) >= max(2, min_size)]
         else:
-            groups = group_roles(agents, min_size=max(2, min_size), spread=spread_forked)
+            found = group_roles(agents, spread=spread_forked)
+    groups = [g for g in found if len(g.members) >= min_size]
     if as_json:
         out.write(dumps([group_json(g, agents) for g in groups]))
         out.write("\n")
@@ -125,8 +126,12 @@ def run_groups(
     if not agents:
         print("agentbrowser: no agent files found", file=sys.stderr)
         return 0
-    if not groups:
+    if not found:
         out.write(f"no groups: none of the {len(agents)} agents does the same job as another\n")
+        return 0
+    if not groups:
+        smaller = plural(len(found), "smaller group")
+        out.write(f"no groups of {min_size} agents or more ({smaller}: --min-size 2 lists them)\n")
         return 0
     for number, group in enumerate(groups):
         if number:
@@ -148,7 +153,7 @@ def run_similar_by_role(
     target: Agent, agents: list[Agent], as_json: bool, limit: int, out: IO[str]
 ) -> int:
     """`similar NAME --by role`: the agents doing the most similar job, best first."""
-    found = rank_by_role(target, agents, limit)
+    found = alike(rank_by_role(target, agents, limit))
     if as_json:
         out.write(dumps([{"name": a.name, "path": a.path, "similarity": s} for a, s in found]))
         out.write("\n")

@@ -109,7 +109,11 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("name")
         parser.add_argument("--json", action="store_true", help="print a JSON list")
         parser.add_argument(
-            "--limit", type=int, default=10, help="how many agents to list (default: 10)"
+            "--limit",
+            type=_at_least(1),
+            default=10,
+            metavar="N",
+            help="how many agents to list (default: 10)",
         )
         parser.add_argument(
             "--by",
@@ -125,7 +129,11 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         )
         parser.add_argument("--json", action="store_true", help="print a JSON list of groups")
         parser.add_argument(
-            "--min-size", type=int, default=2, metavar="N", help="list groups of N agents or more"
+            "--min-size",
+            type=_at_least(1),
+            default=2,
+            metavar="N",
+            help="list groups of N agents or more (default: 2, every group)",
         )
     elif command == "lint":
         parser.description = (
@@ -227,10 +235,26 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
     parser.add_argument(
         "paths", nargs="*", metavar="PATH", help="files or folders (default: discovered scopes)"
     )
+    kept = " nor the kept groups" if command == "groups" else ""
     parser.add_argument(  # every command: fix reads every file anew anyway
-        "--no-cache", action="store_true", help="do not read or write the index cache"
+        "--no-cache", action="store_true", help=f"read and write neither the index cache{kept}"
     )
     return parser
+
+
+def _at_least(lowest: int) -> Callable[[str], int]:
+    """An option's type: a whole number of at least ``lowest`` (argparse says what is wrong)."""
+
+    def number(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < lowest:
+            raise argparse.ArgumentTypeError(f"{value} is less than {lowest}")
+        return value
+
+    return number
 
 
 class _CommandParser(argparse.ArgumentParser):

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
@@ -170,6 +171,15 @@ def similarity_scores(a: Agent, b: Agent) -> Scores:
         tools_similarity(a.tools, b.tools),
         fields_similarity(a, b),
     )
+
+
+T = TypeVar("T")
+
+
+def alike(found: list[tuple[T, float]]) -> list[tuple[T, float]]:
+    """A ranking without what shares nothing with the target (under 0.05 %, shown as 0.0 %):
+    it is not similar, however few the others are."""
+    return [(item, score) for item, score in found if score >= 0.0005]
 
 
 def percent(value: float, decimals: int = 1) -> str:

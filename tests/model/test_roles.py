@@ -311,6 +311,32 @@ def test_groups_cli_min_size_and_table() -> None:
         assert name in text
     assert "code-reviewer" not in text  # in a group of three: below --min-size 4
     assert "1 group, 5 of 17 agents" in text
+    out = io.StringIO()
+    assert main(["groups", "--min-size", "6", "--no-cache", str(SEEDS), str(BUNDLED)], out) == 0
+    assert (
+        out.getvalue()
+        == "no groups of 6 agents or more (2 smaller groups: --min-size 2 lists them)\n"
+    )
+
+
+@pytest.mark.parametrize("args", [["groups", "--min-size", "0"], ["similar", "x", "--limit", "-1"]])
+def test_a_count_below_one_is_refused(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main([*args, str(SEEDS)], io.StringIO())
+    assert stopped.value.code == 2
+    assert "is less than 1" in capsys.readouterr().err
+
+
+def test_similar_by_role_leaves_out_agents_that_share_nothing(tmp_path: Path) -> None:
+    """An agent whose words no other has: no list of 0.0 % "most similar" agents."""
+    (tmp_path / "lone.md").write_text("---\nname: lone\ndescription: zzqx\n---\nqqzzx\n")
+    shutil.copy(BUNDLED / ".claude" / "agents" / "debugger.md", tmp_path / "debugger.md")
+    out = io.StringIO()
+    assert main(["similar", "lone", str(tmp_path), "--by", "role", "--no-cache"], out) == 0
+    assert "0.0%" not in out.getvalue() and "no other agent does a similar job" in out.getvalue()
+    out = io.StringIO()
+    main(["similar", "lone", str(tmp_path), "--by", "role", "--json", "--no-cache"], out)
+    assert json.loads(out.getvalue()) == []
 
 
 def test_similar_by_role_says_which_measure() -> None:
