@@ -49,7 +49,11 @@ BROWSE_COMMANDS: tuple[tuple[str, str, str], ...] = (
         ),
     ),
     ("Agent: mark for comparison", "toggle_mark", "Mark or unmark the highlighted agent (space)"),
-    ("Agent: compare marked", "compare", "Compare the two marked agents side by side (d)"),
+    (
+        "Agent: compare marked",
+        "compare",
+        "Two marked agents side by side; 3 to 6: fields, tools and prompts of all at once (d)",
+    ),
     (
         "Agent: compare with\u2026",
         "compare_with",
@@ -64,11 +68,6 @@ BROWSE_COMMANDS: tuple[tuple[str, str, str], ...] = (
         "Variants: groups",
         "groups",
         "Group the agents that do the same job; enter compares a group's members (v)",
-    ),
-    (
-        "Variants: compare marked (3 to 6)",
-        "compare",
-        "Mark 3 to 6 agents with space: fields, tools and prompts of all at once (d)",
     ),
     ("View: search", "search", "Focus the search box (/)"),
     ("View: clear search", "clear_search", "Show every agent again"),

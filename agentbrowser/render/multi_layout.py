@@ -66,6 +66,11 @@ def fields_table(comparison: MultiComparison, width: int) -> Table:
             # Names of variants share prefixes: cut them where they differ least, told apart.
             names = [one_line(value_cell(v), 200) for v in row.values]
             cells = [Text(name) for name in shorten_apart(names, cell_width(count, width))]
+        elif row.field == "tools":  # no key: every tool, as the two-way compare says it
+            cells = [
+                Text("\u2014 every tool") if v is None and inherits else _cell(v)
+                for v, inherits in zip(row.values, comparison.inherits)
+            ]
         else:
             cells = [_cell(v) for v in row.values]
         mark = Text("\u2260", style="bold") if row.differs else Text(" ")
@@ -76,7 +81,8 @@ def fields_table(comparison: MultiComparison, width: int) -> Table:
 def tools_table(comparison: MultiComparison) -> Table:
     """Tools: one row per tool, ✓ where an agent grants it, "all" where it inherits all."""
     table = _header("tool", len(comparison.names))
-    table.caption = "all: no tools key, every tool allowed" if any(comparison.inherits) else None
+    if any(comparison.inherits):
+        table.caption = "all: every tool allowed (no tools key, or one that turns none off)"
     if not comparison.tools:
         table.add_row(
             Text("(none listed)"),

@@ -693,7 +693,7 @@ class BrowseScreen(Screen[None]):
             self.marked.remove(agent.path)
         elif len(self.marked) >= MAX_MARKED:
             self.notify(
-                f"{MAX_MARKED} agents are marked, the most one compare shows: unmark one "
+                f"{MAX_MARKED} agents are marked, as many as one compare shows: unmark one "
                 "(space on it) to mark another",
                 severity="warning",
             )

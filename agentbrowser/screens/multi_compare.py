@@ -23,7 +23,7 @@ from textual.widgets import Static
 
 from agentbrowser.model.multi import ALL, UNIQUE, MultiComparison, letters
 from agentbrowser.model.records import Agent
-from agentbrowser.model.text import distinct_names, one_line, sanitize, shorten_apart
+from agentbrowser.model.text import distinct_names, one_line, plural, sanitize, shorten_apart
 from agentbrowser.render.multi_layout import (
     fields_table,
     marked_paragraph,
@@ -166,7 +166,8 @@ class MultiCompareScreen(Screen[None]):
             )
         )
         differing = sum(1 for f in comparison.fields if f.differs)
-        text.append(f"  \u00b7  {differing} fields differ", style="dim")
+        verb = "differs" if differing == 1 else "differ"
+        text.append(f"  \u00b7  {plural(differing, 'field')} {verb}", style="dim")
         self.query_one("#multi-summary", Static).update(text)
 
     def _show_prompt(self) -> None:

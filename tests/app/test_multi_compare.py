@@ -474,3 +474,24 @@ async def test_agents_of_one_name_are_told_apart_by_their_paths_in_groups_and_th
         await pilot.press("c")
         await wait_for(pilot, lambda: bool(system_clipboard) and bool(shown))
         assert any(f"of {ordered[0]}" in n["message"] for n in shown), shown
+
+
+def test_an_agent_without_a_tools_key_reads_every_tool_in_the_fields_and_the_matrix(
+    tmp_path: Path,
+) -> None:
+    """Not `—`, which reads as no tools; the matrix's note covers a tools map that turns none
+    off as well as a missing key."""
+    from rich.console import Console
+
+    from agentbrowser.render.multi_layout import fields_table, tools_table
+
+    agents = [_agent(tmp_path, "a", "x\n", tools=None), _agent(tmp_path, "b", "y\n")]
+    agents.append(_agent(tmp_path, "c", "z\n"))
+    console = Console(width=100, record=True)
+    comparison = compare_many(agents)
+    console.print(fields_table(comparison, 100))
+    console.print(tools_table(comparison))
+    text = console.export_text()
+    (row,) = [line for line in text.splitlines() if line.startswith("tools")]
+    assert row.split()[2:] == ["\u2014", "every", "tool", "Read,", "Grep", "Read,", "Grep"], row
+    assert "all: every tool allowed (no tools key, or one that turns none off)" in text
