@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import subprocess
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,6 +72,21 @@ def _system_copy(text: str, timeout: float) -> str | None:
     return outcome[0] if outcome else "system clipboard failed"
 
 
+def _tmux_clipboard() -> str | None:
+    """tmux's `set-clipboard` when this runs inside tmux (`on` passes a program's OSC 52 on;
+    `external`, its default, and `off` drop it), `?` when tmux does not say; None outside."""
+    if not os.environ.get("TMUX"):
+        return None
+    try:
+        done = subprocess.run(
+            ["tmux", "show-options", "-gv", "set-clipboard"],
+            capture_output=True, text=True, timeout=1, check=False, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+    return (done.stdout.strip() if done.returncode == 0 else "") or "?"
+
+
 def copy_text(
     text: str,
     terminal: Callable[[str], None] | None,
@@ -85,11 +101,18 @@ def copy_text(
     destinations: list[str] = []
     failures: list[str] = []
     if terminal is not None:
+        tmux = _tmux_clipboard()
         try:
             terminal(text)
-            # tmux passes OSC 52 on only with `set-clipboard on` (its default is `external`).
-            inside = " (inside tmux: set -g set-clipboard on)" if os.environ.get("TMUX") else ""
-            destinations.append(f"terminal clipboard (OSC 52){inside}")
+            if tmux in ("external", "off"):
+                failures.append(
+                    f"terminal: tmux's set-clipboard is {tmux}, so it drops OSC 52 "
+                    "(set -g set-clipboard on)"
+                )
+            elif tmux is not None and tmux != "on":  # tmux did not say
+                destinations.append("terminal clipboard (OSC 52; tmux needs set-clipboard on)")
+            else:
+                destinations.append("terminal clipboard (OSC 52)")
         except Exception as exc:  # a closed terminal must not crash a copy
             failures.append(f"terminal: {exc}")
     if system:

@@ -800,18 +800,29 @@ async def test_the_command_palette_offers_the_repair(seeds: Path) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, BrowseScreen))
 
 
-def test_inside_tmux_a_copy_says_what_tmux_needs_to_pass_it_on(
-    monkeypatch: pytest.MonkeyPatch,
+def test_inside_tmux_a_copy_says_what_tmux_does_with_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    """tmux drops a program's OSC 52 unless its set-clipboard is on (its default: external):
+    a copy that only went there is no copy, and says why."""
     from agentbrowser import clipboard
 
     sent: list[str] = []
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    tmux = fake / "tmux"
+    monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setenv("TMUX", "/tmp/tmux-0/default,1,0")
-    result = clipboard.copy_text("x", sent.append, system=False)
-    assert sent == ["x"]
-    assert result.describe("it") == (
-        "Copied it to the terminal clipboard (OSC 52) (inside tmux: set -g set-clipboard on)"
-    )
+    for answer, said in [
+        ("external", ("Could not copy it: terminal: tmux's set-clipboard is external, so it "
+                      "drops OSC 52 (set -g set-clipboard on)")),
+        ("on", "Copied it to the terminal clipboard (OSC 52)"),
+        (None, "Copied it to the terminal clipboard (OSC 52; tmux needs set-clipboard on)"),
+    ]:  # fmt: skip
+        tmux.write_text(f"#!/bin/sh\necho {answer}\n" if answer else "#!/bin/sh\nexit 1\n")
+        tmux.chmod(0o755)
+        assert clipboard.copy_text("x", sent.append, system=False).describe("it") == said
+    assert sent == ["x"] * 3
     monkeypatch.delenv("TMUX")
     assert clipboard.copy_text("x", sent.append, system=False).describe("it") == (
         "Copied it to the terminal clipboard (OSC 52)"
