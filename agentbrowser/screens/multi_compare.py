@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
@@ -90,7 +90,9 @@ class MultiCompareScreen(Screen[None]):
             yield Static(id="multi-fields")
             yield Static(id="multi-tools")
             yield Static(id="multi-prompt-title")
-            yield VerticalScroll(id="multi-prompt")
+            # Not a scroll view of its own: a second scrollbar narrowed its paragraphs, which
+            # then wrapped taller than the height it had taken, and its last lines never showed.
+            yield Vertical(id="multi-prompt")
         # What the marks mean stays in sight however far the prompt is scrolled.
         yield Static(id="multi-prompt-key")
         yield KeyBar()
@@ -188,7 +190,7 @@ class MultiCompareScreen(Screen[None]):
             + (" \u00b7 \u2248 worded differently" if reworded else "")
         )
         self.query_one("#multi-prompt-key", Static).update(key)
-        container = self.query_one("#multi-prompt", VerticalScroll)
+        container = self.query_one("#multi-prompt", Vertical)
         container.remove_children()
         widgets = []
         parts = comparison.prompts[self.member]

@@ -495,3 +495,20 @@ def test_an_agent_without_a_tools_key_reads_every_tool_in_the_fields_and_the_mat
     (row,) = [line for line in text.splitlines() if line.startswith("tools")]
     assert row.split()[2:] == ["\u2014", "every", "tool", "Read,", "Grep", "Read,", "Grep"], row
     assert "all: every tool allowed (no tools key, or one that turns none off)" in text
+
+
+async def test_end_shows_the_last_line_of_every_prompt_at_80x24(seeds: Path) -> None:
+    """One prompt (a seed with a code block) once took a second scrollbar of its own, wrapped
+    narrower than the height it had taken, and its last line never came into view."""
+    from agentbrowser.model.records import prompt
+
+    async with build_app([str(seeds)], use_cache=False).run_test(size=(80, 24)) as pilot:
+        screen = await open_multi(pilot, 5)
+        for agent in screen.agents:
+            await pilot.press("end")
+            await pilot.pause(0.2)
+            last = prompt(agent).split()[-1]
+            lines = _screen_lines(pilot.app)
+            assert any(last in line for line in lines[-8:]), (agent.name, last, lines[-8:])
+            await pilot.press("l")
+            await wait_for(pilot, lambda: len(screen.query(PromptPart)) > 0)
