@@ -17,6 +17,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from agentbrowser.cli.names import not_found, several
 from agentbrowser.loading.collection import find, load_collection
 from agentbrowser.model.compare import (
     CHANGED,
@@ -89,14 +90,10 @@ def _lookup(agents: list[Agent], name: str, also: str = "") -> Agent | None:
         # A file outside the collection (`agentbrowser diff ./draft.md my-agent`) is fine too.
         matches = [parse_file(os.path.abspath(name))]
     if not matches:
-        _error(f"no agent named '{sanitize(name)}'{also}")
+        _error(not_found(agents, name, also))
         return None
     if len(matches) > 1:
-        print(
-            f"agentbrowser: note: '{sanitize(name)}' matches {len(matches)} agents;"
-            f" using {sanitize(matches[0].path)}",
-            file=sys.stderr,
-        )
+        print(f"agentbrowser: note: {several(name, matches)}", file=sys.stderr)
     return matches[0]
 
 
@@ -129,7 +126,7 @@ def run_diff(
     """
     agents = named_collection(paths, [args_a, args_b], use_cache)
     a = _lookup(agents, args_a)
-    b = _lookup(agents, args_b)
+    b = _lookup(agents, args_b) if a is not None else None
     if a is None or b is None:
         return 2
     if as_json:
@@ -153,11 +150,12 @@ def run_diff_many(
 
     agents = named_collection(paths, names, use_cache)
     # A and B may be files; a later word that were one would have started the PATHs.
-    found = [_lookup(agents, name) for name in names[:2]]
-    found += [_lookup(agents, name, also=" (nor a file or folder)") for name in names[2:]]
-    if any(agent is None for agent in found):
-        return 2
-    chosen = [agent for agent in found if agent is not None]
+    chosen = []
+    for number, name in enumerate(names):  # the first name not found ends it
+        agent = _lookup(agents, name, also=" (nor a file or folder)" if number >= 2 else "")
+        if agent is None:
+            return 2
+        chosen.append(agent)
     seen: dict[str, str] = {}
     for name, agent in zip(names, chosen):
         if agent.path in seen:

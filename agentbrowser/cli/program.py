@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from agentbrowser import __version__, memory
+from agentbrowser.cli.names import display_path, not_found, several
 from agentbrowser.loading import collection, trace
 from agentbrowser.model.parts import PARTS, PartUnreadable, part_text
 from agentbrowser.model.records import (
@@ -302,14 +303,6 @@ def _load_own(paths: Sequence[str], use_cache: bool = True) -> list[Agent]:
     return agents
 
 
-def _display_path(path: str) -> str:
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:
-        return inline(path)
-    return inline(relative if not relative.startswith("..") else path)
-
-
 def _plain_path(path: str) -> str:
     """A path for machine-read output: relative to the current folder when under it."""
     try:
@@ -369,28 +362,10 @@ def print_table(agents: list[Agent], out: TextIO) -> None:
 def _pick(agents: list[Agent], name: str) -> Agent:
     matches = collection.find(agents, name)
     if not matches:
-        near = _near_names(agents, name)
-        hint = f"did you mean: {', '.join(near)}?" if near else "try: agentbrowser list"
-        raise CliError(f"no agent named {sanitize(name)!r} ({hint})")
+        raise CliError(not_found(agents, name))
     if len(matches) > 1:
-        others = ", ".join(_display_path(a.path) for a in matches[1:4])
-        print(
-            f"agentbrowser: note: {len(matches)} agents are named {sanitize(name)!r}; "
-            f"showing {_display_path(matches[0].path)} (also: {others})",
-            file=sys.stderr,
-        )
+        print(f"agentbrowser: note: {several(name, matches)}", file=sys.stderr)
     return matches[0]
-
-
-def _near_names(agents: list[Agent], name: str, most: int = 3) -> list[str]:
-    """Names like `name`: those that contain it, then those spelled alike (a typo)."""
-    import difflib
-
-    names = list(dict.fromkeys(agent.name for agent in agents))
-    folded = name.lower()
-    near = [n for n in names if folded and folded in n.lower()]
-    near += difflib.get_close_matches(name, names, n=most, cutoff=0.75)
-    return [sanitize(n) for n in dict.fromkeys(near)][:most]
 
 
 def _json_dump(data: Any, out: TextIO) -> None:
@@ -437,7 +412,7 @@ def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
 
         read = read_text(agent.path)
         if read.text is None:
-            raise CliError(f"cannot read {_display_path(agent.path)}: {read.problems[0].message}")
+            raise CliError(f"cannot read {display_path(agent.path)}: {read.problems[0].message}")
         for problem in read.problems:  # a 20 MB file is read to 5 MB: never cut it silently
             print(f"agentbrowser: {problem.severity}: {sanitize(problem.message)}", file=sys.stderr)
         text = read.text if not out.isatty() else sanitize(read.text)
@@ -478,7 +453,7 @@ def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
     colours = _SEVERITY_COLOURS if out.isatty() and not os.environ.get("NO_COLOR") else {}
     for agent in agents:
         for problem in agent.problems:
-            where = _display_path(agent.path)
+            where = display_path(agent.path)
             if problem.line is not None:
                 where += f":{problem.line}"
             severity = problem.severity
@@ -504,7 +479,7 @@ def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
         if agent.path in seen:
             continue
         seen.add(agent.path)
-        where = _display_path(agent.path)
+        where = display_path(agent.path)
         if agent.scope == "plugin":
             # Claude Code keeps plugins (a checkout or a cache it replaces on update): a repair
             # there is lost or fights the update. Named as a path, the file is fixed.
@@ -581,7 +556,7 @@ def cmd_copy(args: argparse.Namespace, out: TextIO) -> int:
     try:
         text = part_text(agent, args.part)
     except PartUnreadable as exc:
-        raise CliError(f"cannot read {_display_path(exc.path)}: {exc.reason}") from exc
+        raise CliError(f"cannot read {display_path(exc.path)}: {exc.reason}") from exc
     # What the agent hides or grants, said before any of it is copied (as install does).
     from agentbrowser.model.security import dangers
 
@@ -697,7 +672,7 @@ def _reason(exc: Exception, path: str) -> str:
     """Why writing `path` failed, in one line (an OSError in its own words: the file it names
     may be the temporary one beside the target)."""
     if isinstance(exc, OSError) and exc.strerror:
-        return f"{_display_path(path)}: {inline(exc.strerror)}"
+        return f"{display_path(path)}: {inline(exc.strerror)}"
     return inline(str(exc))
 
 
@@ -721,14 +696,14 @@ def cmd_install(args: argparse.Namespace, out: TextIO) -> int:
         print(f"agentbrowser: found: {inline(finding)}", file=sys.stderr)
     if args.dry_run:
         out.writelines(
-            f"would write {_display_path(f.path)} ({_STATUS_WORDS[f.status]})\n" for f in plan.files
+            f"would write {display_path(f.path)} ({_STATUS_WORDS[f.status]})\n" for f in plan.files
         )
         text = plan.main.content.decode("utf-8")
         out.write(text if not out.isatty() else sanitize(text))
         return 0
     if plan.clashes and not args.force:
         _show_clash(plan, out)
-        where = ", ".join(_display_path(f.path) for f in plan.clashes)
+        where = ", ".join(display_path(f.path) for f in plan.clashes)
         print(
             f"agentbrowser: error: a different file is there already: {where}; it is left as it "
             "is (--force replaces it, --name installs under another name)",
@@ -737,25 +712,25 @@ def cmd_install(args: argparse.Namespace, out: TextIO) -> int:
         return 1
     if plan.unchanged:
         holds = "is this agent's own file" if plan.main.own else "already holds this agent"
-        out.write(f"unchanged: {_display_path(plan.main.path)} {holds}\n")
+        out.write(f"unchanged: {display_path(plan.main.path)} {holds}\n")
         return 0
     # What the file hides or grants (printed above) stops the install unless the user has read
     # it and said --yes.
     if plan.findings and not args.yes:
         raise CliError(
-            f"not installed: {_display_path(plan.main.path)} would hide or grant what is "
+            f"not installed: {display_path(plan.main.path)} would hide or grant what is "
             "listed above; read it (agentbrowser show), then --yes installs it"
         )
     try:
         written = install.write_plan(plan, force=args.force)
     except (install.InstallError, OSError) as exc:
         done = getattr(exc, "written", [])
-        out.writelines(f"wrote {_display_path(p)} ({plan.format}, {plan.scope})\n" for p in done)
+        out.writelines(f"wrote {display_path(p)} ({plan.format}, {plan.scope})\n" for p in done)
         what = "not installed"
         if done:
             what = f"installed in part ({len(done)} of {len(plan.files)} files)"
         raise CliError(f"{what}: {_reason(exc, plan.main.path)}") from exc
-    out.writelines(f"wrote {_display_path(p)} ({plan.format}, {plan.scope})\n" for p in written)
+    out.writelines(f"wrote {display_path(p)} ({plan.format}, {plan.scope})\n" for p in written)
     return 0
 
 
@@ -776,8 +751,8 @@ def _show_clash(plan: Any, out: TextIO) -> None:
         return
     there = parse_file(main.path)
     coming = parse_text(main.content.decode("utf-8"), main.path, "path")
-    shown = _display_path(main.path)
-    where = (f"{shown} (there now)", f"{_display_path(plan.agent.path)} (as install writes it)")
+    shown = display_path(main.path)
+    where = (f"{shown} (there now)", f"{display_path(plan.agent.path)} (as install writes it)")
     print_comparison(there, coming, out, where=where)
 
 
@@ -790,12 +765,12 @@ def _check_output(path: str, source: str) -> None:
         own = False
     if own:
         raise CliError(
-            f"not written: {_display_path(path)} is the agent's own file, which a conversion "
+            f"not written: {display_path(path)} is the agent's own file, which a conversion "
             "never replaces: choose another -o"
         )
     folder = os.path.dirname(path)
     if not os.path.isdir(folder):
-        raise CliError(f"not written: no folder {_display_path(folder)} (make it first)")
+        raise CliError(f"not written: no folder {display_path(folder)} (make it first)")
 
 
 def cmd_convert(args: argparse.Namespace, out: TextIO) -> int:
@@ -835,21 +810,21 @@ def cmd_convert(args: argparse.Namespace, out: TextIO) -> int:
         if planned.status == install.CLASH and not args.force:
             # As install: a different file there is left as it is, exit 1.
             print(
-                f"agentbrowser: error: a different file is there already: {_display_path(path)}; "
+                f"agentbrowser: error: a different file is there already: {display_path(path)}; "
                 "it is left as it is (--force replaces it)",
                 file=sys.stderr,
             )
             return 1
         if found and not args.yes and planned.status != install.SAME:
             raise CliError(
-                f"not written: {_display_path(path)} would hide or grant what is listed above; "
+                f"not written: {display_path(path)} would hide or grant what is listed above; "
                 "read it, then --yes writes it"
             )
         written = install.write_planned(planned)
     except (install.InstallError, OSError) as exc:
         raise CliError(f"not written: {_reason(exc, path)}") from exc
     what = "wrote" if written else "unchanged:"
-    print(f"agentbrowser: {what} {_display_path(path)}", file=sys.stderr)
+    print(f"agentbrowser: {what} {display_path(path)}", file=sys.stderr)
     return 0
 
 

@@ -501,3 +501,25 @@ def test_every_command_takes_no_cache(capsys: pytest.CaptureFixture[str]) -> Non
     ):
         code, _, err = run([*args, "--no-cache"], capsys)
         assert code in (0, 1) and "unrecognized arguments" not in err, (args, err)
+
+
+NOT_FOUND = "agentbrowser: error: no agent named 'debuger'{} (did you mean: debugger?)"
+
+
+@pytest.mark.parametrize(
+    ("args", "also"),
+    [
+        (["show", "debuger"], ""),
+        (["similar", "debuger"], ""),
+        (["similar", "debuger", "--by", "role"], ""),
+        (["diff", "debuger", "code-reviewer"], ""),
+        (["diff", "code-reviewer", "debugger", "debuger"], " (nor a file or folder)"),
+    ],
+)
+def test_every_command_says_a_name_is_not_found_alike(
+    args: list[str], also: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One wording, with what a typo may have meant; nothing about the other names after it."""
+    code, _, err = run([*args, str(BUNDLED), "--no-cache"], capsys)
+    assert code == 2
+    assert err.strip().splitlines() == [NOT_FOUND.format(also)]
