@@ -30,6 +30,7 @@ from agentbrowser.model.formats import (
 )
 from agentbrowser.model.parse import YAML_REFUSED, YAML_SYNTAX
 from agentbrowser.model.records import Agent, prompt
+from agentbrowser.model.text import mixed_script_word
 
 #: The formats an agent can be converted to and installed as.
 TARGET_FORMATS: tuple[str, ...] = (
@@ -1050,24 +1051,8 @@ _INVISIBLE_NAME = re.compile(
     "\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb"
     "\U000e0000-\U000e01ef\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\u2800]"
 )
-#: Scripts whose letters pass for one another's (Latin a, Cyrillic а; o, ο): a name that
-#: mixes two of them is refused.
-_LOOKALIKE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE"})
-
-
 #: Dashes that pass for `-` (hyphen, non-breaking hyphen, figure dash, en and em dash, minus).
 _ODD_DASH = re.compile("[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
-#: Where a name's words meet: each word may be written in one script of its own.
-_NAME_BREAK = re.compile(r"[-_. ]+")
-
-
-def _letter_scripts(name: str) -> set[str]:
-    """The scripts of the letters in `name`, by the first word of each letter's Unicode name."""
-    scripts = set()
-    for char in name:
-        if char.isalpha():
-            scripts.add(unicodedata.name(char, "UNKNOWN").split(" ", 1)[0])
-    return scripts
 
 
 def name_problem(name: str) -> str | None:
@@ -1083,13 +1068,9 @@ def name_problem(name: str) -> str | None:
     styled = unicodedata.normalize("NFKC", name) != unicodedata.normalize("NFC", name)
     if styled or _ODD_DASH.search(name):
         return "the name holds characters that pass for others (full-width, styled or odd dashes)"
-    for word in _NAME_BREAK.split(name):
-        mixed = _letter_scripts(word) & _LOOKALIKE_SCRIPTS
-        if len(mixed) > 1:
-            return (
-                f"the word {word!r} mixes {' and '.join(sorted(s.title() for s in mixed))} "
-                "letters, which can look alike"
-            )
+    mixed = mixed_script_word(name)
+    if mixed is not None:
+        return f"the word {mixed[0]!r} mixes {mixed[1]} letters, which can look alike"
     if "/" in name or "\\" in name or (os.sep in name) or (os.altsep and os.altsep in name):
         return "the name holds a path separator"
     if os.path.isabs(name) or name.startswith("~"):

@@ -35,7 +35,9 @@ from agentbrowser.model.text import (
     ZERO_WIDTH,
     decode,
     hidden_runs,
+    inline,
     looks_binary,
+    mixed_script_word,
     read_text,
     reveal_hidden,
 )
@@ -729,6 +731,20 @@ def _blob_problems(text: str) -> list[Problem]:
 # -- the findings --------------------------------------------------------------------------
 
 
+def _lookalike_name(name: str, text: str, body: str) -> list[Problem]:
+    """A name with a word whose letters come from scripts that look alike (`bаckend-engineer`
+    with a Cyrillic а) reads as another agent's name: the one a user meant to install or copy."""
+    mixed = mixed_script_word(name)
+    if mixed is None:
+        return []
+    line = _line_of(text, "\nname", len(text) - len(body), None)
+    message = (
+        f"the name {inline(name)!r} mixes {mixed[1]} letters in the word {inline(mixed[0])!r}: "
+        "it can pass for another agent's name"
+    )
+    return [Problem(WARNING, message, line + 1 if line is not None else None)]
+
+
 def _line_of(text: str, needle: str, before: int, default: int | None) -> int | None:
     """The 1-based line of needle's first occurrence before position `before`."""
     if not needle:
@@ -767,6 +783,8 @@ def findings(
     in a file's text, as problems with 1-based lines."""
     is_ascii = text.isascii()
     found: list[Problem] = [] if is_ascii else _ruled(RULE_HIDDEN, _hidden_char_problems(text))
+    if not is_ascii and isinstance(frontmatter.get("name"), str):
+        found += _ruled(RULE_LOOKALIKE, _lookalike_name(frontmatter["name"], text, body))
     # One-character tests first: they run at memchr speed, a longer needle ~10x slower.
     bang = "!" in body
     if (bang and "<!--" in body) or ("]" in body and "]:" in body):
@@ -796,6 +814,7 @@ RULE_INSTRUCTION = "security/hidden-instruction"
 RULE_SECRET = "security/secret"
 RULE_PAYLOAD = "security/encoded-payload"
 RULE_POWER = "security/dangerous-power"
+RULE_LOOKALIKE = "security/look-alike-name"
 #: The rule ids of these findings, with what each checks (lint's reports list them).
 SECURITY_RULES: dict[str, str] = {
     RULE_HIDDEN: "Invisible characters that hide text or change how it reads",
@@ -803,6 +822,7 @@ SECURITY_RULES: dict[str, str] = {
     RULE_SECRET: "A credential in the file",
     RULE_PAYLOAD: "An encoded blob that decodes to text a model reads",
     RULE_POWER: "A power that runs commands or lifts confirmations in a dangerous way",
+    RULE_LOOKALIKE: "A name whose letters from two scripts look alike: it passes for another",
 }
 
 

@@ -496,3 +496,27 @@ def distinct_names(named: list[tuple[str, str]]) -> list[str]:
         for index, tail in zip(indexes, tails):
             shown[index] = f"{named[index][0]} ({tail})"
     return shown
+
+
+#: Scripts whose letters pass for one another's (Latin a, Cyrillic а; o, ο).
+_LOOKALIKE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE"})
+#: Where a name's words meet: each word may be written in one script of its own.
+_NAME_BREAK = re.compile(r"[-_. ]+")
+
+
+def mixed_script_word(name: str) -> tuple[str, str] | None:
+    """The first word of `name` whose letters come from two scripts that look alike (`bаckend`
+    with a Cyrillic а) and those scripts (`Cyrillic and Latin`); None when every word keeps to
+    one (a Cyrillic word beside a Latin one is fine)."""
+    if name.isascii():
+        return None
+    import unicodedata
+
+    for word in _NAME_BREAK.split(name):
+        scripts = {
+            unicodedata.name(char, "UNKNOWN").split(" ", 1)[0] for char in word if char.isalpha()
+        }
+        mixed = scripts & _LOOKALIKE_SCRIPTS
+        if len(mixed) > 1:
+            return word, " and ".join(sorted(script.title() for script in mixed))
+    return None

@@ -677,7 +677,9 @@ def test_diff_unified_flag_prints_only_the_diff(pair: Path) -> None:
 def test_diff_unknown_name(pair: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = io.StringIO()
     assert run_diff("alpha", "nobody", [str(pair)], False, False, out) == 2
-    assert capsys.readouterr().err == "agentbrowser: error: no agent named 'nobody'\n"
+    assert capsys.readouterr().err == (
+        "agentbrowser: error: no agent named 'nobody' (try: agentbrowser list)\n"
+    )
     assert out.getvalue() == ""
 
 
@@ -688,7 +690,7 @@ def test_diff_ambiguous_name_takes_the_first(
     out = io.StringIO()
     assert run_diff("alpha", "beta", [str(pair)], True, False, out) == 0
     err = capsys.readouterr().err
-    assert "'alpha' matches 2 agents" in err
+    assert "2 agents are named 'alpha'; using " in err
     assert json.loads(out.getvalue())["a"]["name"] == "alpha"
 
 
@@ -744,7 +746,9 @@ def test_similar_json_and_table(tmp_path: Path) -> None:
 def test_similar_unknown_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _write(tmp_path, "a.md", "a", "x\n")
     assert run_similar("zzz", [str(tmp_path)], False, 10, io.StringIO()) == 2
-    assert capsys.readouterr().err == "agentbrowser: error: no agent named 'zzz'\n"
+    assert capsys.readouterr().err == (
+        "agentbrowser: error: no agent named 'zzz' (try: agentbrowser list)\n"
+    )
 
 
 def test_seed_diff_json_from_the_command() -> None:

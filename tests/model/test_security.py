@@ -13,7 +13,7 @@ import pytest
 from agentbrowser import cli
 from agentbrowser.model.parse import parse_text
 from agentbrowser.model.records import ERROR, WARNING, Problem
-from agentbrowser.model.security import dangers, findings, mask, powers
+from agentbrowser.model.security import RULE_LOOKALIKE, dangers, findings, mask, powers
 from agentbrowser.model.text import (
     describe_hidden,
     hidden_runs,
@@ -812,3 +812,29 @@ def test_powershell_that_downloads_and_runs_is_said(command: str) -> None:
 
     assert command_danger(command) == ("downloads a script and runs it", ERROR)
     assert [p.line for p in resource_findings("setup.ps1", f"# setup\n{command}\n")] == [2]
+
+
+@pytest.mark.parametrize(
+    ("name", "word"),
+    [
+        pytest.param("b\u0430ckend-engineer", "b\u0430ckend", id="cyrillic-a-in-a-latin-word"),
+        pytest.param("c\u03bfde_reviewer", "c\u03bfde", id="greek-omicron"),
+        pytest.param("\u0440\u0435view", "\u0440\u0435view", id="cyrillic-p-and-e"),
+    ],
+)
+def test_a_name_whose_letters_pass_for_another_script_is_a_finding(name: str, word: str) -> None:
+    """Claude Code accepts such a name; it reads as the agent a user meant to install or copy."""
+    agent = parse_text(f"---\nname: {name}\ndescription: d\n---\nP\n", "/p/.claude/agents/x.md")
+    (found,) = [p for p in agent.problems if p.rule == RULE_LOOKALIKE]
+    assert found.severity == WARNING and found.line == 2
+    assert found.message.startswith(f"the name {name!r} mixes ")
+    assert f"letters in the word {word!r}: it can pass for another agent's name" in found.message
+    assert found in dangers(agent)  # install stops for it until --yes
+
+
+@pytest.mark.parametrize(
+    "name", ["backend-engineer", "\u043f\u0440\u043e\u0432\u0435\u0440\u043a\u0430-code", "caf\u00e9"]
+)
+def test_a_name_that_keeps_each_word_to_one_script_is_no_finding(name: str) -> None:
+    agent = parse_text(f"---\nname: {name}\ndescription: d\n---\nP\n", "/p/.claude/agents/x.md")
+    assert not [p for p in agent.problems if p.rule == RULE_LOOKALIKE]
