@@ -64,6 +64,14 @@ def as_text(value: Any) -> str:
     return str(value)
 
 
+def optional_choices(value: Any) -> str | None:
+    """A value that may be a list of choices (VS Code's ordered list of models) as one text,
+    the choices joined by commas (`GPT-5, Claude Sonnet 4.6`), None when missing or blank."""
+    if isinstance(value, list):
+        value = ", ".join(" ".join(as_text(v).split()) for v in value if as_text(v).strip())
+    return optional_text(value)
+
+
 def _text_or_none(value: Any) -> bool:
     return value is None or value.__class__ is str
 
@@ -92,10 +100,15 @@ class FrontmatterField:
 
 
 def frontmatter_field(
-    key: str, label: str, *, formats: tuple[str, ...] = FORMATS, unset: str | None = None
+    key: str,
+    label: str,
+    *,
+    formats: tuple[str, ...] = FORMATS,
+    unset: str | None = None,
+    read: Callable[[Any], Any] = optional_text,
 ) -> Any:
     """An Agent attribute read from the frontmatter key `key` (optional text) in `formats`."""
-    spec = FrontmatterField({fmt: key for fmt in formats}, label, unset=unset)
+    spec = FrontmatterField({fmt: key for fmt in formats}, label, read=read, unset=unset)
     return field(default=None, metadata={"frontmatter": spec})
 
 
@@ -139,7 +152,9 @@ class Agent:
     # Frontmatter keys carried as attributes (each is None when the file does not set it).
     # A new one is one line here; parsing, the index cache, JSON, the detail pane and the
     # comparisons take it from FRONTMATTER_FIELDS.
-    model: str | None = frontmatter_field("model", "model", formats=MODEL_FORMATS, unset="default")
+    model: str | None = frontmatter_field(
+        "model", "model", formats=MODEL_FORMATS, unset="default", read=optional_choices
+    )
     color: str | None = frontmatter_field("color", "color")
     permission_mode: str | None = frontmatter_field(
         "permissionMode", "permission mode", formats=("claude-agent",)

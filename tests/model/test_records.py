@@ -117,6 +117,15 @@ def test_a_field_is_compared_once_under_its_key(tmp_path: Path) -> None:
     assert [r.field for r in compare_fields(b, b)].count("permissionMode") == 1
 
 
+def test_a_list_of_models_reads_as_its_models_joined_by_commas() -> None:
+    """VS Code's ordered list of models: `GPT-4.1 Claude Sonnet 4.6` hid where one ended."""
+    agent = parse_text(
+        "---\ndescription: d\nmodel:\n  - GPT-4.1\n  - Claude Sonnet 4.6\n---\nx\n",
+        "/p/.github/agents/m.agent.md",
+    )
+    assert agent.format == "copilot-agent" and agent.model == "GPT-4.1, Claude Sonnet 4.6"
+
+
 def test_with_body_reads_the_prompt_into_a_new_record(tmp_path: Path) -> None:
     path = tmp_path / "a.md"
     path.write_text("---\nname: a\n---\nThe prompt.\n")
