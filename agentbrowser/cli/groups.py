@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import IO, Any
 
+from agentbrowser.cli.table import aligned, terminal_width
 from agentbrowser.loading.collection import load_collection
 from agentbrowser.memory import gc_paused
 from agentbrowser.model.records import ALL_TOOLS_FORMATS, ERROR, WARNING, Agent, prompt, shown_model
@@ -83,7 +84,7 @@ def _problems(agent: Agent) -> str:
     return " ".join(f"{n}{mark}" for n, mark in ((errors, "E"), (warnings, "W"), (notes, "I")) if n)
 
 
-def _table(agents: list[Agent]) -> list[str]:
+def _table(agents: list[Agent], width: int | None) -> list[str]:
     rows = [["NAME", "FORMAT", "SCOPE", "TOKENS", "TOOLS", "MODEL", "PROBLEMS", "CHANGED"]]
     names = distinct_names([(agent.name, agent.path) for agent in agents])
     for agent, name in zip(agents, names):
@@ -100,14 +101,20 @@ def _table(agents: list[Agent]) -> list[str]:
                 changed[:10] if changed else "-",
             ]
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  " + "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
+    inner = width - 2 if width is not None else None  # (each line is indented by two)
+    return ["  " + line for line in aligned(rows, inner, shrink=(4, 5, 6), drop=(7, 3, 2))]
 
 
 def run_groups(
-    paths: list[str], as_json: bool, min_size: int, use_cache: bool, out: IO[str]
+    paths: list[str],
+    as_json: bool,
+    min_size: int,
+    use_cache: bool,
+    out: IO[str],
+    width: int | None = None,
 ) -> int:
-    """`agentbrowser groups`: groups of agents that do the same job; agents in none are left out."""
+    """`agentbrowser groups`: groups of agents that do the same job; agents in none are left out.
+    Its tables are as wide as the terminal (`width` stands for it in tests)."""
     agents = load_collection(paths or None, use_cache=use_cache)
     # Grouping makes ~100 objects an agent, none in cycles: the cyclic GC's passes over the
     # whole heap (10,000 records) cost ~5 % of it, and a command that ends soon needs none.
@@ -141,7 +148,7 @@ def run_groups(
             f"{sanitize(group.role)}: {len(members)} agents, role similarity "
             f"{group.similarity * 100:.1f}%\n"
         )
-        for line in _table(members):
+        for line in _table(members, width or terminal_width(out)):
             out.write(line + "\n")
     grouped = sum(len(g.members) for g in groups)
     count = plural(len(groups), "group")

@@ -349,14 +349,13 @@ def _table_rows(agents: list[Agent]) -> list[list[str]]:
     return rows
 
 
-def print_table(agents: list[Agent], out: TextIO) -> None:
-    """A plain, aligned table: readable in a terminal and easy to grep in a pipe."""
-    rows = _table_rows(agents)
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    out.writelines(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() + "\n"
-        for row in rows
-    )
+def print_table(agents: list[Agent], out: TextIO, width: int | None = None) -> None:
+    """A plain, aligned table: as wide as the terminal (names, models and problems give way),
+    whole lines in a pipe, easy to grep. `width` stands for the terminal's (tests)."""
+    from agentbrowser.cli.table import aligned, terminal_width
+
+    lines = aligned(_table_rows(agents), width or terminal_width(out), shrink=(3, 5), drop=(2,))
+    out.writelines(line + "\n" for line in lines)
 
 
 def _pick(agents: list[Agent], name: str) -> Agent:

@@ -523,3 +523,29 @@ def test_every_command_says_a_name_is_not_found_alike(
     code, _, err = run([*args, str(BUNDLED), "--no-cache"], capsys)
     assert code == 2
     assert err.strip().splitlines() == [NOT_FOUND.format(also)]
+
+
+def test_tables_fit_a_terminal_and_keep_whole_lines_in_a_pipe() -> None:
+    """In an 80-column terminal `list` and `groups` fit (names cut where variants differ least,
+    the least needed columns left out); in a pipe every cell is whole, for grep."""
+    from agentbrowser.cli.groups import run_groups
+    from agentbrowser.cli.program import print_table
+    from agentbrowser.loading.collection import load_collection
+
+    from ..paths import SEEDS
+
+    agents = load_collection([str(SEEDS), str(BUNDLED)], use_cache=False)
+    for width in (80, 60):
+        fitted = StringIO()
+        print_table(agents, fitted, width)
+        lines = fitted.getvalue().splitlines()
+        assert max(map(len, lines)) <= width, lines
+        names = [line.split("  ")[0] for line in lines[1:6]]
+        assert len(set(names)) == 5 and all("\u2026" in n for n in names[:2]), names
+        grouped = StringIO()
+        run_groups([str(SEEDS), str(BUNDLED)], False, 2, False, grouped, width)
+        assert max(map(len, grouped.getvalue().splitlines())) <= width
+    piped = StringIO()
+    print_table(agents, piped)
+    assert "backend-implementation-engineer " in piped.getvalue()
+    assert max(map(len, piped.getvalue().splitlines())) > 80
