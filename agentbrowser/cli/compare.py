@@ -17,7 +17,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from agentbrowser.cli.names import not_found, several
+from agentbrowser.cli.names import display_path, not_found, several
 from agentbrowser.loading.collection import find, load_collection
 from agentbrowser.model.compare import (
     CHANGED,
@@ -475,11 +475,12 @@ def print_ranking(
     target: Agent, found: list[tuple[Agent, float]], measure: str, out: IO[str]
 ) -> None:
     """`similar`'s ranking, whatever the measure: the target, the measure, then one plain
-    aligned line per agent (name, similarity, path), as `list` prints its table."""
-    out.write(f"like {inline(target.name)}  {inline(target.path)}\n{measure}\n")
+    aligned line per agent (name, similarity, path: relative below here, as `list` and the
+    notes write paths)."""
+    out.write(f"like {inline(target.name)}  {display_path(target.path)}\n{measure}\n")
     if not found:
         return
     names = [one_line(agent.name, 48, ellipsis=True) for agent, _ in found]
     width = max(map(len, names))
     for name, (agent, score) in zip(names, found):
-        out.write(f"  {name.ljust(width)}  {percent(score):>6}  {inline(agent.path)}\n")
+        out.write(f"  {name.ljust(width)}  {percent(score):>6}  {display_path(agent.path)}\n")

@@ -549,3 +549,13 @@ def test_tables_fit_a_terminal_and_keep_whole_lines_in_a_pipe() -> None:
     print_table(agents, piped)
     assert "backend-implementation-engineer " in piped.getvalue()
     assert max(map(len, piped.getvalue().splitlines())) > 80
+
+
+def test_similar_writes_paths_below_here_relative(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(BUNDLED)
+    code, out, _ = run(["similar", "code-reviewer", ".", "--no-cache"], capsys)
+    assert code == 0
+    assert out.splitlines()[0] == "like code-reviewer  .claude/agents/code-reviewer.md"
+    assert "  .claude/agents/strict-code-reviewer.md" in out and str(BUNDLED) not in out
