@@ -152,7 +152,19 @@ class _Stemmer:
 
 def name_words(name: str) -> list[bytes]:
     """The words of an agent's name: ``backend-implementation_expert``, ``BackendExpert``."""
-    return words_of(_CAMEL.sub(" ", name))
+    return words_of(_CAMEL.sub(" ", _shown(name)))
+
+
+# A terminal's escape sequence (CSI, OSC to its end, or one character after ESC; C1's CSI): its
+# words are no words of the text a person reads, and must not name a role (`ESC]0;pwned BEL`).
+_ESCAPE = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]?|\][^\x07\x1b]*(?:\x07|\x1b\\)?|.?)|\x9b[0-?]*[ -/]*[@-~]?"
+)
+
+
+def _shown(text: str) -> str:
+    """Text without terminal escape sequences (two C-speed tests when it has none)."""
+    return _ESCAPE.sub("", text) if "\x1b" in text or "\x9b" in text else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +187,7 @@ def _counts(agent: Agent, stemmer: _Stemmer) -> Parts:
     body = prompt(agent)
     opening = body[:BODY_CHARS]
     headings = _HEADING.findall("\n" + body[:HEADING_CHARS])
-    description = (agent.description or "").replace("\\n", "\n")
+    description = _shown(agent.description or "").replace("\\n", "\n")
     head = stemmer.count(words_of(description + "\n" + "\n".join(headings)))
     for tool in agent.tools or ():
         term = b"tool:" + tool.lower().encode("utf-8", "replace")
@@ -471,7 +483,7 @@ def _written_forms(members: list[Agent], stems: _Stems) -> dict[bytes, dict[byte
     that never count left out; each word stemmed once, in the collection's table)."""
     forms: dict[bytes, dict[bytes, int]] = {}
     for agent in members:
-        for word in words_of((agent.description or "").replace("\\n", "\n")):
+        for word in words_of(_shown(agent.description or "").replace("\\n", "\n")):
             stem = stems[word]
             if stem:
                 counts = forms.get(stem)

@@ -417,3 +417,18 @@ def test_the_groups_command_spreads_the_work_over_a_forked_helper(
     monkeypatch.setattr(forked, "fork_child", child)
     assert _plain(group_roles(agents, spread=cli_groups.spread_forked)) == expected
     assert children == ([True, True] if forked.can_fork() and forked.jobs() > 1 else [])
+
+
+def test_a_role_is_never_named_from_inside_a_terminal_escape_sequence(tmp_path: Path) -> None:
+    """Two names hold `ESC ] 0 ; pwned BEL` (an OSC that retitles a terminal): no word of it is
+    a word of the names a person reads, nor of the role."""
+    for number in (1, 2):
+        (tmp_path / f"r{number}.md").write_text(
+            f"---\nname: review\x1b]0;pwned\x07er-{number}\ndescription: Reviews code changes "
+            "for bugs, style and security\n---\nReview the diff.\n",
+            encoding="utf-8",
+        )
+    agents = load_collection([str(tmp_path)], use_cache=False)
+    (group,) = group_roles(agents)
+    assert "pwned" not in group.role
+    assert name_words("review\x1b]0;pwned\x07er-1") == [b"reviewer"]  # as a terminal shows it
