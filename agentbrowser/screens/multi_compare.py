@@ -124,10 +124,20 @@ class MultiCompareScreen(Screen[None]):
     def on_multi_compared(self, message: MultiCompared) -> None:
         """Show the table, the matrix and the first member's prompt."""
         comparison = self.comparison = message.comparison
-        self.query_one("#multi-fields", Static).update(fields_table(comparison, self.size.width))
+        self._show_fields()
         self.query_one("#multi-tools", Static).update(tools_table(comparison))
         self._show_summary()
         self._show_prompt()
+
+    def _show_fields(self) -> None:
+        if self.comparison is not None:
+            table = fields_table(self.comparison, self.size.width)
+            self.query_one("#multi-fields", Static).update(table)
+
+    def on_resize(self) -> None:
+        """Names are cut to the width: a wider or narrower screen cuts them anew."""
+        self._show_legend()
+        self._show_fields()
 
     def on_multi_compare_failed(self, message: MultiCompareFailed) -> None:
         """Say what failed; escape still goes back."""

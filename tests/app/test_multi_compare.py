@@ -512,3 +512,22 @@ async def test_end_shows_the_last_line_of_every_prompt_at_80x24(seeds: Path) -> 
             assert any(last in line for line in lines[-8:]), (agent.name, last, lines[-8:])
             await pilot.press("l")
             await wait_for(pilot, lambda: len(screen.query(PromptPart)) > 0)
+
+
+async def test_a_wider_screen_shows_the_names_the_narrow_one_cut(seeds: Path) -> None:
+    async with build_app([str(seeds)], use_cache=False).run_test(size=(80, 24)) as pilot:
+        await open_multi(pilot, 5)
+        (row,) = [
+            line.split()
+            for line in _screen_lines(pilot.app)
+            if line.split()[:2] == ["name", "\u2260"]
+        ]
+        assert any("\u2026" in name for name in row[2:])
+        await pilot.resize_terminal(200, 40)
+        await pilot.pause(0.2)
+        (row,) = [
+            line.split()
+            for line in _screen_lines(pilot.app)
+            if line.split()[:2] == ["name", "\u2260"]
+        ]
+        assert sorted(row[2:]) == sorted(SEED_NAMES), row
