@@ -68,8 +68,14 @@ class SimilarityCache:
             return index
 
 
+def _width(options: OptionList) -> int:
+    """The cells an option has in the list (its scrollbar and padding aside)."""
+    return max(20, options.scrollable_content_region.width - 1)
+
+
 def _row(agent: Agent, score: float | None, width: int = 90) -> Text:
-    """An option's text: similarity, name and description, sanitised (never markup)."""
+    """An option's text on one line of `width` cells: similarity, name and as much of the
+    description as fits (cut with `…`: a longer line would wrap), sanitised (never markup)."""
     from agentbrowser.model.similar import percent
 
     text = Text(no_wrap=True, overflow="ellipsis", end="")
@@ -77,7 +83,7 @@ def _row(agent: Agent, score: float | None, width: int = 90) -> Text:
         text.append(f"{percent(score):>7}  ", style="bold")
     name = one_line(agent.name, 60) or "(unnamed)"
     text.append(name, style="bold")
-    rest = width - len(name) - 12
+    rest = width - len(text) - 2
     if rest > 8 and agent.description:
         text.append("  " + one_line(agent.description, rest, ellipsis=True), style="dim")
     return text
@@ -158,8 +164,9 @@ class SimilarScreen(ModalScreen[Agent | None]):
                 Option(Text("No other agents to compare with", style="italic"), disabled=True)
             )
             return
+        width = _width(options)
         options.add_options(
-            Option(_row(agent, score), id=str(i))
+            Option(_row(agent, score, width), id=str(i))
             for i, (agent, score) in enumerate(message.results)
         )
         options.highlighted = 0
@@ -235,7 +242,10 @@ class CompareWithScreen(ModalScreen[Agent | None]):
         if not shown:
             options.add_option(Option(Text("No agent matches", style="italic"), disabled=True))
             return
-        options.add_options(Option(_row(agent, None), id=str(i)) for i, agent in enumerate(shown))
+        width = _width(options)
+        options.add_options(
+            Option(_row(agent, None, width), id=str(i)) for i, agent in enumerate(shown)
+        )
         options.highlighted = 0
 
     def action_move(self, delta: int) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -309,6 +310,26 @@ async def test_shift_s_lists_similar_agents_best_first_and_enter_compares() -> N
         assert (screen.a.name, screen.b.name) == ("code-reviewer", names[0])
         await pilot.press("escape")
         assert isinstance(pilot.app.screen, BrowseScreen)
+
+
+async def test_at_80x24_each_similar_agent_is_one_line() -> None:
+    """The description is cut to the list's width: cut for a wider line, it wrapped."""
+    from agentbrowser.screens.similar import SimilarScreen
+
+    async with bundled_app().run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await highlight(pilot, "code-reviewer")
+        await pilot.press("S")
+        await wait_for(pilot, lambda: getattr(pilot.app.screen, "results", None))
+        await pilot.pause(0.1)
+        similar = pilot.app.screen
+        assert isinstance(similar, SimilarScreen)
+        lines = [
+            "".join(s.text for s in strip) for strip in pilot.app.screen._compositor.render_strips()
+        ]
+        shown = [line for line in lines if re.search(r"\d%  \S", line)]
+        assert len(shown) == min(len(similar.results), 14), lines
+        assert all("\u2026" in line for line in shown), shown
 
 
 async def test_the_similarity_index_is_built_once_per_collection() -> None:
