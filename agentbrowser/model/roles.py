@@ -284,7 +284,8 @@ def role_vectors(
 ) -> list[RoleVector]:
     """Each agent's role vector, weighted against the collection (idf over ``agents``).
 
-    ``progress("reading", done, total)`` is called now and then (not with ``spread``).
+    ``progress("reading", done, total)``, then ``progress("weighing", done, total)`` are
+    called now and then (not with ``spread``).
     ``spread`` does the two halves that take each agent alone (counting its words, weighing
     them once the collection's idf is known) in its own way.
     """
@@ -322,10 +323,15 @@ def role_vectors(
         best = [t for t in top if not t.startswith(b"tool:")][:KEY_TERMS]
         return weights, dict(zip(best, map(merged.__getitem__, best)))
 
-    if spread is None:
+    if spread is not None:
+        plain = spread(range(total), vector)
+    elif progress is None:
         plain = [vector(index) for index in range(total)]
     else:
-        plain = spread(range(total), vector)
+        plain = []
+        for start in range(0, total, PROGRESS_EVERY):
+            plain += [vector(i) for i in range(start, min(start + PROGRESS_EVERY, total))]
+            progress("weighing", min(start + PROGRESS_EVERY, total), total)
     return [RoleVector(weights, keys) for weights, keys in plain]
 
 
@@ -610,10 +616,10 @@ def group_roles(
         progress("reading", 0, len(agents))
     vectors = role_vectors(agents, stemmer, progress, spread)
     if progress:
-        progress("pairing", len(agents), len(agents))
+        progress("pairing", 0, len(agents))
     edges = candidate_pairs(vectors)
     if progress:
-        progress("linking", len(agents), len(agents))
+        progress("linking", 0, len(agents))
     clusters = _average_linkage(len(agents), edges, [v.weights for v in vectors], threshold)
     groups = []
     for members in clusters:

@@ -27,8 +27,9 @@ from agentbrowser.model.roles import Group
 from agentbrowser.model.text import distinct_names, one_line, plural, shorten_apart
 from agentbrowser.widgets.key_bar import KeyBar
 
-#: Stages of the grouping, in order, for the progress line.
-STAGES = ("reading", "pairing", "linking")
+#: Stages of the grouping, in order, and where each ends on the bar (out of 100): about the
+#: share of the time each takes (reading and weighing the words most of it).
+STAGES = {"reading": 50, "weighing": 85, "pairing": 90, "linking": 100}
 
 
 @dataclass
@@ -124,14 +125,17 @@ class GroupsScreen(Screen[None]):
         """Move the bar; the stage says what is being done."""
         if self.groups is not None:
             return
-        self.query_one("#groups-bar", ProgressBar).update(
-            total=max(1, message.total) * len(STAGES),
-            progress=STAGES.index(message.stage) * message.total + message.done
-            if message.stage in STAGES
-            else 0,
-        )
+        stages = list(STAGES)
+        if message.stage in STAGES:
+            number = stages.index(message.stage)
+            start = STAGES[stages[number - 1]] if number else 0
+            share = message.done / max(1, message.total)
+            self.query_one("#groups-bar", ProgressBar).update(
+                total=100, progress=start + (STAGES[message.stage] - start) * share
+            )
+        done = f" ({message.done:,})" if message.done else ""
         self.query_one("#groups-stage", Label).update(
-            Text(f"Grouping {message.total:,} agents: {message.stage} ({message.done:,})")
+            Text(f"Grouping {message.total:,} agents: {message.stage}{done}")
         )
 
     def on_grouped(self, message: Grouped) -> None:
