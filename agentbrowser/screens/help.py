@@ -77,7 +77,7 @@ def help_sections(app: App[object]) -> list[Section]:
         (
             "Search box",
             binding_rows(app, FilterInput.BINDINGS)
-            + [("enter", "go to the list"), ("esc", "go to the list, keeping the filter")],
+            + [("enter", "Go to the list"), ("esc", "Go to the list, keeping the filter")],
         ),
         ("Copy menu (y)", binding_rows(app, CopyMenu.BINDINGS)),
         ("Install dialog (i, n)", binding_rows(app, InstallDialog.BINDINGS)),
