@@ -500,8 +500,9 @@ def distinct_names(named: list[tuple[str, str]]) -> list[str]:
 
 #: Scripts whose letters pass for one another's (Latin a, Cyrillic а; o, ο).
 _LOOKALIKE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE"})
-#: Where a name's words meet: each word may be written in one script of its own.
-_NAME_BREAK = re.compile(r"[-_. ]+")
+#: Where a name's words meet for mixed_script_word: anything but a letter or a digit (each
+#: word may be written in one script of its own).
+_SCRIPT_WORD_BREAK = re.compile(r"[\W_]+")
 
 
 def mixed_script_word(name: str) -> tuple[str, str] | None:
@@ -512,7 +513,7 @@ def mixed_script_word(name: str) -> tuple[str, str] | None:
         return None
     import unicodedata
 
-    for word in _NAME_BREAK.split(name):
+    for word in _SCRIPT_WORD_BREAK.split(name):
         scripts = {
             unicodedata.name(char, "UNKNOWN").split(" ", 1)[0] for char in word if char.isalpha()
         }

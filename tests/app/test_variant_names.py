@@ -126,3 +126,11 @@ def test_distinct_names_tell_one_name_apart_by_its_path(
     named: list[tuple[str, str]], shown: list[str]
 ) -> None:
     assert distinct_names(named) == shown
+
+
+def test_names_told_apart_by_their_paths_keep_the_part_that_differs() -> None:
+    """A path's `/` is where its words meet: the folder that tells two files apart stays."""
+    shown = shorten_apart(
+        ["OpenCoder (core/openagent/opencoder.md)", "OpenCoder (core/opencoder/opencoder.md)"], 24
+    )
+    assert shown == ["\u2026openagent/opencoder.md)", "\u2026opencoder/opencoder.md)"]
