@@ -155,16 +155,23 @@ def name_words(name: str) -> list[bytes]:
     return words_of(_CAMEL.sub(" ", _shown(name)))
 
 
-# A terminal's escape sequence (CSI, OSC to its end, or one character after ESC; C1's CSI): its
-# words are no words of the text a person reads, and must not name a role (`ESC]0;pwned BEL`).
+# A terminal's escape sequences: a CSI (ESC [ or its C1 form), a string a terminal swallows to
+# its end (OSC, DCS, SOS, PM, APC, in ESC or C1 form, ended by BEL or ST), or one character
+# after ESC. Their words are no words of the text a person reads, and must not name a role.
 _ESCAPE = re.compile(
-    r"\x1b(?:\[[0-?]*[ -/]*[@-~]?|\][^\x07\x1b]*(?:\x07|\x1b\\)?|.?)|\x9b[0-?]*[ -/]*[@-~]?"
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b.?"
 )
+_C1 = re.compile("[\x90-\x9f]")
 
 
 def _shown(text: str) -> str:
-    """Text without terminal escape sequences (two C-speed tests when it has none)."""
-    return _ESCAPE.sub("", text) if "\x1b" in text or "\x9b" in text else text
+    """Text as a terminal shows it: without its escape sequences (C-speed tests when it has
+    none: a search for ESC, and for C1 controls only in text that is not ASCII)."""
+    if "\x1b" in text or (not text.isascii() and _C1.search(text)):
+        return _ESCAPE.sub("", text)
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,9 +191,9 @@ Parts = tuple[dict[bytes, int], dict[bytes, int], dict[bytes, int]]
 def _counts(agent: Agent, stemmer: _Stemmer) -> Parts:
     """(name, head, body) term counts of one agent."""
     name = stemmer.count(name_words(agent.name))
-    body = prompt(agent)
+    body = _shown(prompt(agent)[:HEADING_CHARS])
     opening = body[:BODY_CHARS]
-    headings = _HEADING.findall("\n" + body[:HEADING_CHARS])
+    headings = _HEADING.findall("\n" + body)
     description = _shown(agent.description or "").replace("\\n", "\n")
     head = stemmer.count(words_of(description + "\n" + "\n".join(headings)))
     for tool in agent.tools or ():

@@ -419,18 +419,32 @@ def test_the_groups_command_spreads_the_work_over_a_forked_helper(
     assert children == ([True, True] if forked.can_fork() and forked.jobs() > 1 else [])
 
 
-def test_a_role_is_never_named_from_inside_a_terminal_escape_sequence(tmp_path: Path) -> None:
-    """Two names hold `ESC ] 0 ; pwned BEL` (an OSC that retitles a terminal): no word of it is
-    a word of the names a person reads, nor of the role."""
-    for number in (1, 2):
+@pytest.mark.parametrize(
+    ("name", "description", "heading"),
+    [
+        pytest.param("review\x1b]0;pwned\x07er", "Reviews code", "# Review", id="osc-in-a-name"),
+        pytest.param("reviewer", "Reviews \x1bPpwned\x1b\\code", "# Review", id="dcs"),
+        pytest.param("reviewer", "Reviews \x9dpwned\x9ccode", "# Review", id="c1-osc"),
+        pytest.param("reviewer", "Reviews code", "# \x1b]0;pwned\x07Review", id="heading-osc"),
+        pytest.param("reviewer", "Reviews code", "# \x90pwned\x9cReview", id="heading-c1-dcs"),
+    ],
+)
+def test_a_role_is_never_named_from_inside_a_terminal_escape_sequence(
+    tmp_path: Path, name: str, description: str, heading: str
+) -> None:
+    """A sequence a terminal swallows (an OSC that retitles it, a DCS, their one-byte C1
+    forms) in every member's name, description or heading: no word of it names the role."""
+    for number in range(3):
         (tmp_path / f"r{number}.md").write_text(
-            f"---\nname: review\x1b]0;pwned\x07er-{number}\ndescription: Reviews code changes "
-            "for bugs, style and security\n---\nReview the diff.\n",
+            f"---\nname: {name}-{number}\ndescription: {description} changes for bugs\n---\n"
+            f"{heading}\n\nRead the diff.\n",
             encoding="utf-8",
         )
     agents = load_collection([str(tmp_path)], use_cache=False)
     (group,) = group_roles(agents)
-    assert "pwned" not in group.role
+    assert "pwned" not in group.role and len(group.members) == 3, group.role
+    terms = {term for vector in role_vectors(agents) for term in vector.weights}
+    assert not [term for term in terms if b"pwned" in term], sorted(terms)
     assert name_words("review\x1b]0;pwned\x07er-1") == [b"reviewer"]  # as a terminal shows it
 
 
