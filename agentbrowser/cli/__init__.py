@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 _WHERE = {"CliError": "program", "build_app": "program", "main": "program", "run": "program"}
 
-__all__ = sorted(_WHERE)
+__all__ = ["CliError", "build_app", "main", "run"]  # the names of _WHERE
 
 
 __getattr__ = lazy_names(__name__, _WHERE)

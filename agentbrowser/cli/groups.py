@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import IO, Any
 
-from agentbrowser.cli.table import aligned, terminal_width
+from agentbrowser.cli.table import WHOLE, aligned, terminal_width
 from agentbrowser.loading.collection import load_collection
 from agentbrowser.memory import gc_paused
 from agentbrowser.model.records import ALL_TOOLS_FORMATS, ERROR, WARNING, Agent, prompt, shown_model
@@ -72,7 +72,7 @@ def group_json(group: Group, agents: Sequence[Agent]) -> dict[str, Any]:
 def _tools(agent: Agent) -> str:
     if agent.tools is None:
         return "all" if agent.format in ALL_TOOLS_FORMATS else "-"
-    return one_line(", ".join(agent.tools), 28, ellipsis=True) or "none"
+    return one_line(", ".join(agent.tools), WHOLE, ellipsis=True) or "none"
 
 
 def _problems(agent: Agent) -> str:
@@ -91,12 +91,12 @@ def _table(agents: list[Agent], width: int | None) -> list[str]:
         changed = _changed(agent)
         rows.append(
             [
-                one_line(name, 64, ellipsis=True),
+                one_line(name, WHOLE, ellipsis=True),  # (cut to fit a terminal)
                 agent.format,
                 agent.scope,
                 f"~{approx_tokens(prompt(agent)):,}",
                 _tools(agent),
-                one_line(shown_model(agent), 20, ellipsis=True),
+                one_line(shown_model(agent), WHOLE, ellipsis=True),
                 _problems(agent),
                 changed[:10] if changed else "-",
             ]

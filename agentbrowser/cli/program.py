@@ -329,6 +329,8 @@ def _problem_summary(agent: Agent) -> str:
 
 
 def _table_rows(agents: list[Agent]) -> list[list[str]]:
+    from agentbrowser.cli.table import WHOLE
+
     rows = [["NAME", "FORMAT", "SCOPE", "MODEL", "TOOLS", "PROBLEMS"]]
     for agent in agents:
         if agent.tools is not None:
@@ -338,10 +340,10 @@ def _table_rows(agents: list[Agent]) -> list[list[str]]:
         scope = agent.scope + (" (shadowed)" if agent.shadowed_by else "")
         rows.append(
             [
-                one_line(agent.name, 48, ellipsis=True),
+                one_line(agent.name, WHOLE, ellipsis=True),  # (cut to fit a terminal)
                 agent.format,
                 scope,
-                one_line(shown_model(agent), 24, ellipsis=True),
+                one_line(shown_model(agent), WHOLE, ellipsis=True),
                 tools,
                 _problem_summary(agent),
             ]
@@ -354,7 +356,9 @@ def print_table(agents: list[Agent], out: TextIO, width: int | None = None) -> N
     whole lines in a pipe, easy to grep. `width` stands for the terminal's (tests)."""
     from agentbrowser.cli.table import aligned, terminal_width
 
-    lines = aligned(_table_rows(agents), width or terminal_width(out), shrink=(3, 5), drop=(2,))
+    lines = aligned(
+        _table_rows(agents), width or terminal_width(out), shrink=(3, 4, 5), drop=(2,)
+    )
     out.writelines(line + "\n" for line in lines)
 
 

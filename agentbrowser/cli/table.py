@@ -1,6 +1,7 @@
-"""Plain aligned tables (`list`, `groups`): two spaces between columns, easy to grep in a pipe;
-in a terminal, as wide as the terminal: long names, then other columns give way, then the
-least needed columns are left out, and the names give way last."""
+"""Plain aligned tables (`list`, `groups`): two spaces between columns, every cell whole in a
+pipe (easy to grep); in a terminal, as wide as the terminal: long names, then other columns
+give way, then the least needed columns are left out, the names give way last, and on a very
+narrow terminal every column does."""
 
 from __future__ import annotations
 
@@ -8,12 +9,18 @@ import shutil
 from collections.abc import Sequence
 from typing import IO
 
+from rich.cells import cell_len
+
 from agentbrowser.model.text import shorten_apart
 
 #: A column that gives way keeps at least this many cells.
 NARROWEST = 8
 #: Names keep this many cells before a column is left out for them.
 NAME_CELLS = 24
+#: On a very narrow terminal, every column keeps at least this many.
+LEAST = 3
+#: A cell holds this many characters at most (a hostile value is cut even in a pipe).
+WHOLE = 1_000
 
 
 def terminal_width(out: IO[str]) -> int | None:
@@ -26,6 +33,19 @@ def terminal_width(out: IO[str]) -> int | None:
     return shutil.get_terminal_size().columns
 
 
+def _cut(text: str, width: int) -> str:
+    """Text in at most `width` cells (a wide character takes two), ending in `…` when cut."""
+    if cell_len(text) <= width:
+        return text
+    kept, used = [], 1
+    for char in text:
+        used += cell_len(char)
+        if used > width:
+            break
+        kept.append(char)
+    return "".join(kept) + "\u2026"
+
+
 def aligned(
     rows: Sequence[Sequence[str]],
     width: int | None = None,
@@ -36,33 +56,34 @@ def aligned(
     """The rows (a header first) as aligned lines, whole; with `width`, fitted to it: the names
     give way down to NAME_CELLS, then the columns in `shrink` (widest first, down to NARROWEST
     cells), then the columns in `drop` are left out in that order, then the names give way to
-    NARROWEST. A cut cell ends in `…`; names are cut in the middle, where they differ
-    least, so that variants stay told apart."""
+    NARROWEST, then every column to LEAST. A cut cell ends in `…`; names are cut in the middle,
+    where they differ least, so that variants stay told apart."""
     count = len(rows[0])
-    widths = [max(len(row[i]) for row in rows) for i in range(count)]
+    widths = [max(cell_len(row[i]) for row in rows) for i in range(count)]
     kept = list(range(count))
 
     def excess() -> int:
         return sum(widths[i] for i in kept) + 2 * (len(kept) - 1) - (width or 0)
 
-    if width is not None:
-        widths[names] -= max(0, min(excess(), widths[names] - NAME_CELLS))
-        while excess() > 0 and (wide := [i for i in shrink if widths[i] > NARROWEST]):
+    def give_way(columns: Sequence[int], least: int) -> None:
+        while excess() > 0 and (wide := [i for i in columns if widths[i] > least]):
             widths[max(wide, key=lambda i: (widths[i], -i))] -= 1
+
+    if width is not None:
+        give_way([names], NAME_CELLS)
+        give_way(shrink, NARROWEST)
         for column in drop:
             if excess() <= 0:
                 break
             kept.remove(column)
-        widths[names] -= max(0, min(excess(), widths[names] - NARROWEST))
-    lines = []
+        give_way([names], NARROWEST)
+        give_way(kept, LEAST)
     columns = {i: [row[i] for row in rows] for i in kept}
     for i, column in columns.items():
-        if max(map(len, column)) <= widths[i]:
-            continue
-        if i == names:
+        if i == names and max(map(cell_len, column[1:]), default=0) > widths[i]:
             column[1:] = shorten_apart(column[1:], widths[i])
-        column[:] = [c if len(c) <= widths[i] else c[: widths[i] - 1] + "\u2026" for c in column]
-    for number in range(len(rows)):
-        cells = [columns[i][number].ljust(widths[i]) for i in kept]
-        lines.append("  ".join(cells).rstrip())
-    return lines
+        column[:] = [_cut(cell, widths[i]) for cell in column]
+    return [
+        "  ".join(cell + " " * (widths[i] - cell_len(cell)) for i, cell in zip(kept, line)).rstrip()
+        for line in zip(*columns.values())
+    ]

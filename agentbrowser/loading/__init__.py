@@ -26,7 +26,7 @@ _WHERE = {
     "sources": "collection",
 }
 
-__all__ = sorted(_WHERE)
+__all__ = ["find", "load", "load_collection", "sources"]  # the names of _WHERE
 
 
 __getattr__ = lazy_names(__name__, _WHERE)

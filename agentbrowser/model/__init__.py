@@ -39,7 +39,17 @@ _WHERE = {
     "Problem": "records",
 }
 
-__all__ = sorted(_WHERE)
+__all__ = [  # the names of _WHERE
+    "ERROR",
+    "FORMATS",
+    "INFO",
+    "SCOPES",
+    "WARNING",
+    "Agent",
+    "Problem",
+    "parse_file",
+    "parse_text",
+]
 
 
 __getattr__ = lazy_names(__name__, _WHERE)

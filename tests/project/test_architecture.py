@@ -144,3 +144,13 @@ def test_only_the_memory_module_steers_the_garbage_collector() -> None:
             if re.search(r"\bimport gc\b|\bgc\.\w+\(", code):
                 found.append(f"{path.relative_to(package)}:{number}: {line.strip()}")
     assert found == []
+
+
+@pytest.mark.parametrize("package", ["agentbrowser.model", "agentbrowser.loading", "agentbrowser.cli"])
+def test_a_package_exports_exactly_the_names_it_loads_when_asked(package: str) -> None:
+    import importlib
+
+    module = importlib.import_module(package)
+    assert sorted(module.__all__) == sorted(module._WHERE)
+    for name in module.__all__:
+        assert getattr(module, name) is not None
