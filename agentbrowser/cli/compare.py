@@ -467,7 +467,9 @@ def run_similar(
         target, found, "by text similarity (shared wording); --by role: the same job", out
     )
     if not found:
-        out.write(f"no other agents to compare with {sanitize(target.name)}\n")
+        others = any(agent.path != target.path for agent in agents)
+        what = "no other agent shares its wording" if others else "no other agents to compare with"
+        out.write(f"{what}: {sanitize(target.name)}\n")
     return 0
 
 

@@ -143,7 +143,9 @@ class SimilarScreen(ModalScreen[Agent | None]):
         started = time.perf_counter()
         try:
             index = self.cache.index(self.agents)
-            results = index.query(self.target, SIMILAR_LIMIT)
+            from agentbrowser.model.similar import alike
+
+            results = alike(index.query(self.target, SIMILAR_LIMIT))
         except Exception as exc:  # noqa: BLE001 (a bug in the model: say so, keep the app alive)
             error = f"{type(exc).__name__}: {exc}"
             self.app.call_from_thread(
@@ -158,19 +160,31 @@ class SimilarScreen(ModalScreen[Agent | None]):
         self.results = message.results
         self.seconds = message.seconds
         options = self.query_one(OptionList)
-        options.clear_options()
         if not message.results:
+            options.clear_options()
             options.add_option(
                 Option(Text("No other agents to compare with", style="italic"), disabled=True)
             )
             return
+        self._show_rows(0)
+        options.focus()
+
+    def on_resize(self) -> None:
+        """Rows are cut to the list's width: a new width cuts them anew."""
+        if self.results:
+            self._show_rows()
+
+    def _show_rows(self, highlighted: int | None = None) -> None:
+        """The agents found, one line each, the highlight kept (or put on `highlighted`)."""
+        options = self.query_one(OptionList)
+        keep = options.highlighted if highlighted is None else highlighted
+        options.clear_options()
         width = _width(options)
         options.add_options(
             Option(_row(agent, score, width), id=str(i))
-            for i, (agent, score) in enumerate(message.results)
+            for i, (agent, score) in enumerate(self.results or [])
         )
-        options.highlighted = 0
-        options.focus()
+        options.highlighted = keep or 0
 
     @on(OptionList.OptionSelected, "#similar-options")
     def compare_chosen(self, event: OptionList.OptionSelected) -> None:
@@ -220,7 +234,13 @@ class CompareWithScreen(ModalScreen[Agent | None]):
             )
 
     def on_mount(self) -> None:
-        self._filter("")
+        # After the first layout: the rows are cut to the list's width, which it has by then.
+        self.call_after_refresh(self._filter, "")
+
+    def on_resize(self) -> None:
+        """Rows are cut to the list's width: a new width cuts them anew."""
+        if self.shown:
+            self._show_rows()
 
     @on(Input.Changed, "#compare-with-input")
     def filter_as_you_type(self, event: Input.Changed) -> None:
@@ -237,16 +257,21 @@ class CompareWithScreen(ModalScreen[Agent | None]):
                 if len(shown) >= PICK_LIMIT:
                     break
         self.shown = shown
+        self._show_rows(0)
+
+    def _show_rows(self, highlighted: int | None = None) -> None:
+        """The agents found, one line each, the highlight kept (or put on `highlighted`)."""
         options = self.query_one(OptionList)
+        keep = options.highlighted if highlighted is None else highlighted
         options.clear_options()
-        if not shown:
+        if not self.shown:
             options.add_option(Option(Text("No agent matches", style="italic"), disabled=True))
             return
         width = _width(options)
         options.add_options(
-            Option(_row(agent, None, width), id=str(i)) for i, agent in enumerate(shown)
+            Option(_row(agent, None, width), id=str(i)) for i, agent in enumerate(self.shown)
         )
-        options.highlighted = 0
+        options.highlighted = min(keep or 0, len(self.shown) - 1)
 
     def action_move(self, delta: int) -> None:
         """Arrow keys in the box move the highlight in the list."""
