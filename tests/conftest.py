@@ -1,4 +1,4 @@
-"""Fixtures for every test: the developer's own home and cache stay out of the tests."""
+"""Fixtures for every test: the developer's own home, cache and terminal stay out of them."""
 
 from __future__ import annotations
 
@@ -24,6 +24,10 @@ def private_home_and_cache(
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    # A copy asks the tmux it runs in what it does with OSC 52: the developer's tmux (its
+    # set-clipboard) must not decide a test. Tests of that set TMUX themselves.
+    monkeypatch.delenv("TMUX", raising=False)
+    monkeypatch.delenv("TMUX_PANE", raising=False)
     return cache
 
 
