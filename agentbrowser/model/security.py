@@ -731,18 +731,23 @@ def _blob_problems(text: str) -> list[Problem]:
 # -- the findings --------------------------------------------------------------------------
 
 
-def _lookalike_name(name: str, text: str, body: str) -> list[Problem]:
-    """A name with a word whose letters come from scripts that look alike (`bаckend-engineer`
-    with a Cyrillic а) reads as another agent's name: the one a user meant to install or copy."""
-    mixed = mixed_script_word(name)
-    if mixed is None:
+def name_findings(name: str, line: int | None) -> list[Problem]:
+    """A name that passes for another: a word whose letters come from two scripts that look
+    alike (`bаckend-engineer` with a Cyrillic а), or full-width and styled letters that read as
+    a plain name (`ｂackend`). It reads as the agent a user meant to install or copy. `line` is
+    the `name` key's (None for a name taken from the file's)."""
+    if name.isascii():
         return []
-    line = _line_of(text, "\nname", len(text) - len(body), None)
-    message = (
-        f"the name {inline(name)!r} mixes {mixed[1]} letters in the word {inline(mixed[0])!r}: "
-        "it can pass for another agent's name"
-    )
-    return [Problem(WARNING, message, line + 1 if line is not None else None)]
+    mixed = mixed_script_word(name)
+    if mixed is not None:
+        why = f"mixes {mixed[1]} letters in the word {inline(mixed[0])!r}"
+    else:
+        plain = unicodedata.normalize("NFKC", name)
+        if plain == unicodedata.normalize("NFC", name) or not plain.isascii():
+            return []
+        why = f"holds full-width or styled letters that read as {inline(plain)!r}"
+    message = f"the name {inline(name)!r} {why}: it can pass for another agent's name"
+    return [Problem(WARNING, message, line, RULE_LOOKALIKE)]
 
 
 def _line_of(text: str, needle: str, before: int, default: int | None) -> int | None:
@@ -783,8 +788,6 @@ def findings(
     in a file's text, as problems with 1-based lines."""
     is_ascii = text.isascii()
     found: list[Problem] = [] if is_ascii else _ruled(RULE_HIDDEN, _hidden_char_problems(text))
-    if not is_ascii and isinstance(frontmatter.get("name"), str):
-        found += _ruled(RULE_LOOKALIKE, _lookalike_name(frontmatter["name"], text, body))
     # One-character tests first: they run at memchr speed, a longer needle ~10x slower.
     bang = "!" in body
     if (bang and "<!--" in body) or ("]" in body and "]:" in body):
