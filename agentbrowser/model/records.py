@@ -28,11 +28,10 @@ FORMATS: tuple[str, ...] = (
     "cursor-rule",
     "markdown",
 )
-#: Formats that document a `model` key (without one, the tool picks its default model), and
-#: plain markdown (an agent file kept where no tool reads it says what it asks for).
+#: Formats that document a `model` key: without one, the tool picks its default model.
 MODEL_FORMATS: tuple[str, ...] = (
     "claude-agent", "claude-command", "claude-skill", "opencode-agent", "copilot-agent",
-    "copilot-chatmode", "copilot-prompt", "markdown",
+    "copilot-chatmode", "copilot-prompt",
 )  # fmt: skip
 #: Formats whose missing `tools` key means every tool.
 ALL_TOOLS_FORMATS = frozenset(
@@ -92,11 +91,17 @@ class FrontmatterField:
     read: Callable[[Any], Any] = optional_text
     valid: Callable[[Any], bool] = _text_or_none
     unset: str | None = None
+    unset_in: tuple[str, ...] | None = None
+    """The formats in which ``unset`` is what a missing key means (None: every one)."""
     attr: str = ""
 
     def key(self, fmt: str) -> str | None:
         """The key's name in a format; None when the format does not have it."""
         return self.keys.get(fmt)
+
+    def unset_for(self, fmt: str) -> str | None:
+        """What a file of this format without the key gets (None: nothing to say)."""
+        return self.unset if self.unset_in is None or fmt in self.unset_in else None
 
 
 def frontmatter_field(
@@ -106,9 +111,12 @@ def frontmatter_field(
     formats: tuple[str, ...] = FORMATS,
     unset: str | None = None,
     read: Callable[[Any], Any] = optional_text,
+    unset_in: tuple[str, ...] | None = None,
 ) -> Any:
     """An Agent attribute read from the frontmatter key `key` (optional text) in `formats`."""
-    spec = FrontmatterField({fmt: key for fmt in formats}, label, read=read, unset=unset)
+    spec = FrontmatterField(
+        {fmt: key for fmt in formats}, label, read=read, unset=unset, unset_in=unset_in
+    )
     return field(default=None, metadata={"frontmatter": spec})
 
 
@@ -152,8 +160,15 @@ class Agent:
     # Frontmatter keys carried as attributes (each is None when the file does not set it).
     # A new one is one line here; parsing, the index cache, JSON, the detail pane and the
     # comparisons take it from FRONTMATTER_FIELDS.
+    # Plain markdown's model is read too (an agent file kept where no tool reads it says what
+    # it asks for), but no tool gives it a default.
     model: str | None = frontmatter_field(
-        "model", "model", formats=MODEL_FORMATS, unset="default", read=optional_choices
+        "model",
+        "model",
+        formats=(*MODEL_FORMATS, "markdown"),
+        unset="default",
+        unset_in=MODEL_FORMATS,
+        read=optional_choices,
     )
     color: str | None = frontmatter_field("color", "color")
     permission_mode: str | None = frontmatter_field(

@@ -180,11 +180,12 @@ def header(agent: Agent, palette: Palette) -> RenderableType:
     dangerous = {p.kind for p in granted if p.danger}
     for spec in FRONTMATTER_FIELDS:
         value, key = getattr(agent, spec.attr), spec.key(agent.format)
-        if key is None or (value is None and spec.unset is None) or key in dangerous:
+        unset = spec.unset_for(agent.format)
+        if key is None or (value is None and unset is None) or key in dangerous:
             continue  # not in this format, not set, or a danger: on a line of its own below
         shown.append(key)
         facts.append(("  " if facts else "") + f"{spec.label} ", style=palette.muted)
-        facts.append(inline(value if value is not None else spec.unset or ""))
+        facts.append(inline(value if value is not None else unset or ""))
     # Prompt first: it is what a model reads on every call. Short enough for one line of the
     # detail pane in a 120-column terminal.
     facts.append("  tokens ", style=palette.muted)

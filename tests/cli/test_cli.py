@@ -61,16 +61,21 @@ def test_a_missing_model_reads_the_same_in_list_groups_and_the_detail_pane(
     rules = tmp_path / ".cursor" / "rules"
     rules.mkdir(parents=True)
     (rules / "style.mdc").write_text("---\ndescription: Style\nmodel: gpt-5\n---\nBe brief.\n")
+    # Plain markdown, kept where no tool reads it: its model is shown, no default is said.
+    (tmp_path / "kept.md").write_text("---\nname: kept\nmodel: opus\n---\nKeep.\n")
+    (tmp_path / "notes.md").write_text("---\nname: notes\n---\nNotes.\n")
     _, out, _ = run(["list", str(tmp_path), "--no-cache"], capsys)
     rows = {line.split()[0]: line.split() for line in out.splitlines()[1:]}
     assert rows["reviewer-one"][3] == "default"
     assert rows["style"][3] == "-"  # a Cursor rule has no model, whatever the file says
+    assert (rows["kept"][1], rows["kept"][3], rows["notes"][3]) == ("markdown", "opus", "-")
     _, out, _ = run(["groups", str(tmp_path), "--no-cache"], capsys)
     assert [line.split()[5] for line in out.splitlines() if "reviewer-" in line] == ["default"] * 2
     records = {a.name: a for a in load_collection([str(tmp_path)], use_cache=False)}
-    shown = [str(header(records[n], Palette()).renderables[2]) for n in ("reviewer-one", "style")]
-    assert "model default" in shown[0]
-    assert "model" not in shown[1]
+    names = ("reviewer-one", "style", "kept", "notes")
+    shown = [str(header(records[n], Palette()).renderables[2]) for n in names]
+    assert "model default" in shown[0] and "model opus" in shown[2]
+    assert "model" not in shown[1] and "model" not in shown[3]
 
 
 def test_list_counts_each_severity_as_lint_does(
