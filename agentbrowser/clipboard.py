@@ -167,5 +167,6 @@ def copy_shown(
         left_out.append(plural(controls, "control character"))
     if left_out:
         message += f", without {' and '.join(left_out)} (agentbrowser copy copies them as they are)"
-        return Copied("Copied without hidden text", message, "warning")
+        title = "Copied without hidden text" if hidden else "Copied without control characters"
+        return Copied(title, message, "warning")
     return Copied("Copied", message, "information")

@@ -117,9 +117,9 @@ class BrowseScreen(Screen[None]):
         """While part of the collection is listed: how many files there are in all."""
         self._timer: Timer | None = None
         self._select_after_load: str | None = None
+        """A file just written (install, new agent): highlighted when the reload lists it."""
         self._groups_when_loaded = False
         """`v` came while part of the collection was listed: the groups open once all is."""
-        """A file just written (install, new agent): highlighted when the reload lists it."""
 
     def compose(self) -> ComposeResult:
         trace.mark("compose")
@@ -269,6 +269,7 @@ class BrowseScreen(Screen[None]):
 
     def on_load_failed(self, message: LoadFailed) -> None:
         """Loading stopped: tell the user, and leave the screen usable."""
+        self._groups_when_loaded = False  # (a later reload does not open them unasked)
         if self._partial_total is not None:  # what was listed stays, as a plain list
             self._partial_total = None
             if self.selected is not None:
@@ -308,8 +309,12 @@ class BrowseScreen(Screen[None]):
             self._timer = self.set_interval(POLL_SECONDS, self._poll_tick, name="poll")
         if self._groups_when_loaded:
             self._groups_when_loaded = False
-            if self.app.screen is self:  # not over whatever the user opened meanwhile
+            typing = isinstance(self.app.focused, FilterInput)
+            if self.app.screen is self and not typing:
                 self.action_groups()
+            else:  # not over what the user opened meanwhile, nor into what they type
+                count = len(message.library.agents)
+                self.notify(f"All {count:,} agents are read: v groups them")
 
     def on_library_changed(self, message: LibraryChanged) -> None:
         """Files changed on disk: show the new snapshot, staying on the same agent."""

@@ -122,6 +122,7 @@ async def test_copy_leaves_out_what_a_terminal_would_act_on_and_says_so(
         assert system_clipboard == ["Be nice.]52;c;cm0gLXJmIH4=\n\tDone.\n"]
         assert "without 2 control characters" in shown[0]["message"]
         assert shown[0]["severity"] == "warning"
+        assert shown[0]["title"] == "Copied without control characters"
 
 
 async def test_a_compare_copies_its_diff_without_hidden_characters_and_says_so(
