@@ -22,6 +22,7 @@ from agentbrowser.model.records import Agent
 from agentbrowser.render.multi_layout import OWN_WORD, marked_paragraph, value_cell
 from agentbrowser.screens.browse import BrowseScreen
 from agentbrowser.screens.compare import CompareScreen
+from agentbrowser.screens.groups import GroupsScreen
 from agentbrowser.screens.multi_compare import MultiCompareScreen, PromptPart
 
 from ..paths import BUNDLED
@@ -238,6 +239,18 @@ async def open_multi(pilot: Pilot[None], marks: int) -> MultiCompareScreen:
     return screen
 
 
+async def open_groups(pilot: Pilot[None]) -> tuple[BrowseScreen, GroupsScreen]:
+    """`v` once the collection is read: the browse screen and the groups view (its grouping
+    may still run)."""
+    browse = pilot.app.screen
+    assert isinstance(browse, BrowseScreen)
+    await wait_for(pilot, lambda: browse.library is not None)
+    await pilot.press("v")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, GroupsScreen))
+    assert isinstance(pilot.app.screen, GroupsScreen)
+    return browse, pilot.app.screen
+
+
 def _screen_lines(app) -> list[str]:  # type: ignore[no-untyped-def]
     return ["".join(s.text for s in strip) for strip in app.screen._compositor.render_strips()]
 
@@ -342,18 +355,10 @@ async def test_space_on_two_members_opens_the_two_way_compare(seeds: Path) -> No
 async def test_v_groups_the_collection_in_a_worker_and_enter_compares_the_seed_group(
     seeds: Path,
 ) -> None:
-    from agentbrowser.screens.groups import GroupsScreen
-
     bundled = BUNDLED
     app = build_app([str(seeds), str(bundled)], use_cache=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        browse = pilot.app.screen
-        assert isinstance(browse, BrowseScreen)
-        await wait_for(pilot, lambda: browse.library is not None)
-        await pilot.press("v")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, GroupsScreen))
-        screen = pilot.app.screen
-        assert isinstance(screen, GroupsScreen)
+        browse, screen = await open_groups(pilot)
         await wait_for(pilot, lambda: screen.groups is not None)
         await pilot.pause()
         assert screen.groups
@@ -382,7 +387,6 @@ async def test_the_groups_view_answers_keys_while_it_works(seeds: Path, monkeypa
     import threading
 
     from agentbrowser.model import roles
-    from agentbrowser.screens.groups import GroupsScreen
 
     gate = threading.Event()
     real = roles.group_roles
@@ -394,12 +398,7 @@ async def test_the_groups_view_answers_keys_while_it_works(seeds: Path, monkeypa
 
     monkeypatch.setattr(roles, "group_roles", held)
     async with build_app([str(seeds)], use_cache=False).run_test(size=(80, 24)) as pilot:
-        browse = pilot.app.screen
-        assert isinstance(browse, BrowseScreen)
-        await wait_for(pilot, lambda: browse.library is not None)
-        await pilot.press("v")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, GroupsScreen))
-        screen = pilot.app.screen
+        browse, screen = await open_groups(pilot)
         await wait_for(pilot, lambda: "reading" in str(screen.query_one("#groups-stage").render()))
         assert screen.groups is None  # type: ignore[attr-defined]
         await pilot.press("escape")
@@ -433,7 +432,6 @@ async def test_agents_of_one_name_are_told_apart_by_their_paths_in_groups_and_th
 ) -> None:
     """Two files named alike by their frontmatter (a copy kept under another file name): the
     groups view, the legend, the prompt's title and what a copy says name each by its file."""
-    from agentbrowser.screens.groups import GroupsScreen
 
     from .test_app import record_notifications
 
@@ -441,13 +439,8 @@ async def test_agents_of_one_name_are_told_apart_by_their_paths_in_groups_and_th
     for name in ("code-reviewer.md", "reviewer-copy.md", "reviewer-old.md"):
         (tmp_path / name).write_text(reviewer, encoding="utf-8")
     async with build_app([str(tmp_path)], use_cache=False).run_test(size=(80, 24)) as pilot:
-        browse = pilot.app.screen
-        assert isinstance(browse, BrowseScreen)
-        await wait_for(pilot, lambda: browse.library is not None)
-        await pilot.press("v")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, GroupsScreen))
-        groups = pilot.app.screen
-        await wait_for(pilot, lambda: groups.groups is not None)  # type: ignore[attr-defined]
+        _, groups = await open_groups(pilot)
+        await wait_for(pilot, lambda: groups.groups is not None)
         await pilot.pause()
         files = ("code-reviewer.md", "reviewer-copy.md", "reviewer-old.md")
         labels = [f"code-reviewer ({file})" for file in files]
