@@ -366,9 +366,8 @@ def candidate_pairs(vectors: Sequence[RoleVector]) -> dict[tuple[int, int], floa
 
     The score of a pair is the dot product over shared key terms: an estimate of the cosine
     that finds candidates, never the last word (keys merge the parts, so a word in both
-    agents' names and prompts counts more than the cosine counts it: joins of small groups are
-    checked on the exact average). Key terms held by more than ``POSTING_CAP`` agents are
-    skipped.
+    agents' names and prompts counts more than the cosine counts it: every join is checked on
+    the exact average). Key terms held by more than ``POSTING_CAP`` agents are skipped.
     Returns {(i, j): score} with i < j.
     """
     held: dict[bytes, int] = {}

@@ -825,7 +825,7 @@ SECURITY_RULES: dict[str, str] = {
     RULE_SECRET: "A credential in the file",
     RULE_PAYLOAD: "An encoded blob that decodes to text a model reads",
     RULE_POWER: "A power that runs commands or lifts confirmations in a dangerous way",
-    RULE_LOOKALIKE: "A name whose letters from two scripts look alike: it passes for another",
+    RULE_LOOKALIKE: "A name whose letters pass for others (two scripts in a word, full-width)",
 }
 
 
@@ -1020,9 +1020,9 @@ def danger_summary(agent: Agent) -> str | None:
 
 def hidden_summary(agent: Agent) -> str | None:
     """What the agent's file hides, on one line for a comparison's table: each finding of
-    hidden characters, hidden instructions, encoded payloads or secrets, with its line (`⚠ line
-    3: hidden text in invisible Unicode tag characters: “…”`); powers are danger_summary's.
-    None when it hides nothing."""
+    hidden characters, hidden instructions, encoded payloads, secrets or a name that passes for
+    another, with its line (`⚠ line 3: hidden text in invisible Unicode tag characters: “…”`);
+    powers are danger_summary's. None when it hides nothing."""
     found = [
         f"\u26a0 line {p.line}: {p.message}" if p.line else f"\u26a0 {p.message}"
         for p in dangers(agent)
