@@ -68,24 +68,17 @@ class SimilarityCache:
             return index
 
 
-def _width(options: OptionList) -> int:
-    """The cells an option has in the list (its scrollbar and padding aside)."""
-    return max(20, options.scrollable_content_region.width - 1)
-
-
-def _row(agent: Agent, score: float | None, width: int = 90) -> Text:
-    """An option's text on one line of `width` cells: similarity, name and as much of the
-    description as fits (cut with `…`: a longer line would wrap), sanitised (never markup)."""
+def _row(agent: Agent, score: float | None) -> Text:
+    """An option's text: similarity, name and description, sanitised (never markup); the list
+    shows it on one line, cut with `…` to its width (compare.tcss), whatever that is."""
     from agentbrowser.model.similar import percent
 
     text = Text(no_wrap=True, overflow="ellipsis", end="")
     if score is not None:
         text.append(f"{percent(score):>7}  ", style="bold")
-    name = one_line(agent.name, 60) or "(unnamed)"
-    text.append(name, style="bold")
-    rest = width - len(text) - 2
-    if rest > 8 and agent.description:
-        text.append("  " + one_line(agent.description, rest, ellipsis=True), style="dim")
+    text.append(one_line(agent.name, 60) or "(unnamed)", style="bold")
+    if agent.description:
+        text.append("  " + one_line(agent.description, 200), style="dim")
     return text
 
 
@@ -160,31 +153,18 @@ class SimilarScreen(ModalScreen[Agent | None]):
         self.results = message.results
         self.seconds = message.seconds
         options = self.query_one(OptionList)
+        options.clear_options()
         if not message.results:
-            options.clear_options()
             options.add_option(
                 Option(Text("No other agents to compare with", style="italic"), disabled=True)
             )
             return
-        self._show_rows(0)
-        options.focus()
-
-    def on_resize(self) -> None:
-        """Rows are cut to the list's width: a new width cuts them anew."""
-        if self.results:
-            self._show_rows()
-
-    def _show_rows(self, highlighted: int | None = None) -> None:
-        """The agents found, one line each, the highlight kept (or put on `highlighted`)."""
-        options = self.query_one(OptionList)
-        keep = options.highlighted if highlighted is None else highlighted
-        options.clear_options()
-        width = _width(options)
         options.add_options(
-            Option(_row(agent, score, width), id=str(i))
-            for i, (agent, score) in enumerate(self.results or [])
+            Option(_row(agent, score), id=str(i))
+            for i, (agent, score) in enumerate(message.results)
         )
-        options.highlighted = keep or 0
+        options.highlighted = 0
+        options.focus()
 
     @on(OptionList.OptionSelected, "#similar-options")
     def compare_chosen(self, event: OptionList.OptionSelected) -> None:
@@ -234,13 +214,7 @@ class CompareWithScreen(ModalScreen[Agent | None]):
             )
 
     def on_mount(self) -> None:
-        # After the first layout: the rows are cut to the list's width, which it has by then.
-        self.call_after_refresh(self._filter, "")
-
-    def on_resize(self) -> None:
-        """Rows are cut to the list's width: a new width cuts them anew."""
-        if self.shown:
-            self._show_rows()
+        self._filter("")
 
     @on(Input.Changed, "#compare-with-input")
     def filter_as_you_type(self, event: Input.Changed) -> None:
@@ -257,21 +231,13 @@ class CompareWithScreen(ModalScreen[Agent | None]):
                 if len(shown) >= PICK_LIMIT:
                     break
         self.shown = shown
-        self._show_rows(0)
-
-    def _show_rows(self, highlighted: int | None = None) -> None:
-        """The agents found, one line each, the highlight kept (or put on `highlighted`)."""
         options = self.query_one(OptionList)
-        keep = options.highlighted if highlighted is None else highlighted
         options.clear_options()
-        if not self.shown:
+        if not shown:
             options.add_option(Option(Text("No agent matches", style="italic"), disabled=True))
             return
-        width = _width(options)
-        options.add_options(
-            Option(_row(agent, None, width), id=str(i)) for i, agent in enumerate(self.shown)
-        )
-        options.highlighted = min(keep or 0, len(self.shown) - 1)
+        options.add_options(Option(_row(agent, None), id=str(i)) for i, agent in enumerate(shown))
+        options.highlighted = 0
 
     def action_move(self, delta: int) -> None:
         """Arrow keys in the box move the highlight in the list."""
