@@ -76,10 +76,13 @@ def named_collection(paths: list[str], names: Sequence[str], use_cache: bool = T
 
     have = {agent.path for agent in agents}
     samples = [s for s in load(bundled_sources(), use_cache=use_cache) if s.path not in have]
+    named = {sample.path: sample for name in wanted for sample in find(samples, name)}
     for name in wanted:
-        if find(samples, name):
+        if find(list(named.values()), name):
             print(f"agentbrowser: note: {sanitize(name)!r} is a bundled sample", file=sys.stderr)
-    return [*agents, *samples]
+    # Only the samples named: the others would make a name the user's own agents hold
+    # ambiguous (`diff code-reviewer debugger` with a code-reviewer of their own).
+    return [*agents, *named.values()]
 
 
 def _lookup(agents: list[Agent], name: str, also: str = "") -> Agent | None:
@@ -482,7 +485,16 @@ def print_ranking(
     out.write(f"like {inline(target.name)}  {display_path(target.path)}\n{measure}\n")
     if not found:
         return
-    names = [one_line(agent.name, 48, ellipsis=True) for agent, _ in found]
-    width = max(map(len, names))
-    for name, (agent, score) in zip(names, found):
-        out.write(f"  {name.ljust(width)}  {percent(score):>6}  {display_path(agent.path)}\n")
+    from agentbrowser.cli.table import WHOLE, aligned, terminal_width
+
+    rows = [["", "", ""]] + [  # (no header line: an empty one, left out below)
+        [
+            one_line(agent.name, WHOLE, ellipsis=True),
+            percent(score).rjust(6),
+            display_path(agent.path),
+        ]
+        for agent, score in found
+    ]
+    width = terminal_width(out)
+    lines = aligned(rows, width - 2 if width else None, shrink=(2,))
+    out.writelines(f"  {line}\n" for line in lines[1:])

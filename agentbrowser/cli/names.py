@@ -25,7 +25,8 @@ def near_names(agents: Sequence[Agent], name: str, most: int = 3) -> list[str]:
 
     names = list(dict.fromkeys(agent.name for agent in agents))
     folded = name.lower()
-    near = [n for n in names if folded and folded in n.lower()]
+    # A name that holds what was typed, when that is a word's worth (`x` is in half of them).
+    near = [n for n in names if len(folded) >= 3 and folded in n.lower()]
     near += difflib.get_close_matches(name, names, n=most, cutoff=0.75)
     return [sanitize(n) for n in dict.fromkeys(near)][:most]
 

@@ -23,7 +23,7 @@ from agentbrowser.model.records import (
     Problem,
     shown_model,
 )
-from agentbrowser.model.text import inline, one_line, plural, sanitize
+from agentbrowser.model.text import distinct_names, inline, one_line, plural, sanitize
 
 if TYPE_CHECKING:
     from agentbrowser.app import AgentBrowserApp
@@ -238,7 +238,7 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
     )
     kept = " nor the kept groups" if command == "groups" else ""
     parser.add_argument(  # every command: fix reads every file anew anyway
-        "--no-cache", action="store_true", help=f"read and write neither the index cache{kept}"
+        "--no-cache", action="store_true", help=f"neither read nor write the index cache{kept}"
     )
     return parser
 
@@ -332,7 +332,8 @@ def _table_rows(agents: list[Agent]) -> list[list[str]]:
     from agentbrowser.cli.table import WHOLE
 
     rows = [["NAME", "FORMAT", "SCOPE", "MODEL", "TOOLS", "PROBLEMS"]]
-    for agent in agents:
+    names = distinct_names([(agent.name, agent.path) for agent in agents])
+    for agent, name in zip(agents, names):
         if agent.tools is not None:
             tools = str(len(agent.tools))
         else:
@@ -340,7 +341,7 @@ def _table_rows(agents: list[Agent]) -> list[list[str]]:
         scope = agent.scope + (" (shadowed)" if agent.shadowed_by else "")
         rows.append(
             [
-                one_line(agent.name, WHOLE, ellipsis=True),  # (cut to fit a terminal)
+                one_line(name, WHOLE, ellipsis=True),  # (cut to fit a terminal)
                 agent.format,
                 scope,
                 one_line(shown_model(agent), WHOLE, ellipsis=True),
@@ -356,9 +357,7 @@ def print_table(agents: list[Agent], out: TextIO, width: int | None = None) -> N
     whole lines in a pipe, easy to grep. `width` stands for the terminal's (tests)."""
     from agentbrowser.cli.table import aligned, terminal_width
 
-    lines = aligned(
-        _table_rows(agents), width or terminal_width(out), shrink=(3, 4, 5), drop=(2,)
-    )
+    lines = aligned(_table_rows(agents), width or terminal_width(out), shrink=(3, 4, 5), drop=(2,))
     out.writelines(line + "\n" for line in lines)
 
 

@@ -1,7 +1,7 @@
 """Plain aligned tables (`list`, `groups`): two spaces between columns, every cell whole in a
-pipe (easy to grep); in a terminal, as wide as the terminal: long names, then other columns
-give way, then the least needed columns are left out, the names give way last, and on a very
-narrow terminal every column does."""
+pipe (easy to grep); in a terminal, as wide as the terminal: the least needed columns are left
+out, then the other columns give way, the names last, and on a very narrow terminal every
+column does."""
 
 from __future__ import annotations
 
@@ -15,8 +15,6 @@ from agentbrowser.model.text import shorten_apart
 
 #: A column that gives way keeps at least this many cells.
 NARROWEST = 8
-#: Names keep this many cells before a column is left out for them.
-NAME_CELLS = 24
 #: On a very narrow terminal, every column keeps at least this many.
 LEAST = 3
 #: A cell holds this many characters at most (a hostile value is cut even in a pipe).
@@ -53,10 +51,10 @@ def aligned(
     drop: Sequence[int] = (),
     names: int = 0,
 ) -> list[str]:
-    """The rows (a header first) as aligned lines, whole; with `width`, fitted to it: the names
-    give way down to NAME_CELLS, then the columns in `shrink` (widest first, down to NARROWEST
-    cells), then the columns in `drop` are left out in that order, then the names give way to
-    NARROWEST, then every column to LEAST. A cut cell ends in `…`; names are cut in the middle,
+    """The rows (a header first) as aligned lines, whole; with `width`, fitted to it: the
+    columns in `drop` are left out in that order, then the columns in `shrink` give way (widest
+    first, down to NARROWEST cells), then the names (down to NARROWEST), then every column
+    (down to LEAST). A cut cell ends in `…`; names are cut in the middle,
     where they differ least, so that variants stay told apart."""
     count = len(rows[0])
     widths = [max(cell_len(row[i]) for row in rows) for i in range(count)]
@@ -70,12 +68,11 @@ def aligned(
             widths[max(wide, key=lambda i: (widths[i], -i))] -= 1
 
     if width is not None:
-        give_way([names], NAME_CELLS)
-        give_way(shrink, NARROWEST)
         for column in drop:
             if excess() <= 0:
                 break
             kept.remove(column)
+        give_way(shrink, NARROWEST)
         give_way([names], NARROWEST)
         give_way(kept, LEAST)
     columns = {i: [row[i] for row in rows] for i in kept}

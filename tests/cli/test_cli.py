@@ -399,7 +399,7 @@ def test_a_cut_table_cell_ends_in_an_ellipsis(
 
     fitted = StringIO()
     print_table(load_collection([str(tmp_path)], use_cache=False), fitted, 60)
-    assert " anthropic/clau\u2026  " in fitted.getvalue()  # a terminal of 60 columns
+    assert " anthropic/claude-sonn\u2026  " in fitted.getvalue()  # a terminal of 60 columns
     assert (
         one_line("abc def", 5, ellipsis=True) == "abc…"
         and one_line("abcde", 5, ellipsis=True) == "abcde"
@@ -479,6 +479,12 @@ def test_a_bundled_sample_can_be_named_by_every_command_once_the_user_has_agents
     assert note in err and "no agent named" not in err, err
     code, _, err = run(["show", "nosuch"], capsys)
     assert code == 2 and "no agent named 'nosuch'" in err
+    # Only the samples named join: the user's own code-reviewer is not made ambiguous.
+    reviewer = empty_repo / ".claude" / "agents" / "code-reviewer.md"
+    reviewer.write_text("---\nname: code-reviewer\ndescription: Mine\n---\nReview.\n")
+    code, out, err = run(["diff", "code-reviewer", "debugger", "--json"], capsys)
+    assert code == 0 and err.strip() == note, err
+    assert json.loads(out)["a"]["path"] == str(reviewer)
 
 
 def test_usage_errors_name_what_is_missing_and_a_mistyped_command(
@@ -534,6 +540,9 @@ def test_every_command_says_a_name_is_not_found_alike(
     code, _, err = run([*args, str(BUNDLED), "--no-cache"], capsys)
     assert code == 2
     assert err.strip().splitlines() == [NOT_FOUND.format(also)]
+    # One letter is in most names: no guess then.
+    code, _, err = run([args[0], "e", *args[2:], str(BUNDLED), "--no-cache"], capsys)
+    assert code == 2 and err.strip().endswith("(try: agentbrowser list)"), err
 
 
 def test_tables_fit_a_terminal_and_keep_whole_lines_in_a_pipe(tmp_path: Path) -> None:
@@ -567,6 +576,12 @@ def test_tables_fit_a_terminal_and_keep_whole_lines_in_a_pipe(tmp_path: Path) ->
         assert "role similarity" in grouped.getvalue()
         rows = [line for line in grouped.getvalue().splitlines() if line.startswith("  ")]
         assert len(rows) == 4 and max(map(cell_len, rows)) <= width, grouped.getvalue()
+    # Columns are left out and tools cut before a name is: at 80 these names stay whole.
+    from ..paths import CORPUS
+
+    grouped = StringIO()
+    run_groups([str(CORPUS)], False, 8, False, grouped, 80)
+    assert "  gws-modelarmor-sanitize-response  " in grouped.getvalue(), grouped.getvalue()
     piped = StringIO()
     print_table(agents, piped)
     assert f"{long}1 " in piped.getvalue() and f"{long}2 " in piped.getvalue()
@@ -586,3 +601,28 @@ def test_similar_writes_paths_below_here_relative(
     assert code == 0
     assert out.splitlines()[0] == "like code-reviewer  .claude/agents/code-reviewer.md"
     assert "  .claude/agents/strict-code-reviewer.md" in out and str(BUNDLED) not in out
+
+
+class _Terminal(StringIO):
+    """Output that says it is a terminal (its width: $COLUMNS, as shutil reads it)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_in_a_terminal_every_table_fits_its_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rich.cells import cell_len
+
+    from ..paths import SEEDS
+
+    monkeypatch.setenv("COLUMNS", "60")
+    for args in (
+        ["list"],
+        ["groups"],
+        ["similar", "backend-engineer"],
+        ["similar", "backend-engineer", "--by", "role"],
+    ):
+        out = _Terminal()
+        assert cli.main([*args, str(SEEDS), str(BUNDLED), "--no-cache"], out=out) == 0
+        rows = [line for line in out.getvalue().splitlines() if line.startswith(("  ", "NAME"))]
+        assert rows and max(map(cell_len, rows)) <= 60, (args, out.getvalue())

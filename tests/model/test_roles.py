@@ -300,6 +300,10 @@ def test_groups_cli_tells_members_of_one_name_apart(tmp_path: Path) -> None:
     assert main(["groups", str(tmp_path), "--no-cache"], out=out) == 0
     rows = [line.split("  ")[1] for line in out.getvalue().splitlines() if "claude-agent" in line]
     assert sorted(rows) == ["code-reviewer (code-reviewer.md)", "code-reviewer (reviewer-copy.md)"]
+    out = io.StringIO()  # and `list` alike
+    assert main(["list", str(tmp_path), "--no-cache"], out=out) == 0
+    rows = [line.split("  ")[0] for line in out.getvalue().splitlines()[1:]]
+    assert sorted(rows) == ["code-reviewer (code-reviewer.md)", "code-reviewer (reviewer-copy.md)"]
 
 
 def test_groups_cli_min_size_and_table() -> None:
