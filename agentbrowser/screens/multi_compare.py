@@ -135,9 +135,18 @@ class MultiCompareScreen(Screen[None]):
             self.query_one("#multi-fields", Static).update(table)
 
     def on_resize(self) -> None:
-        """Names are cut to the width: a wider or narrower screen cuts them anew."""
+        """Names are cut to the width: a wider or narrower screen cuts them anew. The paragraph
+        read at the top (or the one `n` went to) stays in view: paragraphs wrap anew."""
         self._show_legend()
         self._show_fields()
+        body = self.query_one("#multi-body", VerticalScroll)
+        parts = list(self.query(PromptPart))
+        current = [part for part in parts if part.has_class("current")]
+        # The first paragraph on screen (regions are still those of the old width).
+        shown = [p for p in parts if p.region.height and p.region.bottom > body.region.y]
+        anchor = (current or shown or [None])[0]
+        if anchor is not None and body.scroll_y > 0:
+            self.call_after_refresh(body.scroll_to_widget, anchor, animate=False, top=True)
 
     def on_multi_compare_failed(self, message: MultiCompareFailed) -> None:
         """Say what failed; escape still goes back."""

@@ -524,3 +524,18 @@ async def test_a_wider_screen_shows_the_names_the_narrow_one_cut(seeds: Path) ->
             if line.split()[:2] == ["name", "\u2260"]
         ]
         assert sorted(row[2:]) == sorted(SEED_NAMES), row
+
+
+async def test_a_narrower_screen_keeps_the_paragraph_read_in_view(seeds: Path) -> None:
+    async with build_app([str(seeds)], use_cache=False).run_test(size=(80, 24)) as pilot:
+        screen = await open_multi(pilot, 5)
+        await pilot.press("l", *["n"] * 12)
+        await pilot.pause(0.2)
+        assert screen.comparison is not None
+        unique = [p for p in screen.comparison.prompts[1] if p.kind == UNIQUE]
+        words = unique[11].text.split()[:2]  # where `n` went: B's 12th paragraph of its own
+        for size in ((60, 24), (120, 36), (70, 24)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause(0.3)
+            text = " ".join(" ".join(_screen_lines(pilot.app)).split())
+            assert " ".join(words) in text, (size, words)
