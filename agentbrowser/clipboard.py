@@ -61,7 +61,7 @@ def _system_copy(text: str, timeout: float) -> str | None:
         except Exception as exc:  # pyperclip raises its own and OS errors alike
             said = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             if "could not find a copy/paste mechanism" in said:  # in the user's terms
-                said = "no clipboard program found (xclip, xsel or wl-clipboard)"
+                said = "found none of xclip, xsel and wl-clipboard"
             outcome.append(said)
 
     thread = threading.Thread(target=worker, daemon=True, name="agentbrowser-clipboard")
@@ -106,8 +106,7 @@ def copy_text(
             terminal(text)
             if tmux in ("external", "off"):
                 failures.append(
-                    f"terminal: tmux's set-clipboard is {tmux}, so it drops OSC 52 "
-                    "(set -g set-clipboard on)"
+                    f"terminal: tmux drops OSC 52 unless its set-clipboard is on (it is {tmux})"
                 )
             elif tmux is not None and tmux != "on":  # tmux did not say
                 destinations.append("terminal clipboard (OSC 52; tmux needs set-clipboard on)")
@@ -166,7 +165,7 @@ def copy_shown(
     if controls:
         left_out.append(plural(controls, "control character"))
     if left_out:
-        message += f", without {' and '.join(left_out)} (agentbrowser copy copies them as they are)"
+        message += f", without {' and '.join(left_out)} (`agentbrowser copy` keeps them)"
         title = "Copied without hidden text" if hidden else "Copied without control characters"
         return Copied(title, message, "warning")
     return Copied("Copied", message, "information")

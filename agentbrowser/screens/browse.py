@@ -543,7 +543,9 @@ class BrowseScreen(Screen[None]):
             self.app.call_from_thread(self.app.copy_to_clipboard, value)
 
         # describe() names the failed destinations too.
-        copied = copy_shown(text, lambda kept: f"{part} of {name} ({len(kept):,} chars)", terminal)
+        copied = copy_shown(
+            text, lambda kept: f"the {part} of {name} ({len(kept):,} chars)", terminal
+        )
         self.app.call_from_thread(lambda: self.notify(**copied.notification()))
 
     def action_edit(self) -> None:
