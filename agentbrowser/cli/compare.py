@@ -77,12 +77,23 @@ def named_collection(paths: list[str], names: Sequence[str], use_cache: bool = T
     have = {agent.path for agent in agents}
     samples = [s for s in load(bundled_sources(), use_cache=use_cache) if s.path not in have]
     named = {sample.path: sample for name in wanted for sample in find(samples, name)}
+    if not all(find(list(named.values()), name) for name in wanted):
+        return [*agents, *samples]  # a name found nowhere: its error offers the samples' names
     for name in wanted:
-        if find(list(named.values()), name):
-            print(f"agentbrowser: note: {sanitize(name)!r} is a bundled sample", file=sys.stderr)
+        print(f"agentbrowser: note: {sanitize(name)!r} is a bundled sample", file=sys.stderr)
     # Only the samples named: the others would make a name the user's own agents hold
     # ambiguous (`diff code-reviewer debugger` with a code-reviewer of their own).
     return [*agents, *named.values()]
+
+
+def _missing(agents: list[Agent], names: Sequence[str]) -> bool:
+    """Say the first name that neither names an agent nor is a file (as _lookup says it), before
+    any note on the others: True when there is one."""
+    for number, name in enumerate(names):
+        if not find(agents, name) and not os.path.isfile(name):
+            _error(not_found(agents, name, " (nor a file or folder)" if number >= 2 else ""))
+            return True
+    return False
 
 
 def _lookup(agents: list[Agent], name: str, also: str = "") -> Agent | None:
@@ -128,8 +139,9 @@ def run_diff(
     ``width`` overrides the console's width (tests); by default rich asks the terminal.
     """
     agents = named_collection(paths, [args_a, args_b], use_cache)
-    a = _lookup(agents, args_a)
-    b = _lookup(agents, args_b) if a is not None else None
+    if _missing(agents, [args_a, args_b]):
+        return 2
+    a, b = _lookup(agents, args_a), _lookup(agents, args_b)
     if a is None or b is None:
         return 2
     if as_json:
@@ -152,6 +164,8 @@ def run_diff_many(
     from agentbrowser.model.multi import compare_many
 
     agents = named_collection(paths, names, use_cache)
+    if _missing(agents, names):
+        return 2
     # A and B may be files; a later word that were one would have started the PATHs.
     chosen = []
     for number, name in enumerate(names):  # the first name not found ends it
