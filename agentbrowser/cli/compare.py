@@ -96,15 +96,15 @@ def _missing(agents: list[Agent], names: Sequence[str]) -> bool:
     return False
 
 
-def _lookup(agents: list[Agent], name: str, also: str = "") -> Agent | None:
-    """The agent a name (or path) means; a note on stderr when several match, None when none
-    (the error ends in ``also``)."""
+def _lookup(agents: list[Agent], name: str) -> Agent | None:
+    """The agent a name (or path) means; a note on stderr when several match, None (and the
+    error) when none."""
     matches = find(agents, name)
     if not matches and os.path.isfile(name):
         # A file outside the collection (`agentbrowser diff ./draft.md my-agent`) is fine too.
         matches = [parse_file(os.path.abspath(name))]
     if not matches:
-        _error(not_found(agents, name, also))
+        _error(not_found(agents, name))
         return None
     if len(matches) > 1:
         print(f"agentbrowser: note: {several(name, matches)}", file=sys.stderr)
@@ -166,13 +166,11 @@ def run_diff_many(
     agents = named_collection(paths, names, use_cache)
     if _missing(agents, names):
         return 2
-    # A and B may be files; a later word that were one would have started the PATHs.
-    chosen = []
-    for number, name in enumerate(names):  # the first name not found ends it
-        agent = _lookup(agents, name, also=" (nor a file or folder)" if number >= 2 else "")
-        if agent is None:
-            return 2
-        chosen.append(agent)
+    # (A and B may be files; a later word that were one would have started the PATHs.)
+    found = [_lookup(agents, name) for name in names]  # each found: only notes now
+    chosen = [agent for agent in found if agent is not None]
+    if len(chosen) < len(names):
+        return 2
     seen: dict[str, str] = {}
     for name, agent in zip(names, chosen):
         if agent.path in seen:
