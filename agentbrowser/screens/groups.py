@@ -186,21 +186,27 @@ class GroupsScreen(Screen[None]):
             self.open_group(listing.highlighted)
 
     def open_group(self, number: int) -> None:
-        """Open the N-way compare of a group (the two-way one for a pair)."""
+        """Open the comparison of a group: the two-way one for a pair, side by side for 3 to 6;
+        from a larger group, the members the user chooses."""
         if not self.groups or not 0 <= number < len(self.groups):
             return
-        members = [self.agents[i] for i in self.groups[number].members]
+        group = self.groups[number]
+        members = [self.agents[i] for i in group.members]
+        if len(members) > MAX_AGENTS:
+            from agentbrowser.screens.group_picker import GroupPicker
+
+            self.app.push_screen(GroupPicker(group.role, members), self._compare)
+            return
+        self._compare(members)
+
+    def _compare(self, members: list[Agent] | None) -> None:
+        if not members:
+            return
         if len(members) == 2:
             from agentbrowser.screens.compare import CompareScreen
 
             self.app.push_screen(CompareScreen(*members))
             return
-        if len(members) > MAX_AGENTS:
-            self.notify(
-                f"{len(members)} agents in this group: comparing the first {MAX_AGENTS}",
-                markup=False,
-            )
-            members = members[:MAX_AGENTS]
         from agentbrowser.screens.multi_compare import MultiCompareScreen
 
         self.app.push_screen(MultiCompareScreen(members))

@@ -539,3 +539,71 @@ async def test_a_narrower_screen_keeps_the_paragraph_read_in_view(seeds: Path) -
             await pilot.pause(0.3)
             text = " ".join(" ".join(_screen_lines(pilot.app)).split())
             assert " ".join(words) in text, (size, words)
+
+
+async def test_a_group_of_more_than_six_opens_a_choice_of_its_members_to_compare(
+    tmp_path: Path,
+) -> None:
+    """Eight copies group together; enter offers all eight with the first six chosen, a
+    seventh is refused, the chosen ones (in the group's order) are compared, two of them in
+    the two-way compare, and fewer than two compare nothing."""
+    from textual.widgets import SelectionList
+
+    from agentbrowser.screens.compare import CompareScreen
+    from agentbrowser.screens.group_picker import GroupPicker
+
+    from .test_app import record_notifications
+
+    reviewer = (BUNDLED / ".claude" / "agents" / "code-reviewer.md").read_text(encoding="utf-8")
+    for number in range(8):
+        (tmp_path / f"reviewer-{number}.md").write_text(reviewer, encoding="utf-8")
+    async with build_app([str(tmp_path)], use_cache=False).run_test(size=(100, 30)) as pilot:
+        _, groups = await open_groups(pilot)
+        await wait_for(pilot, lambda: groups.groups is not None)
+        assert groups.groups is not None and len(groups.groups[0].members) == 8
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, GroupPicker))
+        picker = pilot.app.screen
+        assert isinstance(picker, GroupPicker)
+        await pilot.pause()
+        members = picker.members
+        assert picker.chosen() == [0, 1, 2, 3, 4, 5]
+        lines = _screen_lines(pilot.app)
+        for number in range(8):  # every member told apart by its file
+            assert any(f"(reviewer-{number}.md)" in line for line in lines), lines
+        assert any("6 chosen" in line for line in lines), lines
+        shown = record_notifications(pilot.app)
+        await pilot.press("end", "space")  # a seventh: refused, said
+        await pilot.pause()
+        assert picker.chosen() == [0, 1, 2, 3, 4, 5]
+        assert any("6 agents at most" in n["message"] for n in shown), shown
+        await pilot.press("home", "space", "end", "space")  # the first out, the last in
+        await pilot.pause()
+        assert picker.chosen() == [1, 2, 3, 4, 5, 7]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, MultiCompareScreen))
+        multi = pilot.app.screen
+        assert isinstance(multi, MultiCompareScreen)
+        assert multi.agents == [members[i] for i in (1, 2, 3, 4, 5, 7)]
+        await wait_for(pilot, lambda: not multi.busy)
+        await pilot.press("escape")  # back to the groups: the picker is gone
+        await wait_for(pilot, lambda: pilot.app.screen is groups)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, GroupPicker))
+        picker = pilot.app.screen
+        assert isinstance(picker, GroupPicker)
+        await pilot.pause()
+        picker.query_one(SelectionList).deselect_all()
+        await pilot.press("home", "space")  # one chosen: nothing to compare yet
+        await pilot.press("enter")
+        await pilot.pause()
+        assert pilot.app.screen is picker
+        assert any("at least two" in n["message"] for n in shown), shown
+        await pilot.press("down", "space", "enter")  # two: the two-way compare
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, CompareScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: pilot.app.screen is groups)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, GroupPicker))
+        await pilot.press("escape")  # escape leaves the choice, back to the groups
+        await wait_for(pilot, lambda: pilot.app.screen is groups)
