@@ -36,6 +36,7 @@ from agentbrowser.model.text import (
     decode,
     hidden_runs,
     inline,
+    latin_lookalike_word,
     looks_binary,
     mixed_script_word,
     read_text,
@@ -733,14 +734,20 @@ def _blob_problems(text: str) -> list[Problem]:
 
 def name_findings(name: str, line: int | None) -> list[Problem]:
     """A name that passes for another: a word whose letters come from two scripts that look
-    alike (`bаckend-engineer` with a Cyrillic а), or full-width and styled letters that read as
-    a plain name (`ｂackend`). It reads as the agent a user meant to install or copy. `line` is
+    alike (`bаckend-engineer` with a Cyrillic а), a word wholly in letters of another script
+    that read as Latin ones (`ехес`), or full-width and styled letters that read as a plain
+    name (`ｂackend`). It reads as the agent a user meant to install or copy. `line` is
     the `name` key's (None for a name taken from the file's)."""
     if name.isascii():
         return []
     mixed = mixed_script_word(name)
+    lookalike = latin_lookalike_word(name) if mixed is None else None
     if mixed is not None:
         why = f"mixes {mixed[1]} letters in the word {inline(mixed[0])!r}"
+    elif lookalike is not None:
+        word, script, reading = lookalike
+        what = "is written" if word == name else f"writes {inline(word)!r}"
+        why = f"{what} in {script} letters that read as the Latin {reading!r}"
     else:
         plain = unicodedata.normalize("NFKC", name)
         if plain == unicodedata.normalize("NFC", name) or not plain.isascii():
@@ -825,7 +832,8 @@ SECURITY_RULES: dict[str, str] = {
     RULE_SECRET: "A credential in the file",
     RULE_PAYLOAD: "An encoded blob that decodes to text a model reads",
     RULE_POWER: "A power that runs commands or lifts confirmations in a dangerous way",
-    RULE_LOOKALIKE: "A name whose letters pass for others (two scripts in a word, full-width)",
+    RULE_LOOKALIKE: "A name whose letters pass for others (two scripts in a word, a word of "
+    "look-alike letters, full-width)",
 }
 
 

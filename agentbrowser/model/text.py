@@ -505,6 +505,50 @@ _LOOKALIKE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHERO
 _SCRIPT_WORD_BREAK = re.compile(r"[\W_]+")
 
 
+#: Letters of other scripts that read as a Latin letter (Unicode's confusables, their clearest
+#: cases): a word made of nothing else reads as a Latin word (`ехес` in Cyrillic is `exec`).
+_READS_AS_LATIN = str.maketrans(
+    {
+        # Cyrillic
+        "\u0430": "a", "\u0441": "c", "\u0501": "d", "\u0435": "e", "\u04bb": "h",
+        "\u0456": "i", "\u0458": "j", "\u04cf": "l", "\u043e": "o", "\u0440": "p",
+        "\u051b": "q", "\u0455": "s", "\u051d": "w", "\u0445": "x", "\u0443": "y",
+        "\u04af": "y", "\u0410": "A", "\u0412": "B", "\u0421": "C", "\u0415": "E",
+        "\u041d": "H", "\u0406": "I", "\u04c0": "I", "\u0408": "J", "\u041a": "K",
+        "\u041c": "M", "\u041e": "O", "\u0420": "P", "\u051a": "Q", "\u0405": "S",
+        "\u0422": "T", "\u051c": "W", "\u0425": "X", "\u0423": "Y", "\u04ae": "Y",
+        # Greek
+        "\u03b1": "a", "\u03f2": "c", "\u03b9": "i", "\u03f3": "j", "\u03bf": "o",
+        "\u03c1": "p", "\u03c5": "u", "\u03bd": "v", "\u03c7": "x", "\u03b3": "y",
+        "\u0391": "A", "\u0392": "B", "\u03f9": "C", "\u0395": "E", "\u0397": "H",
+        "\u0399": "I", "\u037f": "J", "\u039a": "K", "\u039c": "M", "\u039d": "N",
+        "\u039f": "O", "\u03a1": "P", "\u03a4": "T", "\u03a5": "Y", "\u03a7": "X",
+        "\u0396": "Z",
+        # Armenian
+        "\u0570": "h", "\u0578": "n", "\u0585": "o", "\u0566": "q", "\u057d": "u",
+        "\u0581": "g", "\u0555": "O", "\u054d": "U", "\u054f": "S",
+    }
+)  # fmt: skip
+
+
+def latin_lookalike_word(name: str) -> tuple[str, str, str] | None:
+    """The first word of `name` (two letters or more) written wholly in letters of another
+    script that read as Latin ones, with that script and what it reads as (`ехес`, `Cyrillic`,
+    `exec`); None when there is none (`проверка` has letters no Latin one passes for)."""
+    if name.isascii():
+        return None
+    import unicodedata
+
+    for word in _SCRIPT_WORD_BREAK.split(name):
+        if len(word) < 2 or word.isascii():
+            continue
+        reading = word.translate(_READS_AS_LATIN)
+        if reading.isascii() and reading.isalpha():
+            script = unicodedata.name(word[0], "UNKNOWN").split(" ", 1)[0].title()
+            return word, script, reading
+    return None
+
+
 def mixed_script_word(name: str) -> tuple[str, str] | None:
     """The first word of `name` whose letters come from two scripts that look alike (`bаckend`
     with a Cyrillic а) and those scripts (`Cyrillic and Latin`); None when every word keeps to

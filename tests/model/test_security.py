@@ -855,6 +855,71 @@ def test_a_name_whose_letters_pass_for_another_script_is_a_finding(name: str, wo
     assert found in dangers(agent)  # install stops for it until --yes
 
 
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        pytest.param(
+            "\u0435\u0445\u0435\u0441",
+            "is written in Cyrillic letters that read as the Latin 'exec'",
+            id="cyrillic-exec",
+        ),
+        pytest.param(
+            "\u0391\u03a1\u0399-client",
+            "writes '\u0391\u03a1\u0399' in Greek letters that read as the Latin 'API'",
+            id="greek-api",
+        ),
+        pytest.param(
+            "\u0585\u0578",
+            "is written in Armenian letters that read as the Latin 'on'",
+            id="armenian-on",
+        ),
+        pytest.param(
+            "run-\u0410\u03a1\u0399",
+            "mixes Cyrillic and Greek letters in the word '\u0410\u03a1\u0399'",
+            id="two-look-alike-scripts-in-a-word",
+        ),
+        pytest.param(
+            "\u0455\u0435\u0441\u0443\u0440\u0456\u0442\u0443-scan",
+            None,
+            id="cyrillic-t-reads-as-no-latin-letter",
+        ),
+        pytest.param("\u0570\u0585\u0585\u056f", None, id="armenian-k-is-no-latin-k"),
+        pytest.param("\u0443", None, id="one-letter"),
+    ],
+)
+def test_a_word_wholly_in_letters_that_read_as_latin_ones_is_a_finding(
+    name: str, why: str | None
+) -> None:
+    """`ехес` in Cyrillic reads as exec: no word of it mixes scripts, every letter passes for a
+    Latin one. A word with one letter that no Latin one passes for is no finding."""
+    agent = parse_text(f"---\nname: {name}\ndescription: d\n---\nP\n", "/p/.claude/agents/x.md")
+    found = [p for p in agent.problems if p.rule == RULE_LOOKALIKE]
+    if why is None:
+        assert not found, found
+        return
+    (problem,) = found
+    assert problem.line == 2 and problem.severity == WARNING
+    assert problem.message == f"the name {name!r} {why}: it can pass for another agent's name"
+    assert problem in dangers(agent)  # install stops for it until --yes
+
+
+def test_every_letter_said_to_read_as_latin_is_a_letter_of_another_script_that_is_one() -> None:
+    """The table's keys are Cyrillic, Greek or Armenian letters, each read as an ASCII letter of
+    its own case, that NFKC leaves outside ASCII (what it folds is found as styled letters)."""
+    import unicodedata
+
+    from agentbrowser.model.text import _READS_AS_LATIN
+
+    assert len(_READS_AS_LATIN) > 60
+    for code, latin in _READS_AS_LATIN.items():
+        char = chr(code)
+        script = unicodedata.name(char).split(" ", 1)[0]
+        assert script in ("CYRILLIC", "GREEK", "ARMENIAN"), unicodedata.name(char)
+        assert len(latin) == 1 and latin.isascii() and latin.isalpha(), (char, latin)
+        assert char.isupper() == latin.isupper(), (unicodedata.name(char), latin)
+        assert not unicodedata.normalize("NFKC", char).isascii(), unicodedata.name(char)
+
+
 def test_a_look_alike_name_is_found_on_its_key_s_line_or_in_the_file_s_name() -> None:
     keyed = parse_text(
         "---\nnamespace: x\nname: b\u0430ckend\ndescription: d\n---\nP\n",
