@@ -7,9 +7,11 @@ Every piece of file text goes through ``sanitize`` into a ``rich.text.Text`` (ne
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich import box
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -127,5 +129,36 @@ def marked_paragraph(label: Text, text: str, own: frozenset[str] = frozenset()) 
     if safe == text:  # where placeholders stand for hidden characters, nothing is underlined
         for start, end in word_spans(text, own):
             shown.stylize(OWN_WORD, start, end)
-    grid.add_row(label, shown)
+    grid.add_row(label, hanging(shown))
     return grid
+
+
+# A list item's marker (`- `, `* `, `1. `, `2) `) after any indent, or an indented line's spaces.
+_HANG = re.compile(r" *(?:[-*+\u2022]|\d{1,3}[.)]) +| +")
+#: Markers wider than this hang nothing (a line indented as code keeps its own layout).
+HANG_MAX = 12
+
+
+def hanging(text: Text) -> RenderableType:
+    """A paragraph whose list items (and indented lines) wrap under their own text, not under
+    their marker: each such line a two-column row, the marker's column as wide as the marker.
+    Any other paragraph stays as it is."""
+    plain = text.plain
+    if not _HANG.search(plain) or not any(_HANG.match(line) for line in plain.split("\n")):
+        return text
+    rows: list[RenderableType] = []
+    grid: Table | None = None  # the items in a row of one marker width share one grid
+    for line in text.split("\n", allow_blank=True):
+        marker = _HANG.match(line.plain)
+        width = marker.end() if marker else 0
+        if not 0 < width <= HANG_MAX or width >= len(line.plain):
+            rows.append(line)
+            grid = None
+            continue
+        if grid is None or grid.columns[0].width != width:
+            grid = Table.grid()
+            grid.add_column(width=width, no_wrap=True)
+            grid.add_column(ratio=1)
+            rows.append(grid)
+        grid.add_row(line[:width], line[width:])
+    return Group(*rows)

@@ -317,6 +317,35 @@ async def test_the_prompt_marks_reworded_holders_and_underlines_the_words_no_oth
     assert isinstance(cell, Text) and "hidden" in cell.plain and not cell.spans
 
 
+def test_a_list_item_wraps_under_its_own_text_and_keeps_its_underlined_words() -> None:
+    """Items and indented lines hang: their wrapped lines start under the text, not under the
+    marker or at the column's edge; a plain line wraps to the edge, and a word only this agent
+    uses stays underlined inside an item."""
+    from rich.console import Console
+
+    text = (
+        "Rules:\n"
+        "- first item, long enough to wrap over the end of its line\n"
+        "  12. a nested numbered item, long enough to wrap over its end\n"
+        "a plain line, long enough to wrap over the end of its line"
+    )
+    console = Console(width=50, record=True, color_system=None)
+    console.print(marked_paragraph(Text("A+B"), text, frozenset({"wrap"})))
+    lines = [line.split("\u2502", 1)[1].rstrip() for line in console.export_text().splitlines()]
+
+    def starts(line: str) -> int:  # where a line's text begins, after the cell's pad
+        return len(line) - len(line.lstrip(" ")) - 1
+
+    assert lines[0] == " Rules:" and lines[1].startswith(" - first item")
+    assert starts(lines[2]) == 2 and lines[3].startswith("   12. a nested")  # under "first"
+    assert starts(lines[4]) == 6 and lines[5].startswith(" a plain line")  # under "a nested"
+    assert starts(lines[6]) == 0 and len(lines) == 7  # a plain line wraps to the edge
+    underlined = Console(width=50, record=True, color_system="truecolor")
+    underlined.print(marked_paragraph(Text("A+B"), text, frozenset({"wrap"})))
+    styled = underlined.export_text(styles=True)
+    assert styled.count("\x1b[1;4mwrap\x1b[0m") == 3, styled
+
+
 async def test_n_jumps_between_unique_paragraphs_and_right_shows_the_next_prompt(
     seeds: Path,
 ) -> None:
