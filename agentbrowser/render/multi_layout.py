@@ -135,7 +135,7 @@ def marked_paragraph(label: Text, text: str, own: frozenset[str] = frozenset()) 
 
 # A list item's marker (`- `, `* `, `1. `, `2) `) after any indent, or an indented line's spaces.
 _HANG = re.compile(r" *(?:[-*+\u2022]|\d{1,3}[.)]) +| +")
-#: Markers wider than this hang nothing (a line indented as code keeps its own layout).
+#: Markers wider than this hang nothing (deep indents would leave their text a narrow strip).
 HANG_MAX = 12
 
 
@@ -143,8 +143,7 @@ def hanging(text: Text) -> RenderableType:
     """A paragraph whose list items (and indented lines) wrap under their own text, not under
     their marker: each such line a two-column row, the marker's column as wide as the marker.
     Any other paragraph stays as it is."""
-    plain = text.plain
-    if not _HANG.search(plain) or not any(_HANG.match(line) for line in plain.split("\n")):
+    if not any(_HANG.match(line) for line in text.plain.split("\n")):
         return text
     rows: list[RenderableType] = []
     grid: Table | None = None  # the items in a row of one marker width share one grid
