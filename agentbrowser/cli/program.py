@@ -99,8 +99,10 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
             "has. A and B may be files; after them, the first word that is a file or folder, or "
             "reads as one (it holds a / or ends in .md), starts the PATHs."
         )
-        parser.add_argument("a")
-        parser.add_argument("b")
+        parser.add_argument("a", metavar="A", help="an agent's name, or its file")
+        parser.add_argument(
+            "b", metavar="B", help="another agent; C to F after it: up to four more"
+        )
         parser.add_argument("--json", action="store_true", help="print the comparison as JSON")
         parser.add_argument(
             "--unified", action="store_true", help="a unified diff, not side by side"
