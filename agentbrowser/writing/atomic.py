@@ -62,11 +62,14 @@ def write_atomic(
                 raise PermissionError(errno.EPERM, why, path)
     # A short name of our own, not mkstemp's: `.<file name>.<random>.tmp` would not fit beside
     # a file whose name is near the 255-byte limit. O_EXCL: never an existing file or link.
-    # The kernel applies the umask to `bits`; a kept mode is set exactly below.
+    # The kernel applies the umask to `bits`. A kept mode is set exactly once the data and the
+    # owner are in place; until then only this user may read the file (a private file's
+    # content must never sit in a file others can open, however briefly).
+    private = 0o600 if keep is not None else bits
     while True:
         temporary = os.path.join(folder, f".agentbrowser-{secrets.token_hex(6)}.tmp")
         try:
-            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, bits)
+            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, private)
             break
         except FileExistsError:
             continue

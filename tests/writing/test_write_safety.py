@@ -79,6 +79,33 @@ def test_a_new_file_gets_the_umask_and_a_replaced_one_keeps_its_mode(
     assert leftovers(tmp_path) == []
 
 
+def test_a_private_file_s_new_content_is_never_readable_by_others_while_written(
+    tmp_path: Path, umask: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`fix` on a 0600 file: the temporary file holding its new content is 0600 from the
+    moment it exists (it was 0644 until the data was on disk, then made 0600)."""
+    os.umask(0o022)
+    seen: list[int] = []
+    real_fsync = os.fsync
+
+    def spy(fd: int) -> None:  # the data is written, not yet renamed into place
+        seen.append(stat.S_IMODE(os.fstat(fd).st_mode))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", spy)
+    secret = tmp_path / "secret.md"
+    secret.write_bytes(b"old")
+    secret.chmod(0o600)
+    write_atomic(str(secret), b"API_KEY=sk-new")
+    shared = tmp_path / "shared.md"
+    shared.write_bytes(b"old")
+    shared.chmod(0o644)
+    write_atomic(str(shared), b"new")
+    assert seen[0] == 0o600 and mode(secret) == 0o600
+    assert seen[-1] & 0o077 == 0 and mode(shared) == 0o644
+    assert leftovers(tmp_path) == []
+
+
 def test_a_read_only_file_is_never_replaced_by_any_command(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
