@@ -668,7 +668,7 @@ def _pick_or_file(args: argparse.Namespace) -> Agent:
     if not collection.find(agents, args.name) and os.path.isfile(args.name):
         from agentbrowser.model.parse import parse_file
 
-        return parse_file(args.name)
+        return parse_file(os.path.abspath(args.name))
     return _pick(agents, args.name)
 
 

@@ -593,7 +593,15 @@ def load_collection(
 
 
 def find(agents: list[Agent], name: str) -> list[Agent]:
-    """Records matching a name: exact, then case-insensitive, then by path or file name."""
+    """Records matching a name: exact, then case-insensitive, then by path or file name.
+
+    A name that reads as a path (it holds a separator or ends in `.md`) and is a file means
+    that file alone: its record when the collection holds it, else none (the caller reads the
+    file), never other agents whose file has its name (`install simple.md` in a folder with
+    its own simple.md)."""
+    if ("/" in name or os.sep in name or name.endswith(".md")) and os.path.isfile(name):
+        absolute = os.path.abspath(name)
+        return [a for a in agents if a.path == absolute]
     exact = [a for a in agents if a.name == name]
     if exact:
         return exact

@@ -572,6 +572,35 @@ def test_installing_an_agent_over_its_own_file_writes_nothing(
     assert own.read_bytes() == before
 
 
+def test_a_file_named_by_its_path_is_installed_not_an_agent_whose_file_has_its_name(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`install simple.md` beside the user's draft: the draft, not the project's simple.md
+    (which `--force` then wrote over the user's own installed copy)."""
+    agents = project / ".claude" / "agents"
+    agents.mkdir(parents=True)
+    (agents / "simple.md").write_text("---\nname: simple\ndescription: d\n---\nPROJECT\n")
+    mine = Path(os.environ["HOME"]) / ".claude" / "agents" / "simple.md"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("---\nname: simple\ndescription: d\n---\nUSER VERSION\n")
+    work = project / "work"
+    work.mkdir()
+    (work / "simple.md").write_text("---\nname: simple\ndescription: draft\n---\nMY DRAFT\n")
+    monkeypatch.chdir(work)
+    for name in ("simple.md", "./simple.md"):
+        code, out, err = run(["install", name, "--to", "user", "--dry-run"], capsys)
+        assert "MY DRAFT" in out and "PROJECT" not in out, (name, out, err)
+        assert "note:" not in err, err
+    code, out, err = run(["install", "simple.md", "--to", "user", "--force"], capsys)
+    assert code == 0, err
+    assert "MY DRAFT" in mine.read_text()
+    # The project's own file, named by its path, is the collection's record of it.
+    monkeypatch.chdir(project)
+    code, out, err = run(["show", ".claude/agents/simple.md", "--json"], capsys)
+    assert code == 0 and "PROJECT" in out, (out, err)
+    assert "note:" not in err, err
+
+
 # --------------------------------------------------------------------------------------------
 # convert -o
 
