@@ -532,7 +532,7 @@ def _secret_problems(data: bytes, signals: bytes) -> list[Problem]:
 # -- hidden text ---------------------------------------------------------------------------
 
 _KIND_WHY = {
-    ZERO_WIDTH: "an invisible character inside text: the word reads as one thing and is another",
+    ZERO_WIDTH: "an invisible character inside text: it reads as one thing and is another",
     BIDI: "a bidirectional control: the text after it shows in another order than a model reads"
     " it (Trojan Source)",
     FORMAT: "an invisible format character",

@@ -242,7 +242,10 @@ def _classify(text: str, start: int, end: int) -> HiddenRun | None:
     if all(c in _JOINERS for c in run):
         if run[-1] in "\ufe0e\ufe0f" and after == _KEYCAP and len(run) == 1:
             return None  # a keycap: 1, #, * with an emoji presentation and U+20E3
-        if not (_is_visible_ascii(before) or _is_visible_ascii(after)):
+        # Beside a letter of another script (Thai, Persian, an emoji) it has its use; beside
+        # ASCII letters it splits a word, and between blanks or at a text's edge it hides.
+        beside_other = (before and not before.isascii()) or (after and not after.isascii())
+        if beside_other and not (_is_visible_ascii(before) or _is_visible_ascii(after)):
             return None
         return HiddenRun(start, end, ZERO_WIDTH)
     if all(0xFE00 <= ord(c) <= 0xFE0F or 0xE0100 <= ord(c) <= 0xE01EF for c in run):
