@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from agentbrowser.model.records import Agent
+from agentbrowser.model.records import ALL_TOOLS_FORMATS, Agent
 
 #: Field filters a query understands, with their aliases.
 FIELDS: dict[str, str] = {
@@ -136,6 +136,9 @@ class _Entry:
     description: str
     tools: tuple[str, ...]
     tools_text: str
+    inherits: frozenset[str] | None
+    """None, or the agent has no tools list and may use every tool but these (its format's
+    `disallowedTools`, lower-cased): a `tool:` filter matches any other."""
     model: str
     format: str
     scope: str
@@ -208,6 +211,7 @@ class SearchIndex:
             description=agent.description[:_DESCRIPTION_CHARS].lower(),
             tools=tools,
             tools_text=" ".join(tools),
+            inherits=_denied(agent) if agent.tools is None else None,
             model=(agent.model or "").lower(),
             format=agent.format,
             scope=agent.scope,
@@ -248,7 +252,9 @@ class SearchIndex:
                 name = entry.name
                 position = name.find(word)
                 if position >= 0:
-                    bonus = 40.0 if position == 0 else (25.0 if name[position - 1] in "-_ ./" else 10.0)
+                    bonus = (
+                        40.0 if position == 0 else (25.0 if name[position - 1] in "-_ ./" else 10.0)
+                    )
                     spans = spans_at.get(position)
                     if spans is None:
                         spans = spans_at[position] = tuple(range(position, position + length))
@@ -270,7 +276,13 @@ class SearchIndex:
                             break
                         positions.append(at)
                     else:
-                        append((index, 50.0 + 20.0 * length / (at - positions[0] + 1), tuple(positions)))
+                        append(
+                            (
+                                index,
+                                50.0 + 20.0 * length / (at - positions[0] + 1),
+                                tuple(positions),
+                            )
+                        )
                         continue
                 if word in entry.description:
                     append((index, 30.0, ()))
@@ -298,7 +310,9 @@ class SearchIndex:
                 total += score
                 spans.extend(found)
             else:
-                append((index, total, tuple(sorted(set(spans))) if len(matchers) > 1 else tuple(spans)))
+                append(
+                    (index, total, tuple(sorted(set(spans))) if len(matchers) > 1 else tuple(spans))
+                )
         matches.sort(key=_SCORE, reverse=True)
         result = Matches(matches)
         self._last = (query, result)
@@ -324,8 +338,25 @@ def _fuzzy_word(word: str) -> bool:
     return 2 <= len(word) <= 40
 
 
+def _denied(agent: Agent) -> frozenset[str] | None:
+    """The tools an agent without a tools list is refused (None when such an agent has none:
+    a Cursor rule, plain markdown): whole tools only, `Bash(rm:*)` leaves the rest of Bash."""
+    if agent.format not in ALL_TOOLS_FORMATS:
+        return None
+    denied = agent.frontmatter.get("disallowedTools")
+    if isinstance(denied, str):
+        denied = denied.split(",")
+    if not isinstance(denied, list):
+        return frozenset()
+    return frozenset(
+        str(tool).strip().lower() for tool in denied if isinstance(tool, str) and "(" not in tool
+    )
+
+
 def _filter(entry: _Entry, field_name: str, value: str) -> bool:
     if field_name == "tools":
+        if entry.inherits is not None:  # every tool: any a user names, unless refused
+            return value not in entry.inherits
         return any(value in tool for tool in entry.tools)
     if field_name == "is":
         return value in entry.flags or (value == "problems" and "problem" in entry.flags)

@@ -16,7 +16,7 @@ from textual.widgets import Label, Static
 #: How to search, shown under the keys.
 SEARCH_HELP: tuple[tuple[str, str], ...] = (
     ("words", "fuzzy over name, description, tools, model and format; all must match"),
-    ("tool:Bash", "agents allowed that tool"),
+    ("tool:Bash", "agents allowed that tool, by name or with no tools list (every tool)"),
     ("model:opus", "agents whose model contains opus"),
     ("format:cursor-rule", "one format (claude-agent, copilot-agent, opencode-agent, ...)"),
     ("scope:user", "project, user, plugin, bundled or path"),

@@ -9,13 +9,24 @@ from agentbrowser.model.describe import description_blocks
 from agentbrowser.model.search import SearchIndex, parse_query
 
 
-def agent(name: str, description: str = "d", tools: str | None = None, model: str | None = None, path: str | None = None, scope: str = "path"):
+def agent(
+    name: str,
+    description: str = "d",
+    tools: str | None = None,
+    model: str | None = None,
+    path: str | None = None,
+    scope: str = "path",
+):
     lines = [f"name: {name}", f"description: {description}"]
     if tools is not None:
         lines.append(f"tools: {tools}")
     if model:
         lines.append(f"model: {model}")
-    return parse_text("---\n" + "\n".join(lines) + "\n---\nbody\n", path or f"/c/.claude/agents/{name}.md", scope=scope)
+    return parse_text(
+        "---\n" + "\n".join(lines) + "\n---\nbody\n",
+        path or f"/c/.claude/agents/{name}.md",
+        scope=scope,
+    )
 
 
 AGENTS = [
@@ -35,23 +46,70 @@ def names(query: str) -> list[str]:
 @pytest.mark.parametrize(
     "query,expected",
     [
-        ("", ["code-reviewer", "security-reviewer", "backend-impl-specialist", "test-writer", "py"]),
+        (
+            "",
+            ["code-reviewer", "security-reviewer", "backend-impl-specialist", "test-writer", "py"],
+        ),
         ("reviewer", ["code-reviewer", "security-reviewer"]),
         ("specialist", ["backend-impl-specialist"]),
         ("bis", ["backend-impl-specialist"]),  # subsequence of the name
         ("vulnerab", ["security-reviewer"]),  # description
-        ("tool:bash", ["security-reviewer", "test-writer"]),
+        ("tool:bash", ["security-reviewer", "backend-impl-specialist", "test-writer"]),
         ("tool:Bash reviewer", ["security-reviewer"]),
         ("model:opus", ["security-reviewer"]),
         ("format:cursor-rule", ["py"]),
         ("scope:user", []),
         ("zzzz", []),
-        ("tool:", ["code-reviewer", "security-reviewer", "backend-impl-specialist", "test-writer", "py"]),
+        (
+            "tool:",
+            ["code-reviewer", "security-reviewer", "backend-impl-specialist", "test-writer", "py"],
+        ),
     ],
-    ids=["empty", "word-in-names", "whole-name", "subsequence", "description", "tool-filter", "filter-and-word", "model-filter", "format-filter", "scope-filter", "no-match", "filter-without-value"],
+    ids=[
+        "empty",
+        "word-in-names",
+        "whole-name",
+        "subsequence",
+        "description",
+        "tool-filter",
+        "filter-and-word",
+        "model-filter",
+        "format-filter",
+        "scope-filter",
+        "no-match",
+        "filter-without-value",
+    ],
 )
 def test_search(query: str, expected: list[str]) -> None:
     assert names(query) == expected
+
+
+def test_a_tool_filter_finds_the_agents_allowed_that_tool_named_or_inherited() -> None:
+    """No tools key: every tool (a Claude agent, command or skill, an OpenCode or Copilot
+    agent), less what `disallowedTools` refuses whole; a Cursor rule has no tools at all."""
+    agents = [
+        agent("lists-it", tools="Read, Bash"),
+        agent("inherits"),
+        parse_text(
+            "---\nname: refuses\ndescription: d\ndisallowedTools: Write, Bash\n---\nb\n",
+            "/c/.claude/agents/r.md",
+        ),
+        parse_text(
+            "---\nname: narrows\ndescription: d\ndisallowedTools: [Bash(rm:*)]\n---\nb\n",
+            "/c/.claude/agents/n.md",
+        ),
+        agent("reads-only", tools="Read"),
+        parse_text("---\ndescription: Python style\nglobs: '**/*.py'\n---\n", "/c/r/py.mdc"),
+        parse_text("---\ndescription: d\ntools: []\n---\nb\n", "/c/.claude/agents/none.md"),
+    ]
+    index = SearchIndex(agents)
+
+    def found(query: str) -> list[str]:
+        return [agents[m.index].name for m in index.search(query)]
+
+    assert found("tool:Bash") == ["lists-it", "inherits", "narrows"]
+    assert found("tool:read") == ["lists-it", "inherits", "refuses", "narrows", "reads-only"]
+    assert found("tool:mcp__github") == ["inherits", "refuses", "narrows"]
 
 
 def test_name_prefix_ranks_first() -> None:
@@ -110,9 +168,13 @@ def test_a_character_sharing_a_mask_bit_is_no_subsequence() -> None:
 def test_a_list_marker_before_an_example_does_not_stand_alone() -> None:
     """`Examples:\n- <example>...`: the example becomes a block; its `-` would be a line of its
     own. A marker inside a line, or a list of words, stays."""
-    blocks = description_blocks("Examples:\n- <example>a</example>\n- <example>b</example>\n2. done")
+    blocks = description_blocks(
+        "Examples:\n- <example>a</example>\n- <example>b</example>\n2. done"
+    )
     assert [(b.kind, b.text) for b in blocks] == [
         ("text", "Examples:"), ("example", "a"), ("example", "b"), ("text", "2. done"),
     ]  # fmt: skip
-    blocks = description_blocks("A list:\n- one\n- two <example>x</example> and - <example>y</example>")
+    blocks = description_blocks(
+        "A list:\n- one\n- two <example>x</example> and - <example>y</example>"
+    )
     assert [b.text for b in blocks if b.kind == "text"] == ["A list:\n- one\n- two", "and -"]
