@@ -187,6 +187,20 @@ class InstallDialog(ModalScreen[InstallChoice | None]):
                 details.append("\n\nnothing is lost in the conversion\n", style="dim")
         self.query_one("#install-plan", Static).update(details)
         self.query_one("#install-hint", Label).update(Text(self._hint()))
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """The details get the rows the rest of the dialog leaves (in a short terminal too),
+        and scroll: the hint under them, which says what enter does, always shows."""
+        width = min(96, self.size.width) - 4  # (the border and the padding)
+        hint_rows = -(-len(self._hint()) // max(1, width))
+        # border 2, title 1 + 1, format and scope 2, name 1 + 1, hint's margin 1, the hint
+        rest = 9 + hint_rows
+        room = int(self.size.height * 0.9) - rest
+        self.query_one("#install-details").styles.max_height = max(2, min(20, room))
 
     def _hint(self) -> str:
         plan = self.plan

@@ -386,3 +386,31 @@ async def test_every_box_fits_an_80x24_terminal(repo: Path, keys: tuple[str, ...
 
         # The box's top edge, whole: the corner, a line without a title, the other corner.
         assert any(re.search("\u256d\u2500{20,}\u256e", line) for line in lines), lines
+
+
+async def test_at_80x24_the_dialog_s_hint_shows_and_its_details_scroll(
+    repo: Path, seeds: Path
+) -> None:
+    """backend-engineer as a Claude Code command: what it grants and what the conversion
+    changes fill more than the terminal; the details scroll and the hint (what enter does)
+    stays on screen under them, inside the box."""
+    from textual.containers import VerticalScroll
+
+    agent = parse_file(str(next(p for p in seeds.iterdir() if "backend-engineer" in p.read_text())))
+    app = build_app([str(seeds)], use_cache=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        app.push_screen(InstallDialog(agent))
+        await pilot.pause()
+        await pilot.press("f")
+        text = await planned(pilot)
+        assert "claude-command" in text and "this agent hides or grants" in text
+        lines = ["".join(s.text for s in strip) for strip in app.screen._compositor.render_strips()]
+        hint = [i for i, line in enumerate(lines) if "to cancel" in line]  # its last line
+        bottom = [i for i, line in enumerate(lines) if "\u2570" in line and "\u256f" in line]
+        assert hint and bottom and hint[-1] < bottom[0] < len(lines), lines
+        details = app.screen.query_one("#install-details", VerticalScroll)
+        assert details.max_scroll_y > 0
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert details.scroll_y > 0
