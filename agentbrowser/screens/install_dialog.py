@@ -290,6 +290,9 @@ class InstallDialog(ModalScreen[InstallChoice | None]):
         def seen(_: object = None) -> None:
             self.compared = True
             self._show()
+            # `o` now replaces the file: a key for the dialog, not a letter for the name box
+            # (where `n` put the focus).
+            self.query_one("#install-details").focus()
 
         self.app.push_screen(CompareScreen(there, coming), seen)
 

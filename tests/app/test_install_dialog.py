@@ -300,6 +300,36 @@ async def test_n_with_the_agents_own_name_writes_nothing_and_opens_no_editor(
         assert not any(m.startswith("Wrote") for m in shown), shown
 
 
+async def test_n_onto_a_different_file_replaces_it_with_o_after_the_comparison(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The name box had the focus: `o` after the comparison typed an o into the name (a new
+    file `po.md` on the next enter) instead of replacing `p.md`."""
+    other = repo / ".claude" / "agents" / "p.md"
+    other.parent.mkdir(parents=True)
+    other.write_text("---\nname: p\ndescription: Another\n---\nAnother one.\n")
+    source = other.parent / "a-source.md"
+    source.write_text("---\nname: a-source\ndescription: The source\n---\nThe source.\n")
+    app = editing_app(tmp_path, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("n")
+        dialog = app.screen
+        assert isinstance(dialog, InstallDialog) and dialog.agent.name == "a-source"
+        dialog.query_one("#install-name", Input).value = "p"
+        await planned(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is dialog)
+        await pilot.pause()
+        assert "o replaces the file there" in str(dialog.query_one("#install-hint").render())
+        await pilot.press("o")
+        await wait_for(pilot, lambda: "Edited by the test." in other.read_text())
+        assert "The source." in other.read_text()
+        assert not (other.parent / "po.md").exists()
+
+
 async def test_a_bad_name_in_the_dialog_is_refused(repo: Path) -> None:
     app = build_app([str(BUNDLED)], use_cache=False)
     async with app.run_test(size=SIZE) as pilot:
