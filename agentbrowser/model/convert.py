@@ -1061,6 +1061,8 @@ def name_problem(name: str) -> str | None:
         return "the name is empty"
     if name != name.strip():
         return "the name starts or ends with blanks"
+    if unicodedata.category(name[0]).startswith("M"):
+        return "the name starts with a combining mark (it joins whatever stands before it)"
     if any(unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") for char in name):
         return "the name holds control characters"
     if _INVISIBLE_NAME.search(name):

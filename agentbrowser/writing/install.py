@@ -11,9 +11,11 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import unicodedata
 from dataclasses import dataclass, field
 
 from agentbrowser.model.convert import (
+    FILE_NAMES,
     TARGET_FORMATS,
     InstallTarget,
     TargetError,
@@ -123,12 +125,14 @@ def plan_install(
             warnings.append(f"the name {agent.name!r} is written as {name!r}, a usable file name")
     elif (problem := name_problem(name)) is not None:
         raise InstallError(f"{problem}: refused ({name!r})")
+    name = _plain_name(name, fmt, warnings)
     try:
         target = install_target(
             fmt, scope, name, cwd or os.getcwd(), home or os.path.expanduser("~")
         )
     except TargetError as exc:
         raise InstallError(str(exc)) from exc
+    _check_look_alike_file(target.folder, name)
     check_folder(target)
     check_inside(target, target.path)
     read = read_text(agent.path)
@@ -161,6 +165,49 @@ def plan_install(
             )
         )
     return Plan(agent, fmt, scope, name, target, files, warnings, found)
+
+
+#: File name endings a name given with them would get twice (`--name x.md`: x.md.md).
+_SUFFIXES = (".agent.md", ".md", ".mdc")
+
+
+def _plain_name(name: str, fmt: str, warnings: list[str]) -> str:
+    """The name as a file name is made of it: in Unicode's composed form (NFC: `Å` one
+    character, not A and a ring, so that two spellings of one name are one file), without the
+    file ending the format adds. What changed is said in `warnings`."""
+    plain = unicodedata.normalize("NFC", name)
+    if plain != name:
+        warnings.append(f"the name {name!r} is written in composed form (NFC), as {plain!r}")
+    ending = FILE_NAMES[fmt].rsplit("}", 1)[1]
+    for suffix in _SUFFIXES:
+        if ending.endswith(suffix) and plain.lower().endswith(suffix) and len(plain) > len(suffix):
+            warnings.append(
+                f"the name {plain!r} is written as {plain[: -len(suffix)]!r}: "
+                f"the file name adds {suffix}"
+            )
+            plain = plain[: -len(suffix)]
+            break
+    return plain
+
+
+def _check_look_alike_file(folder: str, name: str) -> None:
+    """Refuse a name when the folder holds another that reads the same: the same letters in
+    another Unicode form (`Å` as A and a ring, as some systems write file names)."""
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return  # no folder yet: nothing there to look like it
+    for entry in entries:
+        base = entry
+        for suffix in _SUFFIXES:
+            if base.endswith(suffix):
+                base = base[: -len(suffix)]
+                break
+        if base != name and unicodedata.normalize("NFC", base) == name:
+            raise InstallError(
+                f"{entry!r} is there already, a name that reads as {name!r} written otherwise: "
+                "refused (choose another name)"
+            )
 
 
 def findings_of(text: str, path: str, fmt: str) -> list[str]:

@@ -141,7 +141,9 @@ def test_a_different_agent_under_a_taken_name_exits_non_zero_and_leaves_the_file
     assert "similarity" in out and "code-reviewer" in out  # the comparison `diff` prints
     # Each side says what it is: the file there, and what install would write from where.
     first, second = out.splitlines()[:2]
-    assert first.startswith("A  code-reviewer  ") and first.endswith("/code-reviewer.md (there now)")
+    assert first.startswith("A  code-reviewer  ") and first.endswith(
+        "/code-reviewer.md (there now)"
+    )
     assert second.startswith("B  code-reviewer  ")
     assert second.endswith("/debugger.md (as install writes it)")
     assert sorted(os.listdir(taken.parent)) == ["code-reviewer.md"]  # no temporary left
@@ -179,6 +181,43 @@ def test_a_name_that_would_leave_the_target_folder_is_refused(
     assert "refused" in err
     assert not (project / ".claude").exists()
     assert not (project.parent / "evil.md").exists()
+
+
+def test_names_spelled_two_ways_install_as_one_file_and_a_given_ending_is_not_doubled(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Å as the Ångström sign, as A and a ring, and as one letter are one name (NFC): the
+    second install finds the first's file; `--name x.md` writes x.md, not x.md.md."""
+    agents = project / ".claude" / "agents"
+    base = ["install", "code-reviewer", str(BUNDLED), "--to", "project", "--name"]
+    code, out, err = run([*base, "\u212bngstrom"], capsys)
+    assert code == 0 and "composed form (NFC)" in err, err
+    assert [p.name for p in agents.iterdir()] == ["\u00c5ngstrom.md"]
+    for spelling in ("A\u030angstrom", "\u00c5ngstrom"):
+        code, out, err = run([*base, spelling], capsys)
+        assert code == 0 and out.startswith("unchanged:"), (spelling, out, err)
+    assert [p.name for p in agents.iterdir()] == ["\u00c5ngstrom.md"]
+    code, out, err = run([*base, "reviewer.md"], capsys)
+    assert code == 0 and "the file name adds .md" in err, err
+    assert sorted(p.name for p in agents.iterdir()) == ["reviewer.md", "\u00c5ngstrom.md"]
+    code, _, err = run([*base, "\u0301a"], capsys)
+    assert code == 2 and "combining mark" in err
+
+
+def test_a_file_whose_name_reads_the_same_in_another_unicode_form_is_refused(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file named in decomposed form (as macOS writes names) is there: a composed name that
+    reads the same would be a second file that looks like the first."""
+    agents = project / ".claude" / "agents"
+    agents.mkdir(parents=True)
+    there = agents / "cafe\u0301.md"
+    there.write_text("---\nname: caf\u00e9\ndescription: d\n---\nMine.\n")
+    code, out, err = run(
+        ["install", "code-reviewer", str(BUNDLED), "--to", "project", "--name", "caf\u00e9"], capsys
+    )
+    assert code == 2 and "reads as 'caf\u00e9' written otherwise: refused" in err, err
+    assert [p.name for p in agents.iterdir()] == [there.name]
 
 
 def test_installing_the_same_content_again_says_so_and_writes_nothing(
@@ -579,6 +618,7 @@ def test_a_multi_line_description_is_a_literal_block_and_reads_back_the_same() -
         ("\u0440\u0435\u0432\u044c\u044e\u0435\u0440-python", True),  # a word per script
         ("\u03bb-calculus", True),
         ("re\u0301viseur", True),  # é written as e and an accent (as macOS names files)
+        ("\u0301a", False),  # a combining mark first: it joins what stands before the name
         ("\U0001d41code-reviewer", False),  # a bold mathematical c
         ("\uff43ode-review", False),  # a full-width c
         ("code\u2010review", False),  # a hyphen that is not -
