@@ -666,7 +666,9 @@ class BrowseScreen(Screen[None]):
             if write:
                 self.write_fix(agent, item)
 
-        self.app.push_screen(FixConfirm(agent.name, item.describe(), diff), answered)
+        self.app.push_screen(
+            FixConfirm(agent.name, item.describe(done=False), diff, item.blocked), answered
+        )
 
     @work(thread=True, group="fix", exit_on_error=False, description="write fix")
     def write_fix(self, agent: Agent, item: object) -> None:

@@ -18,18 +18,21 @@ MAX_LINES = 500
 
 
 class FixConfirm(ModalScreen[bool]):
-    """The unified diff of a repair; dismisses with True to write it, False to leave the file."""
+    """The unified diff of a repair; dismisses with True to write it, False to leave the file.
+    A repair that cannot be written (`blocked`: a read-only file...) is shown all the same, and
+    says why it is not written."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y,enter", "apply", "Write the repair"),
         Binding("n,escape,q", "cancel", "Leave the file as it is"),
     ]
 
-    def __init__(self, name: str, summary: str, diff: str) -> None:
+    def __init__(self, name: str, summary: str, diff: str, blocked: str | None = None) -> None:
         super().__init__()
         self.agent_name = name
         self.summary = summary
         self.diff = diff
+        self.blocked = blocked
 
     def compose(self) -> ComposeResult:
         with Vertical(id="fix-dialog"):
@@ -54,12 +57,19 @@ class FixConfirm(ModalScreen[bool]):
                 if len(lines) > MAX_LINES:
                     more = f"\u2026 {len(lines) - MAX_LINES:,} more lines (agentbrowser fix --diff)"
                     yield Static(Text(more), classes="diff-line diff-head")
-            yield Label(
-                Text("y or enter: write it \u00b7 n or escape: leave the file"), id="fix-hint"
-            )
+            if self.blocked is None:
+                hint = "y or enter: write it \u00b7 n or escape: leave the file"
+            else:
+                hint = f"not written: {one_line(self.blocked, 120)} \u00b7 escape closes"
+            yield Label(Text(hint), id="fix-hint")
 
     def action_apply(self) -> None:
-        """Write the repair."""
+        """Write the repair (a repair that cannot be written: say why, write nothing)."""
+        if self.blocked is not None:
+            self.notify(
+                f"Not written: {one_line(self.blocked, 120)}", severity="warning", markup=False
+            )
+            return
         self.dismiss(True)
 
     def action_cancel(self) -> None:

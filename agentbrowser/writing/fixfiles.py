@@ -7,7 +7,6 @@ temporary file in the same folder and os.replace, so a reader never sees half a 
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import hashlib
 import os
@@ -33,6 +32,9 @@ class FilePlan:
     digest: str = ""
     bom: bool = False
     old_text: str = ""
+    blocked: str | None = None
+    """Why the repaired file may not be written where it is (read-only, a link, another
+    user's): the repair can still be shown, not applied."""
 
     @property
     def changes(self) -> bool:
@@ -41,7 +43,8 @@ class FilePlan:
 
     @property
     def refused(self) -> str | None:
-        """Why a file that strict YAML rejects cannot be repaired, if so."""
+        """Why a file that strict YAML rejects cannot be repaired, if so (see `blocked` for a
+        repair that cannot be written)."""
         if self.problem is not None:
             return self.problem
         return self.repair.refused if self.repair is not None else None
@@ -77,10 +80,8 @@ def plan(path: str, scope: str = "path", hint: str | None = None) -> FilePlan:
         return FilePlan(path, None, "not valid UTF-8: not rewritten")
     digest = hashlib.sha256(data).hexdigest()
     repair = repair_text(text, path, scope, hint)
-    why = _refusal(path)
-    if why is not None and repair.changed:
-        repair = dataclasses.replace(repair, text=text, changed=False, refused=why)
-    return FilePlan(path, repair, None, st.st_size, st.st_mtime_ns, digest, bom, text)
+    why = _refusal(path) if repair.changed else None
+    return FilePlan(path, repair, None, st.st_size, st.st_mtime_ns, digest, bom, text, why)
 
 
 def _refusal(path: str) -> str | None:
@@ -122,6 +123,8 @@ def apply(item: FilePlan) -> None:
     """
     if not item.changes or item.repair is None:
         return
+    if item.blocked is not None:
+        raise StaleFileError(item.blocked)
     data = (_BOM if item.bom else b"") + item.repair.text.encode("utf-8")
     # The file keeps its mode; the check runs first (what changed while the diff was shown
     # says so) and again right before the rename: the window is as small as it gets.

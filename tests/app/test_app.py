@@ -143,9 +143,7 @@ async def test_start_up_focuses_the_list_and_shows_the_first_agent_without_a_key
         assert "code-reviewer" in row_text(screen.agent_list, 0)
 
 
-async def test_the_garbage_collector_paused_for_the_start_is_back_after_the_first_frame() -> (
-    None
-):
+async def test_the_garbage_collector_paused_for_the_start_is_back_after_the_first_frame() -> None:
     """cmd_browse pauses the cyclic GC for the start-up; the first frame turns it on again."""
     import gc
 
@@ -765,9 +763,40 @@ async def test_f_shows_the_repair_as_a_diff_and_writes_it_on_confirmation(seeds:
         await pilot.press("y")
         await wait_for(pilot, lambda: path.read_bytes() != original)
         await wait_for(pilot, lambda: screen.selected is not None and not screen.selected.has_error)
-    assert path.read_text(encoding="utf-8").split("\n---\n", 1)[1] == original.decode().split(
-        "\n---\n", 1
-    )[1]
+    assert (
+        path.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+        == original.decode().split("\n---\n", 1)[1]
+    )
+
+
+async def test_f_on_a_read_only_file_shows_the_repair_and_writes_nothing(seeds: Path) -> None:
+    """The diff is what a user wants to see before making the file writable; y says why it is
+    not written and leaves the file as it is."""
+    from agentbrowser.screens.fix_confirm import FixConfirm
+
+    path = seeds / "004_778f8d6350f71607.md"
+    path.chmod(0o444)
+    original = path.read_bytes()
+    app = build_app([str(path)], use_cache=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        shown = record_notifications(app)
+        await pilot.press("F")
+        await wait_for(pilot, lambda: isinstance(app.screen, FixConfirm))
+        dialog = app.screen
+        lines = "\n".join(str(s.render()) for s in dialog.query(".diff-line"))
+        assert "+description: |-" in lines
+        summary = str(dialog.query_one("#fix-summary", Label).render())
+        assert summary.startswith("would rewrite `description`"), summary
+        hint = str(dialog.query_one("#fix-hint", Label).render())
+        assert hint.startswith("not written: read-only"), hint
+        await pilot.press("y")
+        await wait_for(pilot, lambda: bool(shown))
+        assert shown[0]["message"].startswith("Not written: read-only"), shown
+        assert app.screen is dialog and path.read_bytes() == original
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, BrowseScreen))
+    assert path.read_bytes() == original
 
 
 async def test_f_on_a_file_with_nothing_to_repair_says_so() -> None:

@@ -176,8 +176,9 @@ def _fix_as(uid: int, gid: int, path: Path) -> str:
             os.setgid(gid)
             os.setuid(uid)
             item = fixfiles.plan(str(path))
-            if item.refused is not None:
-                outcome = f"refused: {item.refused}"
+            why = item.refused or item.blocked
+            if why is not None:
+                outcome = f"refused: {why}"
             else:
                 fixfiles.apply(item)
                 outcome = "fixed"
@@ -324,7 +325,10 @@ def test_a_hard_linked_file_is_never_replaced(
     target.write_text("my debugger\n")
     os.link(target, tmp_path / "backup.md")
     code, _, err = run(["install", "debugger", str(BUNDLED), "--to", "project", "--force"], capsys)
-    assert code == 2 and "a file with 1 other hard link: a new file in its place would cut it from them" in err
+    assert (
+        code == 2
+        and "a file with 1 other hard link: a new file in its place would cut it from them" in err
+    )
     source = tmp_path / "foo.md"
     source.write_text(AGENT)
     code, _, err = run(
@@ -714,7 +718,10 @@ def test_fix_leaves_a_hard_linked_file_and_says_why(
     os.link(path, other)
     code, out, _ = run(["fix", str(path)], capsys)
     assert code == 1
-    assert "not fixed: a file with 1 other hard link: a new file in its place would cut it from them" in out
+    assert (
+        "not fixed: a file with 1 other hard link: a new file in its place would cut it from them"
+        in out
+    )
     assert path.read_text() == BROKEN and os.path.samefile(path, other)
 
 
@@ -727,6 +734,14 @@ def test_fix_leaves_a_read_only_file_and_says_why(
     path.chmod(0o444)
     code, out, _ = run(["fix", str(path)], capsys)
     assert code == 1 and "not fixed: read-only: left as it is" in out
+    assert path.read_text() == BROKEN and mode(path) == 0o444
+    # The previews show the repair all the same, and say it cannot be written.
+    code, out, err = run(["fix", "--diff", str(path)], capsys)
+    assert code == 0 and "-description: Use it: now" in out and "+description:" in out, out
+    assert "cannot be written as it is: read-only" in err
+    assert "1 of them not writable as they are" in err
+    code, out, err = run(["fix", "--check", str(path)], capsys)
+    assert code == 1 and "would rewrite `description`" in out and "; read-only" in out, out
     assert path.read_text() == BROKEN and mode(path) == 0o444
 
 
