@@ -106,10 +106,31 @@ def unified_diff(item: FilePlan, label: str | None = None) -> str:
     lines = difflib.unified_diff(
         item.old_text.splitlines(keepends=True),
         item.repair.text.splitlines(keepends=True),
-        fromfile=name if absolute else f"a/{name}",
-        tofile=name if absolute else f"b/{name}",
+        fromfile=quote_path(name if absolute else f"a/{name}"),
+        tofile=quote_path(name if absolute else f"b/{name}"),
     )
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+_ESCAPES = {"\n": "\\n", "\t": "\\t", '"': '\\"', "\\": "\\\\"}
+
+
+def quote_path(name: str) -> str:
+    """A file name as a diff header holds it: as it is, or in double quotes with C escapes (as
+    git writes it) when it has a newline, a control character, a quote or a backslash, which
+    would break the header or be read as part of it."""
+    if name.isprintable() and '"' not in name and "\\" not in name:
+        return name
+    out = []
+    for char in name:
+        if char in _ESCAPES:
+            out.append(_ESCAPES[char])
+        elif not char.isprintable():  # its bytes in octal (a byte no UTF-8 holds: itself)
+            data = os.fsencode(char) if 0xDC80 <= ord(char) <= 0xDCFF else char.encode()
+            out.append("".join(f"\\{byte:03o}" for byte in data))
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
 
 
 class StaleFileError(Exception):

@@ -180,6 +180,23 @@ def test_diff_prints_and_writes_nothing(tmp_path: Path) -> None:
     assert out.startswith(f"--- {path}\n+++ {path}\n") and path.read_text() == original
 
 
+def test_a_file_name_that_would_break_the_diff_header_is_quoted_as_git_quotes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A newline in a file's name split the `---` line in two: no patch tool reads that."""
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / ".claude" / "agents"
+    folder.mkdir(parents=True)
+    (folder / "ev\nil.md").write_text("---\nname: e\ndescription: Use it: now\n---\nBody\n")
+    code, out = run(["fix", "--diff", ".claude/agents"])
+    assert code == 0
+    assert out.startswith('--- "a/.claude/agents/ev\\nil.md"\n+++ "b/.claude/agents/ev\\nil.md"\n')
+    assert fixfiles.quote_path('a/say "hi"\\x') == '"a/say \\"hi\\"\\\\x"'
+    assert fixfiles.quote_path("a/caf\u00e9.md") == "a/caf\u00e9.md"  # printable: as it is
+    assert fixfiles.quote_path("a/\x1b.md") == '"a/\\033.md"'
+    assert fixfiles.quote_path(os.fsdecode(b"a/\xff.md")) == '"a/\\377.md"'
+
+
 def test_fix_says_when_nothing_needs_fixing_and_check_counts_unreadable_files(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -196,7 +213,9 @@ def test_fix_says_when_nothing_needs_fixing_and_check_counts_unreadable_files(
     broken = tmp_path / "broken.agent.md"
     broken.write_text("---\ndescription: Use it: now\n---\nBody\n")
     code, out = run(["fix", "--check", str(broken)])
-    assert code == 1 and out.endswith(": would rewrite `description` (GitHub Copilot could not use it as written)\n"), out
+    assert code == 1 and out.endswith(
+        ": would rewrite `description` (GitHub Copilot could not use it as written)\n"
+    ), out
 
 
 def test_fix_leaves_plugin_files_to_claude_code_unless_named(
