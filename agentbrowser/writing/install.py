@@ -12,6 +12,7 @@ import hashlib
 import os
 import stat
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from agentbrowser.model.convert import (
@@ -25,6 +26,7 @@ from agentbrowser.model.convert import (
     safe_name,
 )
 from agentbrowser.model.discovery import SKIP_DIRS
+from agentbrowser.model.problems import INFO, Problem
 from agentbrowser.model.records import Agent
 from agentbrowser.model.text import read_text
 from agentbrowser.writing.atomic import (
@@ -137,6 +139,7 @@ def plan_install(
     check_inside(target, target.path)
     read = read_text(agent.path)
     source_text = read.text if read.text is not None and not read.problems else None
+    _say_what_the_read_lost(read.problems, warnings)
     text, converted = convert(agent, fmt, name, source_text)
     warnings.extend(converted)
     files = [PlannedFile(target.path, text.encode("utf-8"))]
@@ -165,6 +168,22 @@ def plan_install(
             )
         )
     return Plan(agent, fmt, scope, name, target, files, warnings, found)
+
+
+def _say_what_the_read_lost(problems: Sequence[Problem], warnings: list[str]) -> None:
+    """A copy holds what was read: a file cut at the size read is refused (the copy would
+    lose its end); bytes that are no UTF-8 (written as U+FFFD) and NUL bytes are said."""
+    for problem in problems:
+        where = f" (line {problem.line})" if problem.line else ""
+        if problem.message.startswith("file is "):
+            raise InstallError(f"{problem.message}: a copy would lose the rest, refused")
+        if problem.message.startswith("not valid UTF-8"):
+            warnings.append(
+                f"the file is not valid UTF-8{where}: the copy holds \ufffd where its "
+                "undecodable bytes were"
+            )
+        elif problem.severity != INFO:
+            warnings.append(f"the file{where}: {problem.message}")
 
 
 #: File name endings a name given with them would get twice (`--name x.md`: x.md.md).

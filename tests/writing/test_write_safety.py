@@ -846,3 +846,23 @@ def test_a_skill_script_that_is_not_utf8_is_checked_as_lint_checks_it(
     code, _, err = run(["install", "helper", str(tmp_path / "lib"), "--to", "project"], capsys)
     assert code == 2 and "found: scripts/fmt.sh line 3: runs `curl" in err
     assert not (project / ".claude" / "skills").exists()
+
+
+def test_a_file_that_is_not_utf8_installs_with_a_warning_and_a_cut_one_is_refused(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The copy holds what was read: U+FFFD where bytes were no UTF-8 (said, no longer
+    silently), and a file read only in part is not copied at all."""
+    from agentbrowser.model.text import SIZE_CAP
+
+    latin = tmp_path / "latin.md"
+    latin.write_bytes(b"---\nname: latin\ndescription: d\n---\n\ncaf\xe9.\n")
+    code, _, err = run(["install", str(latin), "--to", "project"], capsys)
+    assert code == 0, err
+    assert "warning: the file is not valid UTF-8 (line 6): the copy holds \ufffd" in err, err
+    assert "caf\ufffd." in (project / ".claude" / "agents" / "latin.md").read_text()
+    huge = tmp_path / "huge.md"
+    huge.write_bytes(b"---\nname: huge\ndescription: d\n---\n" + b"x" * SIZE_CAP + b"\nEND\n")
+    code, _, err = run(["install", str(huge), "--to", "project"], capsys)
+    assert code == 2 and "a copy would lose the rest, refused" in err, err
+    assert not (project / ".claude" / "agents" / "huge.md").exists()
