@@ -339,5 +339,6 @@ def normalize_tools(
         if "*" in tools and fmt in _STAR_IS_EVERY_TOOL:
             return None, problems
         return tuple(t for t in tools if t), problems
-    problems.append(Problem(WARNING, f"`{key}` is a {type(value).__name__}, not a list or string"))
+    kind = {bool: "a boolean", int: "an integer", float: "a number"}.get(type(value), "a value")
+    problems.append(Problem(WARNING, f"`{key}` is {kind}, not a list or string"))
     return (str(value),), problems

@@ -326,7 +326,8 @@ def claude_value_errors(
     if "name" in values:
         kind = core_kind(values["name"], raw("name"))
         if kind not in ("string", "null"):
-            found.append((f"`name` is not text (a {kind}): Claude Code rejects it", "name"))
+            article = "an" if kind[0] in "aeiou" else "a"
+            found.append((f"`name` is not text ({article} {kind}): Claude Code rejects it", "name"))
     if "allowed-tools" in values:
         tools = values["allowed-tools"]
         kind = core_kind(tools, raw("allowed-tools"))

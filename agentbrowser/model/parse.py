@@ -34,7 +34,9 @@ _BLOCK_INDICATOR = re.compile(r"^[|>][+-]?\d?[+-]?$")
 
 #: Formats Claude Code loads as subagents: a broken one is dropped without a word.
 _AGENT_FORMATS = frozenset({"claude-agent"})
-_NEEDS_DESCRIPTION = frozenset({"claude-agent", "claude-skill", "copilot-chatmode", "copilot-agent"})
+_NEEDS_DESCRIPTION = frozenset(
+    {"claude-agent", "claude-skill", "copilot-chatmode", "copilot-agent"}
+)
 
 
 def split_frontmatter(text: str) -> tuple[list[str] | None, str, int, bool]:
@@ -215,7 +217,9 @@ def parse_text(
     if fm_lines is None:
         if _html_comment_hides_frontmatter(text):
             found.append(
-                Problem(WARNING, "frontmatter after an HTML comment: tools read no frontmatter here", 1)
+                Problem(
+                    WARNING, "frontmatter after an HTML comment: tools read no frontmatter here", 1
+                )
             )
     else:
         if not closed:
@@ -237,7 +241,6 @@ def parse_text(
     raw_description = frontmatter.get("description")
     description = as_text(raw_description)
     tools, tool_problems = normalize_tools(frontmatter, fmt)
-    found.extend(tool_problems)
     if fm_lines is not None and closed:
         if fmt in _AGENT_FORMATS and "name" not in frontmatter and failure is None:
             found.append(
@@ -263,9 +266,14 @@ def parse_text(
         def guessed() -> bool:
             return hint is None and detect_format(path, None) == "markdown"
 
-        found.extend(check_frontmatter(
+        checked = check_frontmatter(
             fmt, frontmatter, path, scope, body, fm_lines, guessed, body_line
-        ))  # fmt: skip
+        )  # fmt: skip
+        found.extend(_unsaid(checked, found))
+        # A key of the wrong type that the format's table documents is said there, with its
+        # line and its source; said again here, it read as a second problem.
+        tool_problems = _unsaid(tool_problems, checked)
+    found.extend(tool_problems)
     if fm_lines is not None and (not body or body.isspace()) and not blank:
         found.append(Problem(INFO, "the prompt (body) is empty", body_line))
     found.extend(security.findings(text, frontmatter, fmt, tools, body, body_line))
@@ -283,6 +291,23 @@ def parse_text(
             for spec in FRONTMATTER_FIELDS
         ],
     ))  # fmt: skip
+
+
+def _unsaid(problems: list[Problem], said: list[Problem]) -> list[Problem]:
+    """The problems that say something `said` does not: a key's type is said once (the
+    owner's error on it, else the documented type, else what the reader made of it)."""
+    typed = {p.message.split(" ", 1)[0] for p in said if p.message.startswith("`")}
+    if not typed:
+        return problems
+    return [
+        p
+        for p in problems
+        if not (
+            p.message.startswith("`")
+            and p.message.split(" ", 1)[0] in typed
+            and (" is a" in p.message or " is not text" in p.message)
+        )
+    ]
 
 
 #: The rules of the problems a frontmatter strict YAML cannot read causes (lint's reports): it

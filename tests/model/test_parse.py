@@ -64,8 +64,17 @@ CASES = [
         {
             "name": "Docs Writer",
             "format": "opencode-agent",
-            "tools": ("bash", "read", "glob", "grep", "task", "webfetch", "todowrite", "websearch",
-                      "skill"),
+            "tools": (
+                "bash",
+                "read",
+                "glob",
+                "grep",
+                "task",
+                "webfetch",
+                "todowrite",
+                "websearch",
+                "skill",
+            ),
         },
     ),
     (
@@ -365,17 +374,40 @@ def test_detect_format(path: str, frontmatter: dict, expected: str) -> None:
     [
         # OpenCode's map of booleans switches tools off (only false, not merely falsy) from all
         # of them: write takes edit along; a value that is no boolean is left to the schema.
-        ({"tools": {"read": True, "write": False, "bash": "ask", "edit": 1}}, "opencode-agent",
-         ("bash", "read", "glob", "grep", "task", "webfetch", "todowrite", "websearch", "skill")),
-        ({"tools": {"read": False}}, "opencode-agent",
-         ("bash", "glob", "grep", "edit", "write", "task", "webfetch", "todowrite", "websearch",
-          "skill")),
+        (
+            {"tools": {"read": True, "write": False, "bash": "ask", "edit": 1}},
+            "opencode-agent",
+            ("bash", "read", "glob", "grep", "task", "webfetch", "todowrite", "websearch", "skill"),
+        ),
+        (
+            {"tools": {"read": False}},
+            "opencode-agent",
+            (
+                "bash",
+                "glob",
+                "grep",
+                "edit",
+                "write",
+                "task",
+                "webfetch",
+                "todowrite",
+                "websearch",
+                "skill",
+            ),
+        ),
         ({"tools": {"read": True, "bash": 0}}, "opencode-agent", None),
         # A list's mapping items: every key not switched off (null included).
-        ({"tools": [{"Read": True}, {"Write": False}, {"Bash": None}]}, "copilot-agent", ("Read", "Bash")),
+        (
+            {"tools": [{"Read": True}, {"Write": False}, {"Bash": None}]},
+            "copilot-agent",
+            ("Read", "Bash"),
+        ),
         # A list item is split on its own top-level commas only.
-        ({"tools": ["Read, Grep", "Bash(npm run a, npm run b)"]}, "copilot-agent",
-         ("Read", "Grep", "Bash(npm run a, npm run b)")),
+        (
+            {"tools": ["Read, Grep", "Bash(npm run a, npm run b)"]},
+            "copilot-agent",
+            ("Read", "Grep", "Bash(npm run a, npm run b)"),
+        ),
         ({"tools": [" Read ", None, 3]}, "copilot-agent", ("Read", "3")),
         # allowed-tools is space-separated only for skills.
         ({"allowed-tools": "Read Grep"}, "claude-skill", ("Read", "Grep")),
@@ -487,3 +519,27 @@ def test_json_text_never_carries_del_c1_or_surrogates_raw(value: list[str]) -> N
             ch == "\x7f" or "\x80" <= ch <= "\x9f" or "\ud800" <= ch <= "\udfff" for ch in text
         )
         assert json.loads(text) == value
+
+
+def test_a_key_of_the_wrong_type_is_said_once_in_plain_words() -> None:
+    """`name: [a, b]` and `tools: 42`: the owner's error on the name, the documented type of
+    the tools with their line; not also `is a list`, nor `is a int` with no line."""
+    agent = parse_text(
+        "---\nname: [a, b]\ndescription: d\ntools: 42\n---\nBody\n", "/p/.claude/agents/x.md"
+    )
+    typed = [
+        (p.line, p.severity, p.message)
+        for p in agent.problems
+        if p.message.startswith(("`name`", "`tools`"))
+    ]
+    assert typed == [
+        (2, "error", "`name` is not text (an array): Claude Code rejects it"),
+        (
+            4,
+            "warning",
+            "`tools` is an integer, not a string or a list (code.claude.com sub-agents docs)",
+        ),
+    ]
+    # What the reader made of it, where no table documents the key's type: in words too.
+    _, problems = normalize_tools({"tools": 4.5}, "markdown")
+    assert [p.message for p in problems] == ["`tools` is a number, not a list or string"]
