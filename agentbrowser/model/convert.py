@@ -366,10 +366,15 @@ def _convert_fields(
         to_format in ("claude-skill", "claude-command")
         and len(agent.description) > SKILL_DESCRIPTION_LIMIT
     ):
+        limit = f"{SKILL_DESCRIPTION_LIMIT:,}"
+        why = (
+            f"the Agent Skills spec allows {limit} and Copilot CLI does not load a longer one"
+            if to_format == "claude-skill"
+            else f"Copilot CLI, which reads .claude/commands as skills, does not load one over "
+            f"{limit}"
+        )
         warnings.append(
-            f"the description has {len(agent.description):,} characters; the Agent Skills spec "
-            f"allows {SKILL_DESCRIPTION_LIMIT:,} and Copilot CLI does not load a longer one: "
-            "kept whole"
+            f"the description has {len(agent.description):,} characters; {why}: kept whole"
         )
     if same:
         if to_format == "opencode-agent" and "name" in source:

@@ -862,6 +862,24 @@ def test_a_copilot_agent_with_every_tool_keeps_every_tool_in_each_format() -> No
         assert not any("'*'" in w for w in warnings)
 
 
+@pytest.mark.parametrize(
+    ("target", "why"),
+    [
+        ("claude-skill", "the Agent Skills spec allows 1,024 and Copilot CLI does not load"),
+        ("claude-command", "Copilot CLI, which reads .claude/commands as skills, does not load"),
+    ],
+)
+def test_a_long_description_is_said_to_be_too_long_for_whom(target: str, why: str) -> None:
+    """A command is no skill: its warning names the reader that limits it, not the skills
+    spec."""
+    agent = parse_text(
+        f"---\nname: a\ndescription: {'x' * 1100}\n---\nBody\n", "/p/.claude/agents/a.md"
+    )
+    _, warnings = convert(agent, target)
+    (said,) = [w for w in warnings if w.startswith("the description has 1,100 characters")]
+    assert why in said and said.endswith(": kept whole"), said
+
+
 def test_claude_command_syntax_that_the_target_reads_as_text_is_named() -> None:
     command = parse_text(
         "---\ndescription: Commit\n---\nStatus: !`git status --short`\n\nWrite $ARGUMENTS.\n",
