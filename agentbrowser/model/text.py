@@ -426,6 +426,19 @@ def shorten_middle(text: str, width: int) -> str:
     return text[:head] + "\u2026" + (text[len(text) - tail :] if tail else "")
 
 
+def shorten_path(path: str, width: int) -> str:
+    """A path in at most ``width`` characters: its file name whole and as much of its start as
+    fits (``/home/me/pro…/code-reviewer.md``); cut in the middle when even the name does not
+    fit."""
+    if len(path) <= width:
+        return path
+    cut = max(path.rfind("/"), path.rfind(os.sep))
+    tail = path[cut:] if cut > 0 else ""
+    if tail and len(tail) + 2 <= width:
+        return path[: width - len(tail) - 1] + "\u2026" + tail
+    return shorten_middle(path, width)
+
+
 def _word_prefix(texts: list[str]) -> int:
     """Length of the start every text shares, back to where a word ends (``backend-``)."""
     shared = os.path.commonprefix(texts)

@@ -12,6 +12,7 @@ import bisect
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -25,7 +26,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from agentbrowser.model.compare import CHANGED, ONLY_A, ONLY_B, SAME, Comparison
-from agentbrowser.model.text import one_line
+from agentbrowser.model.text import one_line, shorten_path
 from agentbrowser.render.compare_layout import (
     MARGIN,
     SEPARATOR,
@@ -353,7 +354,12 @@ class ColumnHeader(Widget):
             part.append(label, style(label_style))
             part.append(one_line(name, 120), style("column-header--name"))
             part.append("  ")
-            part.append(one_line(path, 200), style("column-header--label"))
+            # The path gets the room the name leaves, its file name kept whole
+            # (`~/proj…/code-reviewer.md`, not `~/projects/my-app/.cl…`).
+            room = cell - cell_len(part.plain)
+            if room >= 8:
+                shown = shorten_path(one_line(path, 400), room)
+                part.append(shown, style("column-header--label"))
             part.truncate(cell, overflow="ellipsis", pad=True)
             out.append_text(part)
             if label == "A ":

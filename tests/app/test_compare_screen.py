@@ -127,6 +127,26 @@ async def test_marking_two_agents_and_d_shows_both_names_side_by_side() -> None:
         assert "Similarity" in summary and "changed lines" in summary and "100" not in summary
 
 
+async def test_a_long_path_in_the_header_keeps_its_file_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cut at its end, a deep folder's path showed its first folders and lost which file it
+    is; cut in the middle, each column ends with its file's name."""
+    import shutil
+
+    deep = tmp_path / "a-rather-long-folder-name" / "and-another-one-below-it" / "agents"
+    deep.mkdir(parents=True)
+    for name in ("code-reviewer.md", "strict-code-reviewer.md"):
+        shutil.copy(BUNDLED / ".claude" / "agents" / name, deep / name)
+    monkeypatch.chdir(tmp_path.parent)
+    async with build_app([str(deep)], use_cache=False).run_test(size=(120, 30)) as pilot:
+        screen = await open_compare(pilot, "code-reviewer", "strict-code-reviewer")
+        header = header_text(screen)
+        left, right = header.split("\u2502", 1) if "\u2502" in header else (header, "")
+        assert left.rstrip().endswith("/code-reviewer.md") and "\u2026" in left, header
+        assert right.rstrip().endswith("/strict-code-reviewer.md"), header
+
+
 async def test_d_with_one_marked_compares_it_with_the_highlighted_agent() -> None:
     async with bundled_app().run_test(size=SIZE) as pilot:
         await loaded(pilot)

@@ -134,3 +134,15 @@ def test_names_told_apart_by_their_paths_keep_the_part_that_differs() -> None:
         ["OpenCoder (core/openagent/opencoder.md)", "OpenCoder (core/opencoder/opencoder.md)"], 24
     )
     assert shown == ["\u2026openagent/opencoder.md)", "\u2026opencoder/opencoder.md)"]
+
+
+def test_a_path_cut_to_fit_keeps_its_file_name_whole() -> None:
+    from agentbrowser.model.text import shorten_path
+
+    path = "/home/me/projects/my-app/.claude/agents/code-reviewer.md"
+    assert shorten_path(path, 80) == path
+    assert shorten_path(path, 30) == "/home/me/pro\u2026/code-reviewer.md"
+    assert len(shorten_path(path, 30)) == 30
+    short = shorten_path(path, 12)  # the name alone does not fit: cut in the middle
+    assert len(short) <= 12 and short.count("\u2026") == 1 and short.endswith(".md")
+    assert shorten_path("code-reviewer-with-a-long-name.md", 20).count("\u2026") == 1
