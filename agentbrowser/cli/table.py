@@ -15,6 +15,9 @@ from agentbrowser.model.text import shorten_apart
 
 #: A column that gives way keeps at least this many cells.
 NARROWEST = 8
+#: Names longer than this give way first: one very long name does not cut every row's
+#: problems or tools (a name of 500 characters took 118 columns at 160).
+LONG_NAME = 48
 #: On a very narrow terminal, every column keeps at least this many.
 LEAST = 3
 #: A cell holds this many characters at most (a hostile value is cut even in a pipe).
@@ -51,10 +54,10 @@ def aligned(
     drop: Sequence[int] = (),
     names: int = 0,
 ) -> list[str]:
-    """The rows (a header first) as aligned lines, whole; with `width`, fitted to it: the
-    columns in `drop` are left out in that order, then the columns in `shrink` give way (widest
-    first, down to NARROWEST cells), then the names (down to NARROWEST), then every column
-    (down to LEAST). A cut cell ends in `…`; names are cut in the middle,
+    """The rows (a header first) as aligned lines, whole; with `width`, fitted to it: names
+    over LONG_NAME cells give way to it, then the columns in `drop` are left out in that
+    order, then the columns in `shrink` (widest first, down to NARROWEST cells), then the names
+    (down to NARROWEST), then every column (down to LEAST). A cut cell ends in `…`; names are cut in the middle,
     where they differ least, so that variants stay told apart."""
     count = len(rows[0])
     widths = [max(cell_len(row[i]) for row in rows) for i in range(count)]
@@ -68,6 +71,7 @@ def aligned(
             widths[max(wide, key=lambda i: (widths[i], -i))] -= 1
 
     if width is not None:
+        give_way([names], LONG_NAME)
         for column in drop:
             if excess() <= 0:
                 break

@@ -626,3 +626,22 @@ def test_in_a_terminal_every_table_fits_its_width(monkeypatch: pytest.MonkeyPatc
         assert cli.main([*args, str(SEEDS), str(BUNDLED), "--no-cache"], out=out) == 0
         rows = [line for line in out.getvalue().splitlines() if line.startswith(("  ", "NAME"))]
         assert rows and max(map(cell_len, rows)) <= 60, (args, out.getvalue())
+
+
+def test_one_very_long_name_does_not_cut_every_row_s_problems(tmp_path: Path) -> None:
+    """At 160 columns a name of 300 characters gives way first: the other rows' problems and
+    tools stay whole (they were cut to `1 warni…` for it)."""
+    from agentbrowser.cli.program import print_table
+    from agentbrowser.loading.collection import load_collection
+
+    (tmp_path / "long.md").write_text(f"---\nname: {'x' * 300}\ndescription: d\n---\nP\n")
+    (tmp_path / "short.md").write_text(
+        "---\nname: short\ndescription: d\ntools: 42\nmodel: sonnet\n---\nP\n"
+    )
+    agents = load_collection([str(tmp_path)], use_cache=False)
+    fitted = StringIO()
+    print_table(agents, fitted, 160)
+    lines = fitted.getvalue().splitlines()
+    assert max(len(line) for line in lines) <= 160, lines
+    (short,) = [line for line in lines if line.startswith("short ")]
+    assert short.rstrip().endswith("1 warning") and "sonnet" in short, lines
