@@ -325,7 +325,18 @@ def check_folder(target: InstallTarget) -> None:
     real = os.path.realpath(existing)
     wanted = os.path.normpath(os.path.join(real_base, os.path.relpath(existing, target.base)))
     if real != wanted:
-        raise InstallError(f"{existing} is a symbolic link to {real}, outside {expected}: refused")
+        # Name the part that is the link (`~/.claude`, not the `agents` folder below it).
+        link = existing
+        probe = target.base
+        for part in os.path.relpath(existing, target.base).split(os.sep):
+            probe = os.path.join(probe, part)
+            if os.path.islink(probe):
+                link = probe
+                break
+        raise InstallError(
+            f"{link} is a symbolic link (to {os.path.realpath(link)}): a file written below it "
+            f"would land outside {expected}: refused"
+        )
 
 
 def check_inside(target: InstallTarget, path: str) -> None:

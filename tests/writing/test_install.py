@@ -302,6 +302,16 @@ def test_a_symlinked_target_folder_that_points_elsewhere_is_refused(
     assert code == 2
     assert "symbolic link" in err and "refused" in err
     assert list(elsewhere.iterdir()) == []
+    # A link higher up (a dotfiles `.claude`): the message names it, not the folder below it.
+    (project / ".claude" / "agents").unlink()
+    (project / ".claude").rmdir()
+    (elsewhere / "agents").mkdir()
+    (project / ".claude").symlink_to(elsewhere)
+    code, _, err = run(["install", "code-reviewer", str(BUNDLED), "--to", "project"], capsys)
+    assert code == 2
+    assert f"{project / '.claude'} is a symbolic link (to {elsewhere})" in err, err
+    assert f"would land outside {project.resolve() / '.claude' / 'agents'}: refused" in err, err
+    assert list((elsewhere / "agents").iterdir()) == []
 
 
 def test_a_symlinked_target_file_is_refused(
