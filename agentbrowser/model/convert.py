@@ -370,8 +370,8 @@ def _convert_fields(
         why = (
             f"the Agent Skills spec allows {limit} and Copilot CLI does not load a longer one"
             if to_format == "claude-skill"
-            else f"Copilot CLI, which reads .claude/commands as skills, does not load one over "
-            f"{limit}"
+            else f"Copilot CLI does not load one over {limit} (it reads .claude/commands as "
+            "skills)"
         )
         warnings.append(
             f"the description has {len(agent.description):,} characters; {why}: kept whole"

@@ -269,10 +269,21 @@ def _skill_resources(
     for root, dirs, files in os.walk(source):
         # What is hidden beside a SKILL.md (`.env`, `.cache/`) is rarely meant to travel with
         # it: named once each, and a hidden folder is not walked.
-        for name in sorted(d for d in dirs if d.startswith(".") and d not in SKIP_DIRS):
+        walked = []
+        for name in sorted(dirs):
             relative = os.path.relpath(os.path.join(root, name), source)
-            warnings.append(f"the skill's {relative}/ is hidden (a dot folder): not copied")
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+            if os.path.islink(os.path.join(root, name)):
+                warnings.append(f"the skill's {relative}/ is a link to a folder: not copied")
+            elif name.startswith("."):
+                if name not in SKIP_DIRS:
+                    warnings.append(f"the skill's {relative}/ is hidden (a dot folder): not copied")
+            elif name in SKIP_DIRS:
+                warnings.append(
+                    f"the skill's {relative}/ is left behind (made by a tool, not part of a skill)"
+                )
+            else:
+                walked.append(name)
+        dirs[:] = walked
         for filename in sorted(files):
             path = os.path.join(root, filename)
             relative = os.path.relpath(path, source)

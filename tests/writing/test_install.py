@@ -876,7 +876,10 @@ def test_a_copilot_agent_with_every_tool_keeps_every_tool_in_each_format() -> No
     ("target", "why"),
     [
         ("claude-skill", "the Agent Skills spec allows 1,024 and Copilot CLI does not load"),
-        ("claude-command", "Copilot CLI, which reads .claude/commands as skills, does not load"),
+        (
+            "claude-command",
+            "Copilot CLI does not load one over 1,024 (it reads .claude/commands as skills)",
+        ),
     ],
 )
 def test_a_long_description_is_said_to_be_too_long_for_whom(target: str, why: str) -> None:

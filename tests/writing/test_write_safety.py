@@ -416,6 +416,29 @@ def test_a_hidden_folder_is_named_once_and_not_walked(
     assert ".cache" not in out
 
 
+def test_a_linked_folder_and_a_tool_s_folder_in_a_skill_are_named_not_dropped_silently(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A `scripts/` linked from elsewhere was left out with exit 0 and no word; so was a
+    node_modules/ (a .git/ still goes unsaid: no one means it to travel)."""
+    skill = skill_source(tmp_path)
+    shared = tmp_path / "shared-scripts"
+    shared.mkdir()
+    (shared / "run.sh").write_text("echo hi\n")
+    (skill / "linked").symlink_to(shared, target_is_directory=True)
+    (skill / "node_modules" / "x").mkdir(parents=True)
+    (skill / "node_modules" / "x" / "index.js").write_text("1")
+    (skill / ".git").mkdir()
+    code, _, err = run(["install", "pdf-tools", str(tmp_path / "lib"), "--to", "project"], capsys)
+    assert code == 0, err
+    assert "the skill's linked/ is a link to a folder: not copied" in err
+    assert "the skill's node_modules/ is left behind (made by a tool" in err
+    assert ".git" not in err
+    installed = project / ".claude" / "skills" / "pdf-tools"
+    assert installed.is_dir() and not (installed / "linked").exists()
+    assert not (installed / "node_modules").exists()
+
+
 def test_every_file_of_a_skill_is_looked_at_before_one_is_written(
     project: Path, tmp_path: Path
 ) -> None:
