@@ -149,6 +149,7 @@ def plan_install(
         )
         if fmt == "claude-skill":
             files.extend(resources)
+            _say_files_left_there(os.path.dirname(target.path), files, warnings)
         elif resources:
             warnings.append(
                 f"the skill's {len(resources)} other files (scripts, references) have no place "
@@ -184,6 +185,36 @@ def _say_what_the_read_lost(problems: Sequence[Problem], warnings: list[str]) ->
             )
         elif problem.severity != INFO:
             warnings.append(f"the file{where}: {problem.message}")
+
+
+#: Files of an installed skill named at most, when it holds files the source does not.
+LEFT_NAMED = 5
+
+
+def _say_files_left_there(folder: str, files: Sequence[PlannedFile], warnings: list[str]) -> None:
+    """An installed skill that holds files the source no longer has (a script renamed since):
+    they stay, and are named (a skill's folder is the user's; nothing there is deleted)."""
+    if not os.path.isdir(folder):
+        return
+    planned = {os.path.normpath(f.path) for f in files}
+    left: list[str] = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        left.extend(
+            os.path.relpath(os.path.join(root, name), folder)
+            for name in sorted(names)
+            if not name.startswith(".")
+            and os.path.normpath(os.path.join(root, name)) not in planned
+        )
+        if len(left) > MAX_RESOURCES:
+            break
+    if left:
+        shown = ", ".join(left[:LEFT_NAMED]) + (
+            f" and {len(left) - LEFT_NAMED} more" if len(left) > LEFT_NAMED else ""
+        )
+        warnings.append(
+            f"the installed skill holds files this one does not ({shown}): they stay as they are"
+        )
 
 
 #: File name endings a name given with them would get twice (`--name x.md`: x.md.md).

@@ -439,6 +439,23 @@ def test_a_linked_folder_and_a_tool_s_folder_in_a_skill_are_named_not_dropped_si
     assert not (installed / "node_modules").exists()
 
 
+def test_a_skill_installed_again_names_the_files_its_source_no_longer_has(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A script renamed in the source: the old one stays in the installed skill (nothing of
+    the user's is deleted), and is named, with --force too."""
+    skill = skill_source(tmp_path)
+    args = ["install", "pdf-tools", str(tmp_path / "lib"), "--to", "project"]
+    assert run(args, capsys)[0] == 0
+    (skill / "scripts" / "run.sh").rename(skill / "scripts" / "go.sh")
+    (skill / "SKILL.md").write_text("---\nname: pdf-tools\ndescription: PDFs\n---\nUse go.sh\n")
+    code, _, err = run([*args, "--force"], capsys)
+    assert code == 0, err
+    assert "the installed skill holds files this one does not (scripts/run.sh)" in err, err
+    installed = project / ".claude" / "skills" / "pdf-tools" / "scripts"
+    assert sorted(p.name for p in installed.iterdir()) == ["go.sh", "run.sh"]
+
+
 def test_every_file_of_a_skill_is_looked_at_before_one_is_written(
     project: Path, tmp_path: Path
 ) -> None:
