@@ -678,7 +678,9 @@ def _pick_or_file(args: argparse.Namespace) -> Agent:
 
     _check_paths(args.paths)
     agents = named_collection(args.paths, [args.name], use_cache=not args.no_cache)
-    if not collection.find(agents, args.name) and os.path.isfile(args.name):
+    # Any file that is there, a FIFO or a broken link too: its record says what it is.
+    there = os.path.lexists(args.name) and not os.path.isdir(args.name)
+    if not collection.find(agents, args.name) and there:
         from agentbrowser.model.parse import parse_file
 
         return parse_file(os.path.abspath(args.name))

@@ -18,7 +18,13 @@ from rich.panel import Panel
 from rich.text import Text
 
 from agentbrowser.model.describe import description_blocks
-from agentbrowser.model.records import ERROR, FRONTMATTER_FIELDS, Agent, with_body
+from agentbrowser.model.records import (
+    ALL_TOOLS_FORMATS,
+    ERROR,
+    FRONTMATTER_FIELDS,
+    Agent,
+    with_body,
+)
 from agentbrowser.model.text import approx_tokens, inline, one_line, sanitize
 
 #: Prompts longer than this render as markdown up to here, then as plain text: rich renders
@@ -193,9 +199,11 @@ def header(agent: Agent, palette: Palette) -> RenderableType:
         f"~{approx_tokens(agent.body):,} prompt, ~{approx_tokens(agent.description):,} desc"
     )
     lines.append(facts)
-    tools = Text("tools ", style=palette.muted)
-    tools.append_text(tools_text(agent, palette))
-    lines.append(tools)
+    if agent.tools is not None or agent.format in ALL_TOOLS_FORMATS:
+        # (a Cursor rule, instructions or plain markdown have no tools to inherit or list)
+        tools = Text("tools ", style=palette.muted)
+        tools.append_text(tools_text(agent, palette))
+        lines.append(tools)
     listed = powers_text(granted, palette, shown)
     if listed is not None:
         lines.append(listed)

@@ -26,7 +26,7 @@ from agentbrowser.model.convert import (
     safe_name,
 )
 from agentbrowser.model.discovery import SKIP_DIRS
-from agentbrowser.model.problems import INFO, Problem
+from agentbrowser.model.problems import ERROR, INFO, Problem
 from agentbrowser.model.records import Agent
 from agentbrowser.model.text import read_text
 from agentbrowser.writing.atomic import (
@@ -172,10 +172,13 @@ def plan_install(
 
 
 def _say_what_the_read_lost(problems: Sequence[Problem], warnings: list[str]) -> None:
-    """A copy holds what was read: a file cut at the size read is refused (the copy would
-    lose its end); bytes that are no UTF-8 (written as U+FFFD) and NUL bytes are said."""
+    """A copy holds what was read: a file not read (a FIFO, gone) or cut at the size read is
+    refused (the copy would lose its end); bytes that are no UTF-8 (written as U+FFFD) and NUL
+    bytes are said."""
     for problem in problems:
         where = f" (line {problem.line})" if problem.line else ""
+        if problem.severity == ERROR:  # not read at all (a FIFO, gone, no permission)
+            raise InstallError(f"the file cannot be copied: {problem.message}")
         if problem.message.startswith("file is "):
             raise InstallError(f"{problem.message}: a copy would lose the rest, refused")
         if problem.message.startswith("not valid UTF-8"):

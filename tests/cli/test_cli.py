@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from io import StringIO
@@ -645,3 +646,21 @@ def test_one_very_long_name_does_not_cut_every_row_s_problems(tmp_path: Path) ->
     assert max(len(line) for line in lines) <= 160, lines
     (short,) = [line for line in lines if line.startswith("short ")]
     assert short.rstrip().endswith("1 warning") and "sonnet" in short, lines
+
+
+def test_show_names_a_fifo_or_a_broken_link_by_its_path_and_install_refuses_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`list` shows them; `show ./fifo.md` said there was no such agent. A file with no
+    tools to inherit (plain markdown) shows no tools line; a copy of what was not read is
+    refused."""
+    monkeypatch.chdir(tmp_path)
+    os.mkfifo(tmp_path / "fifo.md")
+    (tmp_path / "dangling.md").symlink_to(tmp_path / "nowhere.md")
+    for name, said in (("./fifo.md", "a FIFO, not read"), ("dangling.md", "broken symlink")):
+        code, out, err = run(["show", name, "--no-cache"], capsys)
+        assert code == 0 and said in out, (name, out, err)
+        assert "\ntools " not in out and "all tools" not in out, out
+    code, _, err = run(["install", "./fifo.md", "--to", "project", "--as", "claude-agent"], capsys)
+    assert code == 2 and "the file cannot be copied: skipped: a FIFO, not read" in err, err
+    assert not (tmp_path / ".claude").exists()
