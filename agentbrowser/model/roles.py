@@ -92,7 +92,7 @@ STOP_WORDS = frozenset(
     users example examples context commentary task tasks proactively claude subagent
     yes thing things ways work works working ensure ensures provide provides include includes
     including based follow following specific specifically appropriate relevant clear clearly
-    given before during through http https www com
+    given before during through http https www com good bad better worse correct incorrect
     """.split()  # noqa: SIM905 (a word list reads better as words)
 )
 

@@ -205,6 +205,9 @@ def test_every_group_of_the_corpus_is_as_alike_as_the_threshold_says() -> None:
     assert all(THRESHOLD <= g.similarity <= 1.0 for g in groups), sorted(
         (round(g.similarity, 3), g.role) for g in groups
     )[:5]
+    # Rules for two stacks that both show Good and Bad examples do no job together.
+    named = [{Path(agents[i].path).stem for i in g.members} for g in groups]
+    assert {"nestjs", "statsmodels"} not in named, [g.role for g in groups]
 
 
 def test_role_ranking_puts_the_seeds_above_the_bundled_debugger() -> None:
