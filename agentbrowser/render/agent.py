@@ -243,8 +243,13 @@ def description(agent: Agent, palette: Palette) -> RenderableType:
         if block.kind == "example":
             inner: list[RenderableType] = []
             for child in block.children or ():
-                style = palette.commentary if child.kind == "commentary" else ""
-                inner.append(marked(sanitize(child.text), palette, style))
+                if child.kind == "commentary":
+                    # Apart from what the speakers say, and indented: in a pipe, with no
+                    # italics, it ran on from the assistant's line as if said by it.
+                    said = marked(sanitize(child.text), palette, palette.commentary)
+                    inner.append(Padding(said, (1 if inner else 0, 0, 0, 2)))
+                else:
+                    inner.append(marked(sanitize(child.text), palette))
             parts.append(
                 Panel(
                     Group(*inner) if inner else Text(""),

@@ -664,3 +664,19 @@ def test_show_names_a_fifo_or_a_broken_link_by_its_path_and_install_refuses_them
     code, _, err = run(["install", "./fifo.md", "--to", "project", "--as", "claude-agent"], capsys)
     assert code == 2 and "the file cannot be copied: skipped: a FIFO, not read" in err, err
     assert not (tmp_path / ".claude").exists()
+
+
+def test_an_example_s_commentary_stands_apart_from_what_the_assistant_says(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In a pipe there are no italics: the commentary ran on from the assistant's line."""
+    (tmp_path / "a.md").write_text(
+        "---\nname: a\ndescription: \"Use it. <example>user: 'Go' assistant: 'I will use a.'"
+        '<commentary>Why a fits.</commentary></example>"\n---\nBody\n'
+    )
+    code, out, err = run(["show", "a", str(tmp_path), "--no-cache"], capsys)
+    assert code == 0, err
+    lines = [line.strip("\u2502 ") for line in out.splitlines()]
+    said = lines.index("assistant: 'I will use a.'")
+    assert lines[said + 1] == "" and lines[said + 2] == "Why a fits.", lines
+    assert "\u2502   Why a fits." in out  # indented under the speakers
