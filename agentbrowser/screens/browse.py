@@ -38,7 +38,7 @@ from agentbrowser.model.records import Agent
 from agentbrowser.model.text import one_line
 from agentbrowser.widgets.agent_list import AgentList
 from agentbrowser.widgets.agent_view import AgentView
-from agentbrowser.widgets.filter_input import FilterInput
+from agentbrowser.widgets.filter_input import PLACEHOLDERS, FilterInput
 from agentbrowser.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -126,9 +126,7 @@ class BrowseScreen(Screen[None]):
         with Horizontal(id="main"):
             with Vertical(id="sidebar"):
                 with Horizontal(id="searchbar"):
-                    yield FilterInput(
-                        placeholder="/ search: words, tool:Bash, model:opus\u2026", id="filter"
-                    )
+                    yield FilterInput(placeholder=PLACEHOLDERS[0], id="filter")
                     yield Label("Loading\u2026", id="count")
                 yield AgentList(id="agents")
             yield AgentView(id="detail")

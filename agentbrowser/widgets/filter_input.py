@@ -10,8 +10,17 @@ from textual.message import Message
 from textual.widgets import Input
 
 
+#: What the empty box says, longest first: the longest that fits its width is shown (a word
+#: cut in half, `/ search: words,`, said less than a shorter hint whole).
+PLACEHOLDERS = ("/ search: words, tool:Bash, model:opus\u2026", "/ search (? for help)", "/ search")
+
+
 class FilterInput(Input):
     """Type to filter the list; up/down and page keys move the highlight without leaving."""
+
+    def on_resize(self) -> None:
+        room = self.content_region.width
+        self.placeholder = next((p for p in PLACEHOLDERS if len(p) <= room), PLACEHOLDERS[-1])
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "navigate(1)", "Next match", show=False),

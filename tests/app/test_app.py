@@ -856,3 +856,25 @@ def test_inside_tmux_a_copy_says_what_tmux_does_with_it(
     assert clipboard.copy_text("x", sent.append, system=False).describe("it") == (
         "Copied it to the terminal clipboard (OSC 52)"
     )
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [
+        ((160, 40), "/ search: words, tool:Bash, model:opus\u2026"),
+        ((80, 24), "/ search (? for help)"),
+    ],
+)
+async def test_the_empty_search_box_says_the_longest_hint_that_fits(
+    size: tuple[int, int], shown: str
+) -> None:
+    """At 80 columns the long hint was cut to `/ search: words,`."""
+    from textual.widgets import Input
+
+    app = bundled_app()
+    async with app.run_test(size=size) as pilot:
+        await loaded(pilot)
+        await pilot.pause()
+        box = app.screen.query_one("#filter", Input)
+        assert box.placeholder == shown
+        assert len(box.placeholder) <= box.content_region.width
