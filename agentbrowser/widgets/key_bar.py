@@ -81,6 +81,8 @@ class KeyBar(Widget):
             if key is palette:
                 continue
             start = text.cell_len
+            if start + len(key.display) + len(key.description) + 3 > self.size.width:
+                break  # whole keys only: `space Choose for` read as a key of its own
             text.append(f" {key.display} ", key_style)
             text.append(f"{key.description} ", description_style)
             spans.append((start, text.cell_len, key))

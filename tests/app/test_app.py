@@ -648,6 +648,16 @@ async def test_the_key_bar_shows_the_most_used_keys_and_runs_a_clicked_one() -> 
         await pilot.press("escape")
         await pilot.click(KeyBar, offset=(line.index("Command"), 0))
         await wait_for(pilot, lambda: type(app.screen).__name__ == "CommandPalette")
+    # Too narrow for every key: the keys that fit, each whole (no `Copy pro…`).
+    narrow = bundled_app()
+    async with narrow.run_test(size=(40, 20)) as pilot:
+        bar = (await loaded(pilot)).query_one(KeyBar)
+        line = bar.render().plain
+        assert line.startswith(" / Search  c Copy prompt ") and len(line) <= 40, line
+        wholes = [
+            "".join(f" {k.display} {k.description} " for k in bar.keys[:n]) for n in (2, 3, 4)
+        ]
+        assert line.rstrip() in [whole.rstrip() for whole in wholes], line
 
 
 async def test_the_command_palette_offers_agent_actions() -> None:
