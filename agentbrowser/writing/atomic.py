@@ -45,7 +45,7 @@ def write_atomic(
     owner, group and extended attributes (else PermissionError, the target untouched).
     """
     folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, mode=folder_mode, exist_ok=True)
+    owner = _make_folders(folder, folder_mode)
     bits = new_mode if exact_mode is None else exact_mode
     keep: int | None = exact_mode
     there: os.stat_result | None = None
@@ -81,6 +81,8 @@ def write_atomic(
                 os.fsync(out.fileno())
         if guard and there is not None and stat.S_ISREG(there.st_mode):
             _keep_owner(path, there, temporary)
+        elif owner is not None and (there is None or not stat.S_ISREG(there.st_mode)):
+            os.chown(temporary, *owner)  # a new file: the folder's owner's, as its folders are
         if keep is not None:
             os.chmod(temporary, keep)
         if before_replace is not None:
@@ -97,6 +99,31 @@ def write_atomic(
         raise
     if durable:
         _sync_folder(folder)
+
+
+def _make_folders(folder: str, mode: int) -> tuple[int, int] | None:
+    """Make `folder` and those missing above it. Run as root in another user's tree (`sudo -E`
+    with their HOME), what is made there is that user's: the owner and group of the nearest
+    folder that was there, returned for the new file too (None: no one else's tree). Root's
+    `~/.claude` or `~/.cache` locked its user out of their own folders."""
+    missing = []
+    probe = folder
+    while not os.path.isdir(probe) and os.path.dirname(probe) != probe:
+        missing.append(probe)
+        probe = os.path.dirname(probe)
+    os.makedirs(folder, mode=mode, exist_ok=True)
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return None
+    try:
+        there = os.stat(probe)
+    except OSError:
+        return None
+    if there.st_uid == 0:
+        return None
+    owner = (there.st_uid, there.st_gid)
+    for made in missing:
+        os.chown(made, *owner, follow_symlinks=False)
+    return owner
 
 
 def replace_refusal(path: str, there: os.stat_result) -> str | None:

@@ -906,3 +906,28 @@ def test_a_file_that_is_not_utf8_installs_with_a_warning_and_a_cut_one_is_refuse
     code, _, err = run(["install", str(huge), "--to", "project"], capsys)
     assert code == 2 and "a copy would lose the rest, refused" in err, err
     assert not (project / ".claude" / "agents" / "huge.md").exists()
+
+
+def test_what_root_makes_in_another_user_s_home_is_theirs(
+    project: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`sudo -E agentbrowser install --to user` (root, the user's HOME): the ~/.claude it made
+    was root's, and the user could no longer write their own settings. As another user, the
+    files are theirs anyway (nothing to give)."""
+    home = tmp_path / "someone"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    user = (1000, 1000) if os.geteuid() == 0 else (os.geteuid(), os.getegid())
+    os.chown(home, *user)
+    code, _, err = run(["install", "code-reviewer", str(BUNDLED), "--to", "user"], capsys)
+    assert code == 0, err
+    made = [home / ".claude", home / ".claude" / "agents", home / ".claude/agents/code-reviewer.md"]
+    assert [(p.stat().st_uid, p.stat().st_gid) for p in made] == [user] * 3
+    # Root's own tree stays root's: nothing is given away where no other user is.
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    write_atomic(str(mine / "a" / "b.md"), b"x")
+    assert (mine / "a").stat().st_uid == os.geteuid() == (mine / "a" / "b.md").stat().st_uid
