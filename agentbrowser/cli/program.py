@@ -657,7 +657,8 @@ def cmd_similar(args: argparse.Namespace, out: TextIO) -> int:
         from agentbrowser.cli.groups import run_similar_by_role
 
         agents = named_collection(args.paths, [args.name], use_cache=not args.no_cache)
-        return run_similar_by_role(_pick(agents, args.name), agents, args.json, args.limit, out)
+        target = _pick_or_file(args, agents)  # a file outside the collection too, as `similar`
+        return run_similar_by_role(target, agents, args.json, args.limit, out)
     return run_similar(
         args.name, args.paths, args.json, args.limit, out, use_cache=not args.no_cache
     )
@@ -671,13 +672,14 @@ def cmd_groups(args: argparse.Namespace, out: TextIO) -> int:
     return run_groups(args.paths, args.json, args.min_size, not args.no_cache, out)
 
 
-def _pick_or_file(args: argparse.Namespace) -> Agent:
-    """The agent named NAME in the collection (the bundled samples too: `named_collection`),
-    or the file NAME names."""
+def _pick_or_file(args: argparse.Namespace, agents: list[Agent] | None = None) -> Agent:
+    """The agent named NAME in the collection (the bundled samples too: `named_collection`;
+    `agents` when it is loaded already), or the file NAME names."""
     from agentbrowser.cli.compare import named_collection
 
     _check_paths(args.paths)
-    agents = named_collection(args.paths, [args.name], use_cache=not args.no_cache)
+    if agents is None:
+        agents = named_collection(args.paths, [args.name], use_cache=not args.no_cache)
     # Any file that is there, a FIFO or a broken link too: its record says what it is.
     there = os.path.lexists(args.name) and not os.path.isdir(args.name)
     if not collection.find(agents, args.name) and there:

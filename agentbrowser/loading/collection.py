@@ -392,7 +392,11 @@ def load(
             if wires is not None and len(wires) == len(found):
                 return records_from_wires(found, wires)
         agents, save = read_records(
-            found, use_cache=use_cache, progress=progress, every=every, cache_file=cache_file,
+            found,
+            use_cache=use_cache,
+            progress=progress,
+            every=every,
+            cache_file=cache_file,
             jobs=jobs,
         )
         save()
@@ -601,7 +605,14 @@ def find(agents: list[Agent], name: str) -> list[Agent]:
     its own simple.md)."""
     if ("/" in name or os.sep in name or name.endswith(".md")) and os.path.isfile(name):
         absolute = os.path.abspath(name)
-        return [a for a in agents if a.path == absolute]
+        same = [a for a in agents if a.path == absolute]
+        if same:
+            return same
+        # The same file by another way (a HOME that is a link): among those of its name only.
+        base = os.path.basename(absolute)
+        return [
+            a for a in agents if os.path.basename(a.path) == base and _same_file(a.path, absolute)
+        ]
     exact = [a for a in agents if a.name == name]
     if exact:
         return exact
@@ -611,6 +622,13 @@ def find(agents: list[Agent], name: str) -> list[Agent]:
     absolute = os.path.abspath(name)
     by_path = [a for a in agents if a.path == absolute or os.path.basename(a.path) == name]
     return by_path
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def wire_record(wire: Wire, item: Found) -> tuple[Any, list[Any] | None]:

@@ -35,7 +35,7 @@ _DERIVED: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         (r"no `name`", "field/missing-name", "An agent without the name its owner needs"),
         (r"no `description`", "field/missing-description", "No description of when to use it"),
         (r"the prompt \(body\) is empty", "body/empty", "An empty prompt"),
-        (r"`(?:tools|allowed-tools)` is a ", "field/tools-type", "Tools of an unreadable type"),
+        (r"`(?:tools|allowed-tools)` is an? ", "field/tools-type", "Tools of an unreadable type"),
         (r"\d+ files in scope", "name/duplicate", "Two files with one name in one scope"),
         (r"not valid UTF-8|contains NUL", "file/encoding", "Text that is not clean UTF-8"),
         (r"file is [\d,]+ bytes", "file/truncated", "A file too large to read whole"),
@@ -74,9 +74,7 @@ def findings(agents: Iterable[Agent]) -> list[tuple[Agent, Problem]]:
     return [(agent, problem) for agent in agents for problem in agent.problems]
 
 
-def to_json(
-    agents: Iterable[Agent], display_path: Callable[[str], str]
-) -> list[dict[str, Any]]:
+def to_json(agents: Iterable[Agent], display_path: Callable[[str], str]) -> list[dict[str, Any]]:
     """One JSON object a problem: path, line, severity, rule, message, and the record's name."""
     return [
         {

@@ -680,3 +680,26 @@ def test_an_example_s_commentary_stands_apart_from_what_the_assistant_says(
     said = lines.index("assistant: 'I will use a.'")
     assert lines[said + 1] == "" and lines[said + 2] == "Why a fits.", lines
     assert "\u2502   Why a fits." in out  # indented under the speakers
+
+
+def test_a_file_named_by_its_path_is_found_through_a_linked_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """HOME a link: the records keep HOME as written, the current folder is the real path.
+    `show helper.md` there is the user's agent (scope user), and `similar --by role` finds it
+    as `similar` does (it said there was no such agent)."""
+    real = tmp_path / "real"
+    agents = real / ".claude" / "agents"
+    agents.mkdir(parents=True)
+    reviewer = (BUNDLED / ".claude" / "agents" / "code-reviewer.md").read_text()
+    (agents / "helper.md").write_text(reviewer.replace("name: code-reviewer", "name: helper"))
+    debugger = (BUNDLED / ".claude" / "agents" / "debugger.md").read_text()
+    (agents / "other.md").write_text(debugger)
+    (tmp_path / "home").symlink_to(real)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path / "home" / ".claude" / "agents")
+    code, out, err = run(["show", "helper.md", "--json", "--no-cache"], capsys)
+    assert code == 0 and json.loads(out)["scope"] == "user", (out, err)
+    for by in ("role", "text"):
+        code, out, err = run(["similar", "helper.md", "--by", by, "--no-cache"], capsys)
+        assert code == 0 and out.startswith("like helper "), (by, out, err)

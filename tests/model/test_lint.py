@@ -219,7 +219,9 @@ def test_pre_commit_hooks_declare_lint_and_fix() -> None:
     assert os.path.exists(REPO / "docs" / "lint.md")
 
 
-def test_what_an_owner_does_with_unparsable_yaml_is_a_yaml_syntax_problem_whatever_its_words() -> None:
+def test_what_an_owner_does_with_unparsable_yaml_is_a_yaml_syntax_problem_whatever_its_words() -> (
+    None
+):
     """The seeds' error says what Claude Code does ('will not load this agent'), not 'YAML':
     its rule is still yaml/syntax, in every report, not problem/other."""
     from ..paths import SEEDS
@@ -228,3 +230,15 @@ def test_what_an_owner_does_with_unparsable_yaml_is_a_yaml_syntax_problem_whatev
     cli.main(["lint", "--format", "json", str(SEEDS)], out=out)
     rules = {(p["severity"], p["rule"]) for p in json.loads(out.getvalue())}
     assert rules == {("warning", "yaml/syntax"), ("error", "yaml/syntax")}
+
+
+@pytest.mark.parametrize("value", ["5", "4.5", "true"])
+def test_tools_of_an_unreadable_type_keep_their_rule(value: str) -> None:
+    """`is an integer` did not match the rule's `is a `: it fell to problem/other, and an
+    --ignore of field/tools-type no longer held."""
+    from agentbrowser.model import parse_text
+    from agentbrowser.model.lint import rule_id
+
+    agent = parse_text(f"---\ndescription: d\ntools: {value}\n---\nb\n", "/p/notes/p.md")
+    typed = [p for p in agent.problems if p.message.startswith("`tools` is a")]
+    assert typed and {rule_id(p) for p in typed} == {"field/tools-type"}, typed
