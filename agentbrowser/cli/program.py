@@ -478,7 +478,7 @@ def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
 
     agents = _load_own(args.paths, use_cache=False)
     seen: set[str] = set()
-    changed = owner = failed = unread = plugins = blocked = 0
+    changed = owner = failed = unread = plugins = 0
     for agent in agents:
         if agent.path in seen:
             continue
@@ -510,10 +510,11 @@ def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
             failed += 1
             out.write(f"{where}: not fixed: {inline(item.blocked)}\n")
             continue
-        if args.diff or args.check:  # counted as it would be fixed; a preview shows it anyway
+        if item.blocked is not None:  # a preview shows it, counted as the run would count it
+            failed += 1
+        elif args.diff or args.check:  # counted as it would be fixed
             changed += 1
             owner += needed
-            blocked += item.blocked is not None
         if args.diff:
             relative = os.path.relpath(agent.path)
             label = agent.path if relative.startswith("..") else relative
@@ -546,10 +547,9 @@ def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
     verb = "fixed" if not (args.diff or args.check) else "would fix"
     skipped = f"; {unread + plugins} skipped" if unread + plugins else ""
     if changed or failed:
-        locked = f"; {blocked} of them not writable as they are" if blocked else ""
         print(
             f"agentbrowser: {verb} {changed} file{'s' * (changed != 1)} "
-            f"({owner} that the owning tool could not read){locked}; {failed} not fixed{skipped}",
+            f"({owner} that the owning tool could not read); {failed} not fixed{skipped}",
             file=sys.stderr,
         )
     else:
@@ -557,7 +557,7 @@ def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
         print(f"agentbrowser: nothing to fix in {plural(read, 'file')}{skipped}", file=sys.stderr)
     if args.check:
         return 1 if changed or failed or unread else 0
-    return 1 if (failed or blocked) and not args.diff else 0
+    return 1 if failed and not args.diff else 0
 
 
 #: The key of `show --json` that holds each part `copy` copies.

@@ -201,8 +201,16 @@ def _say_files_left_there(folder: str, files: Sequence[PlannedFile], warnings: l
         return
     planned = {os.path.normpath(f.path) for f in files}
     left: list[str] = []
+    counted = True
     for root, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        # What the copy leaves out on purpose (hidden, a tool's, links) is not said again here.
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if not d.startswith(".")
+            and d not in SKIP_DIRS
+            and not os.path.islink(os.path.join(root, d))
+        )
         left.extend(
             os.path.relpath(os.path.join(root, name), folder)
             for name in sorted(names)
@@ -210,11 +218,13 @@ def _say_files_left_there(folder: str, files: Sequence[PlannedFile], warnings: l
             and os.path.normpath(os.path.join(root, name)) not in planned
         )
         if len(left) > MAX_RESOURCES:
+            counted = False
             break
     if left:
-        shown = ", ".join(left[:LEFT_NAMED]) + (
-            f" and {len(left) - LEFT_NAMED} more" if len(left) > LEFT_NAMED else ""
-        )
+        more = len(left) - LEFT_NAMED
+        shown = ", ".join(left[:LEFT_NAMED])
+        if more > 0:
+            shown += f" and {more} more" if counted else " and more"
         warnings.append(
             f"the installed skill holds files this one does not ({shown}): they stay as they are"
         )
@@ -232,11 +242,13 @@ def _plain_name(name: str, fmt: str, warnings: list[str]) -> str:
     if plain != name:
         warnings.append(f"the name {name!r} is written in composed form (NFC), as {plain!r}")
     ending = FILE_NAMES[fmt].rsplit("}", 1)[1]
+    if ending.startswith("/"):
+        return plain  # a skill: the name is its folder's, and SKILL.md goes inside it
     for suffix in _SUFFIXES:
         if ending.endswith(suffix) and plain.lower().endswith(suffix) and len(plain) > len(suffix):
             warnings.append(
                 f"the name {plain!r} is written as {plain[: -len(suffix)]!r}: "
-                f"the file name adds {suffix}"
+                f"the file name adds {ending}"
             )
             plain = plain[: -len(suffix)]
             break

@@ -202,6 +202,11 @@ def test_names_spelled_two_ways_install_as_one_file_and_a_given_ending_is_not_do
     assert sorted(p.name for p in agents.iterdir()) == ["reviewer.md", "\u00c5ngstrom.md"]
     code, _, err = run([*base, "\u0301a"], capsys)
     assert code == 2 and "combining mark" in err
+    # The ending said is the one the file gets; a skill's name is its folder's, kept as given.
+    code, out, err = run([*base, "helper.md", "--as", "copilot-agent", "--dry-run"], capsys)
+    assert "the file name adds .agent.md" in err and "helper.agent.md" in out, (out, err)
+    code, out, err = run([*base, "pdf.md", "--as", "claude-skill", "--dry-run"], capsys)
+    assert "adds" not in err and "/skills/pdf.md/SKILL.md" in out, (out, err)
 
 
 def test_a_file_whose_name_reads_the_same_in_another_unicode_form_is_refused(

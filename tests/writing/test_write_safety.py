@@ -448,12 +448,15 @@ def test_a_skill_installed_again_names_the_files_its_source_no_longer_has(
     args = ["install", "pdf-tools", str(tmp_path / "lib"), "--to", "project"]
     assert run(args, capsys)[0] == 0
     (skill / "scripts" / "run.sh").rename(skill / "scripts" / "go.sh")
+    cache = project / ".claude" / "skills" / "pdf-tools" / "scripts" / "__pycache__"
+    cache.mkdir()  # a tool's folder in the installed copy: left out of copies, not named
+    (cache / "run.cpython-312.pyc").write_bytes(b"x")
     (skill / "SKILL.md").write_text("---\nname: pdf-tools\ndescription: PDFs\n---\nUse go.sh\n")
     code, _, err = run([*args, "--force"], capsys)
     assert code == 0, err
-    assert "the installed skill holds files this one does not (scripts/run.sh)" in err, err
+    assert "the installed skill holds files this one does not (scripts/run.sh):" in err, err
     installed = project / ".claude" / "skills" / "pdf-tools" / "scripts"
-    assert sorted(p.name for p in installed.iterdir()) == ["go.sh", "run.sh"]
+    assert sorted(p.name for p in installed.iterdir()) == ["__pycache__", "go.sh", "run.sh"]
 
 
 def test_every_file_of_a_skill_is_looked_at_before_one_is_written(
@@ -779,7 +782,7 @@ def test_fix_leaves_a_read_only_file_and_says_why(
     code, out, err = run(["fix", "--diff", str(path)], capsys)
     assert code == 0 and "-description: Use it: now" in out and "+description:" in out, out
     assert "cannot be written as it is: read-only" in err
-    assert "1 of them not writable as they are" in err
+    assert "would fix 0 files (0 that the owning tool could not read); 1 not fixed" in err, err
     code, out, err = run(["fix", "--check", str(path)], capsys)
     assert code == 1 and "would rewrite `description`" in out and "; read-only" in out, out
     assert path.read_text() == BROKEN and mode(path) == 0o444
