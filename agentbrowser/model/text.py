@@ -228,6 +228,16 @@ def _decode_selectors(run: str) -> str:
     return text if text.isprintable() else ""
 
 
+def _has_use_beside(char: str) -> bool:
+    """A joiner beside this character may be doing its job: a letter or mark of a script
+    other than ASCII's, or a symbol (emoji); not a blank, a dash, a quote or an ellipsis."""
+    if not char or char.isascii():
+        return False
+    import unicodedata
+
+    return unicodedata.category(char)[0] in "LMS"
+
+
 def _classify(text: str, start: int, end: int) -> HiddenRun | None:
     """What the run text[start:end] hides, or None for a legitimate use."""
     run = text[start:end]
@@ -242,10 +252,12 @@ def _classify(text: str, start: int, end: int) -> HiddenRun | None:
     if all(c in _JOINERS for c in run):
         if run[-1] in "\ufe0e\ufe0f" and after == _KEYCAP and len(run) == 1:
             return None  # a keycap: 1, #, * with an emoji presentation and U+20E3
-        # Beside a letter of another script (Thai, Persian, an emoji) it has its use; beside
-        # ASCII letters it splits a word, and between blanks or at a text's edge it hides.
-        beside_other = (before and not before.isascii()) or (after and not after.isascii())
-        if beside_other and not (_is_visible_ascii(before) or _is_visible_ascii(after)):
+        # Beside a letter of another script (Thai, Persian) or an emoji it has its use; beside
+        # ASCII letters it splits a word, and between blanks or punctuation, or at a text's
+        # edge, it hides.
+        if (_has_use_beside(before) or _has_use_beside(after)) and not (
+            _is_visible_ascii(before) or _is_visible_ascii(after)
+        ):
             return None
         return HiddenRun(start, end, ZERO_WIDTH)
     if all(0xFE00 <= ord(c) <= 0xFE0F or 0xE0100 <= ord(c) <= 0xE01EF for c in run):
@@ -556,11 +568,13 @@ def latin_lookalike_word(name: str) -> tuple[str, str, str] | None:
     import unicodedata
 
     for word in _SCRIPT_WORD_BREAK.split(name):
-        if len(word) < 2 or word.isascii():
+        letters = "".join(char for char in word if char.isalpha())
+        if len(letters) < 2 or letters.isascii():
             continue
-        reading = word.translate(_READS_AS_LATIN)
-        if reading.isascii() and reading.isalpha():
-            script = unicodedata.name(word[0], "UNKNOWN").split(" ", 1)[0].title()
+        reading = letters.translate(_READS_AS_LATIN)
+        if reading.isascii():  # every letter read as a Latin one (digits left as they are)
+            reading = word.translate(_READS_AS_LATIN)
+            script = unicodedata.name(letters[0], "UNKNOWN").split(" ", 1)[0].title()
             return word, script, reading
     return None
 

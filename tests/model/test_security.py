@@ -347,6 +347,10 @@ def test_hidden_runs_decode_tags_and_keep_legitimate_uses() -> None:
         pytest.param("\u0e20\u0e32\u0e29\u0e32\u200b\u0e44\u0e17\u0e22", False, id="thai-break"),
         pytest.param("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", False, id="persian-zwnj"),
         pytest.param("\u2764\ufe0f done", False, id="emoji-presentation-then-a-blank"),
+        pytest.param("a\u00a0\u200b\u00a0b", True, id="between-no-break-spaces"),
+        pytest.param("word \u2014\u200b more", True, id="after-a-dash"),
+        pytest.param("say \u201c\u200b hi", True, id="after-a-curly-quote"),
+        pytest.param("wait\u2026\u200b", True, id="after-an-ellipsis-at-the-end"),
     ],
 )
 def test_a_joiner_hides_something_unless_a_letter_of_another_script_is_beside_it(
@@ -903,6 +907,11 @@ def test_a_name_whose_letters_pass_for_another_script_is_a_finding(name: str, wo
             "\u0455\u0435\u0441\u0443\u0440\u0456\u0442\u0443-scan",
             None,
             id="cyrillic-t-reads-as-no-latin-letter",
+        ),
+        pytest.param(
+            "2\u0435\u0445\u0435\u0441",
+            "is written in Cyrillic letters that read as the Latin '2exec'",
+            id="a-digit-in-the-word",
         ),
         pytest.param("\u0570\u0585\u0585\u056f", None, id="armenian-k-is-no-latin-k"),
         pytest.param("\u0443", None, id="one-letter"),
