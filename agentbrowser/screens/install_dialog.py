@@ -86,6 +86,7 @@ class InstallDialog(ModalScreen[InstallChoice | None]):
         """True while the plan for the current choices is worked out."""
         self._generation = 0
         self._confirm_when_planned = False
+        self._details_rows = 0
 
     def compose(self) -> ComposeResult:
         title = "Install" if self.mode == INSTALL else "New agent from"
@@ -193,14 +194,25 @@ class InstallDialog(ModalScreen[InstallChoice | None]):
         self._fit()
 
     def _fit(self) -> None:
-        """The details get the rows the rest of the dialog leaves (in a short terminal too),
-        and scroll: the hint under them, which says what enter does, always shows."""
-        width = min(96, self.size.width) - 4  # (the border and the padding)
-        hint_rows = -(-len(self._hint()) // max(1, width))
-        # border 2, title 1 + 1, format and scope 2, name 1 + 1, hint's margin 1, the hint
-        rest = 9 + hint_rows
-        room = int(self.size.height * 0.9) - rest
-        self.query_one("#install-details").styles.max_height = max(2, min(20, room))
+        """The details get the rows the rest of the dialog leaves (in a short or narrow
+        terminal too), and scroll: the hint under them, which says what enter does, always
+        shows. Measured once the other parts are laid out (their lines wrap)."""
+        self.call_after_refresh(self._fit_now)
+
+    def _fit_now(self) -> None:
+        if not self.is_mounted:
+            return
+        dialog = self.query_one("#install-dialog")
+        details = self.query_one("#install-details")
+        rest = 2  # the border
+        for child in dialog.children:
+            if child is not details:
+                margin = child.styles.margin
+                rest += child.outer_size.height + margin.top + margin.bottom
+        rows = max(2, min(20, int(self.size.height * 0.9) - rest))
+        if rows != self._details_rows:
+            self._details_rows = rows
+            details.styles.max_height = rows
 
     def _hint(self) -> str:
         plan = self.plan

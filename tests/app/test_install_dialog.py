@@ -418,8 +418,9 @@ async def test_every_box_fits_an_80x24_terminal(repo: Path, keys: tuple[str, ...
         assert any(re.search("\u256d\u2500{20,}\u256e", line) for line in lines), lines
 
 
-async def test_at_80x24_the_dialog_s_hint_shows_and_its_details_scroll(
-    repo: Path, seeds: Path
+@pytest.mark.parametrize("size", [(80, 24), (44, 18)])
+async def test_in_a_small_terminal_the_dialog_s_hint_shows_and_its_details_scroll(
+    repo: Path, seeds: Path, size: tuple[int, int]
 ) -> None:
     """backend-engineer as a Claude Code command: what it grants and what the conversion
     changes fill more than the terminal; the details scroll and the hint (what enter does)
@@ -428,13 +429,14 @@ async def test_at_80x24_the_dialog_s_hint_shows_and_its_details_scroll(
 
     agent = parse_file(str(next(p for p in seeds.iterdir() if "backend-engineer" in p.read_text())))
     app = build_app([str(seeds)], use_cache=False)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await loaded(pilot)
         app.push_screen(InstallDialog(agent))
         await pilot.pause()
         await pilot.press("f")
         text = await planned(pilot)
         assert "claude-command" in text and "this agent hides or grants" in text
+        await pilot.pause(0.1)  # (the details' rows are set once the rest is laid out)
         lines = ["".join(s.text for s in strip) for strip in app.screen._compositor.render_strips()]
         hint = [i for i, line in enumerate(lines) if "to cancel" in line]  # its last line
         bottom = [i for i, line in enumerate(lines) if "\u2570" in line and "\u256f" in line]
