@@ -127,11 +127,14 @@ def plan_install(
             warnings.append(f"the name {agent.name!r} is written as {name!r}, a usable file name")
     elif (problem := name_problem(name)) is not None:
         raise InstallError(f"{problem}: refused ({name!r})")
-    name = _plain_name(name, fmt, warnings)
+    cwd, home = cwd or os.getcwd(), home or os.path.expanduser("~")
     try:
-        target = install_target(
-            fmt, scope, name, cwd or os.getcwd(), home or os.path.expanduser("~")
-        )
+        # A file there under exactly this name (decomposed, as macOS names files) is the one
+        # meant: it keeps its name. Any other name is written in composed form.
+        as_given = install_target(fmt, scope, name, cwd, home)
+        if not os.path.lexists(as_given.path):
+            name = _plain_name(name, fmt, warnings)
+        target = install_target(fmt, scope, name, cwd, home)
     except TargetError as exc:
         raise InstallError(str(exc)) from exc
     _check_look_alike_file(target.folder, name)
@@ -240,7 +243,10 @@ def _plain_name(name: str, fmt: str, warnings: list[str]) -> str:
     file ending the format adds. What changed is said in `warnings`."""
     plain = unicodedata.normalize("NFC", name)
     if plain != name:
-        warnings.append(f"the name {name!r} is written in composed form (NFC), as {plain!r}")
+        warnings.append(
+            f"the name {name!r} is written in composed form (NFC), as {plain!r}: "
+            f"{_code_points(name, plain)}"
+        )
     ending = FILE_NAMES[fmt].rsplit("}", 1)[1]
     if ending.startswith("/"):
         return plain  # a skill: the name is its folder's, and SKILL.md goes inside it
@@ -253,6 +259,20 @@ def _plain_name(name: str, fmt: str, warnings: list[str]) -> str:
             plain = plain[: -len(suffix)]
             break
     return plain
+
+
+def _code_points(old: str, new: str) -> str:
+    """What changed between two spellings that look alike, as code points: `U+212B becomes
+    U+00C5` (the first change; the rest are alike)."""
+    start = len(os.path.commonprefix([old, new]))
+    end = len(os.path.commonprefix([old[start:][::-1], new[start:][::-1]]))
+    before, after = old[start : len(old) - end], new[start : len(new) - end]
+
+    def points(text: str) -> str:
+        return " ".join(f"U+{ord(char):04X}" for char in text) or "nothing"
+
+    verb = "become" if len(before) > 1 else "becomes"
+    return f"{points(before)} {verb} {points(after)}"
 
 
 def _check_look_alike_file(folder: str, name: str) -> None:

@@ -192,6 +192,7 @@ def test_names_spelled_two_ways_install_as_one_file_and_a_given_ending_is_not_do
     base = ["install", "code-reviewer", str(BUNDLED), "--to", "project", "--name"]
     code, out, err = run([*base, "\u212bngstrom"], capsys)
     assert code == 0 and "composed form (NFC)" in err, err
+    assert "U+212B becomes U+00C5" in err, err  # the two spellings look alike: said in code points
     assert [p.name for p in agents.iterdir()] == ["\u00c5ngstrom.md"]
     for spelling in ("A\u030angstrom", "\u00c5ngstrom"):
         code, out, err = run([*base, spelling], capsys)
@@ -223,6 +224,22 @@ def test_a_file_whose_name_reads_the_same_in_another_unicode_form_is_refused(
     )
     assert code == 2 and "reads as 'caf\u00e9' written otherwise: refused" in err, err
     assert [p.name for p in agents.iterdir()] == [there.name]
+    # Named exactly as it is there, it is that file: a clash to compare, replaced with --force.
+    decomposed = [
+        "install",
+        "code-reviewer",
+        str(BUNDLED),
+        "--to",
+        "project",
+        "--name",
+        "cafe\u0301",
+    ]
+    code, out, err = run(decomposed, capsys)
+    assert code == 1 and "refused" not in err, (out, err)
+    code, out, err = run([*decomposed, "--force"], capsys)
+    assert code == 0, err
+    assert [p.name for p in agents.iterdir()] == [there.name]
+    assert "Mine." not in there.read_text()
 
 
 def test_installing_the_same_content_again_says_so_and_writes_nothing(
