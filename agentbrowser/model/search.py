@@ -27,6 +27,13 @@ FIELDS: dict[str, str] = {
     "is": "is",
 }
 _DESCRIPTION_CHARS = 4000  # longer descriptions are searched in their first part only
+#: Tools an agent without a tools list may use whether or not any agent names them (Claude
+#: Code's, OpenCode's, Copilot's aliases), lower-cased as the index keeps tools.
+BUILT_IN_TOOLS = frozenset(
+    """read write edit multiedit notebookedit notebookread bash grep glob ls webfetch
+    websearch task agent todowrite skill askuserquestion list patch question execute search
+    web todo""".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +181,7 @@ class SearchIndex:
         self._entries: list[_Entry] | None = None
         self._lock = threading.Lock()
         self._last: tuple[Query, Matches] | None = None
+        self._tool_names: frozenset[str] | set[str] | None = None
 
     @property
     def entries(self) -> list[_Entry]:
@@ -224,6 +232,17 @@ class SearchIndex:
     def __len__(self) -> int:
         return self._count
 
+    def _tools_named(self, value: str) -> frozenset[str]:
+        """The tools whose name holds `value`: those the collection lists, and those every
+        agent without a list may use. A typo (`tool:xyz`) names none, and finds no agent
+        without a list."""
+        names = self._tool_names
+        if names is None:
+            names = self._tool_names = BUILT_IN_TOOLS | {
+                tool for entry in self.entries for tool in entry.tools
+            }
+        return frozenset(name for name in names if value in name)
+
     def search(self, query: Query | str) -> Matches:
         """Matching agents, best first (ties keep collection order)."""
         if isinstance(query, str):
@@ -236,7 +255,10 @@ class SearchIndex:
         matches: list[_Row] = []
         matchers = [(w, _fuzzy_word(w)) for w in query.words]
         entries = self.entries
-        filters = query.filters
+        # A tools filter carries the tools it names (an agent without a list may use them).
+        filters = tuple(
+            (f, v, self._tools_named(v) if f == "tools" else frozenset()) for f, v in query.filters
+        )
         append = matches.append
         if len(matchers) == 1 and not filters:
             # One word and no filter, what typing mostly is: the loop below for that case,
@@ -292,7 +314,7 @@ class SearchIndex:
             return result
         for index in candidates:
             entry = entries[index]
-            if filters and not all(_filter(entry, f, v) for f, v in filters):
+            if filters and not all(_filter(entry, f, v, known) for f, v, known in filters):
                 continue
             total = 0.0
             spans: list[int] = []
@@ -353,10 +375,12 @@ def _denied(agent: Agent) -> frozenset[str] | None:
     )
 
 
-def _filter(entry: _Entry, field_name: str, value: str) -> bool:
+def _filter(
+    entry: _Entry, field_name: str, value: str, named: frozenset[str] = frozenset()
+) -> bool:
     if field_name == "tools":
-        if entry.inherits is not None:  # every tool: any a user names, unless refused
-            return value not in entry.inherits
+        if entry.inherits is not None:  # every tool: any the filter names, unless refused
+            return bool(named - entry.inherits) if entry.inherits else bool(named)
         return any(value in tool for tool in entry.tools)
     if field_name == "is":
         return value in entry.flags or (value == "problems" and "problem" in entry.flags)

@@ -109,7 +109,12 @@ def test_a_tool_filter_finds_the_agents_allowed_that_tool_named_or_inherited() -
 
     assert found("tool:Bash") == ["lists-it", "inherits", "narrows"]
     assert found("tool:read") == ["lists-it", "inherits", "refuses", "narrows", "reads-only"]
-    assert found("tool:mcp__github") == ["inherits", "refuses", "narrows"]
+    assert found("tool:bas") == ["lists-it", "inherits", "narrows"]  # part of a tool's name
+    assert found("tool:xyz") == []  # no tool: not every agent without a list
+    # A tool only some agent lists (an MCP server's) is one an inheriting agent may use too.
+    agents.append(agent("github-user", tools="mcp__github__create_issue"))
+    index = SearchIndex(agents)
+    assert found("tool:mcp__github") == ["inherits", "refuses", "narrows", "github-user"]
 
 
 def test_name_prefix_ranks_first() -> None:
