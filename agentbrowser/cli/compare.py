@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from agentbrowser.cli.names import display_path, not_found, several
+from agentbrowser.cli.table import WHOLE
 from agentbrowser.loading.collection import find, load_collection
 from agentbrowser.model.compare import (
     CHANGED,
@@ -196,6 +197,28 @@ def run_diff_many(
     return 0
 
 
+def _field_lines(comparison: MultiComparison, names: Sequence[str]) -> Iterator[Text]:
+    """The fields as lines, for a pipe: a field all agents hold alike on one line, one that
+    differs with each agent's value whole on a line of its own (a table cut them to 80 columns).
+    """
+
+    def whole(value: Any, inherits: bool, field: str) -> str:
+        if value is None:
+            return "\u2014 every tool" if field == "tools" and inherits else "\u2014"
+        if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+            return ", ".join(value)
+        return value_line(value, WHOLE)
+
+    for row in comparison.fields:
+        values = [whole(v, i, row.field) for v, i in zip(row.values, comparison.inherits)]
+        if not row.differs:
+            yield Text(f"  {sanitize(row.field)}: {one_line(values[0], WHOLE)}", style="dim")
+            continue
+        yield Text(f"\u2260 {sanitize(row.field)}")
+        for letter, value in zip(names, values):
+            yield Text(f"    {letter}  {one_line(value, WHOLE)}")
+
+
 #: Words listed per agent under "words only it uses".
 ONLY_WORDS_SHOWN = 40
 
@@ -213,7 +236,10 @@ def _many_report(comparison: MultiComparison, width: int, plain: bool) -> Iterat
     for letter, name, path in zip(names, comparison.names, comparison.paths):
         yield Text.assemble((f"{letter}  ", "bold"), sanitize(name), "  ", (sanitize(path), "dim"))
     yield Text("\nfields (\u2260: differ)", style="bold")
-    yield fields_table(comparison, width)
+    if plain:  # into a pipe or a file: every value whole, one line an agent
+        yield from _field_lines(comparison, names)
+    else:
+        yield fields_table(comparison, width)
     yield Text("\ntools", style="bold")
     yield tools_table(comparison)
     for member, letter in enumerate(names):

@@ -349,6 +349,12 @@ def test_diff_with_three_to_six_names_compares_them_all(capsys: pytest.CaptureFi
         line.startswith("  words no other agent uses: ") and "taste" in line for line in lines
     )
     assert not [line for line in lines if line != line.rstrip()]
+    # Into a pipe every field's value is whole, one line an agent (a table cut them at 80).
+    field = lines.index("\u2260 description")
+    described = {line.split()[0]: line for line in lines[field + 1 : field + 4]}
+    assert set(described) == {"A", "B", "C"} and max(map(len, described.values())) > 80
+    assert not any("\u2026" in line for line in described.values()), described
+    assert "  format: claude-agent" in lines  # alike in all: one line
     code, out, _ = run(["diff", "--json", *names, str(BUNDLED)], capsys)
     data = json.loads(out)
     assert [a["name"] for a in data["agents"]] == names
