@@ -558,6 +558,9 @@ def test_a_skill_install_stopped_by_a_signal_is_taken_back_too(
     skill_source(tmp_path)
     script = (
         "import os, signal, sys\n"
+        # As in a terminal, whatever this test runs under (nohup ignores SIGHUP, and then so
+        # does the command: it only catches a signal that would have ended it).
+        f"signal.signal(signal.{signal_name}, signal.SIG_DFL)\n"
         "from agentbrowser.writing import atomic\n"
         "real = atomic.os.fsync\n"
         "def fsync(fd):\n"
@@ -661,6 +664,9 @@ def test_a_write_stopped_by_a_signal_leaves_the_file_and_no_temporary_file(
     path.write_text(BROKEN)
     script = (
         "import os, signal, sys\n"
+        # As in a terminal, whatever this test runs under (nohup ignores SIGHUP, and then so
+        # does the command: it only catches a signal that would have ended it).
+        f"signal.signal(signal.{signal_name}, signal.SIG_DFL)\n"
         "from agentbrowser.writing import atomic\n"
         f"atomic.os.fsync = lambda fd: os.kill(os.getpid(), signal.{signal_name})\n"
         "from agentbrowser.cli import main\n"
