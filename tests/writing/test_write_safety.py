@@ -558,9 +558,6 @@ def test_a_skill_install_stopped_by_a_signal_is_taken_back_too(
     skill_source(tmp_path)
     script = (
         "import os, signal, sys\n"
-        # As in a terminal, whatever this test runs under (nohup ignores SIGHUP, and then so
-        # does the command: it only catches a signal that would have ended it).
-        f"signal.signal(signal.{signal_name}, signal.SIG_DFL)\n"
         "from agentbrowser.writing import atomic\n"
         "real = atomic.os.fsync\n"
         "def fsync(fd):\n"
