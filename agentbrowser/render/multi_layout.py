@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -133,8 +134,9 @@ def marked_paragraph(label: Text, text: str, own: frozenset[str] = frozenset()) 
     return grid
 
 
-# A list item's marker (`- `, `* `, `1. `, `2) `) after any indent, or an indented line's spaces.
-_HANG = re.compile(r" *(?:[-*+\u2022]|\d{1,3}[.)]) +| +")
+# A list item's marker (`- `, `* `, `1. `, `2) `, a bullet or a warning sign) after any indent,
+# or an indented line's spaces.
+_HANG = re.compile(r" *(?:[-*+\u2022\u26a0]|\d{1,3}[.)]) +| +")
 #: Markers wider than this hang nothing (deep indents would leave their text a narrow strip).
 HANG_MAX = 12
 
@@ -149,15 +151,16 @@ def hanging(text: Text) -> RenderableType:
     grid: Table | None = None  # the items in a row of one marker width share one grid
     for line in text.split("\n", allow_blank=True):
         marker = _HANG.match(line.plain)
-        width = marker.end() if marker else 0
-        if not 0 < width <= HANG_MAX or width >= len(line.plain):
+        end = marker.end() if marker else 0
+        if not 0 < end <= HANG_MAX or end >= len(line.plain):
             rows.append(line)
             grid = None
             continue
+        width = cell_len(line.plain[:end])  # (a marker may be wider than its characters)
         if grid is None or grid.columns[0].width != width:
             grid = Table.grid()
             grid.add_column(width=width, no_wrap=True)
             grid.add_column(ratio=1)
             rows.append(grid)
-        grid.add_row(line[:width], line[width:])
+        grid.add_row(line[:end], line[end:])
     return Group(*rows)

@@ -22,6 +22,7 @@ from textual.widgets import Input, Label, Static
 from agentbrowser.model.convert import LABELS, TARGET_FORMATS, safe_name
 from agentbrowser.model.records import Agent
 from agentbrowser.model.text import one_line, sanitize
+from agentbrowser.render.multi_layout import hanging
 from agentbrowser.writing.install import CLASH, SAME, InstallError, Plan, plan_install
 
 #: What the dialog is for: installing the agent, or starting a new one from it.
@@ -168,6 +169,14 @@ class InstallDialog(ModalScreen[InstallChoice | None]):
             )
             details.append(sanitize(self.error or ""))
         else:
+            if plan.findings:
+                # First, where the eye lands: in a short terminal the rest scrolls, and these
+                # must be read before enter writes the file.
+                error = self.app.current_theme.error  # the theme's colour, whatever the theme
+                details.append("the file written hides or grants:\n", style=f"bold {error}")
+                for finding in plan.findings:
+                    details.append(f"  \u26a0 {sanitize(finding)}\n", style=str(error))
+                details.append("\n")
             details.append("path    ", style="bold")
             details.append(sanitize(plan.main.path))
             for extra in plan.files[1:]:
@@ -175,18 +184,13 @@ class InstallDialog(ModalScreen[InstallChoice | None]):
                 details.append("\n        + " + sanitize(relative))
             details.append("\n")
             details.append(_status_text(plan))
-            if plan.findings:
-                error = self.app.current_theme.error  # the theme's colour, whatever the theme
-                details.append("\n\nthis agent hides or grants:\n", style=f"bold {error}")
-                for finding in plan.findings:
-                    details.append(f"  \u26a0 {sanitize(finding)}\n", style=str(error))
             if plan.warnings:
                 details.append("\n\nnot carried over or changed:\n", style="bold")
                 for note in plan.warnings:
                     details.append(f"  \u2022 {sanitize(note)}\n")
             else:
                 details.append("\n\nnothing is lost in the conversion\n", style="dim")
-        self.query_one("#install-plan", Static).update(details)
+        self.query_one("#install-plan", Static).update(hanging(details))
         self.query_one("#install-hint", Label).update(Text(self._hint()))
         self._fit()
 
@@ -222,7 +226,7 @@ class InstallDialog(ModalScreen[InstallChoice | None]):
             return "change the name, format or scope \u00b7 escape to cancel"
         if plan.clashes:
             if self.compared and plan.findings and not self.acknowledged:
-                return "read what it hides or grants above \u00b7 o, then o again, replaces the file there \u00b7 escape keeps it"
+                return "read what it hides or grants \u00b7 o, then o again, replaces the file there \u00b7 escape keeps it"
             if self.compared:
                 return "o replaces the file there \u00b7 escape keeps it"
             return "enter compares with the file there \u00b7 escape to cancel"
@@ -230,7 +234,7 @@ class InstallDialog(ModalScreen[InstallChoice | None]):
             there = "its own file" if plan.main.own else "the same file"
             return f"enter closes ({there} is there) \u00b7 escape to cancel"
         if plan.findings and not self.acknowledged:
-            return "read what it hides or grants above \u00b7 enter, then enter again, writes it \u00b7 escape to cancel"
+            return "read what it hides or grants \u00b7 enter, then enter again, writes it \u00b7 escape to cancel"
         verb = "install" if self.mode == INSTALL else "write it and open it in $EDITOR"
         if plan.findings:
             return f"enter to {verb} anyway \u00b7 escape to cancel"
