@@ -39,7 +39,7 @@ class FixConfirm(ModalScreen[bool]):
             yield Label(
                 Text(f"Repair the frontmatter of {one_line(self.agent_name, 50)}"), id="fix-title"
             )
-            yield Label(Text(one_line(self.summary, 200)), id="fix-summary")
+            yield Label(Text(one_line(self.summary, 400)), id="fix-summary")
             with VerticalScroll(id="fix-diff"):
                 lines = self.diff.splitlines()
                 for line in lines[:MAX_LINES]:

@@ -807,6 +807,17 @@ async def test_f_on_a_read_only_file_shows_the_repair_and_writes_nothing(seeds: 
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, BrowseScreen))
     assert path.read_bytes() == original
+    # In a narrow terminal every line of the box wraps: what escape does stays on screen.
+    async with build_app([str(path)], use_cache=False).run_test(size=(44, 18)) as pilot:
+        await loaded(pilot)
+        await pilot.press("F")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, FixConfirm))
+        await pilot.pause()
+        screen_text = " ".join(
+            "".join(s.text for s in strip).strip(" \u2502")
+            for strip in pilot.app.screen._compositor.render_strips()
+        )
+        assert "escape closes" in " ".join(screen_text.split()), screen_text
 
 
 async def test_f_on_a_file_with_nothing_to_repair_says_so() -> None:
