@@ -721,6 +721,22 @@ def cmd_install(args: argparse.Namespace, out: TextIO) -> int:
         )
         text = plan.main.content.decode("utf-8")
         out.write(text if not out.isatty() else sanitize(text))
+        # As the install itself would end: a clash or a finding stops it without its flag.
+        if plan.clashes and not args.force:
+            where = ", ".join(display_path(f.path) for f in plan.clashes)
+            print(
+                f"agentbrowser: error: a different file is there already: {where}; the install "
+                "would leave it as it is (--force replaces it, --name installs under another name)",
+                file=sys.stderr,
+            )
+            return 1
+        if plan.findings and not args.yes and not plan.unchanged:
+            print(
+                "agentbrowser: error: the install would stop for what is listed above until "
+                "--yes says it was read",
+                file=sys.stderr,
+            )
+            return 1
         return 0
     if plan.clashes and not args.force:
         _show_clash(plan, out)
