@@ -824,11 +824,18 @@ def cmd_convert(args: argparse.Namespace, out: TextIO) -> int:
         if args.output.endswith(("/", os.sep)):
             raise CliError(f"not written: -o {sanitize(args.output)} names a folder, not a file")
         _check_output(os.path.abspath(args.output), agent.path)
+    from agentbrowser.writing import install
+
     read = read_text(agent.path)
     source = read.text if read.text is not None and not read.problems else None
-    text, warnings = convert(agent, args.to_format, args.new_name, source)
+    warnings: list[str] = []
+    try:  # a file not read (a FIFO, gone) or read in part converts to nothing: refused
+        install.say_what_the_read_lost(read.problems, warnings)
+    except install.InstallError as exc:
+        raise CliError(f"not converted: {sanitize(str(exc))}") from exc
+    text, converted = convert(agent, args.to_format, args.new_name, source)
+    warnings += converted
     _warn(warnings)
-    from agentbrowser.writing import install
 
     # What the converted file hides or grants, as its owner will read it: said before the text
     # goes anywhere, and a file is written with it only after --yes (as `install` does).

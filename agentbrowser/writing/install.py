@@ -142,7 +142,7 @@ def plan_install(
     check_inside(target, target.path)
     read = read_text(agent.path)
     source_text = read.text if read.text is not None and not read.problems else None
-    _say_what_the_read_lost(read.problems, warnings)
+    say_what_the_read_lost(read.problems, warnings)
     text, converted = convert(agent, fmt, name, source_text)
     warnings.extend(converted)
     files = [PlannedFile(target.path, text.encode("utf-8"))]
@@ -174,7 +174,7 @@ def plan_install(
     return Plan(agent, fmt, scope, name, target, files, warnings, found)
 
 
-def _say_what_the_read_lost(problems: Sequence[Problem], warnings: list[str]) -> None:
+def say_what_the_read_lost(problems: Sequence[Problem], warnings: list[str]) -> None:
     """A copy holds what was read: a file not read (a FIFO, gone) or cut at the size read is
     refused (the copy would lose its end); bytes that are no UTF-8 (written as U+FFFD) and NUL
     bytes are said."""

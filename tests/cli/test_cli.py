@@ -709,3 +709,14 @@ def test_a_file_named_by_its_path_is_found_through_a_linked_home(
     for by in ("role", "text"):
         code, out, err = run(["similar", "helper.md", "--by", by, "--no-cache"], capsys)
         assert code == 0 and out.startswith("like helper "), (by, out, err)
+
+
+def test_convert_refuses_a_file_it_could_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A FIFO converted to an empty agent (`name: x`, `description: ''`), exit 0."""
+    monkeypatch.chdir(tmp_path)
+    os.mkfifo(tmp_path / "x.md")
+    code, out, err = run(["convert", "./x.md", "--to", "claude-agent"], capsys)
+    assert code == 2 and out == "", out
+    assert "not converted: the file cannot be copied: skipped: a FIFO, not read" in err, err
