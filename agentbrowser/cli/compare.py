@@ -39,7 +39,7 @@ from agentbrowser.model.compare import (
 )
 from agentbrowser.model.multi import UNIQUE, MultiComparison, letters
 from agentbrowser.model.parse import parse_file
-from agentbrowser.model.records import Agent
+from agentbrowser.model.records import ERROR, Agent
 from agentbrowser.model.serialize import dumps, value_line
 from agentbrowser.model.similar import alike
 from agentbrowser.model.text import inline, one_line, plural, sanitize
@@ -69,7 +69,7 @@ def named_collection(paths: list[str], names: Sequence[str], use_cache: bool = T
     in for an empty collection; once a user has agents of their own, they can still be named
     (a note says so), by every command alike."""
     agents = load_collection(paths or None, use_cache=use_cache)
-    wanted = [n for n in names if not find(agents, n) and not os.path.isfile(n)]
+    wanted = [n for n in names if not find(agents, n) and not is_a_file(n)]
     if paths or not wanted:
         return agents
     from agentbrowser.loading.collection import load
@@ -91,7 +91,7 @@ def _missing(agents: list[Agent], names: Sequence[str]) -> bool:
     """Say the first name that neither names an agent nor is a file (as _lookup says it), before
     any note on the others: True when there is one."""
     for number, name in enumerate(names):
-        if not find(agents, name) and not os.path.isfile(name):
+        if not find(agents, name) and not is_a_file(name):
             _error(not_found(agents, name, " (nor a file or folder)" if number >= 2 else ""))
             return True
     return False
@@ -101,7 +101,7 @@ def _lookup(agents: list[Agent], name: str) -> Agent | None:
     """The agent a name (or path) means; a note on stderr when several match, None (and the
     error) when none."""
     matches = find(agents, name)
-    if not matches and os.path.isfile(name):
+    if not matches and is_a_file(name):
         # A file outside the collection (`agentbrowser diff ./draft.md my-agent`) is fine too.
         matches = [parse_file(os.path.abspath(name))]
     if not matches:
@@ -109,7 +109,32 @@ def _lookup(agents: list[Agent], name: str) -> Agent | None:
         return None
     if len(matches) > 1:
         print(f"agentbrowser: note: {several(name, matches)}", file=sys.stderr)
+    unread = not_read(matches[0])
+    if unread is not None:  # (two such files would compare as alike: both empty)
+        print(
+            f"agentbrowser: note: {sanitize(name)!r} was not read ({inline(unread)}): "
+            "it compares as empty",
+            file=sys.stderr,
+        )
     return matches[0]
+
+
+def is_a_file(name: str) -> bool:
+    """Whether a name is a path to something other than a folder: a file, a FIFO, a broken
+    link (its record says what it is)."""
+    return os.path.lexists(name) and not os.path.isdir(name)
+
+
+#: How the problems of a file that could not be read at all begin (model/text.read_text).
+_NOT_READ = ("skipped:", "cannot read", "broken symlink", "symlink loop", "file not found")
+
+
+def not_read(agent: Agent) -> str | None:
+    """Why an agent's file was not read at all, or None when it was."""
+    for problem in agent.problems:
+        if problem.severity == ERROR and problem.message.startswith(_NOT_READ):
+            return problem.message
+    return None
 
 
 def _console(out: IO[str], width: int | None) -> Console:

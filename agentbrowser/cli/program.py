@@ -570,6 +570,11 @@ def cmd_copy(args: argparse.Namespace, out: TextIO) -> int:
     from agentbrowser.model.text import describe_hidden, strip_hidden
 
     agent = _pick_or_file(args)
+    from agentbrowser.cli.compare import not_read
+
+    unread = not_read(agent)
+    if unread is not None and args.part not in ("name", "path"):
+        raise CliError(f"nothing to copy: {display_path(agent.path)} was not read ({unread})")
     try:
         text = part_text(agent, args.part)
     except PartUnreadable as exc:

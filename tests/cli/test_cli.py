@@ -720,3 +720,19 @@ def test_convert_refuses_a_file_it_could_not_read(
     code, out, err = run(["convert", "./x.md", "--to", "claude-agent"], capsys)
     assert code == 2 and out == "", out
     assert "not converted: the file cannot be copied: skipped: a FIFO, not read" in err, err
+
+
+def test_diff_and_similar_take_a_fifo_by_its_path_and_say_it_was_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`diff ./x.md ./y.md` said there was no such agent (show took it); two files never read
+    compared 100 % alike with no word."""
+    monkeypatch.chdir(tmp_path)
+    os.mkfifo(tmp_path / "x.md")
+    os.mkfifo(tmp_path / "y.md")
+    code, out, err = run(["diff", "./x.md", "./y.md", "--no-cache"], capsys)
+    assert code == 0, err
+    assert "'./x.md' was not read (skipped: a FIFO, not read): it compares as empty" in err, err
+    assert "'./y.md' was not read" in err
+    code, out, err = run(["copy", "./x.md", "--no-cache"], capsys)
+    assert code == 2 and "nothing to copy: x.md was not read (skipped: a FIFO" in err, err
