@@ -1,7 +1,8 @@
 """Choose which members of a large group to compare: a comparison holds 2 to 6 agents.
 
-A box over the groups view lists every member (the first six chosen); space chooses and
-unchooses, enter compares the chosen ones (two in the two-way compare, 3 to 6 side by side).
+A box over the groups view lists every member (the first six chosen, or the last choice made
+for the group); space chooses and unchooses, enter compares the chosen ones (two in the
+two-way compare, 3 to 6 side by side).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from textual.widgets.selection_list import Selection
 from agentbrowser.model.multi import MAX_AGENTS
 from agentbrowser.model.records import Agent
 from agentbrowser.model.text import distinct_names, one_line
+from agentbrowser.widgets.key_bar import KeyBar
 
 CSS = Path(__file__).with_name("compare.tcss")
 
@@ -44,15 +46,21 @@ class GroupPicker(ModalScreen[list[Agent] | None]):
     CSS_PATH = CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # (the list takes space itself; here for the key bar, and a click on it)
+        Binding("space", "toggle", "Choose"),
         # enter compares, whichever member is highlighted (the list would choose it instead)
-        Binding("enter,d", "compare", "Compare the chosen", priority=True),
-        Binding("escape,q", "close", "Back"),
+        Binding("enter,d", "compare", "Compare the chosen", priority=True, key_display="\u23ce"),
+        Binding("escape,q", "close", "Back", key_display="esc"),
     ]
 
-    def __init__(self, role: str, members: Sequence[Agent]) -> None:
+    def __init__(
+        self, role: str, members: Sequence[Agent], chosen: Sequence[int] | None = None
+    ) -> None:
         super().__init__()
         self.role = role
         self.members = list(members)
+        self.initial = set(range(MAX_AGENTS) if chosen is None else chosen)
+        """The members chosen when the box opens: the first six, or the user's last choice."""
 
     def compose(self) -> ComposeResult:
         names = distinct_names([(a.name, a.path) for a in self.members])
@@ -66,19 +74,24 @@ class GroupPicker(ModalScreen[list[Agent] | None]):
             )
             yield SelectionList[int](
                 *(
-                    Selection(_row(one_line(name, 200), agent), index, index < MAX_AGENTS)
+                    Selection(_row(one_line(name, 200), agent), index, index in self.initial)
                     for index, (name, agent) in enumerate(zip(names, self.members))
                 ),
                 id="group-picker-options",
             )
             yield Label(self._hint(), id="group-picker-hint")
+        yield KeyBar()
 
     def chosen(self) -> list[int]:
         """The chosen members' indexes, in the group's order."""
         return sorted(self.query_one(SelectionList).selected)
 
     def _hint(self) -> Text:
-        count = len(self.chosen()) if self.is_mounted else min(MAX_AGENTS, len(self.members))
+        count = (
+            len(self.chosen())
+            if self.is_mounted
+            else len(self.initial & set(range(len(self.members))))
+        )
         return Text(
             f"{count} chosen \u00b7 space chooses \u00b7 enter compares \u00b7 escape goes back"
         )
@@ -107,6 +120,12 @@ class GroupPicker(ModalScreen[list[Agent] | None]):
             )
             return
         self.dismiss([self.members[i] for i in chosen])
+
+    def action_toggle(self) -> None:
+        """Choose or unchoose the highlighted member (space in the list does it itself)."""
+        options = self.query_one(SelectionList)
+        if options.highlighted is not None:
+            options.toggle(options.get_option_at_index(options.highlighted))
 
     def action_close(self) -> None:
         """Back to the groups."""

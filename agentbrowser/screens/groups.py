@@ -87,6 +87,8 @@ class GroupsScreen(Screen[None]):
         """The groups shown; None while they are computed."""
         self.seconds = 0.0
         """How long the grouping took."""
+        self.choices: dict[int, list[int]] = {}
+        """The members last chosen to compare in each group over six (by position)."""
 
     def compose(self) -> ComposeResult:
         yield Label(Text("Variants: agents that do the same job"), id="groups-title")
@@ -195,7 +197,13 @@ class GroupsScreen(Screen[None]):
         if len(members) > MAX_AGENTS:
             from agentbrowser.screens.group_picker import GroupPicker
 
-            self.app.push_screen(GroupPicker(group.role, members), self._compare)
+            def chosen(picked: list[Agent] | None) -> None:
+                if picked:  # kept for the next time this group is opened
+                    self.choices[number] = [members.index(agent) for agent in picked]
+                self._compare(picked)
+
+            picker = GroupPicker(group.role, members, self.choices.get(number))
+            self.app.push_screen(picker, chosen)
             return
         self._compare(members)
 

@@ -622,6 +622,9 @@ async def test_a_group_of_more_than_six_opens_a_choice_of_its_members_to_compare
         picker = pilot.app.screen
         assert isinstance(picker, GroupPicker)
         await pilot.pause()
+        assert picker.chosen() == [1, 2, 3, 4, 5, 7]  # the last choice, kept for the group
+        keys = " ".join(_screen_lines(pilot.app)[-1].split())
+        assert "space Choose" in keys and "Compare the chosen" in keys, keys
         picker.query_one(SelectionList).deselect_all()
         await pilot.press("home", "space")  # one chosen: nothing to compare yet
         await pilot.press("enter")
