@@ -139,6 +139,7 @@ class MultiCompareScreen(Screen[None]):
         read at the top (or the one `n` went to) stays in view: paragraphs wrap anew."""
         self._show_legend()
         self._show_fields()
+        self._show_summary()
         body = self.query_one("#multi-body", VerticalScroll)
         parts = list(self.query(PromptPart))
         current = [part for part in parts if part.has_class("current")]
@@ -178,17 +179,20 @@ class MultiCompareScreen(Screen[None]):
         comparison = self.comparison
         if comparison is None:
             return
-        text = Text(f" {len(self.agents)} agents", style="bold")
-        text.append("  \u00b7  unique paragraphs: ")
-        text.append(
-            ", ".join(
-                f"{letter} {comparison.unique_count(i)}"
-                for i, letter in enumerate(letters(len(self.agents)))
-            )
-        )
         differing = sum(1 for f in comparison.fields if f.differs)
         verb = "differs" if differing == 1 else "differ"
-        text.append(f"  \u00b7  {plural(differing, 'field')} {verb}", style="dim")
+        counts = ", ".join(
+            f"{letter} {comparison.unique_count(i)}"
+            for i, letter in enumerate(letters(len(self.agents)))
+        )
+        # The counts last, and said shorter where the line would be cut (at 80 columns the
+        # fields' count read `· 4 fields`).
+        for label in ("unique paragraphs", "unique"):
+            text = Text(f" {len(self.agents)} agents", style="bold")
+            text.append(f"  \u00b7  {plural(differing, 'field')} {verb}", style="dim")
+            text.append(f"  \u00b7  {label}: {counts}")
+            if text.cell_len <= self.size.width:
+                break
         self.query_one("#multi-summary", Static).update(text)
 
     def _show_prompt(self) -> None:
@@ -205,8 +209,7 @@ class MultiCompareScreen(Screen[None]):
         key = Text(f"{letter}'s prompt", style="bold")
         key.append(
             f" \u00b7 {comparison.unique_count(self.member)} unique (n/N) \u00b7 "
-            f"underlined: only {letter} says it"
-            + (" \u00b7 \u2248 worded differently" if reworded else "")
+            f"underlined: only {letter} says it" + (" \u00b7 \u2248 reworded" if reworded else "")
         )
         self.query_one("#multi-prompt-key", Static).update(key)
         container = self.query_one("#multi-prompt", Vertical)

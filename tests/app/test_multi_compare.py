@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -272,7 +273,10 @@ async def test_d_with_five_marked_opens_the_n_way_compare_and_names_stay_apart_a
             )
         assert legend
         text = "\n".join(lines)
-        assert "unique paragraphs" in text and "field" in text
+        assert "unique" in text and "field" in text
+        # The summary fits its line whole: the fields' count, then every agent's count.
+        (summary,) = [line for line in lines if line.startswith(" 5 agents")]
+        assert " fields differ" in summary and re.search(r"E \d+$", summary.rstrip()), summary
         # The fields table's name row (nine cells a name at 80 columns) shows five names.
         (row,) = [line.split() for line in lines if line.split()[:2] == ["name", "\u2260"]]
         assert len(set(row[2:])) == 5, row
