@@ -10,7 +10,7 @@ from typing import IO, Any
 from agentbrowser.cli.table import WHOLE, aligned, terminal_width
 from agentbrowser.loading.collection import load_collection
 from agentbrowser.memory import gc_paused
-from agentbrowser.model.records import ALL_TOOLS_FORMATS, ERROR, WARNING, Agent, prompt, shown_model
+from agentbrowser.model.records import ERROR, WARNING, Agent, prompt, shown_model, shown_tools
 from agentbrowser.model.roles import Group, group_roles, rank_by_role
 from agentbrowser.model.serialize import dumps
 from agentbrowser.model.similar import alike
@@ -71,7 +71,7 @@ def group_json(group: Group, agents: Sequence[Agent]) -> dict[str, Any]:
 
 def _tools(agent: Agent) -> str:
     if agent.tools is None:
-        return "all" if agent.format in ALL_TOOLS_FORMATS else "-"
+        return shown_tools(agent)
     return one_line(", ".join(agent.tools), WHOLE, ellipsis=True) or "none"
 
 

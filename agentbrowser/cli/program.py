@@ -15,13 +15,13 @@ from agentbrowser.cli.names import display_path, not_found, several
 from agentbrowser.loading import collection, trace
 from agentbrowser.model.parts import PARTS, PartUnreadable, part_text
 from agentbrowser.model.records import (
-    ALL_TOOLS_FORMATS,
     ERROR,
     INFO,
     WARNING,
     Agent,
     Problem,
     shown_model,
+    shown_tools,
 )
 from agentbrowser.model.text import distinct_names, inline, one_line, plural, sanitize
 
@@ -336,10 +336,7 @@ def _table_rows(agents: list[Agent]) -> list[list[str]]:
     rows = [["NAME", "FORMAT", "SCOPE", "MODEL", "TOOLS", "PROBLEMS"]]
     names = distinct_names([(agent.name, agent.path) for agent in agents])
     for agent, name in zip(agents, names):
-        if agent.tools is not None:
-            tools = str(len(agent.tools))
-        else:
-            tools = "all" if agent.format in ALL_TOOLS_FORMATS else "-"
+        tools = str(len(agent.tools)) if agent.tools is not None else shown_tools(agent)
         scope = agent.scope + (" (shadowed)" if agent.shadowed_by else "")
         rows.append(
             [

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from agentbrowser.model.records import ALL_TOOLS_FORMATS, Agent
+from agentbrowser.model.records import ALL_TOOLS_FORMATS, Agent, refused_tools
 
 #: Field filters a query understands, with their aliases.
 FIELDS: dict[str, str] = {
@@ -32,7 +32,7 @@ _DESCRIPTION_CHARS = 4000  # longer descriptions are searched in their first par
 BUILT_IN_TOOLS = frozenset(
     """read write edit multiedit notebookedit notebookread bash grep glob ls webfetch
     websearch task agent todowrite skill askuserquestion list patch question execute search
-    web todo""".split()
+    web todo""".split()  # noqa: SIM905 (a word list reads better as words)
 )
 
 
@@ -361,18 +361,11 @@ def _fuzzy_word(word: str) -> bool:
 
 
 def _denied(agent: Agent) -> frozenset[str] | None:
-    """The tools an agent without a tools list is refused (None when such an agent has none:
-    a Cursor rule, plain markdown): whole tools only, `Bash(rm:*)` leaves the rest of Bash."""
+    """The tools an agent without a tools list is refused, lower-cased (None when such an
+    agent has no tools at all: a Cursor rule, plain markdown)."""
     if agent.format not in ALL_TOOLS_FORMATS:
         return None
-    denied = agent.frontmatter.get("disallowedTools")
-    if isinstance(denied, str):
-        denied = denied.split(",")
-    if not isinstance(denied, list):
-        return frozenset()
-    return frozenset(
-        str(tool).strip().lower() for tool in denied if isinstance(tool, str) and "(" not in tool
-    )
+    return frozenset(tool.lower() for tool in refused_tools(agent))
 
 
 def _filter(

@@ -23,6 +23,7 @@ from agentbrowser.model.records import (
     ERROR,
     FRONTMATTER_FIELDS,
     Agent,
+    refused_tools,
     with_body,
 )
 from agentbrowser.model.text import approx_tokens, inline, one_line, sanitize
@@ -135,7 +136,9 @@ def marked(text: str, palette: Palette, style: str = "") -> Text:
 def tools_text(agent: Agent, palette: Palette) -> Text:
     """Tools as chips, or what their absence means."""
     if agent.tools is None:
-        return Text("all tools (inherited)", style=palette.muted)
+        refused = refused_tools(agent)
+        but = f", but {', '.join(inline(t) for t in refused)}" if refused else ""
+        return Text(f"all tools (inherited){but}", style=palette.muted)
     if not agent.tools:
         return Text("no tools", style=palette.warning)
     text = Text()

@@ -9,7 +9,6 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Input
 
-
 #: What the empty box says, longest first: the longest that fits its width is shown (a word
 #: cut in half, `/ search: words,`, said less than a shorter hint whole).
 PLACEHOLDERS = ("/ search: words, tool:Bash, model:opus\u2026", "/ search (? for help)", "/ search")

@@ -736,3 +736,21 @@ def test_diff_and_similar_take_a_fifo_by_its_path_and_say_it_was_not_read(
     assert "'./y.md' was not read" in err
     code, out, err = run(["copy", "./x.md", "--no-cache"], capsys)
     assert code == 2 and "nothing to copy: x.md was not read (skipped: a FIFO" in err, err
+
+
+def test_an_agent_that_refuses_a_tool_whole_is_not_shown_with_every_tool(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No tools list but `disallowedTools: Bash, Write`: `list` said `all`, `show` `all tools
+    (inherited)`; a refusal of part of a tool (`Bash(rm:*)`) leaves the tool."""
+    (tmp_path / "a.md").write_text(
+        "---\nname: a\ndescription: d\ndisallowedTools: Bash, Write\n---\nB\n"
+    )
+    (tmp_path / "b.md").write_text(
+        "---\nname: b\ndescription: d\ndisallowedTools: [Bash(rm:*)]\n---\nB\n"
+    )
+    code, out, _ = run(["list", str(tmp_path), "--no-cache"], capsys)
+    rows = {line.split()[0]: line for line in out.splitlines()[1:]}
+    assert "all but Bash, Write" in rows["a"] and " all " in rows["b"] + " ", out
+    code, out, _ = run(["show", "a", str(tmp_path), "--no-cache"], capsys)
+    assert "tools all tools (inherited), but Bash, Write" in out, out
