@@ -81,8 +81,8 @@ def write_atomic(
                 os.fsync(out.fileno())
         if guard and there is not None and stat.S_ISREG(there.st_mode):
             _keep_owner(path, there, temporary)
-        elif owner is not None and (there is None or not stat.S_ISREG(there.st_mode)):
-            os.chown(temporary, *owner)  # a new file: the folder's owner's, as its folders are
+        elif owner is not None:  # a new file (or a cache's): the folder's owner's, as its folders
+            _give(temporary, owner)
         if keep is not None:
             os.chmod(temporary, keep)
         if before_replace is not None:
@@ -122,8 +122,18 @@ def _make_folders(folder: str, mode: int) -> tuple[int, int] | None:
         return None
     owner = (there.st_uid, there.st_gid)
     for made in missing:
-        os.chown(made, *owner, follow_symlinks=False)
+        _give(made, owner)
     return owner
+
+
+def _give(path: str, owner: tuple[int, int]) -> None:
+    """Give what root made to `owner`, as far as the system lets it: in a user namespace (a
+    rootless container), on vfat or a root-squashed share, root may not give files away, and
+    the file stays as it was made rather than the write failing."""
+    try:
+        os.chown(path, *owner, follow_symlinks=False)
+    except OSError:
+        pass
 
 
 def replace_refusal(path: str, there: os.stat_result) -> str | None:

@@ -937,3 +937,29 @@ def test_what_root_makes_in_another_user_s_home_is_theirs(
     mine.mkdir()
     write_atomic(str(mine / "a" / "b.md"), b"x")
     assert (mine / "a").stat().st_uid == os.geteuid() == (mine / "a" / "b.md").stat().st_uid
+
+
+def test_root_s_cache_write_keeps_the_user_s_file_theirs_and_a_refused_chown_is_no_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache file root rewrites in a user's ~/.cache stays the user's (it became root's, and
+    the user could not read it); where root may not give files away (a rootless container),
+    the write still happens."""
+    from agentbrowser.writing.atomic import write_private_json
+
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    user = (1000, 1000) if os.geteuid() == 0 else (os.geteuid(), os.getegid())
+    os.chown(folder, *user)
+    target = folder / "agentbrowser" / "x.json"
+    for _ in range(2):
+        assert write_private_json(str(target), {"a": 1})
+        assert (target.stat().st_uid, target.parent.stat().st_uid) == (user[0], user[0])
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise PermissionError(errno.EINVAL, "Invalid argument")
+
+    monkeypatch.setattr(os, "chown", refused)
+    other = folder / "elsewhere" / "y.md"
+    write_atomic(str(other), b"x")
+    assert other.read_bytes() == b"x" and leftovers(other.parent) == []
