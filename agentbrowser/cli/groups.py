@@ -71,7 +71,7 @@ def group_json(group: Group, agents: Sequence[Agent]) -> dict[str, Any]:
 
 def _tools(agent: Agent) -> str:
     if agent.tools is None:
-        return shown_tools(agent)
+        return one_line(shown_tools(agent), WHOLE, ellipsis=True)
     return one_line(", ".join(agent.tools), WHOLE, ellipsis=True) or "none"
 
 

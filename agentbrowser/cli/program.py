@@ -336,7 +336,10 @@ def _table_rows(agents: list[Agent]) -> list[list[str]]:
     rows = [["NAME", "FORMAT", "SCOPE", "MODEL", "TOOLS", "PROBLEMS"]]
     names = distinct_names([(agent.name, agent.path) for agent in agents])
     for agent, name in zip(agents, names):
-        tools = str(len(agent.tools)) if agent.tools is not None else shown_tools(agent)
+        if agent.tools is not None:
+            tools = str(len(agent.tools))
+        else:  # (refused tools are file text: cut and made safe as every cell)
+            tools = one_line(shown_tools(agent), WHOLE, ellipsis=True)
         scope = agent.scope + (" (shadowed)" if agent.shadowed_by else "")
         rows.append(
             [
@@ -733,12 +736,9 @@ def cmd_install(args: argparse.Namespace, out: TextIO) -> int:
             )
             return 1
         if plan.findings and not args.yes and not plan.unchanged:
-            print(
-                "agentbrowser: error: the install would stop for what is listed above until "
-                "--yes says it was read",
-                file=sys.stderr,
+            raise CliError(  # (exit 2, as the install's own refusal)
+                "the install would stop for what is listed above until --yes says it was read"
             )
-            return 1
         return 0
     if plan.clashes and not args.force:
         _show_clash(plan, out)

@@ -214,7 +214,7 @@ def refused_tools(agent: Agent) -> tuple[str, ...]:
         return ()
     denied = (agent.frontmatter or {}).get("disallowedTools")
     if isinstance(denied, str):
-        denied = denied.split(",")
+        denied = _top_level_parts(denied)
     if not isinstance(denied, list):
         return ()
     return tuple(
@@ -222,6 +222,21 @@ def refused_tools(agent: Agent) -> tuple[str, ...]:
         for tool in denied
         if isinstance(tool, str) and tool.strip() and "(" not in tool
     )
+
+
+def _top_level_parts(text: str) -> list[str]:
+    """`Bash(git add:*, git commit:*), Write` split at the commas outside parentheses."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(0, depth - 1)
+        elif char == "," and not depth:
+            parts.append(text[start:index])
+            start = index + 1
+    parts.append(text[start:])
+    return parts
 
 
 def shown_tools(agent: Agent) -> str:

@@ -373,7 +373,10 @@ def _filter(
 ) -> bool:
     if field_name == "tools":
         if entry.inherits is not None:  # every tool: any the filter names, unless refused
-            return bool(named - entry.inherits) if entry.inherits else bool(named)
+            if not entry.inherits:
+                return bool(named)
+            # A tool refused whole refuses its parts too (`Bash` refuses `Bash(git:*)`).
+            return any(name.split("(", 1)[0] not in entry.inherits for name in named)
         return any(value in tool for tool in entry.tools)
     if field_name == "is":
         return value in entry.flags or (value == "problems" and "problem" in entry.flags)

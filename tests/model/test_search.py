@@ -115,6 +115,12 @@ def test_a_tool_filter_finds_the_agents_allowed_that_tool_named_or_inherited() -
     agents.append(agent("github-user", tools="mcp__github__create_issue"))
     index = SearchIndex(agents)
     assert found("tool:mcp__github") == ["inherits", "refuses", "narrows", "github-user"]
+    # A tool refused whole refuses its parts: an agent listing `Bash(git:*)` does not bring
+    # back the agent that refuses Bash.
+    agents.append(agent("gitter", tools="Bash(git:*), Read"))
+    index = SearchIndex(agents)
+    assert "refuses" not in found("tool:bash") and "refuses" not in found("tool:bas")
+    assert "gitter" in found("tool:bash")
 
 
 def test_name_prefix_ranks_first() -> None:
