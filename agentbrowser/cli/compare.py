@@ -126,7 +126,9 @@ def is_a_file(name: str) -> bool:
 
 
 #: How the problems of a file that could not be read at all begin (model/text.read_text).
-_NOT_READ = ("skipped:", "cannot read", "broken symlink", "symlink loop", "file not found")
+_NOT_READ = (
+    "skipped:", "cannot read", "broken symlink", "symlink loop", "file not found", "binary file"
+)  # fmt: skip
 
 
 def not_read(agent: Agent) -> str | None:

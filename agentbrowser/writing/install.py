@@ -128,12 +128,13 @@ def plan_install(
     elif (problem := name_problem(name)) is not None:
         raise InstallError(f"{problem}: refused ({name!r})")
     cwd, home = cwd or os.getcwd(), home or os.path.expanduser("~")
+    name = _without_ending(name, fmt, warnings)
     try:
         # A file there under exactly this name (decomposed, as macOS names files) is the one
         # meant: it keeps its name. Any other name is written in composed form.
         as_given = install_target(fmt, scope, name, cwd, home)
         if not os.path.lexists(as_given.path):
-            name = _plain_name(name, fmt, warnings)
+            name = _composed(name, warnings)
         target = install_target(fmt, scope, name, cwd, home)
     except TargetError as exc:
         raise InstallError(str(exc)) from exc
@@ -237,36 +238,45 @@ def _say_files_left_there(folder: str, files: Sequence[PlannedFile], warnings: l
 _SUFFIXES = (".agent.md", ".md", ".mdc")
 
 
-def _plain_name(name: str, fmt: str, warnings: list[str]) -> str:
-    """The name as a file name is made of it: in Unicode's composed form (NFC: `Å` one
-    character, not A and a ring, so that two spellings of one name are one file), without the
-    file ending the format adds. What changed is said in `warnings`."""
+def _composed(name: str, warnings: list[str]) -> str:
+    """The name in Unicode's composed form (NFC: `Å` one character, not A and a ring, so that
+    two spellings of one name are one file); what changed is said in `warnings`."""
     plain = unicodedata.normalize("NFC", name)
     if plain != name:
         warnings.append(
             f"the name {name!r} is written in composed form (NFC), as {plain!r}: "
             f"{_code_points(name, plain)}"
         )
-    ending = FILE_NAMES[fmt].rsplit("}", 1)[1]
-    if ending.startswith("/"):
-        return plain  # a skill: the name is its folder's, and SKILL.md goes inside it
-    for suffix in _SUFFIXES:
-        if ending.endswith(suffix) and plain.lower().endswith(suffix) and len(plain) > len(suffix):
-            warnings.append(
-                f"the name {plain!r} is written as {plain[: -len(suffix)]!r}: "
-                f"the file name adds {ending}"
-            )
-            plain = plain[: -len(suffix)]
-            break
     return plain
 
 
+def _without_ending(name: str, fmt: str, warnings: list[str]) -> str:
+    """The name without the file ending the format adds (`--name x.md`: x.md, not x.md.md);
+    said in `warnings`. A skill's name is its folder's, kept as given."""
+    ending = FILE_NAMES[fmt].rsplit("}", 1)[1]
+    if ending.startswith("/"):
+        return name
+    for suffix in _SUFFIXES:
+        if ending.endswith(suffix) and name.lower().endswith(suffix) and len(name) > len(suffix):
+            warnings.append(
+                f"the name {name!r} is written as {name[: -len(suffix)]!r}: "
+                f"the file name adds {ending}"
+            )
+            return name[: -len(suffix)]
+    return name
+
+
 def _code_points(old: str, new: str) -> str:
-    """What changed between two spellings that look alike, as code points: `U+212B becomes
-    U+00C5` (the first change; the rest are alike)."""
+    """The first change between two spellings that look alike, as code points (`U+0041
+    U+030A become U+00C5`): a letter with its combining marks, and what composing makes of it."""
     start = len(os.path.commonprefix([old, new]))
-    end = len(os.path.commonprefix([old[start:][::-1], new[start:][::-1]]))
-    before, after = old[start : len(old) - end], new[start : len(new) - end]
+    while 0 < start < len(old) and unicodedata.category(old[start])[0] == "M":
+        start -= 1  # (the mark's letter is part of the change)
+    end = min(start + 1, len(old))
+    while end < len(old) and unicodedata.category(old[end])[0] == "M":
+        end += 1
+    before = old[start:end]
+    after = unicodedata.normalize("NFC", before)
 
     def points(text: str) -> str:
         return " ".join(f"U+{ord(char):04X}" for char in text) or "nothing"
@@ -288,7 +298,9 @@ def _check_look_alike_file(folder: str, name: str) -> None:
             if base.endswith(suffix):
                 base = base[: -len(suffix)]
                 break
-        if base != name and unicodedata.normalize("NFC", base) == name:
+        if base != name and unicodedata.normalize("NFC", base) == unicodedata.normalize(
+            "NFC", name
+        ):
             raise InstallError(
                 f"{entry!r} is there already, a name that reads as {name!r} written otherwise: "
                 "refused (choose another name)"

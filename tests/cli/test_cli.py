@@ -754,3 +754,36 @@ def test_an_agent_that_refuses_a_tool_whole_is_not_shown_with_every_tool(
     assert "all but Bash, Write" in rows["a"] and " all " in rows["b"] + " ", out
     code, out, _ = run(["show", "a", str(tmp_path), "--no-cache"], capsys)
     assert "tools all tools (inherited), but Bash, Write" in out, out
+
+
+def test_refused_tools_reach_a_table_as_text_never_as_escape_sequences(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`disallowedTools` is file text: an OSC 52 in it set the clipboard when `list` printed
+    it; a comma inside parentheses is no second tool."""
+    (tmp_path / "a.md").write_text(
+        '---\nname: a\ndescription: d\ndisallowedTools: ["\\e[31mRED\\e[0m", "\\e]52;c;SGk=\\a"]\n'
+        "---\nB\n"
+    )
+    (tmp_path / "b.md").write_text(
+        '---\nname: b\ndescription: d\ndisallowedTools: "Bash(git add:*, git commit:*), Write"\n'
+        "---\nB\n"
+    )
+    for command in (["list"], ["groups", "--min-size", "2"]):
+        code, out, _ = run([*command, str(tmp_path), "--no-cache"], capsys)
+        assert "\x1b" not in out and "\x07" not in out, out
+    code, out, _ = run(["list", str(tmp_path), "--no-cache"], capsys)
+    (row,) = [line for line in out.splitlines() if line.startswith("b ")]
+    assert "all but Write" in row and "commit" not in row, row
+
+
+def test_an_unread_binary_file_is_said_to_be_so_by_diff_and_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.md").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "b.md").write_bytes(bytes(range(255, -1, -1)) * 4)
+    code, out, err = run(["diff", "./a.md", "./b.md", "--no-cache"], capsys)
+    assert code == 0 and "'./a.md' was not read (binary file" in err, err
+    code, out, err = run(["copy", "./a.md", "--no-cache"], capsys)
+    assert code == 2 and "nothing to copy" in err and "binary file" in err, err
