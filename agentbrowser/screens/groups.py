@@ -59,6 +59,9 @@ class GroupsCache:
     def __init__(self) -> None:
         self.agents: Sequence[Agent] | None = None
         self.groups: list[Group] | None = None
+        self.choices: dict[tuple[str, ...], frozenset[str]] = {}
+        """The members last chosen to compare in a group over six: the group's paths to the
+        chosen paths (kept while the app runs: the view is left and opened again)."""
 
 
 class GroupsScreen(Screen[None]):
@@ -87,8 +90,6 @@ class GroupsScreen(Screen[None]):
         """The groups shown; None while they are computed."""
         self.seconds = 0.0
         """How long the grouping took."""
-        self.choices: dict[int, list[int]] = {}
-        """The members last chosen to compare in each group over six (by position)."""
 
     def compose(self) -> ComposeResult:
         yield Label(Text("Variants: agents that do the same job"), id="groups-title")
@@ -197,12 +198,16 @@ class GroupsScreen(Screen[None]):
         if len(members) > MAX_AGENTS:
             from agentbrowser.screens.group_picker import GroupPicker
 
+            key = tuple(agent.path for agent in members)
+
             def chosen(picked: list[Agent] | None) -> None:
                 if picked:  # kept for the next time this group is opened
-                    self.choices[number] = [members.index(agent) for agent in picked]
+                    self.cache.choices[key] = frozenset(agent.path for agent in picked)
                 self._compare(picked)
 
-            picker = GroupPicker(group.role, members, self.choices.get(number))
+            kept = self.cache.choices.get(key)
+            before = None if kept is None else [i for i, a in enumerate(members) if a.path in kept]
+            picker = GroupPicker(group.role, members, before)
             self.app.push_screen(picker, chosen)
             return
         self._compare(members)

@@ -643,3 +643,17 @@ async def test_a_group_of_more_than_six_opens_a_choice_of_its_members_to_compare
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, GroupPicker))
         await pilot.press("escape")  # escape leaves the choice, back to the groups
         await wait_for(pilot, lambda: pilot.app.screen is groups)
+        # Leaving the view and opening it again: the last choice made is still there.
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, BrowseScreen))
+        await pilot.press("v")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, GroupsScreen))
+        again = pilot.app.screen
+        assert isinstance(again, GroupsScreen)
+        await wait_for(pilot, lambda: again.groups is not None)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, GroupPicker))
+        reopened = pilot.app.screen
+        assert isinstance(reopened, GroupPicker)
+        await pilot.pause()
+        assert reopened.chosen() == [0, 1]
