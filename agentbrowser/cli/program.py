@@ -728,13 +728,7 @@ def cmd_install(args: argparse.Namespace, out: TextIO) -> int:
         out.write(text if not out.isatty() else sanitize(text))
         # As the install itself would end: a clash or a finding stops it without its flag.
         if plan.clashes and not args.force:
-            where = ", ".join(display_path(f.path) for f in plan.clashes)
-            print(
-                f"agentbrowser: error: a different file is there already: {where}; the install "
-                "would leave it as it is (--force replaces it, --name installs under another name)",
-                file=sys.stderr,
-            )
-            return 1
+            return _refuse_clash(plan, "the install would leave it")
         if plan.findings and not args.yes and not plan.unchanged:
             raise CliError(  # (exit 2, as the install's own refusal)
                 "the install would stop for what is listed above until --yes says it was read"
@@ -742,13 +736,7 @@ def cmd_install(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     if plan.clashes and not args.force:
         _show_clash(plan, out)
-        where = ", ".join(display_path(f.path) for f in plan.clashes)
-        print(
-            f"agentbrowser: error: a different file is there already: {where}; it is left as it "
-            "is (--force replaces it, --name installs under another name)",
-            file=sys.stderr,
-        )
-        return 1
+        return _refuse_clash(plan, "it is left")
     if plan.unchanged:
         holds = "is this agent's own file" if plan.main.own else "already holds this agent"
         out.write(f"unchanged: {display_path(plan.main.path)} {holds}\n")
@@ -771,6 +759,17 @@ def cmd_install(args: argparse.Namespace, out: TextIO) -> int:
         raise CliError(f"{what}: {_reason(exc, plan.main.path)}") from exc
     out.writelines(f"wrote {display_path(p)} ({plan.format}, {plan.scope})\n" for p in written)
     return 0
+
+
+def _refuse_clash(plan: Any, left: str) -> int:
+    """Say that a different file is where the install writes, and what becomes of it: exit 1."""
+    where = ", ".join(display_path(f.path) for f in plan.clashes)
+    print(
+        f"agentbrowser: error: a different file is there already: {where}; {left} as it is "
+        "(--force replaces it, --name installs under another name)",
+        file=sys.stderr,
+    )
+    return 1
 
 
 _STATUS_WORDS = {
