@@ -28,10 +28,12 @@ from agentbrowser.widgets.key_bar import KeyBar
 CSS = Path(__file__).with_name("compare.tcss")
 
 
-def _row(name: str, agent: Agent) -> Text:
-    """A member's line: its name (told apart from the others'), format and description, one line
-    cut with `…` to the box's width (compare.tcss), never markup."""
+def _row(name: str, agent: Agent, chosen: bool) -> Text:
+    """A member's line: ✓ when chosen (in words, not only the box's colour: a terminal without
+    colours shows every box alike), its name (told apart from the others'), format and
+    description, one line cut with `…` to the box's width (compare.tcss), never markup."""
     text = Text(no_wrap=True, overflow="ellipsis", end="")
+    text.append("\u2713 " if chosen else "  ", style="bold")
     text.append(name or "(unnamed)", style="bold")
     text.append(f"  {agent.format}")
     if agent.description:
@@ -61,9 +63,12 @@ class GroupPicker(ModalScreen[list[Agent] | None]):
         self.members = list(members)
         self.initial = set(range(MAX_AGENTS) if chosen is None else chosen)
         """The members chosen when the box opens: the first six, or the user's last choice."""
+        self._names: list[str] = []
 
     def compose(self) -> ComposeResult:
-        names = distinct_names([(a.name, a.path) for a in self.members])
+        names = self._names = [
+            one_line(name, 200) for name in distinct_names([(a.name, a.path) for a in self.members])
+        ]
         with Vertical(id="group-picker-box"):
             yield Label(
                 Text(
@@ -74,7 +79,9 @@ class GroupPicker(ModalScreen[list[Agent] | None]):
             )
             yield SelectionList[int](
                 *(
-                    Selection(_row(one_line(name, 200), agent), index, index in self.initial)
+                    Selection(
+                        _row(name, agent, index in self.initial), index, index in self.initial
+                    )
                     for index, (name, agent) in enumerate(zip(names, self.members))
                 ),
                 id="group-picker-options",
@@ -107,6 +114,15 @@ class GroupPicker(ModalScreen[list[Agent] | None]):
                 severity="warning",
                 markup=False,
             )
+        self.query_one("#group-picker-hint", Label).update(self._hint())
+
+    @on(SelectionList.SelectedChanged, "#group-picker-options")
+    def _mark(self) -> None:
+        """Each member's ✓ follows the choice."""
+        options = self.query_one(SelectionList)
+        chosen = set(options.selected)
+        for index, (name, agent) in enumerate(zip(self._names, self.members)):
+            options.replace_option_prompt_at_index(index, _row(name, agent, index in chosen))
         self.query_one("#group-picker-hint", Label).update(self._hint())
 
     def action_compare(self) -> None:

@@ -605,6 +605,9 @@ async def test_a_group_of_more_than_six_opens_a_choice_of_its_members_to_compare
         for number in range(8):  # every member told apart by its file
             assert any(f"(reviewer-{number}.md)" in line for line in lines), lines
         assert any("6 chosen" in line for line in lines), lines
+        # Chosen or not is said in the text too, not only by the box's colour.
+        marked = [line for line in lines if "(reviewer-" in line and "claude-agent" in line]
+        assert [("\u2713 code-reviewer" in line) for line in marked] == [True] * 6 + [False] * 2
         shown = record_notifications(pilot.app)
         await pilot.press("end", "space")  # a seventh: refused, said
         await pilot.pause()
