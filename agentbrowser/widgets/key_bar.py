@@ -82,7 +82,8 @@ class KeyBar(Widget):
                 continue
             start = text.cell_len
             if start + len(key.display) + len(key.description) + 3 > self.size.width:
-                break  # whole keys only: `space Choose for` read as a key of its own
+                continue  # whole keys only (`space Choose for` read as a key of its own); a
+                # shorter one after it may still fit (`esc Back`)
             text.append(f" {key.display} ", key_style)
             text.append(f"{key.description} ", description_style)
             spans.append((start, text.cell_len, key))
