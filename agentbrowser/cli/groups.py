@@ -10,7 +10,8 @@ from typing import IO, Any
 from agentbrowser.cli.table import WHOLE, aligned, terminal_width
 from agentbrowser.loading.collection import load_collection
 from agentbrowser.memory import gc_paused
-from agentbrowser.model.records import ERROR, WARNING, Agent, prompt, shown_model, shown_tools
+from agentbrowser.model.formats import shown_tools
+from agentbrowser.model.records import ERROR, WARNING, Agent, prompt, shown_model
 from agentbrowser.model.roles import Group, group_roles, rank_by_role
 from agentbrowser.model.serialize import dumps
 from agentbrowser.model.similar import alike

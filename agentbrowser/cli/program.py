@@ -21,7 +21,6 @@ from agentbrowser.model.records import (
     Agent,
     Problem,
     shown_model,
-    shown_tools,
 )
 from agentbrowser.model.text import distinct_names, inline, one_line, plural, sanitize
 
@@ -332,6 +331,7 @@ def _problem_summary(agent: Agent) -> str:
 
 def _table_rows(agents: list[Agent]) -> list[list[str]]:
     from agentbrowser.cli.table import WHOLE
+    from agentbrowser.model.formats import shown_tools
 
     rows = [["NAME", "FORMAT", "SCOPE", "MODEL", "TOOLS", "PROBLEMS"]]
     names = distinct_names([(agent.name, agent.path) for agent in agents])

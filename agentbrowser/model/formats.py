@@ -6,7 +6,7 @@ import fnmatch
 import os
 from typing import Any, NamedTuple
 
-from agentbrowser.model.records import WARNING, Problem
+from agentbrowser.model.records import ALL_TOOLS_FORMATS, WARNING, Agent, Problem
 
 # Suffixes that name a format whatever folder the file is in, longest first.
 _SUFFIX_FORMATS: tuple[tuple[str, str], ...] = (
@@ -288,6 +288,33 @@ def _top_level(text: str) -> str:
         elif depth == 0:
             out.append(char)
     return "".join(out)
+
+
+def refused_tools(agent: Agent) -> tuple[str, ...]:
+    """The tools an agent without a tools list is refused whole by `disallowedTools` (a Claude
+    Code key: `Bash(rm:*)` refuses part of Bash, not Bash), as written; () when it has a list
+    or refuses none."""
+    if agent.tools is not None or agent.format not in ALL_TOOLS_FORMATS:
+        return ()
+    denied = (agent.frontmatter or {}).get("disallowedTools")
+    if isinstance(denied, str):
+        denied = split_tools(denied, False)
+    if not isinstance(denied, list):
+        return ()
+    return tuple(
+        tool.strip()
+        for tool in denied
+        if isinstance(tool, str) and tool.strip() and "(" not in tool
+    )
+
+
+def shown_tools(agent: Agent) -> str:
+    """Tools as a table's cell says them for an agent without a list: `all`, `all but Bash`,
+    or `-` for a format that has no tools."""
+    if agent.format not in ALL_TOOLS_FORMATS:
+        return "-"
+    refused = refused_tools(agent)
+    return "all but " + ", ".join(refused) if refused else "all"
 
 
 #: Formats whose `tools: ["*"]` enables every tool, as no `tools` key does (GitHub's custom

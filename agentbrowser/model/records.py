@@ -206,48 +206,6 @@ def shown_model(agent: Agent) -> str:
     return "default" if agent.format in MODEL_FORMATS else "-"
 
 
-def refused_tools(agent: Agent) -> tuple[str, ...]:
-    """The tools an agent without a tools list is refused whole by `disallowedTools` (a Claude
-    Code key: `Bash(rm:*)` refuses part of Bash, not Bash), as written; () when it has a list
-    or refuses none."""
-    if agent.tools is not None or agent.format not in ALL_TOOLS_FORMATS:
-        return ()
-    denied = (agent.frontmatter or {}).get("disallowedTools")
-    if isinstance(denied, str):
-        denied = _top_level_parts(denied)
-    if not isinstance(denied, list):
-        return ()
-    return tuple(
-        tool.strip()
-        for tool in denied
-        if isinstance(tool, str) and tool.strip() and "(" not in tool
-    )
-
-
-def _top_level_parts(text: str) -> list[str]:
-    """`Bash(git add:*, git commit:*), Write` split at the commas outside parentheses."""
-    parts, depth, start = [], 0, 0
-    for index, char in enumerate(text):
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth = max(0, depth - 1)
-        elif char == "," and not depth:
-            parts.append(text[start:index])
-            start = index + 1
-    parts.append(text[start:])
-    return parts
-
-
-def shown_tools(agent: Agent) -> str:
-    """Tools as a table's cell says them when the agent has no list: `all`, `all but Bash`
-    (`-` for a format without tools); None for an agent with a list (the table's own way)."""
-    if agent.format not in ALL_TOOLS_FORMATS:
-        return "-"
-    refused = refused_tools(agent)
-    return "all but " + ", ".join(refused) if refused else "all"
-
-
 #: The attributes every record has whatever its frontmatter, in the record's order.
 CORE_FIELDS: tuple[str, ...] = tuple(
     f.name for f in fields(Agent) if "frontmatter" not in f.metadata

@@ -13,7 +13,8 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from agentbrowser.model.records import ALL_TOOLS_FORMATS, Agent, refused_tools
+from agentbrowser.model.formats import refused_tools
+from agentbrowser.model.records import ALL_TOOLS_FORMATS, Agent
 
 #: Field filters a query understands, with their aliases.
 FIELDS: dict[str, str] = {

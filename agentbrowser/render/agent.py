@@ -18,12 +18,12 @@ from rich.panel import Panel
 from rich.text import Text
 
 from agentbrowser.model.describe import description_blocks
+from agentbrowser.model.formats import refused_tools
 from agentbrowser.model.records import (
     ALL_TOOLS_FORMATS,
     ERROR,
     FRONTMATTER_FIELDS,
     Agent,
-    refused_tools,
     with_body,
 )
 from agentbrowser.model.text import approx_tokens, inline, one_line, sanitize

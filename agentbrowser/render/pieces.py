@@ -12,8 +12,10 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
-from rich.console import RenderableType
+from rich.cells import cell_len
+from rich.console import Group, RenderableType
 from rich.style import Style
+from rich.table import Table
 from rich.text import Text
 
 from agentbrowser.model.records import ERROR, Agent, with_body
@@ -187,3 +189,35 @@ def raw_pieces(
             gutter_style = Style.parse(palette.error if severity == ERROR else palette.warning)
         gutter = Text(f"{number:>{digits}} ", style=gutter_style)
         yield gutter, render.marked(sanitize(line), palette)
+
+
+# A list item's marker (`- `, `* `, `1. `, `2) `, a bullet or a warning sign) after any indent,
+# or an indented line's spaces.
+_HANG = re.compile(r" *(?:[-*+\u2022\u26a0]|\d{1,3}[.)]) +| +")
+#: Markers wider than this hang nothing (deep indents would leave their text a narrow strip).
+HANG_MAX = 12
+
+
+def hanging(text: Text) -> RenderableType:
+    """A paragraph whose list items (and indented lines) wrap under their own text, not under
+    their marker: each such line a two-column row, the marker's column as wide as the marker.
+    Any other paragraph stays as it is."""
+    if not any(_HANG.match(line) for line in text.plain.split("\n")):
+        return text
+    rows: list[RenderableType] = []
+    grid: Table | None = None  # the items in a row of one marker width share one grid
+    for line in text.split("\n", allow_blank=True):
+        marker = _HANG.match(line.plain)
+        end = marker.end() if marker else 0
+        if not 0 < end <= HANG_MAX or end >= len(line.plain):
+            rows.append(line)
+            grid = None
+            continue
+        width = cell_len(line.plain[:end])  # (a marker may be wider than its characters)
+        if grid is None or grid.columns[0].width != width:
+            grid = Table.grid()
+            grid.add_column(width=width, no_wrap=True)
+            grid.add_column(ratio=1)
+            rows.append(grid)
+        grid.add_row(line[:end], line[end:])
+    return Group(*rows)

@@ -22,7 +22,7 @@ from textual.widgets import Input, Label, Static
 from agentbrowser.model.convert import LABELS, TARGET_FORMATS, safe_name
 from agentbrowser.model.records import Agent
 from agentbrowser.model.text import one_line, sanitize
-from agentbrowser.render.multi_layout import hanging
+from agentbrowser.render.pieces import hanging
 from agentbrowser.writing.install import CLASH, SAME, InstallError, Plan, plan_install
 
 #: What the dialog is for: installing the agent, or starting a new one from it.
