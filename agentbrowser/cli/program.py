@@ -680,14 +680,13 @@ def cmd_groups(args: argparse.Namespace, out: TextIO) -> int:
 def _pick_or_file(args: argparse.Namespace, agents: list[Agent] | None = None) -> Agent:
     """The agent named NAME in the collection (the bundled samples too: `named_collection`;
     `agents` when it is loaded already), or the file NAME names."""
-    from agentbrowser.cli.compare import named_collection
+    from agentbrowser.cli.compare import is_a_file, named_collection
 
     _check_paths(args.paths)
     if agents is None:
         agents = named_collection(args.paths, [args.name], use_cache=not args.no_cache)
     # Any file that is there, a FIFO or a broken link too: its record says what it is.
-    there = os.path.lexists(args.name) and not os.path.isdir(args.name)
-    if not collection.find(agents, args.name) and there:
+    if not collection.find(agents, args.name) and is_a_file(args.name):
         from agentbrowser.model.parse import parse_file
 
         return parse_file(os.path.abspath(args.name))
