@@ -156,12 +156,12 @@ def replace_refusal(path: str, there: os.stat_result) -> str | None:
         return None
     if there.st_uid != os.geteuid():
         return (
-            f"another user's file ({_user(there.st_uid)}): a new file in its place would be "
+            f"another user's file ({user_name(there.st_uid)}): a new file in its place would be "
             "yours, not theirs (left as it is)"
         )
     if not _group_kept(path, there.st_gid) and _group_loses(there):
         return (
-            f"its group ({_group(there.st_gid)}), which you are not in, has rights to it that "
+            f"its group ({group_name(there.st_gid)}), which you are not in, has rights to it that "
             "a new file in its place would take away (left as it is)"
         )
     return None
@@ -188,7 +188,7 @@ def _group_loses(there: os.stat_result) -> bool:
     return bool((bits >> 3) & 7 & ~bits)
 
 
-def _user(uid: int) -> str:
+def user_name(uid: int) -> str:
     try:
         import pwd
 
@@ -197,7 +197,7 @@ def _user(uid: int) -> str:
         return f"user {uid}"
 
 
-def _group(gid: int) -> str:
+def group_name(gid: int) -> str:
     try:
         import grp
 

@@ -32,7 +32,9 @@ from agentbrowser.model.text import read_text
 from agentbrowser.writing.atomic import (
     NEW_FILE_MODE,
     TargetExistsError,
+    group_name,
     replace_refusal,
+    user_name,
     write_atomic,
 )
 
@@ -139,7 +141,7 @@ def plan_install(
     except TargetError as exc:
         raise InstallError(str(exc)) from exc
     _check_look_alike_file(target.folder, name)
-    check_folder(target)
+    warnings.extend(check_folder(target, user_scope=scope == "user"))
     check_inside(target, target.path)
     read = read_text(agent.path)
     source_text = read.text if read.text is not None and not read.problems else None
@@ -393,11 +395,16 @@ def _skill_resources(
     return found
 
 
-def check_folder(target: InstallTarget) -> None:
-    """Refuse a target folder that a symlink sends outside its base (project root or home).
+def check_folder(target: InstallTarget, user_scope: bool = False) -> list[str]:
+    """Refuse a target folder that a symlink sends outside its base (project root or home);
+    what the plan says of the links it follows (none, as a rule).
 
     The folder's real path must be the base's real path with the tool's folder below it: a
-    `.claude/agents` linked to /etc, or to another project, is not where the user meant.
+    `.claude/agents` linked to /etc, or to another project, is not where the user meant. In the
+    user's own scope (`user_scope`) a link the user made is followed, as the tool follows it (a
+    dotfiles `~/.claude`): every link on the way and every folder it leads through belong to the
+    home's owner, and no other user may write in those folders. A project's links are never
+    followed: a clone carries the links its authors made, owned by whoever cloned it.
     """
     folder = target.folder
     while len(folder) > len(target.base):  # `.claude` or `.claude/agents` a file: no folder
@@ -413,19 +420,62 @@ def check_folder(target: InstallTarget) -> None:
         existing = os.path.dirname(existing)
     real = os.path.realpath(existing)
     wanted = os.path.normpath(os.path.join(real_base, os.path.relpath(existing, target.base)))
-    if real != wanted:
-        # Name the part that is the link (`~/.claude`, not the `agents` folder below it).
-        link = existing
-        probe = target.base
-        for part in os.path.relpath(existing, target.base).split(os.sep):
+    if real == wanted:
+        return []
+    links = _links_on_the_way(target.base, existing)
+    link = links[0] if links else existing  # the part that is the link (`~/.claude`)
+    why = _not_the_users_own(target.base, existing) if user_scope else None
+    if user_scope and why is None:
+        return [
+            f"{path} is a symbolic link to {os.path.realpath(path)} (yours): the file is "
+            "written there, where the tool reads it through the link"
+            for path in links
+        ]
+    raise InstallError(
+        f"{link} is a symbolic link (to {os.path.realpath(link)}): a file written below it "
+        f"would land outside {expected}{f' ({why})' if why else ''}: refused"
+    )
+
+
+def _links_on_the_way(base: str, folder: str) -> list[str]:
+    """The symbolic links among the folders from below `base` down to `folder`, outermost first."""
+    links = []
+    probe = base
+    for part in os.path.relpath(folder, base).split(os.sep):
+        probe = os.path.join(probe, part)
+        if os.path.islink(probe):
+            links.append(probe)
+    return links
+
+
+def _not_the_users_own(base: str, folder: str) -> str | None:
+    """Why the way from `base` (a home) down to `folder` is not the home owner's own, or None:
+    each link on it is the owner's, and each folder it reaches is the owner's and not writable
+    by other users (else one of them could send the file elsewhere)."""
+    try:
+        owner = os.stat(base).st_uid
+        probe = base
+        for part in os.path.relpath(folder, base).split(os.sep):
             probe = os.path.join(probe, part)
-            if os.path.islink(probe):
-                link = probe
-                break
-        raise InstallError(
-            f"{link} is a symbolic link (to {os.path.realpath(link)}): a file written below it "
-            f"would land outside {expected}: refused"
-        )
+            if os.path.islink(probe) and os.lstat(probe).st_uid != owner:
+                return f"the link {probe} is not yours"
+            reached = os.stat(probe)
+            where = os.path.realpath(probe)
+            if reached.st_uid != owner:
+                return f"{where} is not yours"
+            if reached.st_mode & stat.S_IWOTH or (
+                reached.st_mode & stat.S_IWGRP and not _private_group(reached)
+            ):
+                return f"other users may write in {where}"
+    except OSError as exc:
+        return f"{exc.filename or folder}: {exc.strerror or exc}"
+    return None
+
+
+def _private_group(there: os.stat_result) -> bool:
+    """True when a folder's group is its owner's own (a group named as the user, as systems
+    that give each user a group of their own and a umask of 002 make them)."""
+    return group_name(there.st_gid) == user_name(there.st_uid)
 
 
 def check_inside(target: InstallTarget, path: str) -> None:
@@ -540,7 +590,7 @@ def write_plan(plan: Plan, force: bool = False) -> list[str]:
     if plan.clashes and not force:
         names = ", ".join(f.path for f in plan.clashes)
         raise InstallError(f"a different file is there already: {names} (--force replaces it)")
-    check_folder(plan.target)
+    check_folder(plan.target, user_scope=plan.scope == "user")
     for planned in plan.files:  # every file looked at before the first is written
         check_inside(plan.target, planned.path)
         _still_planned(planned)

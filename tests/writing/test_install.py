@@ -353,6 +353,40 @@ def test_a_symlinked_target_folder_that_points_elsewhere_is_refused(
     assert list((elsewhere / "agents").iterdir()) == []
 
 
+def test_a_dotfiles_link_in_the_home_is_followed_when_it_and_its_folder_are_the_users(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = Path(os.environ["HOME"])
+    dotfiles = home / "dotfiles" / "claude"
+    dotfiles.mkdir(parents=True)
+    for folder in (home / "dotfiles", dotfiles):
+        folder.chmod(0o755)
+    (home / ".claude").symlink_to(dotfiles)
+    args = ["install", "code-reviewer", str(BUNDLED), "--to", "user"]
+    code, out, err = run([*args, "--dry-run"], capsys)
+    assert code == 0, err
+    said = f"{home / '.claude'} is a symbolic link to {dotfiles} (yours): the file is written there"
+    assert said in out + err, (out, err)
+    assert not (dotfiles / "agents").exists()
+    code, out, err = run(args, capsys)
+    assert code == 0, err
+    assert said in err
+    written = dotfiles / "agents" / "code-reviewer.md"
+    assert out == f"wrote {home / '.claude' / 'agents' / 'code-reviewer.md'} (claude-agent, user)\n"
+    assert written.read_text().startswith("---\nname: code-reviewer\n")
+    assert ("code-reviewer", "user") in {
+        (a.name, a.scope) for a in load_collection(use_cache=False)
+    }
+    # A folder on the way that other users may write in: one of them could move the link.
+    written.unlink()
+    dotfiles.chmod(0o777)
+    code, out, err = run(args, capsys)
+    assert code == 2
+    assert f"({'other users may write in'} {dotfiles})" in err and "refused" in err, err
+    assert list((dotfiles / "agents").iterdir()) == []
+    dotfiles.chmod(0o755)
+
+
 def test_a_symlinked_target_file_is_refused(
     project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
