@@ -280,7 +280,7 @@ def parse_text(
     if not name.isascii():  # (the key's line; a name taken from the file's name has none)
         keyed = fm_lines is not None and frontmatter and "name" in frontmatter
         line = _key_line(fm_lines, "name") if keyed else None  # type: ignore[arg-type]
-        found.extend(security.name_findings(name, line))
+        found.extend(security.name_findings(name, line, description))
     # Every field in order, without the frozen dataclass's __init__ (a load makes thousands);
     # then the attributes read from frontmatter keys, as the record's table says.
     return agent_from_values((

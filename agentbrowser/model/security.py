@@ -732,12 +732,14 @@ def _blob_problems(text: str) -> list[Problem]:
 # -- the findings --------------------------------------------------------------------------
 
 
-def name_findings(name: str, line: int | None) -> list[Problem]:
+def name_findings(name: str, line: int | None, description: str = "") -> list[Problem]:
     """A name that passes for another: a word whose letters come from two scripts that look
     alike (`bаckend-engineer` with a Cyrillic а), a word wholly in letters of another script
     that read as Latin ones (`ехес`), or full-width and styled letters that read as a plain
     name (`ｂackend`). It reads as the agent a user meant to install or copy. `line` is
-    the `name` key's (None for a name taken from the file's)."""
+    the `name` key's (None for a name taken from the file's). A word wholly in another script
+    is no finding when the description is written in that script: its author writes Russian
+    or Greek (`сахар`), and a reader sees that before reading the name as Latin."""
     if name.isascii():
         return []
     mixed = mixed_script_word(name)
@@ -746,6 +748,8 @@ def name_findings(name: str, line: int | None) -> list[Problem]:
         why = f"mixes {mixed[1]} letters in the word {inline(mixed[0])!r}"
     elif lookalike is not None:
         word, script, reading = lookalike
+        if _written_in(description, script):
+            return []
         what = "is written" if word == name else f"writes {inline(word)!r}"
         why = f"{what} in {script} letters that read as the Latin {reading!r}"
     else:
@@ -755,6 +759,18 @@ def name_findings(name: str, line: int | None) -> list[Problem]:
         why = f"holds full-width or styled letters that read as {inline(plain)!r}"
     message = f"the name {inline(name)!r} {why}: it can pass for another agent's name"
     return [Problem(WARNING, message, line, RULE_LOOKALIKE)]
+
+
+#: How much of a description `_written_in` looks at.
+_SCRIPT_SAMPLE = 2_000
+
+
+def _written_in(text: str, script: str) -> bool:
+    """True when most letters of the text's opening are of `script` (`Cyrillic`)."""
+    letters = [char for char in text[:_SCRIPT_SAMPLE] if char.isalpha()]
+    prefix = script.upper() + " "
+    ours = sum(1 for char in letters if unicodedata.name(char, "").startswith(prefix))
+    return bool(letters) and ours * 2 > len(letters)
 
 
 def _line_of(text: str, needle: str, before: int, default: int | None) -> int | None:

@@ -933,6 +933,25 @@ def test_a_word_wholly_in_letters_that_read_as_latin_ones_is_a_finding(
     assert problem in dangers(agent)  # install stops for it until --yes
 
 
+@pytest.mark.parametrize(
+    ("description", "found"),
+    [
+        ("\u041f\u0440\u043e\u0432\u0435\u0440\u044f\u0435\u0442 \u043a\u043e\u0434 (code)", False),
+        ("Runs commands (\u0437\u0430\u043f\u0443\u0441\u043a)", True),
+        ("", True),
+    ],
+    ids=["russian-description", "english-description", "none"],
+)
+def test_a_name_in_the_script_its_description_is_written_in_is_no_look_alike(
+    description: str, found: bool
+) -> None:
+    """`сахар` reads as the Latin `caxap`, but an author who writes the description in Russian
+    writes Russian: only a description in another script leaves the name passing for Latin."""
+    text = f"---\nname: \u0441\u0430\u0445\u0430\u0440\ndescription: {description}\n---\nP\n"
+    agent = parse_text(text, "/p/.claude/agents/x.md")
+    assert bool([p for p in agent.problems if p.rule == RULE_LOOKALIKE]) is found
+
+
 def test_every_letter_said_to_read_as_latin_is_a_letter_of_another_script_that_is_one() -> None:
     """The table's keys are Cyrillic, Greek or Armenian letters, each read as an ASCII letter of
     its own case, that NFKC leaves outside ASCII (what it folds is found as styled letters)."""
