@@ -62,9 +62,9 @@ class MultiCompareScreen(Screen[None]):
     AUTO_FOCUS = "#multi-body"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "next_unique", "Next unique"),
-        Binding("N", "previous_unique", "Previous unique"),
-        Binding("right,l", "member(1)", "Next agent's prompt", key_display="\u2192 l"),
+        Binding("n", "next_unique", "Next/previous unique", key_display="n/N"),
+        Binding("N", "previous_unique", "Previous unique", show=False),
+        Binding("right,l", "member(1)", "Next prompt", key_display="\u2192 l"),
         Binding("left,h", "member(-1)", "Previous agent's prompt", show=False),
         Binding("space", "choose", "Choose for two-way"),
         Binding("c", "copy_prompt", "Copy prompt"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar, NamedTuple
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -23,6 +24,8 @@ class Key(NamedTuple):
     description: str
     action: str
     target: str  # "screen" or "app"
+    essential: bool = False
+    """The way out (escape) or to help: kept in sight when a narrow screen drops others."""
 
 
 class KeyBar(Widget):
@@ -64,7 +67,8 @@ class KeyBar(Widget):
                     continue
                 seen.add(item.action)
                 display = self.app.get_key_display(item)
-                keys.append(Key(display, item.description, item.action, target))
+                essential = item.key.split(",")[0] == "escape" or item.action == "help"
+                keys.append(Key(display, item.description, item.action, target, essential))
         if self.app.ENABLE_COMMAND_PALETTE:
             display = self.app.get_key_display(Binding(self.app.COMMAND_PALETTE_BINDING, ""))
             keys.append(Key(display, "Command palette", "command_palette", "app"))
@@ -77,13 +81,16 @@ class KeyBar(Widget):
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         spans: list[tuple[int, int, Key]] = []
         palette = self.keys[-1] if self.keys and self.keys[-1].action == "command_palette" else None
-        for key in self.keys:
-            if key is palette:
-                continue
+        shown = [key for key in self.keys if key is not palette]
+        # Room is kept for the way out and help, which a narrow screen shows before the rest.
+        kept = sum(_width(key) for key in shown if key.essential)
+        for key in shown:
             start = text.cell_len
-            if start + len(key.display) + len(key.description) + 3 > self.size.width:
+            if key.essential:
+                kept -= _width(key)
+            if start + _width(key) + kept > self.size.width:
                 continue  # whole keys only (`space Choose for` read as a key of its own); a
-                # shorter one after it may still fit (`esc Back`)
+                # shorter one after it may still fit
             text.append(f" {key.display} ", key_style)
             text.append(f"{key.description} ", description_style)
             spans.append((start, text.cell_len, key))
@@ -107,3 +114,8 @@ class KeyBar(Widget):
                 target = self.screen if key.target == "screen" else self.app
                 await target.run_action(key.action)
                 return
+
+
+def _width(key: Key) -> int:
+    """The cells a key takes in the bar: ` display description `."""
+    return cell_len(key.display) + cell_len(key.description) + 3

@@ -654,6 +654,7 @@ async def test_the_key_bar_shows_the_most_used_keys_and_runs_a_clicked_one() -> 
         bar = (await loaded(pilot)).query_one(KeyBar)
         line = bar.render().plain
         assert line.startswith(" / Search  c Copy prompt ") and len(line) <= 40, line
+        assert line.rstrip().endswith(" ? Help"), line  # help keeps its room
         # Each key whole or not at all, in the bar's order (one too long for the room left is
         # skipped, a shorter one after it may still fit).
         shown = [k for k in bar.keys if f" {k.display} {k.description} " in line]

@@ -287,6 +287,10 @@ async def test_d_with_five_marked_opens_the_n_way_compare_and_names_stay_apart_a
         lines = _screen_lines(pilot.app)
         assert not any(line.split()[:1] == ["field"] for line in lines), lines
         assert any("A's prompt" in line and "only A says it" in line for line in lines), lines
+        # The key bar at 80 columns keeps the way out and help, and copying, in sight.
+        bar = lines[-1]
+        for key in ("n/N Next/previous unique", "c Copy prompt", "esc Back", "? Help"):
+            assert f" {key} " in bar, bar
 
 
 def _cut_from(name: str, shown: str) -> bool:
