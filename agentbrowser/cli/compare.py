@@ -325,17 +325,21 @@ def print_comparison(
     # Into a pipe or a file, text is not wrapped at the console's 80 columns: a unified diff's
     # lines keep their -/+ prefix whole, and a long path stays one line.
     if console.is_terminal:
-        for renderable in _report(result, a, b, side_by_side):
+        for renderable in _report(result, a, b, side_by_side, hang=True):
             console.print(renderable)
         return
     with console.capture() as captured:  # and no padding at the ends of lines
-        for renderable in _report(result, a, b, side_by_side):
+        for renderable in _report(result, a, b, side_by_side, hang=False):
             console.print(renderable, soft_wrap=not isinstance(renderable, Table))
     out.writelines(line.rstrip() + "\n" for line in captured.get().splitlines())
 
 
-def _report(result: Comparison, a: Agent, b: Agent, side_by_side: bool) -> Iterator[RenderableType]:
-    """Header, fields, tools, then description and prompt."""
+def _report(
+    result: Comparison, a: Agent, b: Agent, side_by_side: bool, hang: bool
+) -> Iterator[RenderableType]:
+    """Header, fields, tools, then description and prompt. ``hang``: a unified diff's lines
+    wrap under their text, their `-`/`+` column kept clear (in a terminal; into a pipe they
+    are not wrapped)."""
     yield _header(result)
     yield _fields_table(result)
     yield _tools(result)
@@ -346,7 +350,8 @@ def _report(result: Comparison, a: Agent, b: Agent, side_by_side: bool) -> Itera
         elif side_by_side:
             yield _side_by_side(hunks)
         else:
-            yield Group(*_unified_text(hunks, f"a/{a.name}/{title}", f"b/{b.name}/{title}"))
+            lines = _unified_text(hunks, f"a/{a.name}/{title}", f"b/{b.name}/{title}")
+            yield _hanging_diff(lines) if hang else Group(*lines)
 
 
 def _header(result: Comparison) -> RenderableType:
@@ -500,6 +505,25 @@ def _unified_text(hunks: tuple[Hunk, ...], label_a: str, label_b: str) -> list[T
         text.expand_tabs(4)
         lines.append(text)
     return lines
+
+
+def _hanging_diff(lines: list[Text]) -> RenderableType:
+    """A unified diff whose long lines wrap under their own text: each `-`, `+` or context
+    line a row of a grid whose first column is the marker's; the headers stay whole lines."""
+    rows: list[RenderableType] = []
+    grid: Table | None = None
+    for line in lines:
+        if line.plain.startswith(("---", "+++", "@@")) or not line.plain:
+            rows.append(line)
+            grid = None
+            continue
+        if grid is None:
+            grid = Table.grid()
+            grid.add_column(width=1, no_wrap=True)
+            grid.add_column(ratio=1)
+            rows.append(grid)
+        grid.add_row(line[:1], line[1:])
+    return Group(*rows)
 
 
 def _unified_lines(result: Comparison) -> list[Text]:

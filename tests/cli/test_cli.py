@@ -787,3 +787,25 @@ def test_an_unread_binary_file_is_said_to_be_so_by_diff_and_copy(
     assert code == 0 and "'./a.md' was not read (binary file" in err, err
     code, out, err = run(["copy", "./a.md", "--no-cache"], capsys)
     assert code == 2 and "nothing to copy" in err and "binary file" in err, err
+
+
+def test_diff_in_a_narrow_terminal_wraps_a_long_line_under_its_text(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Below the side-by-side width the diff is unified: a line longer than the terminal
+    continues under its own text, the `-`/`+` column left clear (it read as a line of its own,
+    starting at column 0 with no marker)."""
+    monkeypatch.setenv("COLUMNS", "60")
+    monkeypatch.setenv("NO_COLOR", "1")
+    long = "Handle every failure of the payment service with a retry and a clear message " * 2
+    for name, extra in (("a", ""), ("b", long)):
+        (tmp_path / f"{name}.md").write_text(
+            f"---\nname: {name}\ndescription: d\n---\nFirst line.\n{extra}\nLast line.\n"
+        )
+    out = _Terminal()
+    assert cli.main(["diff", "a", "b", str(tmp_path), "--no-cache"], out=out) == 0
+    lines = out.getvalue().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("+Handle every"))
+    after = lines[start + 1 : start + 3]
+    assert all(line.startswith(" ") and line[1:2] != " " for line in after), lines[start:]
+    assert " ".join(line.strip() for line in lines[start : start + 3]) == "+" + long.strip()
