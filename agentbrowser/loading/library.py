@@ -51,6 +51,9 @@ class Library:
     """Counts reloads, so a result computed from an older snapshot can be recognised."""
     skill_files: bool = False
     """The skills' other files have been read for what they hide or run (`with_skill_files`)."""
+    skill_file_signatures: Mapping[str, tuple[str, Signature]] = field(default_factory=dict)
+    """Each skill file read by `with_skill_files`: (its skill's path, its signature then). A
+    poll that sees one change reads the skill again (a script edited, its SKILL.md not)."""
 
     @property
     def has_skill_files(self) -> bool:
@@ -199,10 +202,18 @@ def with_skill_files(library: Library) -> Library:
 
     if not library.has_skill_files:
         return replace(library, skill_files=True)
+    # Signatures before the files are read: a change made while they are read is seen next.
+    signatures = {
+        os.path.join(os.path.dirname(item.path), relative): (item.path, None)
+        for item in library.found
+        for relative in item.resources
+    }
+    for path, (skill, _) in signatures.items():
+        signatures[path] = (skill, signature(path))
     agents = [summed(agent) if agent.resources else agent for agent in library.agents]
     changed = _snapshot(library.paths, library.found, agents, library.generation + 1)
     changed.index.build()
-    return replace(changed, skill_files=True)
+    return replace(changed, skill_files=True, skill_file_signatures=signatures)
 
 
 def unresolved(agent: Agent) -> Agent:
@@ -218,13 +229,19 @@ def unresolved(agent: Agent) -> Agent:
 
 
 def changed_paths(library: Library) -> tuple[list[str], list[str]]:
-    """Files whose signature differs from the snapshot's: (changed or reappeared, now missing)."""
+    """Files whose signature differs from the snapshot's: (changed or reappeared, now missing).
+    A skill one of whose other files changed is among the changed (it is read again)."""
     changed: list[str] = []
     missing: list[str] = []
     for path, old in library.signatures.items():
         new = signature(path)
         if new != old:
             (changed if new is not None else missing).append(path)
+    again = set(changed) | set(missing)
+    for path, (skill, old) in library.skill_file_signatures.items():
+        if skill not in again and signature(path) != old:
+            again.add(skill)
+            changed.append(skill)
     return changed, missing
 
 
