@@ -91,7 +91,11 @@ class BrowseScreen(Screen[None]):
         Binding("o", "open_resource", "Open one of a skill's files", show=False),
         Binding("ctrl+r,f5", "reload", "Reload all files", show=False),
         Binding(
-            "escape", "back", "Back to the list; again: clear the search", show=False, priority=True
+            "escape",
+            "back",
+            "Back (from a skill's file to the skill, then to the list); again: clear the search",
+            show=False,
+            priority=True,
         ),
     ]
 
@@ -429,8 +433,11 @@ class BrowseScreen(Screen[None]):
         self.set_focus(self.filter_input)
 
     def action_back(self) -> None:
-        """Escape: from the box or the detail to the list; in the list, clear the search."""
-        if self.focused is not self.agent_list:
+        """Escape: from a skill's file back to the skill; from the box or the detail to the
+        list; in the list, clear the search."""
+        if self.agent_view.resource is not None:
+            self._close_resource()
+        elif self.focused is not self.agent_list:
             self.set_focus(self.agent_list)  # at once, so that `escape c` copies
         elif self.filter_input.value:
             self.filter_input.value = ""
@@ -461,9 +468,18 @@ class BrowseScreen(Screen[None]):
         self.agent_view.focus()
 
     def action_toggle_raw(self) -> None:
-        """Switch the detail pane between rendered and the raw file."""
+        """Switch the detail pane between rendered and the raw file (from a skill's file shown
+        in it: back to the skill, switched)."""
         view = self.agent_view
         view.raw = not view.raw
+        if view.resource is not None:
+            view.open_resource(None)
+        view.border_title = "Raw file" if view.raw else "Detail"
+
+    def _close_resource(self) -> None:
+        """The skill itself again in the detail pane, in place of one of its files."""
+        view = self.agent_view
+        view.open_resource(None)
         view.border_title = "Raw file" if view.raw else "Detail"
 
     def action_open_resource(self) -> None:
@@ -481,8 +497,11 @@ class BrowseScreen(Screen[None]):
         def chosen(relative: str | None) -> None:
             if relative is None or view.agent is None or view.agent.path != agent.path:
                 return
-            view.open_resource(None if relative == SKILL else relative)
-            view.border_title = "Detail" if relative == SKILL else "Skill resource"
+            if relative == SKILL:
+                self._close_resource()
+                return
+            view.open_resource(relative)
+            view.border_title = "Skill resource"
 
         self.app.push_screen(ResourceMenu(agent, view.resource), chosen)
 

@@ -150,6 +150,21 @@ async def test_the_detail_pane_lists_the_resources_and_o_opens_one(tmp_path: Pat
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, ResourceMenu))
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: view.resource == "README.md")
+        # `r` leaves the file for the skill's raw file; `escape` leaves it for the skill.
+        await pilot.press("r")
+        await wait_for(pilot, lambda: view.resource is None and "name: pdf" in view.text)
+        assert view.raw and view.border_title == "Raw file"
+        await pilot.press("r", "o")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ResourceMenu))
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: view.resource == "README.md")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: view.resource is None and "Resources (3" in view.text)
+        assert view.border_title == "Detail" and not view.raw
+        await pilot.press("o")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ResourceMenu))
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: view.resource == "README.md")
         await pilot.press("down")  # another agent: the pane shows it, not the file
         await wait_for(pilot, lambda: screen.selected.name == "zz-reviewer")
         await rendered(pilot)
