@@ -233,17 +233,32 @@ def _field_lines(comparison: MultiComparison, names: Sequence[str]) -> Iterator[
         if value is None:
             return "\u2014 every tool" if field == "tools" and inherits else "\u2014"
         if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
-            return ", ".join(value)
-        return value_line(value, WHOLE)
+            return _long_line(", ".join(value))
+        # (a list or map as compact JSON, all of it: _long_line bounds it)
+        return _long_line(value if isinstance(value, str) else value_line(value, sys.maxsize))
 
     for row in comparison.fields:
         values = [whole(v, i, row.field) for v, i in zip(row.values, comparison.inherits)]
         if not row.differs:
-            yield Text(f"  {sanitize(row.field)}: {one_line(values[0], WHOLE)}", style="dim")
+            yield Text(f"  {sanitize(row.field)}: {values[0]}", style="dim")
             continue
         yield Text(f"\u2260 {sanitize(row.field)}")
         for letter, value in zip(names, values):
-            yield Text(f"    {letter}  {one_line(value, WHOLE)}")
+            yield Text(f"    {letter}  {value}")
+
+
+#: A field's value into a pipe holds this many characters at most; a longer one says how many
+#: it leaves out (a hostile value is bounded, a real description of a few thousand is whole).
+FIELD_CHARS = 20_000
+
+
+def _long_line(text: str) -> str:
+    """``text`` on one sanitised line, whole up to FIELD_CHARS, then the count left out."""
+    line = " ".join(text[: FIELD_CHARS * 4 + 1].replace("\\n", " ").split())
+    if len(line) <= FIELD_CHARS:
+        return sanitize(line)
+    rest = len(" ".join(text.replace("\\n", " ").split())) - FIELD_CHARS
+    return sanitize(line[:FIELD_CHARS]) + f"\u2026 ({rest:,} more characters)"
 
 
 #: Words listed per agent under "words only it uses".

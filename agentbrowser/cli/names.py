@@ -32,10 +32,19 @@ def near_names(agents: Sequence[Agent], name: str, most: int = 3) -> list[str]:
 
 
 def not_found(agents: Sequence[Agent], name: str, also: str = "") -> str:
-    """`no agent named 'x'` and what may have been meant (`did you mean: y?`)."""
-    near = near_names(agents, name)
+    """`no agent named 'x'` and what may have been meant (`did you mean: y?`); for a name that
+    reads as a file's path (`/tmp/x.md`, `drafts/x`), first that there is no such file."""
+    stem = os.path.splitext(os.path.basename(name.rstrip("/" + os.sep)))[0]
+    near = near_names(agents, stem or name)
     hint = f"did you mean: {', '.join(near)}?" if near else "try: agentbrowser list"
+    if _reads_as_path(name) and not os.path.lexists(name):
+        return f"no such file: {inline(name)}, nor an agent of that name ({hint})"
     return f"no agent named {sanitize(name)!r}{also} ({hint})"
+
+
+def _reads_as_path(name: str) -> bool:
+    """True for a name written as a path: it holds a folder separator or ends as a file."""
+    return "/" in name or os.sep in name or name.endswith((".md", ".mdc"))
 
 
 def several(name: str, matches: Sequence[Agent]) -> str:

@@ -809,3 +809,34 @@ def test_diff_in_a_narrow_terminal_wraps_a_long_line_under_its_text(
     after = lines[start + 1 : start + 3]
     assert all(line.startswith(" ") and line[1:2] != " " for line in after), lines[start:]
     assert " ".join(line.strip() for line in lines[start : start + 3]) == "+" + long.strip()
+
+
+@pytest.mark.parametrize("command", ["show", "copy", "similar"])
+def test_a_name_written_as_a_path_that_is_no_file_is_said_to_be_no_file(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run([command, "./debuger.md", str(BUNDLED)], capsys)
+    assert code != 0
+    assert "no such file: ./debuger.md, nor an agent of that name (did you mean: debugger?)" in err
+    code, _, err = run(["diff", "/nowhere/x.md", "debugger", str(BUNDLED)], capsys)
+    assert code != 0 and "no such file: /nowhere/x.md, nor an agent of that name" in err, err
+
+
+def test_diff_of_three_into_a_pipe_keeps_a_long_description_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 2,158-character description came out cut at 1,000 characters with no mark; a value
+    past 20,000 characters says how much it leaves out."""
+    long = " ".join(f"word{i}" for i in range(400))  # ~3,000 characters
+    huge = "x" * 25_000
+    for name, description in (("a", long), ("b", "short"), ("c", huge)):
+        (tmp_path / f"{name}.md").write_text(
+            f"---\nname: {name}\ndescription: {description}\n---\nPrompt {name}.\n"
+        )
+    code, out, _ = run(["diff", "a", "b", "c", str(tmp_path), "--no-cache"], capsys)
+    assert code == 0
+    lines = out.splitlines()
+    field = lines.index("\u2260 description")
+    described = {line.split()[0]: line for line in lines[field + 1 : field + 4]}
+    assert described["A"] == f"    A  {long}"
+    assert described["C"] == f"    C  {'x' * 20_000}\u2026 (5,000 more characters)"
