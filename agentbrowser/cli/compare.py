@@ -382,12 +382,20 @@ def _header(result: Comparison) -> RenderableType:
             ("similarity ", "bold"),
             (f"{percent(result.similarity)}", "bold"),
             f"  (prompt {percent(scores.prompt)}, description {percent(scores.description)},"
-            f" tools {percent(scores.tools)}, other fields {percent(scores.fields)})",
+            f" tools {percent(scores.tools)}, other fields {percent(scores.fields)}"
+            f"{_not_counted(result)})",
             f"  {plural(result.changed_lines, 'changed line')},"
             f" {plural(result.changed_words, 'changed word')}",
         ),
     ]
     return Group(*lines)
+
+
+def _not_counted(result: Comparison) -> str:
+    """At 100 %, what differs all the same and is not counted (`; name not counted`)."""
+    if result.similarity < 1.0 or not result.not_counted:
+        return ""
+    return f"; {' and '.join(result.not_counted)} not counted"
 
 
 def _value(value: Any) -> str:

@@ -141,6 +141,14 @@ class Comparison:
         """True when nothing but the file's place differs (names may differ too)."""
         return self.similarity == 1.0 and self.changed_lines == 0
 
+    @property
+    def not_counted(self) -> tuple[str, ...]:
+        """The fields that differ and that the similarity leaves out: who the agent is and
+        where its file lives (`name`, `scope`), not what it does. A view says so by a 100 %."""
+        return tuple(
+            f.field for f in self.fields if f.field in ("name", "scope") and f.status != SAME
+        )
+
     def to_json(self) -> dict[str, Any]:
         """The comparison as the JSON object `agentbrowser diff --json` prints."""
         return {

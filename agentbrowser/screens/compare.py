@@ -153,6 +153,8 @@ class CompareScreen(Screen[None]):
             f" tools {percent(scores.tools, 0)}, other fields {percent(scores.fields, 0)}",
             style="dim",
         )
+        if comparison.similarity == 1.0 and comparison.not_counted:
+            text.append(f"; {' and '.join(comparison.not_counted)} not counted", style="dim")
         return text
 
     # -- keys ------------------------------------------------------------------------------

@@ -840,3 +840,18 @@ def test_diff_of_three_into_a_pipe_keeps_a_long_description_whole(
     described = {line.split()[0]: line for line in lines[field + 1 : field + 4]}
     assert described["A"] == f"    A  {long}"
     assert described["C"] == f"    C  {'x' * 20_000}\u2026 (5,000 more characters)"
+
+
+def test_a_100_percent_diff_says_what_it_does_not_count(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A copy under another name is 100 % alike (the name is who it is, not what it does): the
+    line says the name is not counted, where the table shows it differs."""
+    text = "---\nname: {}\ndescription: Reviews code\n---\nReview it.\n"
+    (tmp_path / "a.md").write_text(text.format("a"))
+    (tmp_path / "b.md").write_text(text.format("b"))
+    (tmp_path / "c.md").write_text(text.format("c").replace("Review it.", "Check it."))
+    out = run(["diff", "a", "b", str(tmp_path), "--no-cache"], capsys)[1]
+    assert "other fields 100.0%; name not counted)" in out.splitlines()[2]
+    out = run(["diff", "a", "c", str(tmp_path), "--no-cache"], capsys)[1]
+    assert "not counted" not in out.splitlines()[2]
