@@ -15,6 +15,7 @@ import csv
 import json
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,6 +109,57 @@ def validate(binary: str, root: Path, cases: list[Case]) -> dict[str, dict[str, 
             key, seen_as = where
             verdicts[key][seen_as] = [e["message"] for e in content.get("errors") or []]
     return verdicts
+
+
+#: The agents Claude Code always lists, its own.
+BUILT_IN_AGENTS = frozenset({"claude", "Explore", "general-purpose", "Plan", "statusline-setup"})
+
+
+def loaded(
+    binary: str, root: Path, cases: list[Case], name_of: Callable[[Case], str]
+) -> tuple[dict[str, str | None], list[str]]:
+    """Which agents Claude Code loads from a project's `.claude/agents`, and by what name: per
+    agent case, the name it lists it by (None: not loaded); and the names it listed that no
+    case explains.
+
+    `claude -p hi --agent NAME` with a NAME it does not have stops before any request (no
+    account, no network) and names every agent it loaded: the loader's verdict, which
+    `plugin validate` (its validator) does not give (it loads no agent without a description,
+    and only warns). The cases go into as few projects as keep each one's expected name
+    (`name_of`) unique within its project, so that a listed name tells which file it came from.
+    """
+    agents = [c for c in cases if c.kind == "agent"]
+    batches: list[dict[str, Case]] = []
+    for case in agents:
+        expected = name_of(case)
+        batch = next((b for b in batches if expected not in b), None)
+        if batch is None:
+            batch = {}
+            batches.append(batch)
+        batch[expected] = case
+    verdicts: dict[str, str | None] = {c.key: None for c in agents}
+    unexplained: list[str] = []
+    for number, batch in enumerate(batches):
+        project = root / f"load-{number}"
+        folder = project / ".claude" / "agents"
+        folder.mkdir(parents=True)
+        (project / ".git").mkdir()  # a project root, as git init makes one
+        for case in batch.values():
+            shutil.copyfile(case.source, folder / f"{case.slug}.md")
+        done = run_owner(
+            binary, ["-p", "hi", "--agent", "zz-no-such-agent"], project, root / "home"
+        )
+        match = re.search(r"Available agents: (.*)", done.stdout + done.stderr)
+        assert match is not None, (done.stdout + done.stderr)[-2000:]
+        for name in match.group(1).strip().split(", "):
+            if name in BUILT_IN_AGENTS:
+                continue
+            case = batch.get(name)
+            if case is None:
+                unexplained.append(f"{name} (project {number})")
+            else:
+                verdicts[case.key] = name
+    return verdicts, unexplained
 
 
 def recorded() -> dict[str, object]:

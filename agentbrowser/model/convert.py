@@ -361,6 +361,8 @@ def _convert_fields(
                 "Agent Skills spec asks: kept"
             )
     data["description"] = agent.description
+    if to_format == "claude-agent" and not agent.description.strip():
+        data["description"] = _description_from_prompt(agent, warnings)
     # Copilot CLI reads .claude/commands as skills too, and applies the same limit there.
     if (
         to_format in ("claude-skill", "claude-command")
@@ -394,6 +396,30 @@ def _convert_fields(
             f"argument-hint is a YAML {type(hint).__name__}: written as the text {text!r}"
         )
     return data
+
+
+#: Characters of a prompt's first line written as a description, at most.
+DESCRIPTION_FROM_PROMPT = 200
+
+
+def _description_from_prompt(agent: Agent, warnings: list[str]) -> str:
+    """A description for an agent whose source has none: Claude Code loads no agent without
+    one (measured: it is listed nowhere), so the prompt's first line stands in, and says so."""
+    for line in prompt(agent).splitlines():
+        text = line.strip().lstrip("#").strip()
+        if text:
+            if len(text) > DESCRIPTION_FROM_PROMPT:
+                text = text[: DESCRIPTION_FROM_PROMPT - 1].rstrip() + "\u2026"
+            warnings.append(
+                "the source has no description, and Claude Code loads no agent without one: "
+                f"the prompt's first line is written as its description ({text!r})"
+            )
+            return text
+    warnings.append(
+        "the source has no description and no prompt, and Claude Code loads no agent without a "
+        "description: write one before it is used"
+    )
+    return agent.description
 
 
 def _convert_other(

@@ -12,7 +12,7 @@ not. Cursor reads an `.mdc` rule's `globs` as a plain comma-separated string.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from agentbrowser.model import yamlsafe
@@ -206,6 +206,150 @@ def claude_rejects(fmt: str, semantics: str | None, why: str) -> str:
         f"Claude Code will not load this agent from a project: its frontmatter does not parse "
         f"({why}); {project}; {plugin}"
     )
+
+
+def claude_agent_unloaded(values: dict[str, Any]) -> list[tuple[str, str | None]]:
+    """Why Claude Code (2.1.332) does not load an agent of a project or of the user's own
+    folder whose frontmatter it read, as (what is wrong, key): it lists it nowhere, without a
+    word (its validator at most warns). Measured with `claude -p --agent` (which names the
+    agents it loaded): a `description` that is missing, empty or not text, a `hooks` that is not
+    a mapping, a name that holds `:`. A plugin's agent loads all the same."""
+    found: list[tuple[str, str | None]] = []
+    description = values.get("description")
+    if "description" not in values:
+        found.append(("no `description`", None))
+    elif description is None or description == "":
+        found.append(("`description` is empty", "description"))
+    elif not isinstance(description, str):
+        found.append((f"`description` is not text ({_js_kind(description)})", "description"))
+    hooks = values.get("hooks")
+    if "hooks" in values and hooks is not None and not isinstance(hooks, dict):
+        found.append((f"`hooks` is {_js_kind(hooks)}, not a mapping", "hooks"))
+    name = values.get("name")
+    if isinstance(name, str) and ":" in name:
+        found.append((f"`name` holds `:` ({name!r})", "name"))
+    return found
+
+
+def _js_kind(value: Any) -> str:
+    """A value's kind as Claude Code's JavaScript sees it: a list, a mapping, a number..."""
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "not text"
+
+
+def plugin_name_not_text(name: Any) -> str:
+    """A plugin's agent whose `name` is not text: Claude Code's validator rejects it, and its
+    loader still loads it, named by the value as JavaScript writes it (`123`, `a,b` for a list),
+    where a project does not load it."""
+    return (
+        f"`name` is not text ({_js_kind(name)}): Claude Code rejects it, yet a plugin still "
+        f"loads the agent, as {_js_string(name)!r} (a project would not load it)"
+    )
+
+
+def _js_string(value: Any) -> str:
+    """``String(value)`` in JavaScript, for the values YAML gives."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        return ",".join("" if v is None else _js_string(v) for v in value)
+    if isinstance(value, dict):
+        return "[object Object]"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def claude_unloaded_message(why: str, semantics: str | None) -> str | None:
+    """The error for an agent Claude Code does not load (`claude_agent_unloaded`) where the
+    file lives (`claude_semantics`); None in a plugin, which loads it."""
+    if semantics == "plugin":
+        return None
+    if semantics == "project":
+        return f"{why}: Claude Code will not load this agent"
+    return f"{why}: Claude Code will not load this agent from a project (a plugin loads it)"
+
+
+def claude_no_frontmatter(semantics: str | None) -> str:
+    """What Claude Code does with an agent file without frontmatter."""
+    project = "Claude Code takes the file for a reference document and does not load it"
+    plugin = "a plugin loads it under its file name, without a description"
+    if semantics == "project":
+        return f"no frontmatter: {project}"
+    if semantics == "plugin":
+        return f"no frontmatter: {plugin}"
+    return f"no frontmatter: in a project {project}; {plugin}"
+
+
+def unclosed_frontmatter(fmt: str, semantics: str | None) -> str:
+    """The error for frontmatter opened on line 1 and never closed, in what its owner does:
+    the owners read no frontmatter in such a file (the whole of it is the prompt)."""
+    opened = "frontmatter opened on line 1 is never closed with ---"
+    if fmt == "claude-agent":
+        return f"{opened}: {claude_no_frontmatter(semantics)[len('no frontmatter: ') :]}"
+    if fmt in CLAUDE_FORMATS:
+        return f"{opened}: Claude Code reads no frontmatter in it, the whole file is the prompt"
+    if fmt == "opencode-agent":
+        return (
+            f"{opened}: OpenCode reads no frontmatter in it: the agent loads with the whole "
+            "file as its prompt, no description, mode all"
+        )
+    return f"{opened}: tools read no frontmatter in it"
+
+
+def opencode_duplicate(key: str) -> str:
+    """OpenCode (1.18.33) reads a frontmatter with a key written twice as no frontmatter."""
+    return (
+        f"duplicate key `{key}`: OpenCode reads no frontmatter in this file: the agent loads "
+        "with the whole file as its prompt, no description, mode all"
+    )
+
+
+#: Claude Code's own tools, as an agent's `tools` names them (its docs' tools reference).
+CLAUDE_TOOLS = frozenset(
+    """Read Write Edit MultiEdit NotebookEdit NotebookRead Bash BashOutput KillShell Grep Glob
+    LS WebFetch WebSearch Task Agent TodoWrite Skill SlashCommand ExitPlanMode AskUserQuestion
+    ListMcpResourcesTool ReadMcpResourceTool""".split()  # noqa: SIM905 (a word list)
+)
+
+
+def claude_tool_problems(tools: Sequence[str]) -> list[str]:
+    """What is wrong with the names in a Claude file's tools list, each as a sentence: a name
+    that holds a line break (a continuation line read into it), or one a letter or two from one
+    of Claude Code's tools (`Raed`). The agent does not get such a tool: Claude Code gives only
+    the tools it has by the names it knows. MCP tools (`mcp__...`) and names far from any tool
+    (a tool that came later) are left alone."""
+    import difflib
+
+    found = []
+    folded = {tool.lower(): tool for tool in CLAUDE_TOOLS}
+    for written in tools:
+        name = written.split("(", 1)[0].strip()  # `Bash(git add:*)`: the tool is Bash
+        if "\n" in written:
+            shown = written.replace("\n", "\\n")
+            found.append(
+                f"the tool '{shown}' holds a line break (a line below the list read into it): "
+                "no tool has that name, and the agent does not get it"
+            )
+        elif name and name not in CLAUDE_TOOLS and not name.startswith("mcp__"):
+            if name.lower() in folded:
+                continue  # another case only: not said (which case Claude Code needs is untold)
+            near = difflib.get_close_matches(name.lower(), list(folded), n=1, cutoff=0.75)
+            if near:
+                found.append(
+                    f"{name!r} is no Claude Code tool: did you mean {folded[near[0]]!r}? The "
+                    "agent does not get a tool by a name Claude Code does not know"
+                )
+    return found
 
 
 def claude_portability(fmt: str, why: str) -> str:

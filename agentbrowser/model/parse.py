@@ -22,8 +22,9 @@ from agentbrowser.model.schema import check_frontmatter
 from agentbrowser.model.text import FileText, one_line, read_text
 
 _FENCE = re.compile(r"^---[ \t]*$")
-_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
-_CLOSE_ANYWHERE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+# Only `---` closes frontmatter: Claude Code, OpenCode and python-frontmatter read a file
+# whose block ends in YAML's `...` as one without frontmatter (checked with each).
+_CLOSE_ANYWHERE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 # A top-level key as the owning tools read one: at column 0, starting with a lower-case letter
 # (real keys do: name, description, allowedTools...). `Examples:` or `Context:` at column 0 in a
 # broken multi-line description are text, not keys.
@@ -34,6 +35,8 @@ _BLOCK_INDICATOR = re.compile(r"^[|>][+-]?\d?[+-]?$")
 
 #: Formats Claude Code loads as subagents: a broken one is dropped without a word.
 _AGENT_FORMATS = frozenset({"claude-agent"})
+#: Formats whose files need no frontmatter: a Claude Code command is its prompt alone.
+_NO_FRONTMATTER_NEEDED = frozenset({"markdown", "claude-command"})
 _NEEDS_DESCRIPTION = frozenset(
     {"claude-agent", "claude-skill", "copilot-chatmode", "copilot-agent"}
 )
@@ -64,13 +67,13 @@ def split_frontmatter(text: str) -> tuple[list[str] | None, str, int, bool]:
 
 
 def _close_fence(text: str, after: int) -> tuple[int, int] | None:
-    """(start, end) of the first `---` or `...` line after position `after` (a line break).
+    """(start, end) of the first `---` line after position `after` (a line break).
 
     str.find for the usual `\n---\n`; the regex where that line has more on it (blanks, or
-    not a fence at all, `----`) or a `...` line may come first.
+    not a fence at all, `----`).
     """
     dashes = text.find("\n---", after)
-    if dashes >= 0 and text.find("\n...", after, dashes) < 0:
+    if dashes >= 0:
         end = dashes + 4
         if end == len(text) or text[end] == "\n":
             return dashes + 1, end
@@ -214,18 +217,24 @@ def parse_text(
     fm_lines, body, body_line, closed = split_frontmatter(text)
     frontmatter: dict[str, Any] = {}
     failure: _Failure | None = None
+    unclosed = fm_lines is not None and not closed
+    if unclosed:
+        # Claude Code, OpenCode and python-frontmatter read no frontmatter in such a file: the
+        # whole of it is the prompt.
+        fm_lines, body, body_line = None, text, 1
     if fm_lines is None:
-        if _html_comment_hides_frontmatter(text):
+        if not unclosed and _html_comment_hides_frontmatter(text):
             found.append(
                 Problem(
                     WARNING, "frontmatter after an HTML comment: tools read no frontmatter here", 1
                 )
             )
     else:
-        if not closed:
-            found.append(Problem(ERROR, "frontmatter opened on line 1 is never closed with ---", 1))
         frontmatter, failure = _read_frontmatter(fm_lines, found, path, hint, crlf)
     fmt = detect_format(path, frontmatter, hint)
+    if unclosed:
+        semantics = owners.claude_semantics(path, scope)
+        found.append(Problem(ERROR, owners.unclosed_frontmatter(fmt, semantics), 1))
     if failure is not None:
         verdict = _owner_verdict(failure, fmt, path, scope)
         if verdict is not None:
@@ -233,8 +242,11 @@ def parse_text(
     # `not s or s.isspace()` is `not s.strip()` without copying the text (isspace stops at
     # the first visible character).
     blank = not text or text.isspace()
-    if fm_lines is None and fmt != "markdown" and not blank:
-        found.append(Problem(WARNING, "no frontmatter: name and description are missing", 1))
+    if fm_lines is None and not unclosed and fmt not in _NO_FRONTMATTER_NEEDED and not blank:
+        message = "no frontmatter: name and description are missing"
+        if fmt == "claude-agent":
+            message = owners.claude_no_frontmatter(owners.claude_semantics(path, scope))
+        found.append(Problem(WARNING, message, 1))
     if blank:
         found.append(Problem(WARNING, "empty file", 1))
     name = derive_name(path, fmt, frontmatter)
@@ -242,7 +254,19 @@ def parse_text(
     description = as_text(raw_description)
     tools, tool_problems = normalize_tools(frontmatter, fmt)
     if fm_lines is not None and closed:
-        if fmt in _AGENT_FORMATS and "name" not in frontmatter and failure is None:
+        unloaded: list[Problem] = []
+        named = frontmatter.get("name") not in (None, "")  # (else a reference document: below)
+        if fmt == "claude-agent" and named and (failure is None or failure.reader == "claude"):
+            semantics = owners.claude_semantics(path, scope)
+            for why, key in owners.claude_agent_unloaded(frontmatter):
+                message = owners.claude_unloaded_message(why, semantics)
+                if message is not None:
+                    line = _key_line(fm_lines, key) if key is not None else 1
+                    unloaded.append(Problem(ERROR, message, line))
+            found.extend(unloaded)
+        unloaded_keys = {p.message.split("`", 2)[1] for p in unloaded if "`" in p.message}
+        read = failure is None or failure.reader == "claude"  # (the values Claude Code reads)
+        if fmt in _AGENT_FORMATS and frontmatter.get("name") in (None, "") and read:
             found.append(
                 Problem(
                     WARNING,
@@ -257,9 +281,14 @@ def parse_text(
             def raw(key: str) -> str | None:
                 return _raw_value(lines, key)
 
+            plugin = owners.claude_semantics(path, scope) == "plugin"
             for message, key in owners.claude_value_errors(fmt, frontmatter, raw):
+                if key in unloaded_keys:  # (said: the agent is not loaded for it)
+                    continue
+                if key == "name" and plugin and fmt == "claude-agent":
+                    message = owners.plugin_name_not_text(frontmatter["name"])
                 found.append(Problem(ERROR, message, _key_line(fm_lines, key)))
-        if fmt in _NEEDS_DESCRIPTION and raw_description is None:
+        if fmt in _NEEDS_DESCRIPTION and raw_description is None and not unloaded_keys:
             found.append(Problem(WARNING, "no `description`: nothing says when to use it", 1))
     if frontmatter:
         # Whether the format was guessed from the keys alone: asked only for unknown keys.
@@ -274,6 +303,13 @@ def parse_text(
         # line and its source; said again here, it read as a second problem.
         tool_problems = _unsaid(tool_problems, checked)
     found.extend(tool_problems)
+    if tools and fmt in owners.CLAUDE_FORMATS:
+        key = "tools" if "tools" in frontmatter else "allowed-tools"
+        line = _key_line(fm_lines, key) if fm_lines is not None else None
+        found.extend(
+            Problem(WARNING, message, line, RULE_TOOL_NAME)
+            for message in owners.claude_tool_problems(tools)
+        )
     if fm_lines is not None and (not body or body.isspace()) and not blank:
         found.append(Problem(INFO, "the prompt (body) is empty", body_line))
     found.extend(security.findings(text, frontmatter, fmt, tools, body, body_line))
@@ -313,6 +349,8 @@ def _unsaid(problems: list[Problem], said: list[Problem]) -> list[Problem]:
 #: The rules of the problems a frontmatter strict YAML cannot read causes (lint's reports): it
 #: rejects it, or it is too deep or large to read at all.
 YAML_SYNTAX = "yaml/syntax"
+#: A tools list naming a tool its owner does not have (`Raed`).
+RULE_TOOL_NAME = "tools/unknown-tool"
 YAML_REFUSED = "yaml/refused"
 
 
@@ -362,6 +400,10 @@ def _read_frontmatter(
         line = exc.line + 2 if exc.line is not None else None
         found.append(Problem(ERROR, f"frontmatter refused: {exc}", line, YAML_REFUSED))
         return recover_lines(fm_lines), None
+    if duplicates and detect_format(path, None, hint) == "opencode-agent":
+        key, line = duplicates[0]
+        found.append(Problem(ERROR, owners.opencode_duplicate(key), line + 2, YAML_SYNTAX))
+        duplicates = duplicates[1:]
     for key, line in duplicates:
         found.append(Problem(WARNING, f"duplicate key `{key}`: the last one wins", line + 2))
     for tag, line in odd_tags:

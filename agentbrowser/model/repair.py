@@ -91,7 +91,9 @@ def repair_text(text: str, path: str, scope: str = "path", hint: str | None = No
     rewritten: list[str] = []
     for entry in entries:
         lines = fm_lines[entry.first : entry.end]
-        if _reads_as(lines, entry.key, values[entry.key]):
+        if _reads_as(lines, entry.key, values[entry.key]) and _reads_as_in_yaml_1_1(
+            lines, entry.key, values[entry.key]
+        ):
             new_lines.extend(lines)
             continue
         written = _rewrite(entry, lines, values[entry.key])
@@ -124,6 +126,21 @@ def _reads_as(lines: list[str], key: str, value: Any) -> bool:
     try:
         loaded, _, _ = yamlsafe.load("\n".join(lines) + "\n")
     except (yamlsafe.YamlSyntaxError, yamlsafe.YamlLimitError):
+        return False
+    return isinstance(loaded, dict) and list(loaded) == [key] and _same(loaded[key], value)
+
+
+def _reads_as_in_yaml_1_1(lines: list[str], key: str, value: Any) -> bool:
+    """Whether PyYAML, as python-frontmatter uses it (YAML 1.1), reads the entry's lines as
+    {key: value} too: it reads `yes` as true and `2024-01-01` as a date where the owners (and
+    agentbrowser) read text, so such a value is quoted along with the repair."""
+    import yaml
+
+    try:
+        loaded = yaml.load(
+            "\n".join(lines) + "\n", Loader=getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+        )
+    except yaml.YAMLError:
         return False
     return isinstance(loaded, dict) and list(loaded) == [key] and _same(loaded[key], value)
 

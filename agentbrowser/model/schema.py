@@ -98,6 +98,8 @@ class Field:
     retired: bool = False
     without_value: str = ""
     """What the owner does with the key written without a value, where that matters."""
+    inner: Callable[[Any], str | None] | None = None
+    """What is wrong inside a value of the right type (a map's values), or None."""
     restricted: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
@@ -124,6 +126,11 @@ class Schema:
     """The severity of a value of the wrong type (an error where the owner then refuses it)."""
     body_limit: int | None = None
     name_is_folder: bool = False
+    refuses_null: bool = False
+    """A documented key written without a value (null) is refused as a wrong type is."""
+    reads_dates: bool = False
+    """The owner's YAML reader makes an unquoted `2024-01-01` a date (js-yaml's default
+    schema), which a text field refuses as a wrong type."""
     folded: dict[str, str] = field(init=False, default_factory=dict)
     """Documented keys by their folded spelling (lower case, no `-` or `_`), for suggestions."""
 
@@ -145,10 +152,9 @@ _INT = (int,)
 _NUMBER = (int, float)
 
 # Claude Code (sub-agents, commands, skills)
-CLAUDE_NAME = Field(
-    _TEXT, CLAUDE_SUBAGENTS, pattern=re.compile(r"[^:]*"), noun="name",
-    expect="a name without `:` (recent Claude Code versions reject one)",
-)  # fmt: skip
+# (A name with `:` is no agent to Claude Code in a project, and `pl:a:b` in a plugin: said by
+# parse.py with what Claude Code does, owners.claude_agent_unloaded.)
+CLAUDE_NAME = Field(_TEXT, CLAUDE_SUBAGENTS)
 CLAUDE_DESCRIPTION = Field(_TEXT, CLAUDE_SUBAGENTS)
 CLAUDE_TOOLS = Field(_TEXT_OR_LIST, CLAUDE_SUBAGENTS)
 CLAUDE_MODEL = Field(
@@ -236,6 +242,13 @@ INSTRUCTIONS_EXCLUDE = Field(
     noun="agent to exclude", expect="code-review or coding-agent",
 )  # fmt: skip
 
+#: A date or timestamp as js-yaml's default schema reads one (YAML 1.1's timestamp type).
+_JS_DATE = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
+    r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?"
+)
+
 # OpenCode: its agent schema refuses a wrong type, and with it the whole configuration
 # (FORMATS.md, measured with opencode 1.18.33: `tools:` as a string, `color: blue`).
 _OPENCODE_REFUSES = "OpenCode refuses it, and with it the whole configuration"
@@ -252,7 +265,34 @@ OPENCODE_NUMBER = Field(_NUMBER, OPENCODE_AGENTS, consequence=_OPENCODE_REFUSES)
 OPENCODE_INT = Field(_INT, OPENCODE_AGENTS, consequence=_OPENCODE_REFUSES)
 OPENCODE_MAX_STEPS = Field(_INT, OPENCODE_AGENTS, consequence=_OPENCODE_REFUSES, renamed="steps")
 OPENCODE_MAP = Field(_MAP, OPENCODE_AGENTS, consequence=_OPENCODE_REFUSES)
-OPENCODE_PERMISSION = Field((dict, str), OPENCODE_AGENTS, consequence=_OPENCODE_REFUSES)
+#: OpenCode's permission actions: a permission is one of them, or a map of tools (and of globs
+#: below a tool) to them; a `tools` map's values are booleans (measured with 1.18.33).
+_ACTIONS = ("ask", "allow", "deny")
+
+
+def _not_actions(value: Any, depth: int = 0) -> str | None:
+    if isinstance(value, str):
+        return None if value in _ACTIONS else f"{_shown(value)!r}, not ask, allow or deny"
+    if isinstance(value, dict) and depth < 2:
+        for inner in value.values():
+            wrong = _not_actions(inner, depth + 1)
+            if wrong is not None:
+                return wrong
+        return None
+    return f"{_TYPE_NAMES.get(type(value), type(value).__name__)}, not ask, allow or deny"
+
+
+def _not_booleans(value: Any) -> str | None:
+    for tool, on in value.items():
+        if not isinstance(on, bool):
+            return f"`{tool}: {_shown(on)}`, not true or false"
+    return None
+
+
+OPENCODE_TOOLS = Field(_MAP, OPENCODE_AGENTS, consequence=_OPENCODE_REFUSES, inner=_not_booleans)
+OPENCODE_PERMISSION = Field(
+    (dict, str), OPENCODE_AGENTS, consequence=_OPENCODE_REFUSES, inner=_not_actions
+)
 OPENCODE_BOOL = Field(_BOOL, OPENCODE_AGENTS, consequence=_OPENCODE_REFUSES)
 OPENCODE_NAME = Field(
     _TEXT, OPENCODE_AGENTS, pattern=re.compile(r"(?s).*\S.*"), noun="name", severity=ERROR,
@@ -398,7 +438,8 @@ COPILOT_INSTRUCTIONS_SCHEMA = Schema(
 )  # fmt: skip
 
 OPENCODE_AGENT = Schema(
-    "OpenCode", "agent", source=OPENCODE_AGENTS, type_severity=ERROR,
+    "OpenCode", "agent", source=OPENCODE_AGENTS, type_severity=ERROR, refuses_null=True,
+    reads_dates=True,
     unknown="OpenCode passes keys it does not know to the model provider as options",
     fields={
         "name": OPENCODE_NAME,
@@ -410,7 +451,7 @@ OPENCODE_AGENT = Schema(
         "steps": OPENCODE_INT,
         "maxSteps": OPENCODE_MAX_STEPS,
         "prompt": OPENCODE_TEXT,
-        "tools": OPENCODE_MAP,
+        "tools": OPENCODE_TOOLS,
         "permission": OPENCODE_PERMISSION,
         "disable": OPENCODE_BOOL,
         "hidden": OPENCODE_BOOL,
@@ -497,14 +538,44 @@ def check_frontmatter(
                     WARNING, f"`{key}` has no value: {spec.without_value}", spec.source,
                     RULE_VALUE, key, lines,
                 ))  # fmt: skip
+            elif schema.refuses_null:
+                number = key_line(lines, str(key))
+                written = lines[number - 2] if lines and number and number - 2 < len(lines) else ""
+                # `color: #ff0000` unquoted is a key and a comment: no value.
+                comment = " (a `#` after `: ` starts a comment: quote the value)"
+                found.append(_problem(
+                    schema.type_severity, f"`{key}` has no value (null): {schema.owner} refuses "
+                    "it, and with it the whole configuration" + (comment if "#" in written else ""),
+                    spec.source, RULE_TYPE, key, lines,
+                ))  # fmt: skip
             continue
         if value.__class__ not in spec.types and not _is_instance(value, spec.types):
-            found.append(_wrong_type(schema, spec, key, value, lines))
-            continue
+            if spec.not_in_plugin and scope == "plugin":
+                pass  # a plugin's agent ignores the key whatever it holds: said below
+            else:
+                found.append(_wrong_type(schema, spec, key, value, lines))
+                continue
+        if schema.reads_dates and value.__class__ is str and _JS_DATE.fullmatch(value):
+            number = key_line(lines, str(key))
+            written = lines[number - 2] if lines and number and number - 2 < len(lines) else ""
+            if written.split(":", 1)[-1].strip() == value:  # unquoted: a date to the owner
+                found.append(_problem(
+                    schema.type_severity, f"`{key}: {value}` is a date to {schema.owner}, not "
+                    f"text: {spec.consequence or 'it refuses it'} (quote it)", spec.source,
+                    RULE_TYPE, key, lines,
+                ))  # fmt: skip
+                continue
         if spec.restricted and value.__class__ is str:
             problem = _restricted(spec, key, value, lines)
             if problem is not None:
                 found.append(problem)
+        if spec.inner is not None:
+            wrong = spec.inner(value)
+            if wrong is not None:
+                found.append(_problem(
+                    schema.type_severity, f"`{key}` holds {wrong}: {spec.consequence}",
+                    spec.source, RULE_VALUE, key, lines,
+                ))  # fmt: skip
         if spec.not_in_plugin and scope == "plugin":
             found.append(_problem(
                 WARNING, f"`{key}` is ignored in a plugin's agent: Claude Code does not apply it "

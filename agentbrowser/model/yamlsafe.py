@@ -21,25 +21,55 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
 
-_IMPLICIT = yaml.resolver.Resolver.yaml_implicit_resolvers
 _STR_TAG = "tag:yaml.org,2002:str"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_NULL_TAG = "tag:yaml.org,2002:null"
+
+#: How a plain scalar resolves: YAML 1.2's core schema, as the owners read frontmatter
+#: (Claude Code, OpenCode and Copilot CLI are JavaScript; their YAML readers follow 1.2), not
+#: PyYAML's YAML 1.1. So `yes`, `no`, `on` and `off` are text (`name: yes` is the agent `yes`),
+#: and so are `2024-01-01` (no implicit dates: OpenCode's own date reading is said by its
+#: checks), `1:30` and `1_000`; `0777` is 777 and `0o17` 15; `1e3` is a float. Keyed by the
+#: first character, as PyYAML's own table.
+_CORE: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
 
 
-class _FastResolver:
-    """The safe resolver's answers with less Python per node (libyaml calls it for each one).
+def _add_core(tag: str, pattern: str, first: str) -> None:
+    regexp = re.compile(f"(?:{pattern})\\Z")
+    for char in first:
+        _CORE.setdefault(char, []).append((tag, regexp))
 
-    BaseResolver.resolve builds two lists and a concatenation per scalar; the safe loader has
-    no path resolvers and no wildcard ones (checked at import), so the first character's
-    resolvers decide, else the default tags. ~10 % of a load.
-    """
+
+_add_core(_BOOL_TAG, "true|True|TRUE|false|False|FALSE", "tTfF")
+_add_core(_NULL_TAG, "~|null|Null|NULL|", "~nN\0")  # (\0 stands for the empty value)
+_add_core(_INT_TAG, "0o[0-7]+|0x[0-9a-fA-F]+|[-+]?[0-9]+", "-+0123456789")
+_add_core(
+    _FLOAT_TAG,
+    r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)",
+    "-+.0123456789",
+)
+_add_core("tag:yaml.org,2002:merge", "<<", "<")
+_EMPTY = _CORE.pop("\0")
+
+
+def _core_tag(value: str) -> str:
+    """The tag of a plain scalar under the core schema (str when no other fits)."""
+    for tag, regexp in _CORE.get(value[:1], ()) if value else _EMPTY:
+        if regexp.match(value):
+            return tag
+    return _STR_TAG
+
+
+class _CoreResolver:
+    """Tags by YAML 1.2's core schema (see `_CORE`), with little Python per node (libyaml calls
+    this for each one): no path resolvers, so nothing to track."""
 
     def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
         if kind is yaml.ScalarNode:
-            if implicit[0]:
-                for tag, regexp in _IMPLICIT.get(value[:1], ()):
-                    if regexp.match(value):
-                        return tag  # type: ignore[no-any-return]
-            return _STR_TAG
+            return _core_tag(value) if implicit[0] else _STR_TAG
         return _SEQ_TAG if kind is yaml.SequenceNode else _MAP_TAG
 
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
@@ -49,16 +79,34 @@ class _FastResolver:
         """No path resolvers: nothing to track."""
 
 
-if (
-    None not in _IMPLICIT
-    and not _Loader.yaml_path_resolvers
-    and _Loader.yaml_implicit_resolvers is _IMPLICIT
-):
-    _Loader = type("_FastSafeLoader", (_FastResolver, _Loader), {})
-    if issubclass(_Loader, yaml.CSafeLoader):
-        # Only the C parser's state is needed: compose never constructs, and this resolver
-        # keeps no state. (CSafeLoader.__init__ also sets up both; ~2 µs a file.)
-        _Loader.__init__ = lambda self, stream: yaml._yaml.CParser.__init__(self, stream)  # type: ignore[method-assign]
+_Loader = type("_CoreSafeLoader", (_CoreResolver, _Loader), {})
+if issubclass(_Loader, yaml.CSafeLoader):
+    # Only the C parser's state is needed: compose never constructs, and this resolver keeps
+    # no state. (CSafeLoader.__init__ also sets up both; ~2 µs a file.)
+    _Loader.__init__ = lambda self, stream: yaml._yaml.CParser.__init__(self, stream)  # type: ignore[method-assign]
+
+
+def _core_int(node: yaml.ScalarNode) -> int:
+    value = node.value
+    if value[:2] == "0o":
+        return int(value[2:], 8)
+    if value[:2] == "0x":
+        return int(value[2:], 16)
+    return int(value, 10)
+
+
+def _core_float(node: yaml.ScalarNode) -> float:
+    value = node.value.lower()
+    if value.endswith(".inf"):
+        return float("-inf") if value[0] == "-" else float("inf")
+    if value == ".nan":
+        return float("nan")
+    return float(value)
+
+
+def _core_bool(node: yaml.ScalarNode) -> bool:
+    return node.value.lower() == "true"
+
 
 MAX_DEPTH = 64
 MAX_NODES = 200_000
@@ -73,9 +121,9 @@ _SCALARS = SafeConstructor()
 _FAST_SCALARS: dict[str, Callable[[yaml.ScalarNode], Any]] = {
     "tag:yaml.org,2002:str": lambda node: node.value,
     "tag:yaml.org,2002:null": lambda node: None,
-    "tag:yaml.org,2002:bool": _SCALARS.construct_yaml_bool,
-    "tag:yaml.org,2002:int": _SCALARS.construct_yaml_int,
-    "tag:yaml.org,2002:float": _SCALARS.construct_yaml_float,
+    "tag:yaml.org,2002:bool": _core_bool,
+    "tag:yaml.org,2002:int": _core_int,
+    "tag:yaml.org,2002:float": _core_float,
     "tag:yaml.org,2002:timestamp": _SCALARS.construct_yaml_timestamp,
     "tag:yaml.org,2002:binary": _SCALARS.construct_yaml_binary,
 }
@@ -317,15 +365,15 @@ def _flat_plain(value: str, flow: bool) -> Any:
         or (flow and not _FLOW_CHARS.isdisjoint(value))  # `:` too: libyaml's flow rules differ
     ):
         return _NO
-    for tag, regexp in _IMPLICIT.get(value[0], ()):
-        if regexp.match(value):
-            if tag not in _SIMPLE_TAGS:
-                return _NO
-            try:
-                return _FAST_SCALARS[tag](yaml.ScalarNode(tag, value))
-            except _BAD_SCALAR:
-                return _NO
-    return value
+    tag = _core_tag(value)
+    if tag == _STR_TAG:
+        return value
+    if tag not in _SIMPLE_TAGS:
+        return _NO
+    try:
+        return _FAST_SCALARS[tag](yaml.ScalarNode(tag, value))
+    except _BAD_SCALAR:
+        return _NO
 
 
 def _unescape(match: re.Match[str]) -> str:

@@ -18,7 +18,11 @@ def tree(tmp_path: Path) -> Path:
     root = tmp_path / "agents"
     for name in ("alpha", "beta", "gamma"):
         write(root, name)
-    write(root, "dated", "---\nname: dated\ndescription: d\ncreated: 2024-01-02\n---\nbody\n")
+    write(
+        root,
+        "dated",
+        "---\nname: dated\ndescription: d\ncreated: !!timestamp 2024-01-02\n---\nbody\n",
+    )
     write(root, "broken", "---\nname: broken\ndescription: a: b: c\n---\nbody\n")
     write(
         root, "crlf", "\ufeff---\r\nname: crlf\r\ndescription: é\r\n---\r\nline one\r\nline two\r\n"

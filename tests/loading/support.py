@@ -75,7 +75,7 @@ def cache_files(cache_root: Path) -> list[Path]:
 def many(root: Path, count: int) -> Path:
     for index in range(count):
         write(root, f"agent-{index:04d}")
-    write(root, "dated", "---\nname: dated\ndescription: d\ncreated: 2024-01-02\n---\nbody\n")
+    write(root, "dated", "---\nname: dated\ndescription: d\ncreated: !!timestamp 2024-01-02\n---\nbody\n")
     write(root, "broken", "---\nname: broken\ndescription: a: b: c\n---\nbody\n")
     return root
 
@@ -126,7 +126,7 @@ def write_scoped(root: Path) -> tuple[Path, Path]:
     write(project, "shared")
     write(home, "shared")
     write(project, "twin-a", AGENT.format(name="twin"))
-    write(project, "twin-b", "---\nname: twin\ndescription: d\ncreated: 2024-01-02\n---\nbody\n")
+    write(project, "twin-b", "---\nname: twin\ndescription: d\ncreated: !!timestamp 2024-01-02\n---\nbody\n")
     return project, home
 
 

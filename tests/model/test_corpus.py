@@ -27,7 +27,7 @@ def naive_frontmatter(path: Path) -> dict[str, str]:
         return {}
     result: dict[str, str] = {}
     for line in text.split("\n")[1:]:
-        if line.strip() in ("---", "..."):
+        if line.strip() == "---":
             break
         match = _KEY.match(line)
         if match:

@@ -279,10 +279,12 @@ def test_fifo_is_reported_and_never_opened(tmp_path: Path) -> None:
 
 def test_dates_nan_and_infinity_survive_into_json() -> None:
     agent = parse_text(
-        "---\nname: j\ndescription: d\ncreated: 2024-05-01\nscore: .nan\nlimit: .inf\nneg: -.inf\n---\n",
+        "---\nname: j\ndescription: d\ncreated: !!timestamp 2024-05-01\nscore: .nan\nlimit: .inf"
+        "\nneg: -.inf\nplain: 2024-05-01\n---\n",
         "/p/j.md",
     )
-    assert agent.frontmatter["created"] == datetime.date(2024, 5, 1)
+    assert agent.frontmatter["created"] == datetime.date(2024, 5, 1)  # (tagged so)
+    assert agent.frontmatter["plain"] == "2024-05-01"  # YAML 1.2's core schema: text
     assert math.isnan(agent.frontmatter["score"])
     data = json.loads(json.dumps(agent_to_json(agent, full=True), allow_nan=False))
     assert data["frontmatter"]["created"] == "2024-05-01"

@@ -94,7 +94,7 @@ def test_plain_values_read_twice_are_the_same_and_lists_are_never_shared() -> No
     first = yamlsafe.flat_mapping(text)
     second = yamlsafe.flat_mapping(text)
     assert first == second == {
-        "a": True, "b": 0.2, "c": "sonnet", "d": 1000, "e": None, "f": ["x", "y"]
+        "a": True, "b": 0.2, "c": "sonnet", "d": "1_000", "e": None, "f": ["x", "y"]
     }  # fmt: skip
     assert [type(v) for v in first.values()] == [type(v) for v in second.values()]
     assert first["f"] is not second["f"]

@@ -323,7 +323,7 @@ FENCY = st.lists(
 
 
 @given(text=FENCY)
-@example(text="...\n---\n")  # a `...` line closes first
+@example(text="...\n---\n")  # a `...` line does not close: the `---` after it does
 @example(text="x: y\n----\n---")  # `----` is not a fence
 @example(text="--- \n---\n")  # a fence with blanks after it
 @example(text="---x\n")

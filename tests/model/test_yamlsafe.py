@@ -180,7 +180,7 @@ def test_flat_reader_answers_for_the_common_shapes() -> None:
     [
         "description: a: b\n",  # invalid YAML: libyaml's error, with its line
         "name: a\nname: b\n",  # a duplicate: libyaml's path warns about it
-        "when: 2024-01-01\n",  # a date: not a plain value
+        "when: !!timestamp 2024-01-01\n",  # a tag: not a plain value
         "a: *ref\n",  # an alias
         "a: |\n  text\n",  # a block scalar
         "a: b\n  c\n",  # a multi-line plain scalar
@@ -268,3 +268,23 @@ def test_flat_reader_takes_linear_time_on_long_texts(text: str) -> None:
     """No quadratic scan on a long frontmatter (each one here takes a few ms); a hang fails."""
     with time_limit(5):
         check_agrees(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("yes", "yes"), ("No", "No"), ("on", "on"), ("off", "off"), ("y", "y"),
+        ("2024-01-01", "2024-01-01"), ("1:30", "1:30"), ("1_000", "1_000"), ("0b101", "0b101"),
+        ("true", True), ("False", False), ("TRUE", True), ("~", None), ("null", None), ("", None),
+        ("0777", 777), ("0o17", 15), ("0x1F", 31), ("-3", -3), ("+4", 4),
+        ("1e3", 1000.0), (".5", 0.5), ("1.", 1.0), ("-.inf", float("-inf")),
+    ],
+)  # fmt: skip
+def test_plain_scalars_resolve_by_yaml_1_2_s_core_schema_as_the_owners_read_them(
+    text: str, value: object
+) -> None:
+    """Claude Code and OpenCode list `name: yes` as the agent `yes` (measured): their readers
+    follow YAML 1.2, where PyYAML's 1.1 reads true (and dates, sexagesimals, `0777` as 511)."""
+    source = f"a: {text}\n".replace("a: \n", "a:\n")
+    for loaded in (yamlsafe.load(source)[0], yamlsafe.load_libyaml(source)[0]):
+        assert loaded == {"a": value} and type(loaded["a"]) is type(value), (text, loaded)

@@ -305,3 +305,19 @@ def test_literal_block_reads_back(value: str) -> None:
     assert block is not None
     text = "---\nk: " + block[0] + "\n" + "\n".join(block[1:]) + "\n---\n"
     assert frontmatter.loads(text)["k"] == value
+
+
+def test_a_repair_quotes_the_values_yaml_1_1_readers_read_otherwise() -> None:
+    """`name: yes` is the agent `yes` to Claude Code (YAML 1.2) and `true` to python-frontmatter
+    (YAML 1.1): a repair made for another key quotes it too, so both read `yes`."""
+    text = (
+        "---\nname: yes\ndescription: Use this: when\ncreated: 2024-01-01\nmodel: sonnet\n---\nB\n"
+    )
+    repair = repair_text(text, "/p/.claude/agents/a.md", "project")
+    assert repair.refused is None and repair.changed
+    assert repair.keys == ("name", "description", "created")
+    post = frontmatter.loads(repair.text)
+    assert post.metadata == {
+        "name": "yes", "description": "Use this: when", "created": "2024-01-01", "model": "sonnet"
+    }  # fmt: skip
+    assert "model: sonnet\n" in repair.text  # a value every reader reads alike stays as it is
