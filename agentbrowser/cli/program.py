@@ -334,7 +334,9 @@ def _table_rows(agents: list[Agent]) -> list[list[str]]:
     from agentbrowser.model.formats import shown_tools
 
     rows = [["NAME", "FORMAT", "SCOPE", "MODEL", "TOOLS", "PROBLEMS"]]
-    names = distinct_names([(agent.name, agent.path) for agent in agents])
+    # The SCOPE column tells a project's agent from the user's of one name: only names alike
+    # in one scope get the end of their path.
+    names = distinct_names([(a.name, a.path) for a in agents], [a.scope for a in agents])
     for agent, name in zip(agents, names):
         if agent.tools is not None:
             tools = str(len(agent.tools))
@@ -359,7 +361,8 @@ def print_table(agents: list[Agent], out: TextIO, width: int | None = None) -> N
     whole lines in a pipe, easy to grep. `width` stands for the terminal's (tests)."""
     from agentbrowser.cli.table import aligned, terminal_width
 
-    lines = aligned(_table_rows(agents), width or terminal_width(out), shrink=(3, 4, 5), drop=(2,))
+    # SCOPE stays (it tells one name's copies apart), cut where it must be (`user (shado…`).
+    lines = aligned(_table_rows(agents), width or terminal_width(out), shrink=(2, 3, 4, 5))
     out.writelines(line + "\n" for line in lines)
 
 

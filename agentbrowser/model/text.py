@@ -7,7 +7,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from agentbrowser.model.problems import ERROR, WARNING, Problem
@@ -504,13 +504,18 @@ def shorten_apart(names: list[str], width: int) -> list[str]:
     return shown
 
 
-def distinct_names(named: list[tuple[str, str]]) -> list[str]:
+def distinct_names(
+    named: list[tuple[str, str]], told_apart: Sequence[str] | None = None
+) -> list[str]:
     """Each (name, path)'s name, told apart from the same name elsewhere in the list by the end
     of its path (`OpenCoder (eval-runner.md)`, `OpenCoder (core/opencoder.md)`): as few of the
-    path's last parts as make the names differ; a name nobody else has stays as it is."""
-    holders: dict[str, list[int]] = {}
+    path's last parts as make the names differ; a name nobody else has stays as it is.
+    `told_apart`: what a table shows beside each name already (its scope); names that it tells
+    apart keep their name alone."""
+    holders: dict[tuple[str, str], list[int]] = {}
     for index, (name, _) in enumerate(named):
-        holders.setdefault(name, []).append(index)
+        beside = told_apart[index] if told_apart is not None else ""
+        holders.setdefault((name, beside), []).append(index)
     shown = [name for name, _ in named]
     for indexes in holders.values():
         if len(indexes) < 2:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from agentbrowser.model.records import Agent
-from agentbrowser.model.text import one_line
+from agentbrowser.model.text import distinct_names, one_line
 
 if TYPE_CHECKING:
     from agentbrowser.model.search import SearchIndex
@@ -68,18 +69,30 @@ class SimilarityCache:
             return index
 
 
-def _row(agent: Agent, score: float | None) -> Text:
+def _row(agent: Agent, score: float | None, name: str | None = None) -> Text:
     """An option's text: similarity, name and description, sanitised (never markup); the list
-    shows it on one line, cut with `…` to its width (compare.tcss), whatever that is."""
+    shows it on one line, cut with `…` to its width (compare.tcss), whatever that is. `name`:
+    the name as the list tells it apart from another of the same name."""
     from agentbrowser.model.similar import percent
 
     text = Text(no_wrap=True, overflow="ellipsis", end="")
     if score is not None:
         text.append(f"{percent(score):>7}  ", style="bold")
-    text.append(one_line(agent.name, 60) or "(unnamed)", style="bold")
+    text.append(one_line(name or agent.name, 80) or "(unnamed)", style="bold")
     if agent.description:
         text.append("  " + one_line(agent.description, 200), style="dim")
     return text
+
+
+def told_apart(agents: Sequence[Agent]) -> list[str]:
+    """The agents' names, each told apart from another of the same name: by its scope
+    (`design-system-architect (user)`), else by the end of its path."""
+    names = distinct_names([(a.name, a.path) for a in agents], [a.scope for a in agents])
+    counts = Counter(agent.name for agent in agents)
+    return [
+        f"{name} ({agent.scope})" if counts[agent.name] > 1 and name == agent.name else name
+        for agent, name in zip(agents, names)
+    ]
 
 
 @dataclass
@@ -159,9 +172,11 @@ class SimilarScreen(ModalScreen[Agent | None]):
                 Option(Text("No other agents to compare with", style="italic"), disabled=True)
             )
             return
+        found = [agent for agent, _ in message.results]
+        names = told_apart(found)
         options.add_options(
-            Option(_row(agent, score), id=str(i))
-            for i, (agent, score) in enumerate(message.results)
+            Option(_row(agent, score, name), id=str(i))
+            for i, ((agent, score), name) in enumerate(zip(message.results, names))
         )
         options.highlighted = 0
         options.focus()

@@ -901,3 +901,17 @@ async def test_the_empty_search_box_says_the_longest_hint_that_fits(
         box = app.screen.query_one("#filter", Input)
         assert box.placeholder == shown
         assert len(box.placeholder) <= box.content_region.width
+
+
+def test_the_similar_list_tells_agents_of_one_name_apart() -> None:
+    from agentbrowser.model.parse import parse_text
+    from agentbrowser.screens.similar import told_apart
+
+    text = "---\nname: {}\ndescription: d\n---\nB\n"
+    agents = [
+        parse_text(text.format("x"), "/p/.claude/agents/x.md", "project"),
+        parse_text(text.format("x"), "/h/.claude/agents/x.md", "user"),
+        parse_text(text.format("x"), "/p/.claude/agents/sub/x.md", "project"),
+        parse_text(text.format("y"), "/p/.claude/agents/y.md", "project"),
+    ]
+    assert told_apart(agents) == ["x (agents/x.md)", "x (user)", "x (sub/x.md)", "y"]

@@ -406,7 +406,7 @@ def test_a_cut_table_cell_ends_in_an_ellipsis(
 
     fitted = StringIO()
     print_table(load_collection([str(tmp_path)], use_cache=False), fitted, 60)
-    assert " anthropic/claude-sonn\u2026  " in fitted.getvalue()  # a terminal of 60 columns
+    assert " anthropic/clau\u2026  " in fitted.getvalue()  # a terminal of 60 columns
     assert (
         one_line("abc def", 5, ellipsis=True) == "abc…"
         and one_line("abcde", 5, ellipsis=True) == "abcde"
@@ -855,3 +855,31 @@ def test_a_100_percent_diff_says_what_it_does_not_count(
     assert "other fields 100.0%; name not counted)" in out.splitlines()[2]
     out = run(["diff", "a", "c", str(tmp_path), "--no-cache"], capsys)[1]
     assert "not counted" not in out.splitlines()[2]
+
+
+def test_list_at_80_columns_keeps_names_whole_and_the_scope_that_tells_them_apart(
+    tmp_path: Path,
+) -> None:
+    """One name in the project and the user's folder: the SCOPE column tells them apart, so
+    the names stay whole (the end of a path added to each cut the name itself away)."""
+    from agentbrowser.cli.program import print_table
+    from agentbrowser.loading.collection import load_collection
+
+    home, project = tmp_path / "home", tmp_path / "project"
+    for root in (home, project):
+        folder = root / ".claude" / "agents"
+        folder.mkdir(parents=True)
+        for name in ("design-system-architect", "launchdarkly-flag-cleanup"):
+            (folder / f"{name}.md").write_text(f"---\nname: {name}\ndescription: d\n---\nB\n")
+    (project / ".git").mkdir()
+    agents = load_collection(None, cwd=str(project), home=str(home), use_cache=False)
+    out = StringIO()
+    print_table(agents, out, 80)
+    rows = out.getvalue().splitlines()
+    assert rows[0].split()[:3] == ["NAME", "FORMAT", "SCOPE"]
+    assert all(len(row) <= 80 for row in rows), rows
+    cells = [row.split()[:3] for row in rows[1:]]
+    assert sorted(c[0] for c in cells) == sorted(
+        ["design-system-architect", "launchdarkly-flag-cleanup"] * 2
+    )
+    assert {c[2] for c in cells} == {"project", "user"}, rows
