@@ -18,7 +18,6 @@ from rich.table import Table
 from rich.text import Text
 
 from agentbrowser.cli.names import display_path, not_found, several
-from agentbrowser.cli.table import WHOLE
 from agentbrowser.loading.collection import find, load_collection
 from agentbrowser.model.compare import (
     CHANGED,

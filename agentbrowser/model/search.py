@@ -123,6 +123,19 @@ class Matches(Sequence[Match]):
         return [row[0] for row in self._rows]
 
 
+#: What `is:` takes (`problems` stands for `problem`).
+IS_VALUES = ("error", "warning", "info", "problem", "shadowed", "duplicate")
+
+
+def unknown_is(text: str) -> list[str]:
+    """The `is:` values of a query that no agent can have (`is:nonsense`): they match none."""
+    return [
+        value
+        for field_name, value in parse_query(text).filters
+        if field_name == "is" and value not in IS_VALUES and value != "problems"
+    ]
+
+
 def parse_query(text: str) -> Query:
     """Split a query into words and `field:value` filters (unknown fields are words)."""
     words: list[str] = []
@@ -211,6 +224,8 @@ class SearchIndex:
             flags.add("problem")
         if any(p.severity == "warning" for p in agent.problems):
             flags.add("warning")
+        if any(p.severity == "info" for p in agent.problems):
+            flags.add("info")
         if agent.shadowed_by:
             flags.add("shadowed")
         if agent.duplicates:

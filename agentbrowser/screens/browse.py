@@ -35,6 +35,7 @@ from agentbrowser.loading.library import (
 )
 from agentbrowser.messages import LibraryChanged, LibraryLoaded, LoadFailed, LoadProgress
 from agentbrowser.model.records import Agent
+from agentbrowser.model.search import IS_VALUES, unknown_is
 from agentbrowser.model.text import one_line
 from agentbrowser.widgets.agent_list import AgentList
 from agentbrowser.widgets.agent_view import AgentView
@@ -93,7 +94,7 @@ class BrowseScreen(Screen[None]):
         Binding(
             "escape",
             "back",
-            "Back (from a skill's file to the skill, then to the list); again: clear the search",
+            "Back: to the skill from its file, to the list; again: clear the search",
             show=False,
             priority=True,
         ),
@@ -395,6 +396,11 @@ class BrowseScreen(Screen[None]):
         self.agent_list.empty_text = (
             f"No agent matches {one_line(query, 40)!r}" if query.strip() else "No agents"
         )
+        unknown = unknown_is(query) if not matches else []
+        if unknown:  # a typo matches nothing: say what `is:` takes
+            self.agent_list.empty_text = (
+                f"No agent is {one_line(unknown[0], 20)!r}: is: takes {', '.join(IS_VALUES)}"
+            )
         keep_index = library.position(keep) if keep is not None else None
         self.agent_list.set_matches(library.agents, matches, keep=keep_index)
         count = count_text(len(matches), len(library.agents), query)

@@ -20,14 +20,14 @@ SEARCH_HELP: tuple[tuple[str, str], ...] = (
     ("model:opus", "agents whose model contains opus"),
     ("format:cursor-rule", "one format (claude-agent, copilot-agent, opencode-agent, ...)"),
     ("scope:user", "project, user, plugin, bundled or path"),
-    ("is:error", "agents with errors (also is:warning, is:shadowed, is:duplicate)"),
+    ("is:error", "agents with errors (also is:warning, is:info, is:shadowed, is:duplicate)"),
 )
 
 #: Markers in the list.
 MARKERS: tuple[tuple[str, str], ...] = (
     ("\u258e", "the agent's colour"),
     ("\u25cf", "marked for comparison (space)"),
-    ("\u2717 !", "the file has errors / warnings"),
+    ("\u2717 ! i", "the file has errors / warnings / notes only"),
     ("\u2193", "shadowed by an agent of the same name in a higher scope"),
     ("\u2261", "another file in the same scope has the same name"),
 )

@@ -189,3 +189,25 @@ def test_a_list_marker_before_an_example_does_not_stand_alone() -> None:
         "A list:\n- one\n- two <example>x</example> and - <example>y</example>"
     )
     assert [b.text for b in blocks if b.kind == "text"] == ["A list:\n- one\n- two", "and -"]
+
+
+def test_is_takes_error_warning_info_and_a_typo_is_told() -> None:
+    from agentbrowser.model.search import IS_VALUES, unknown_is
+
+    clean = parse_text("---\nname: clean\ndescription: d\n---\nP\n", "/p/.claude/agents/c.md")
+    noted = parse_text(
+        "---\nname: noted\ndescription: d\ncolor: mauve\n---\nP\n", "/p/.claude/agents/n.md"
+    )
+    broken = parse_text("---\nname: broken\n---\nP\n", "/p/.claude/agents/b.md")
+    agents = [clean, noted, broken]
+    index = SearchIndex(agents)
+
+    def found(query: str) -> list[str]:
+        return sorted(agents[m.index].name for m in index.search(query))
+
+    assert found("is:info") == ["noted"]
+    assert found("is:error") == ["broken"]
+    assert found("is:problems") == ["broken", "noted"]
+    assert list(index.search("is:nonsense")) == []
+    assert unknown_is("review is:nonsense is:error is:") == ["nonsense"]
+    assert unknown_is("is:problems is:info") == [] and "info" in IS_VALUES
