@@ -915,3 +915,17 @@ def test_the_similar_list_tells_agents_of_one_name_apart() -> None:
         parse_text(text.format("y"), "/p/.claude/agents/y.md", "project"),
     ]
     assert told_apart(agents) == ["x (agents/x.md)", "x (user)", "x (sub/x.md)", "y"]
+
+
+async def test_an_is_value_no_agent_can_have_says_what_is_takes() -> None:
+    async with bundled_app().run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("slash", *"is:nonsense")
+        await pilot.pause()
+        assert count_label(pilot) == "0/12 agents"
+        assert screen.agent_list.empty_text == (
+            "No agent is 'nonsense': is: takes error, warning, info, problem, shadowed, duplicate"
+        )
+        await pilot.press(*["backspace"] * len("nonsense"), *"info xyzzy")
+        await pilot.pause()
+        assert screen.agent_list.empty_text.startswith("No agent matches")
