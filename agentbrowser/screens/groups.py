@@ -77,7 +77,7 @@ class GroupsScreen(Screen[None]):
     AUTO_FOCUS = "#groups-list"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open_group", "Compare the group", show=True),
+        Binding("enter", "open_group", "Compare the group", show=True, priority=True),
         Binding("escape", "back", "Back"),
     ]
 
@@ -185,7 +185,11 @@ class GroupsScreen(Screen[None]):
     def action_open_group(self) -> None:
         """Compare the highlighted group's members (enter)."""
         listing = self.query_one("#groups-list", OptionList)
-        if self.groups and listing.highlighted is not None:
+        if self.groups is None:
+            self.notify("Still grouping: the groups show when it is done")
+        elif not self.groups:
+            self.notify("No group to compare: no two agents here do the same job")
+        elif listing.highlighted is not None:
             self.open_group(listing.highlighted)
 
     def open_group(self, number: int) -> None:

@@ -664,3 +664,19 @@ async def test_a_group_of_more_than_six_opens_a_choice_of_its_members_to_compare
         assert isinstance(reopened, GroupPicker)
         await pilot.pause()
         assert reopened.chosen() == [0, 1]
+
+
+async def test_enter_in_a_groups_view_without_groups_says_there_is_none(tmp_path: Path) -> None:
+    from .test_app import record_notifications
+
+    for name, job in (("alpha", "Reviews Python code"), ("beta", "Plans holiday travel")):
+        (tmp_path / f"{name}.md").write_text(f"---\nname: {name}\ndescription: {job}\n---\n{job}.\n")
+    async with build_app([str(tmp_path)], use_cache=False).run_test(size=(80, 24)) as pilot:
+        _, screen = await open_groups(pilot)
+        await wait_for(pilot, lambda: screen.groups is not None)
+        assert screen.groups == []
+        shown = record_notifications(pilot.app)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: bool(shown))
+        assert shown[0]["message"].startswith("No group to compare")
+        assert pilot.app.screen is screen
