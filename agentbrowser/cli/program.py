@@ -718,6 +718,8 @@ def cmd_install(args: argparse.Namespace, out: TextIO) -> int:
         plan = install.plan_install(agent, args.to, args.as_format, args.new_name)
     except install.InstallError as exc:
         raise CliError(sanitize(str(exc))) from exc
+    if plan.scope == "user":  # a project agent of its name would shadow it at once
+        install.say_shadowed(plan, collection.load_collection(None))
     _warn(plan.warnings)
     # What the file hides or grants is shown before anything else is done with it.
     for finding in plan.findings:

@@ -388,6 +388,18 @@ def apply_mark(agent: Agent, mark: Mark) -> Agent:
     return evolve(agent, **changes)
 
 
+def outranking(fmt: str, name: str, scope: str, agents: Sequence[Agent]) -> Agent | None:
+    """The agent that takes precedence over one of this format and name placed in `scope` (a
+    project's over the user's): where a new file would be shadowed at once; None when none."""
+    rank = _SCOPE_RANK.get(scope)
+    if fmt not in NAMED_FORMATS or rank is None:
+        return None
+    for agent in agents:
+        if agent.name == name and agent.format == fmt and _SCOPE_RANK.get(agent.scope, 9) < rank:
+            return agent
+    return None
+
+
 def resolve_precedence(agents: Sequence[Agent]) -> list[Agent]:
     """The records with Claude Code's precedence marked (see `precedence_marks`)."""
     result = list(agents)

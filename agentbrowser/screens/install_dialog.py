@@ -21,9 +21,16 @@ from textual.widgets import Input, Label, Static
 
 from agentbrowser.model.convert import LABELS, TARGET_FORMATS, safe_name
 from agentbrowser.model.records import Agent
-from agentbrowser.model.text import one_line, sanitize
+from agentbrowser.model.text import one_line, sanitize, shorten_path
 from agentbrowser.render.pieces import hanging
-from agentbrowser.writing.install import CLASH, SAME, InstallError, Plan, plan_install
+from agentbrowser.writing.install import (
+    CLASH,
+    SAME,
+    InstallError,
+    Plan,
+    plan_install,
+    say_shadowed,
+)
 
 #: What the dialog is for: installing the agent, or starting a new one from it.
 INSTALL = "install"
@@ -136,8 +143,13 @@ class InstallDialog(ModalScreen[InstallChoice | None]):
         error: str | None = None
         try:
             plan = plan_install(self.agent, scope, fmt, name, self.cwd, self.home)
+            if scope == "user":  # a project agent of its name would shadow it at once
+                from agentbrowser.loading.collection import load_collection
+
+                say_shadowed(plan, load_collection(None, self.cwd, self.home))
         except (InstallError, OSError) as exc:
-            error = str(exc)
+            # The command line's words for a choice made here with a key.
+            error = str(exc).replace("use --to project", "press s for the project scope")
         self.app.call_from_thread(self._planned, generation, plan, error)
 
     def _planned(self, generation: int, plan: Plan | None, error: str | None) -> None:
@@ -158,9 +170,14 @@ class InstallDialog(ModalScreen[InstallChoice | None]):
         choices.append("scope   ", style="bold")
         choices.append(self.scope)
         choices.append("   s: project / user", style="dim")
+        plan = self.plan
+        if plan is not None and not self.planning:
+            # Where it goes, in sight whatever follows (findings first, in a short terminal).
+            choices.append("\nto      ", style="bold")
+            room = max(12, self.query_one("#install-choices").size.width - 8)
+            choices.append(sanitize(shorten_path(self._short(plan.main.path), room)))
         self.query_one("#install-choices", Static).update(choices)
         details = Text()
-        plan = self.plan
         if self.planning:
             details.append("working out what to write\u2026", style="dim")
         elif plan is None:
@@ -193,6 +210,16 @@ class InstallDialog(ModalScreen[InstallChoice | None]):
         self.query_one("#install-plan", Static).update(hanging(details))
         self.query_one("#install-hint", Label).update(Text(self._hint()))
         self._fit()
+
+    def _short(self, path: str) -> str:
+        """A path as the top line shows it: below the home as `~/...`, below here relative."""
+        home = self.home or os.path.expanduser("~")
+        here = self.cwd or os.getcwd()
+        for base, prefix in ((here, ""), (home, "~/")):
+            relative = os.path.relpath(path, base)
+            if not relative.startswith(".." + os.sep) and relative != "..":
+                return prefix + relative
+        return path
 
     def on_resize(self) -> None:
         self._fit()

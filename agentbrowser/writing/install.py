@@ -25,7 +25,7 @@ from agentbrowser.model.convert import (
     name_problem,
     safe_name,
 )
-from agentbrowser.model.discovery import SKIP_DIRS
+from agentbrowser.model.discovery import SKIP_DIRS, outranking
 from agentbrowser.model.problems import ERROR, INFO, Problem
 from agentbrowser.model.records import Agent
 from agentbrowser.model.text import read_text
@@ -175,6 +175,17 @@ def plan_install(
             )
         )
     return Plan(agent, fmt, scope, name, target, files, warnings, found)
+
+
+def say_shadowed(plan: Plan, agents: Sequence[Agent]) -> None:
+    """Add to the plan's warnings that an agent of its name in a scope that takes precedence
+    (the project's, for a user install) is the one the tool uses: the new file is shadowed."""
+    winner = outranking(plan.format, plan.name, plan.scope, agents)
+    if winner is not None:  # (in a scope above the plan's: never the file it writes)
+        plan.warnings.append(
+            f"a {winner.scope} agent named {plan.name!r} ({winner.path}) takes precedence: the "
+            f"tool uses it, and the file installed here is shadowed until it goes"
+        )
 
 
 def say_what_the_read_lost(problems: Sequence[Problem], warnings: list[str]) -> None:

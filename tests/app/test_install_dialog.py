@@ -138,7 +138,9 @@ async def test_cursor_rules_in_the_user_scope_are_refused_in_the_dialog(repo: Pa
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await pilot.press("i", "f", "f", "f", "f", "f", "s")
-        assert "projects only" in await planned(pilot)
+        said = await planned(pilot)
+        assert "projects only" in said and "press s for the project scope" in said, said
+        assert "--to" not in said  # (the command line's words)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, InstallDialog)  # nothing to confirm
@@ -454,8 +456,11 @@ async def test_in_a_small_terminal_the_dialog_s_hint_shows_and_its_details_scrol
         await pilot.pause(0.1)  # (the details' rows are set once the rest is laid out)
         lines = ["".join(s.text for s in strip) for strip in app.screen._compositor.render_strips()]
         hint = [i for i, line in enumerate(lines) if "cancel" in line]  # its last line
-        # What the file grants is in sight, first, before any enter.
+        # What the file grants is in sight, first, before any enter; and where it goes.
         assert any("\u26a0 line 39: allowed-tools Bash" in line for line in lines), lines
+        assert any(
+            "to      " in line and "backend-engineer.md" in line for line in lines
+        ), lines
         bottom = [i for i, line in enumerate(lines) if "\u2570" in line and "\u256f" in line]
         assert hint and bottom and hint[-1] < bottom[0] < len(lines), lines
         details = app.screen.query_one("#install-details", VerticalScroll)

@@ -989,3 +989,17 @@ def test_claude_command_syntax_that_the_target_reads_as_text_is_named() -> None:
         "/p/.claude/commands/p.md",
     )
     assert not any("plain text" in w for w in convert(plain, "cursor-rule")[1])
+
+
+def test_a_user_install_shadowed_by_a_project_agent_of_its_name_says_so(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mine = project / ".claude" / "agents" / "code-reviewer.md"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("---\nname: code-reviewer\ndescription: Mine\n---\nMine.\n")
+    code, out, err = run(["install", "code-reviewer", str(BUNDLED), "--to", "user"], capsys)
+    assert code == 0, err
+    assert "a project agent named 'code-reviewer'" in err and "takes precedence" in err, err
+    assert "shadowed" in err
+    code, out, err = run(["install", "debugger", str(BUNDLED), "--to", "user"], capsys)
+    assert code == 0 and "takes precedence" not in err, err
