@@ -322,16 +322,21 @@ CLAUDE_TOOLS = frozenset(
 )
 
 
+_FOLDED_TOOLS = {tool.lower(): tool for tool in CLAUDE_TOOLS}
+
+
 def claude_tool_problems(tools: Sequence[str]) -> list[str]:
     """What is wrong with the names in a Claude file's tools list, each as a sentence: a name
     that holds a line break (a continuation line read into it), or one a letter or two from one
     of Claude Code's tools (`Raed`). The agent does not get such a tool: Claude Code gives only
     the tools it has by the names it knows. MCP tools (`mcp__...`) and names far from any tool
     (a tool that came later) are left alone."""
+    if CLAUDE_TOOLS.issuperset(tools):  # (most lists: one C-speed test)
+        return []
     import difflib
 
     found = []
-    folded = {tool.lower(): tool for tool in CLAUDE_TOOLS}
+    folded = _FOLDED_TOOLS
     for written in tools:
         name = written.split("(", 1)[0].strip()  # `Bash(git add:*)`: the tool is Bash
         if "\n" in written:

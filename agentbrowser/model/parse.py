@@ -254,17 +254,17 @@ def parse_text(
     description = as_text(raw_description)
     tools, tool_problems = normalize_tools(frontmatter, fmt)
     if fm_lines is not None and closed:
-        unloaded: list[Problem] = []
+        unloaded_keys: set[str] = set()
         named = frontmatter.get("name") not in (None, "")  # (else a reference document: below)
         if fmt == "claude-agent" and named and (failure is None or failure.reader == "claude"):
-            semantics = owners.claude_semantics(path, scope)
-            for why, key in owners.claude_agent_unloaded(frontmatter):
+            whys = owners.claude_agent_unloaded(frontmatter)
+            semantics = owners.claude_semantics(path, scope) if whys else None
+            for why, key in whys:
                 message = owners.claude_unloaded_message(why, semantics)
                 if message is not None:
                     line = _key_line(fm_lines, key) if key is not None else 1
-                    unloaded.append(Problem(ERROR, message, line))
-            found.extend(unloaded)
-        unloaded_keys = {p.message.split("`", 2)[1] for p in unloaded if "`" in p.message}
+                    found.append(Problem(ERROR, message, line))
+                    unloaded_keys.add(why.split("`", 2)[1])
         read = failure is None or failure.reader == "claude"  # (the values Claude Code reads)
         if fmt in _AGENT_FORMATS and frontmatter.get("name") in (None, "") and read:
             found.append(
@@ -281,10 +281,10 @@ def parse_text(
             def raw(key: str) -> str | None:
                 return _raw_value(lines, key)
 
-            plugin = owners.claude_semantics(path, scope) == "plugin"
             for message, key in owners.claude_value_errors(fmt, frontmatter, raw):
                 if key in unloaded_keys:  # (said: the agent is not loaded for it)
                     continue
+                plugin = owners.claude_semantics(path, scope) == "plugin"
                 if key == "name" and plugin and fmt == "claude-agent":
                     message = owners.plugin_name_not_text(frontmatter["name"])
                 found.append(Problem(ERROR, message, _key_line(fm_lines, key)))
@@ -304,12 +304,11 @@ def parse_text(
         tool_problems = _unsaid(tool_problems, checked)
     found.extend(tool_problems)
     if tools and fmt in owners.CLAUDE_FORMATS:
-        key = "tools" if "tools" in frontmatter else "allowed-tools"
-        line = _key_line(fm_lines, key) if fm_lines is not None else None
-        found.extend(
-            Problem(WARNING, message, line, RULE_TOOL_NAME)
-            for message in owners.claude_tool_problems(tools)
-        )
+        wrong = owners.claude_tool_problems(tools)
+        if wrong:
+            key = "tools" if "tools" in frontmatter else "allowed-tools"
+            line = _key_line(fm_lines, key) if fm_lines is not None else None
+            found.extend(Problem(WARNING, message, line, RULE_TOOL_NAME) for message in wrong)
     if fm_lines is not None and (not body or body.isspace()) and not blank:
         found.append(Problem(INFO, "the prompt (body) is empty", body_line))
     found.extend(security.findings(text, frontmatter, fmt, tools, body, body_line))
