@@ -262,7 +262,7 @@ async def test_the_ui_answers_while_two_100_kb_prompts_are_compared(tmp_path: Pa
         screen = pilot.app.screen
         assert isinstance(screen, CompareScreen)
         # The screen is up at once and says what it is doing; keys still work meanwhile.
-        if screen.busy:
+        if screen.comparison is None:  # (not yet computed; laying it out is later)
             assert "Comparing" in str(screen.query_one("#compare-summary").render())
         screen = await compared(pilot)
         assert screen.comparison is not None and screen.comparison.changed_lines == 32
@@ -660,3 +660,16 @@ def test_in_tmux_space_down_space_d_shows_both_names_side_by_side() -> None:
         assert "Similarity" not in text
     finally:
         _tmux(server, "kill-server")
+
+
+async def test_at_80_columns_the_summary_wraps_rather_than_cut_the_scores(seeds: Path) -> None:
+    async with build_app([str(seeds)], use_cache=False).run_test(size=(80, 24)) as pilot:
+        browse = await loaded(pilot)
+        a, b = browse.library.agents[:2]
+        pilot.app.push_screen(CompareScreen(a, b))
+        screen = await compared(pilot)
+        summary = screen.query_one("#compare-summary")
+        assert summary.size.height == 2
+        strips = pilot.app.screen._compositor.render_strips()
+        lines = ["".join(s.text for s in strip) for strip in strips]
+        assert "other fields" in lines[1], lines[:3]  # the scores' end, on the second line
