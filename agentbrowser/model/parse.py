@@ -254,10 +254,14 @@ def parse_text(
     description = as_text(raw_description)
     tools, tool_problems = normalize_tools(frontmatter, fmt)
     if fm_lines is not None and closed:
+        # What Claude Code reads: its frontmatter ends at the first `---`, even inside a line.
+        claude_view = frontmatter
+        if fmt in owners.CLAUDE_FORMATS and failure is None and _has_inner_dashes(fm_lines):
+            claude_view = _claude_cut(fm_lines, frontmatter, crlf, found)
         unloaded_keys: set[str] = set()
-        named = frontmatter.get("name") not in (None, "")  # (else a reference document: below)
+        named = claude_view.get("name") not in (None, "")  # (else a reference document: below)
         if fmt == "claude-agent" and named and (failure is None or failure.reader == "claude"):
-            whys = owners.claude_agent_unloaded(frontmatter)
+            whys = owners.claude_agent_unloaded(claude_view)
             semantics = owners.claude_semantics(path, scope) if whys else None
             for why, key in whys:
                 message = owners.claude_unloaded_message(why, semantics)
@@ -266,7 +270,7 @@ def parse_text(
                     found.append(Problem(ERROR, message, line))
                     unloaded_keys.add(why.split("`", 2)[1])
         read = failure is None or failure.reader == "claude"  # (the values Claude Code reads)
-        if fmt in _AGENT_FORMATS and frontmatter.get("name") in (None, "") and read:
+        if fmt in _AGENT_FORMATS and claude_view.get("name") in (None, "") and read:
             found.append(
                 Problem(
                     WARNING,
@@ -326,6 +330,34 @@ def parse_text(
             for spec in FRONTMATTER_FIELDS
         ],
     ))  # fmt: skip
+
+
+def _has_inner_dashes(fm_lines: list[str]) -> bool:
+    return any("---" in line for line in fm_lines)
+
+
+def _claude_cut(
+    fm_lines: list[str], frontmatter: dict[str, Any], crlf: bool, found: list[Problem]
+) -> dict[str, Any]:
+    """The values Claude Code reads from a frontmatter that holds `---` (it ends there), and a
+    warning naming the keys it loses by that; {} when what is left does not parse."""
+    block = "\n".join(fm_lines)
+    cut = block.find("---")
+    line = block.count("\n", 0, cut) + 2
+    ok, theirs = owners.claude_read(block + "\n", crlf)
+    view = theirs if ok and isinstance(theirs, dict) else {}
+    lost = [key for key in frontmatter if key not in view or view[key] != frontmatter[key]]
+    if lost:
+        keys = ", ".join(f"`{key}`" for key in lost)
+        found.append(
+            Problem(
+                WARNING,
+                f"`---` on line {line} ends the frontmatter for Claude Code, which reads only "
+                f"what comes before it: it loses {keys}",
+                line,
+            )
+        )
+    return view
 
 
 def _unsaid(problems: list[Problem], said: list[Problem]) -> list[Problem]:
