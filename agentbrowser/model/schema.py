@@ -697,6 +697,8 @@ def _restricted(spec: Field, key: str, value: str, lines: Sequence[str] | None) 
     else:
         owner = _OWNERS.get(spec.source, "its owner")
         text = f"`{key}: {_shown(value)}` is not a {spec.noun} {owner} documents: {spec.expect}"
+    if spec.severity == ERROR and spec.consequence:  # what the owner then does (OpenCode)
+        text += f"; {spec.consequence}"
     return _problem(spec.severity, text, spec.source, RULE_VALUE, key, lines)
 
 

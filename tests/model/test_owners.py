@@ -326,6 +326,8 @@ OPENCODE_VERDICTS = {
         "---\ndescription: d\nmode: subagent\npermission: often\n---\nB\n",
         "refuses",
     ),
+    "mode-bogus": ("---\ndescription: d\nmode: bogus\n---\nB\n", "refuses"),
+    "color-blue": ("---\ndescription: d\nmode: subagent\ncolor: blue\n---\nB\n", "refuses"),
     "permission-allow": (
         "---\ndescription: d\nmode: subagent\npermission: allow\n---\nB\n",
         "loads",
