@@ -35,6 +35,8 @@ _DERIVED: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          "An agent Claude Code lists nowhere: no description, `hooks` not a mapping, ..."),
         (r"the tool '.*' holds a line break|'.*' is no Claude Code tool", "tools/unknown-tool",
          "A tools list naming a tool its owner does not have"),
+        (r"GitHub Copilot CLI, which loads .claude/skills too, does not load",
+         "skill/copilot-fails", "A skill that Copilot CLI, which loads .claude/skills, drops"),
         (r"empty file", "file/empty", "An empty file"),
         (r"no `name`", "field/missing-name", "An agent without the name its owner needs"),
         (r"no `description`", "field/missing-description", "No description of when to use it"),

@@ -357,6 +357,45 @@ def claude_tool_problems(tools: Sequence[str]) -> list[str]:
     return found
 
 
+#: A skill name Copilot CLI (1.0.102) loads: ASCII letters, digits, `-_.:` and blanks (made
+#: hyphens), starting with a letter or digit, at most 64 characters.
+_COPILOT_SKILL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._:-]{0,63}")
+
+
+def copilot_skill_failure(
+    values: dict[str, Any] | None, duplicate: bool = False
+) -> str | None:
+    """Why GitHub Copilot CLI, which loads `.claude/skills` too, reports a skill as failed to
+    load (in its words, measured with `copilot skill list`), or None: `values` None for a
+    file without (readable) frontmatter."""
+    if values is None:
+        return "missing or malformed YAML frontmatter"
+    if duplicate:
+        return "a key is written twice"
+    if "name" in values:
+        name = values["name"]
+        if not isinstance(name, str):
+            return "its name must be a string"
+        if len(name) > 64:
+            return "its name must be at most 64 characters"
+        if not _COPILOT_SKILL_NAME.fullmatch(name):
+            return (
+                "its name must start with an ASCII letter or digit and hold only ASCII letters, "
+                "digits, hyphens, underscores, dots and colons"
+            )
+    if "description" in values:
+        description = values["description"]
+        if not isinstance(description, str):
+            return "its description must be a string"
+        if len(description) > 1024:
+            return "its description must be at most 1,024 characters"
+    return None
+
+
+def copilot_skill_message(reason: str) -> str:
+    return f"GitHub Copilot CLI, which loads .claude/skills too, does not load this skill: {reason}"
+
+
 def claude_portability(fmt: str, why: str) -> str:
     """The warning for a Claude file that Claude Code reads and strict YAML readers reject."""
     who = "python-frontmatter and other strict YAML readers reject it"

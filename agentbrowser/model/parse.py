@@ -307,6 +307,13 @@ def parse_text(
         # line and its source; said again here, it read as a second problem.
         tool_problems = _unsaid(tool_problems, checked)
     found.extend(tool_problems)
+    if fmt == "claude-skill" and not blank:
+        readable = fm_lines is not None and (failure is None or failure.reader == "claude")
+        if not (failure is not None and failure.reader == "claude"):  # (said there: Copilot too)
+            twice = any(p.message.startswith("duplicate key") for p in found)
+            why = owners.copilot_skill_failure(frontmatter if readable else None, twice)
+            if why is not None:
+                found.append(Problem(WARNING, owners.copilot_skill_message(why), 1, RULE_COPILOT))
     if tools and fmt in owners.CLAUDE_FORMATS:
         wrong = owners.claude_tool_problems(tools)
         if wrong:
@@ -382,6 +389,8 @@ def _unsaid(problems: list[Problem], said: list[Problem]) -> list[Problem]:
 YAML_SYNTAX = "yaml/syntax"
 #: A tools list naming a tool its owner does not have (`Raed`).
 RULE_TOOL_NAME = "tools/unknown-tool"
+#: A skill that Copilot CLI, which loads .claude/skills too, does not load.
+RULE_COPILOT = "skill/copilot-fails"
 YAML_REFUSED = "yaml/refused"
 
 

@@ -439,3 +439,53 @@ def test_what_stops_an_agent_loading_in_a_project_is_said_so_and_not_in_a_plugin
     said = [p.message for p in theirs.problems]
     assert not [m for m in said if "will not load" in m], said
     assert (plugin is None and not said) or any(m.startswith(plugin or "-") for m in said), said
+
+
+#: Skills in `.claude/skills`, which Copilot CLI loads too: whether `copilot skill list`
+#: (1.0.102) reports each as failed to load.
+COPILOT_SKILL_FAILS = {
+    "fine": ("---\nname: fine\ndescription: d\n---\nB\n", False),
+    "spaces": ("---\nname: pdf tools\ndescription: d\n---\nB\n", False),  # (listed pdf-tools)
+    "unicode": ("---\nname: pdf-t\u00f6\u00f6ls\ndescription: d\n---\nB\n", True),
+    "long-name": ("---\nname: " + "p" * 70 + "\ndescription: d\n---\nB\n", True),
+    "number-name": ("---\nname: 123\ndescription: d\n---\nB\n", True),
+    "list-description": ("---\nname: a\ndescription: [a, b]\n---\nB\n", True),
+    "null-description": ("---\nname: b\ndescription:\n---\nB\n", True),
+    "long-description": ("---\nname: c\ndescription: " + "x" * 1100 + "\n---\nB\n", True),
+    "duplicate": ("---\nname: d\nname: e\ndescription: d\n---\nB\n", True),
+    "unclosed": ("---\nname: f\ndescription: d\nB\n", True),
+    "no-frontmatter": ("Just the prompt.\n", True),
+    "blank-line-first": ("\n---\nname: g\ndescription: d\n---\nB\n", True),
+    "colon": ("---\nname: h\ndescription: Use this: when\n---\nB\n", True),
+}
+
+
+def _we_say_copilot_fails(name: str, text: str) -> bool:
+    agent = parse_text(text, f"/p/.claude/skills/{name}/SKILL.md", scope="project")
+    return any(
+        "Copilot CLI" in p.message
+        and ("does not load" in p.message or "failed to load" in p.message)
+        for p in agent.problems
+    )
+
+
+def test_the_skills_we_say_copilot_cli_drops_are_the_ones_it_dropped() -> None:
+    ours = {
+        name: _we_say_copilot_fails(name, text) for name, (text, _) in COPILOT_SKILL_FAILS.items()
+    }
+    assert ours == {name: fails for name, (_, fails) in COPILOT_SKILL_FAILS.items()}
+
+
+def test_the_skills_we_say_copilot_cli_drops_are_the_ones_it_drops_live(tmp_path: Path) -> None:
+    binary = require_owner("copilot")
+    project = tmp_path / "project"
+    for name, (text, _) in COPILOT_SKILL_FAILS.items():
+        folder = project / ".claude" / "skills" / name
+        folder.mkdir(parents=True)
+        (folder / "SKILL.md").write_text(text, encoding="utf-8")
+    (project / ".git").mkdir()
+    done = run_owner(binary, ["skill", "list"], project, tmp_path / "home")
+    failed = set(re.findall(r"\.claude/skills/([\w-]+)/SKILL\.md:", done.stdout + done.stderr))
+    assert {name: name in failed for name in COPILOT_SKILL_FAILS} == {
+        name: fails for name, (_, fails) in COPILOT_SKILL_FAILS.items()
+    }, (done.stdout + done.stderr)[-3000:]
