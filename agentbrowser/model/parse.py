@@ -452,9 +452,13 @@ def _read_frontmatter(
         found.append(Problem(WARNING, "frontmatter is empty", 1))
         return {}, None
     if not isinstance(value, dict):
-        found.append(
-            Problem(ERROR, f"frontmatter is a {_yaml_kind(value)}, not a mapping of keys", 2)
-        )
+        message = f"frontmatter is a {_yaml_kind(value)}, not a mapping of keys"
+        if detect_format(path, None, hint) == "opencode-agent":  # (measured with 1.18.33)
+            message += (
+                ": OpenCode reads no frontmatter in this file: the agent loads with the whole "
+                "file as its prompt, no description, mode all"
+            )
+        found.append(Problem(ERROR, message, 2))
         return {}, None
     return value, None
 

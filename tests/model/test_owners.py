@@ -326,6 +326,7 @@ OPENCODE_VERDICTS = {
         "---\ndescription: d\nmode: subagent\npermission: often\n---\nB\n",
         "refuses",
     ),
+    "a-list": ("---\n- description: d\n- mode: subagent\n---\nB\n", "drops"),
     "mode-bogus": ("---\ndescription: d\nmode: bogus\n---\nB\n", "refuses"),
     "color-blue": ("---\ndescription: d\nmode: subagent\ncolor: blue\n---\nB\n", "refuses"),
     "permission-allow": (
