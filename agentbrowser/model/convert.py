@@ -979,6 +979,19 @@ def _represent_text(dumper: Any, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _represent_text)
 
 
+class _NoDashesDumper(_SafeDumper):  # type: ignore[misc,valid-type]
+    """Strict YAML whose text holds no `---`: a value with one is double-quoted, its first dash
+    written `\\x2d` (see `dump_frontmatter`)."""
+
+
+def _represent_dashes(dumper: Any, value: str) -> yaml.ScalarNode:
+    style = '"' if "---" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_NoDashesDumper.add_representer(str, _represent_dashes)
+
+
 def dump_frontmatter(data: dict[str, Any]) -> str:
     """The keys as strict YAML that reads back to the same values (every owner reads it)."""
     text = yaml.dump(
@@ -990,6 +1003,15 @@ def dump_frontmatter(data: dict[str, Any]) -> str:
         text = yaml.dump(
             data, Dumper=_SafeDumper, sort_keys=False, allow_unicode=True, width=10_000
         )
+    if "---" in text:
+        # Claude Code's frontmatter ends at the first `---`, even inside a value (a name made
+        # from `chakra-ui---semantic.mdc` lost the description after it): the same values,
+        # each `---` written `\x2d--` in a double-quoted scalar.
+        quoted = yaml.dump(
+            data, Dumper=_NoDashesDumper, sort_keys=False, allow_unicode=True, width=10_000
+        ).replace("---", "\\x2d--")
+        if yaml.load(quoted, Loader=_SafeLoader) == data:
+            text = quoted
     return text
 
 

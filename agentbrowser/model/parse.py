@@ -18,7 +18,7 @@ from agentbrowser.model.records import (
     agent_from_values,
     as_text,
 )
-from agentbrowser.model.schema import check_frontmatter
+from agentbrowser.model.schema import RULE_LIMIT, check_frontmatter
 from agentbrowser.model.text import FileText, one_line, read_text
 
 _FENCE = re.compile(r"^---[ \t]*$")
@@ -313,7 +313,26 @@ def parse_text(
             twice = any(p.message.startswith("duplicate key") for p in found)
             why = owners.copilot_skill_failure(frontmatter if readable else None, twice)
             if why is not None:
-                found.append(Problem(WARNING, owners.copilot_skill_message(why), 1, RULE_COPILOT))
+                said = owners.copilot_skill_message(why)
+                # A limit the skills spec sets too is one problem: its warning says both.
+                key = "description" if "description" in why else "name"
+                limit = next(
+                    (
+                        index
+                        for index, p in enumerate(found)
+                        if "at most" in why
+                        and p.rule == RULE_LIMIT
+                        and p.message.startswith(f"`{key}` is")
+                    ),
+                    None,
+                )
+                if limit is None:
+                    found.append(Problem(WARNING, said, 1, RULE_COPILOT))
+                else:
+                    was = found[limit]
+                    text, source = was.message.rsplit(" (", 1)  # (the source stays last)
+                    text = f"{text}; {said} ({source[:-1]}; Copilot CLI 1.0.102)"
+                    found[limit] = Problem(was.severity, text, was.line, was.rule)
     if tools and fmt in owners.CLAUDE_FORMATS:
         wrong = owners.claude_tool_problems(tools)
         if wrong:

@@ -1003,3 +1003,25 @@ def test_a_user_install_shadowed_by_a_project_agent_of_its_name_says_so(
     assert "shadowed" in err
     code, out, err = run(["install", "debugger", str(BUNDLED), "--to", "user"], capsys)
     assert code == 0 and "takes precedence" not in err, err
+
+
+def test_a_value_holding_three_dashes_is_written_so_that_claude_code_reads_it_whole(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Claude Code's frontmatter ends at the first `---`, even inside a value: a name made from
+    `chakra-ui---semantic.mdc` lost the description after it. Written `\\x2d--` in quotes, the
+    values are the same to every reader, and no `---` is left before the closing line."""
+    rule = tmp_path / "rules" / ".cursor" / "rules" / "chakra-ui---semantic.mdc"
+    rule.parent.mkdir(parents=True)
+    rule.write_text("---\ndescription: Use a --- separator\nglobs: '*.tsx'\n---\nRule.\n")
+    code, _, err = run(["install", str(rule), "--to", "project", "--as", "claude-agent"], capsys)
+    assert code == 0, err
+    written = project / ".claude" / "agents" / "chakra-ui---semantic.md"
+    text = written.read_text()
+    frontmatter_text = text.split("\n---\n", 1)[0]
+    assert "---" not in frontmatter_text[3:], text
+    back = parse_file(str(written))
+    assert (back.name, back.description) == ("chakra-ui---semantic", "Use a --- separator")
+    assert not [p for p in back.problems if p.severity == "error"], back.problems
+    post = frontmatter.load(str(written))
+    assert (post["name"], post["description"]) == ("chakra-ui---semantic", "Use a --- separator")

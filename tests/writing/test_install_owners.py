@@ -132,6 +132,25 @@ def test_claude_codes_validator_finds_no_error_in_the_converted_claude_files(
     assert sum(c.format.startswith("claude-") for c in done) > 600  # agents, commands, skills
 
 
+def test_claude_code_loads_every_converted_agent_by_its_name(
+    converted: tuple[Path, list[Converted]],
+) -> None:
+    """Its loader, not only its validator: every agent written for Claude Code is listed by
+    `claude -p hi --agent <none>`, under the name it was given (an agent without a description,
+    or with `---` in a value before it, was listed nowhere)."""
+    binary = require_owner("claude")
+    root, done = converted
+    agents = {c.name for c in done if c.format == "claude-agent"}
+    result = run_owner(
+        binary, ["-p", "hi", "--agent", "zz-no-such-agent"], root, root.parent / "cl-home"
+    )
+    match = re.search(r"Available agents: (.*)", result.stdout + result.stderr)
+    assert match is not None, (result.stdout + result.stderr)[-2000:]
+    listed = set(match.group(1).strip().split(", "))
+    assert len(agents) > 150
+    assert sorted(agents - listed) == []
+
+
 def test_copilot_loads_every_converted_skill_but_those_the_conversion_warned_about(
     converted: tuple[Path, list[Converted]],
 ) -> None:
