@@ -363,11 +363,13 @@ _COPILOT_SKILL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._:-]{0,63}")
 
 
 def copilot_skill_failure(
-    values: dict[str, Any] | None, duplicate: bool = False
+    values: dict[str, Any] | None, duplicate: bool = False, unparsed: bool = False
 ) -> str | None:
     """Why GitHub Copilot CLI, which loads `.claude/skills` too, reports a skill as failed to
     load (in its words, measured with `copilot skill list`), or None: `values` None for a
-    file without (readable) frontmatter."""
+    file without frontmatter, `unparsed` for one whose frontmatter strict YAML rejects."""
+    if unparsed:
+        return "it fails to parse its YAML frontmatter"
     if values is None:
         return "missing or malformed YAML frontmatter"
     if duplicate:

@@ -308,10 +308,10 @@ def parse_text(
         tool_problems = _unsaid(tool_problems, checked)
     found.extend(tool_problems)
     if fmt == "claude-skill" and not blank:
-        readable = fm_lines is not None and (failure is None or failure.reader == "claude")
         if not (failure is not None and failure.reader == "claude"):  # (said there: Copilot too)
             twice = any(p.message.startswith("duplicate key") for p in found)
-            why = owners.copilot_skill_failure(frontmatter if readable else None, twice)
+            values = frontmatter if fm_lines is not None else None
+            why = owners.copilot_skill_failure(values, twice, unparsed=failure is not None)
             if why is not None:
                 said = owners.copilot_skill_message(why)
                 # A limit the skills spec sets too is one problem: its warning says both.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -78,6 +79,7 @@ class InstallDialog(ModalScreen[InstallChoice | None]):
         self.mode = mode
         self.cwd = cwd or os.getcwd()
         self.home = home or os.path.expanduser("~")
+        self._scopes: Sequence[Agent] | None = None
         self.format = default_format(agent)
         """The format to write."""
         self.scope = "project"
@@ -144,13 +146,20 @@ class InstallDialog(ModalScreen[InstallChoice | None]):
         try:
             plan = plan_install(self.agent, scope, fmt, name, self.cwd, self.home)
             if scope == "user":  # a project agent of its name would shadow it at once
-                from agentbrowser.loading.collection import load_collection
-
-                say_shadowed(plan, load_collection(None, self.cwd, self.home))
+                say_shadowed(plan, self._where_tools_read())
         except (InstallError, OSError) as exc:
             # The command line's words for a choice made here with a key.
             error = str(exc).replace("use --to project", "press s for the project scope")
         self.app.call_from_thread(self._planned, generation, plan, error)
+
+    def _where_tools_read(self) -> Sequence[Agent]:
+        """The agents of the project and user scopes, read once for the dialog (in the plan's
+        worker, which runs one plan at a time): every name typed is checked against them."""
+        if self._scopes is None:
+            from agentbrowser.loading.collection import load_collection
+
+            self._scopes = load_collection(None, self.cwd, self.home)
+        return self._scopes
 
     def _planned(self, generation: int, plan: Plan | None, error: str | None) -> None:
         if generation != self._generation:

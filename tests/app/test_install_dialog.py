@@ -468,3 +468,19 @@ async def test_in_a_small_terminal_the_dialog_s_hint_shows_and_its_details_scrol
         await pilot.press("pagedown")
         await pilot.pause()
         assert details.scroll_y > 0
+
+
+async def test_the_dialog_says_a_project_agent_of_the_name_shadows_a_user_install(
+    repo: Path,
+) -> None:
+    mine = repo / ".claude" / "agents" / "code-reviewer.md"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("---\nname: code-reviewer\ndescription: Mine\n---\nMine.\n")
+    app = build_app([str(BUNDLED)], use_cache=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)  # (code-reviewer, the first sample)
+        await pilot.press("i")
+        assert "takes precedence" not in await planned(pilot)  # the project scope
+        await pilot.press("s")
+        said = await planned(pilot)
+        assert "a project agent named 'code-reviewer'" in said and "shadowed" in said, said
