@@ -220,7 +220,7 @@ def claude_agent_unloaded(values: dict[str, Any]) -> list[tuple[str, str | None]
         found.append(("no `description`", None))
     elif description is None or description == "":
         found.append(("`description` is empty", "description"))
-    elif not isinstance(description, str):
+    elif core_kind(description, None) != "string":
         found.append((f"`description` is not text ({_js_kind(description)})", "description"))
     hooks = values.get("hooks")
     if "hooks" in values and hooks is not None and not isinstance(hooks, dict):
@@ -231,17 +231,14 @@ def claude_agent_unloaded(values: dict[str, Any]) -> list[tuple[str, str | None]
     return found
 
 
+_KIND_WORDS = {"array": "a list", "object": "a mapping", "boolean": "a boolean", "null": "null"}
+
+
 def _js_kind(value: Any) -> str:
-    """A value's kind as Claude Code's JavaScript sees it: a list, a mapping, a number..."""
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    return "not text"
+    """A value's kind as Claude Code's JavaScript sees it (`core_kind`), in words: a list, a
+    mapping, a number..."""
+    kind = core_kind(value, None)
+    return _KIND_WORDS.get(kind, f"a {kind}")
 
 
 def plugin_name_not_text(name: Any) -> str:
