@@ -308,31 +308,7 @@ def parse_text(
         tool_problems = _unsaid(tool_problems, checked)
     found.extend(tool_problems)
     if fmt == "claude-skill" and not blank:
-        if not (failure is not None and failure.reader == "claude"):  # (said there: Copilot too)
-            twice = any(p.message.startswith("duplicate key") for p in found)
-            values = frontmatter if fm_lines is not None else None
-            why = owners.copilot_skill_failure(values, twice, unparsed=failure is not None)
-            if why is not None:
-                said = owners.copilot_skill_message(why)
-                # A limit the skills spec sets too is one problem: its warning says both.
-                key = "description" if "description" in why else "name"
-                limit = next(
-                    (
-                        index
-                        for index, p in enumerate(found)
-                        if "at most" in why
-                        and p.rule == RULE_LIMIT
-                        and p.message.startswith(f"`{key}` is")
-                    ),
-                    None,
-                )
-                if limit is None:
-                    found.append(Problem(WARNING, said, 1, RULE_COPILOT))
-                else:
-                    was = found[limit]
-                    text, source = was.message.rsplit(" (", 1)  # (the source stays last)
-                    text = f"{text}; {said} ({source[:-1]}; Copilot CLI 1.0.102)"
-                    found[limit] = Problem(was.severity, text, was.line, was.rule)
+        _say_copilot_drops_skill(found, frontmatter if fm_lines is not None else None, failure)
     if tools and fmt in owners.CLAUDE_FORMATS:
         wrong = owners.claude_tool_problems(tools)
         if wrong:
@@ -356,6 +332,32 @@ def parse_text(
             for spec in FRONTMATTER_FIELDS
         ],
     ))  # fmt: skip
+
+
+def _say_copilot_drops_skill(
+    found: list[Problem], values: dict[str, Any] | None, failure: _Failure | None
+) -> None:
+    """What GitHub Copilot CLI, which loads `.claude/skills` too, does with a skill that it
+    drops and Claude Code keeps (`values` None: no frontmatter). A limit the skills spec sets
+    too is one problem: its warning then says both. Said already where Claude Code's own
+    reading of a failed parse is reported (`claude_portability`)."""
+    if failure is not None and failure.reader == "claude":
+        return
+    twice = any(p.message.startswith("duplicate key") for p in found)
+    why = owners.copilot_skill_failure(values, twice, unparsed=failure is not None)
+    if why is None:
+        return
+    said = owners.copilot_skill_message(why)
+    key = "description" if "description" in why else "name"
+    for index, problem in enumerate(found):
+        if "at most" in why and problem.rule == RULE_LIMIT and problem.message.startswith(
+            f"`{key}` is"
+        ):
+            text, source = problem.message.rsplit(" (", 1)  # (the source stays last)
+            text = f"{text}; {said} ({source[:-1]}; Copilot CLI 1.0.102)"
+            found[index] = Problem(problem.severity, text, problem.line, problem.rule)
+            return
+    found.append(Problem(WARNING, said, 1, RULE_COPILOT))
 
 
 def _has_inner_dashes(fm_lines: list[str]) -> bool:
