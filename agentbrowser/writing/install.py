@@ -460,26 +460,63 @@ def _links_on_the_way(base: str, folder: str) -> list[str]:
 
 
 def _not_the_users_own(base: str, folder: str) -> str | None:
-    """Why the way from `base` (a home) down to `folder` is not the home owner's own, or None:
-    each link on it is the owner's, and each folder it reaches is the owner's and not writable
-    by other users (else one of them could send the file elsewhere)."""
+    """Why the way from `base` (a home) down to `folder` is not the home owner's own, or None.
+
+    The way is followed as the system resolves it, one name at a time, every link's target
+    too: each link on it is the owner's (or root's), and each folder it passes through is the
+    owner's (or root's) and writable by no one else, unless only an entry's owner may rename it
+    there (a sticky folder such as /tmp: the entry on the way is then checked as well). A link
+    to an absolute path is walked from the root. Otherwise another user could send the file
+    elsewhere."""
     try:
         owner = os.stat(base).st_uid
-        probe = base
-        for part in os.path.relpath(folder, base).split(os.sep):
-            probe = os.path.join(probe, part)
-            if os.path.islink(probe) and os.lstat(probe).st_uid != owner:
-                return f"the link {probe} is not yours"
-            reached = os.stat(probe)
-            where = os.path.realpath(probe)
-            if reached.st_uid != owner:
-                return f"{where} is not yours"
-            if reached.st_mode & stat.S_IWOTH or (
-                reached.st_mode & stat.S_IWGRP and not _private_group(reached)
-            ):
-                return f"other users may write in {where}"
+        trusted = (owner, 0)
+        current = os.path.realpath(base)  # (the home itself is where the user's files are)
+        pending = os.path.relpath(folder, base).split(os.sep)
+        links = 0
+        while pending:
+            part = pending.pop(0)
+            if part in ("", "."):
+                continue
+            if part == "..":
+                current = os.path.dirname(current)
+                continue
+            probe = os.path.join(current, part)
+            there = os.lstat(probe)
+            if stat.S_ISLNK(there.st_mode):
+                links += 1
+                if links > 40:
+                    return f"{probe}: too many links"
+                if there.st_uid not in trusted:
+                    return f"the link {probe} is not yours"
+                target = os.readlink(probe)
+                if os.path.isabs(target):  # walked from the root: every folder above it too
+                    current = os.sep
+                pending[:0] = target.split(os.sep)
+                continue
+            why = _not_trusted_folder(probe, there, trusted)
+            if why is not None:
+                return why
+            current = probe
     except OSError as exc:
         return f"{exc.filename or folder}: {exc.strerror or exc}"
+    return None
+
+
+def _not_trusted_folder(
+    path: str, there: os.stat_result, trusted: tuple[int, int]
+) -> str | None:
+    """Why a folder on the way is not safe to pass through, or None."""
+    if not stat.S_ISDIR(there.st_mode):
+        return f"{path} is not a folder"
+    if there.st_uid not in trusted:
+        return f"{path} is not yours"
+    sticky = bool(there.st_mode & stat.S_ISVTX)
+    if not sticky and (
+        there.st_mode & stat.S_IWOTH
+        or (there.st_mode & stat.S_IWGRP and not _private_group(there))
+    ):
+        return f"other users may write in {path}"
     return None
 
 

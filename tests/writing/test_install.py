@@ -385,6 +385,18 @@ def test_a_dotfiles_link_in_the_home_is_followed_when_it_and_its_folder_are_the_
     assert f"({'other users may write in'} {dotfiles})" in err and "refused" in err, err
     assert list((dotfiles / "agents").iterdir()) == []
     dotfiles.chmod(0o755)
+    # A link whose target goes through a folder others may write in (and swap the next link
+    # in): refused, however far along the way it is.
+    team, victim = home / "team", home / "victim"
+    team.mkdir()
+    victim.mkdir()
+    team.chmod(0o777)  # (not sticky: anyone may rename what is in it)
+    (team / "claude").symlink_to(victim)
+    (home / ".claude").unlink()
+    (home / ".claude").symlink_to(team / "claude")
+    code, out, err = run(args, capsys)
+    assert code == 2 and f"other users may write in {team}" in err, err
+    assert list(victim.iterdir()) == []
 
 
 def test_a_symlinked_target_file_is_refused(
