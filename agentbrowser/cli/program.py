@@ -719,7 +719,8 @@ def cmd_install(args: argparse.Namespace, out: TextIO) -> int:
     except install.InstallError as exc:
         raise CliError(sanitize(str(exc))) from exc
     if plan.scope == "user":  # a project agent of its name would shadow it at once
-        install.say_shadowed(plan, collection.load_collection(None))
+        use_cache = not getattr(args, "no_cache", False)
+        install.say_shadowed(plan, collection.load_collection(None, use_cache=use_cache))
     _warn(plan.warnings)
     # What the file hides or grants is shown before anything else is done with it.
     for finding in plan.findings:

@@ -992,6 +992,10 @@ def _represent_dashes(dumper: Any, value: str) -> yaml.ScalarNode:
 _NoDashesDumper.add_representer(str, _represent_dashes)
 
 
+#: A dash with two more after it: written `\x2d`, no run of three is left (`----` too).
+_DASH_BEFORE_TWO = re.compile("-(?=--)")
+
+
 def dump_frontmatter(data: dict[str, Any]) -> str:
     """The keys as strict YAML that reads back to the same values (every owner reads it)."""
     text = yaml.dump(
@@ -1007,9 +1011,12 @@ def dump_frontmatter(data: dict[str, Any]) -> str:
         # Claude Code's frontmatter ends at the first `---`, even inside a value (a name made
         # from `chakra-ui---semantic.mdc` lost the description after it): the same values,
         # each `---` written `\x2d--` in a double-quoted scalar.
-        quoted = yaml.dump(
-            data, Dumper=_NoDashesDumper, sort_keys=False, allow_unicode=True, width=10_000
-        ).replace("---", "\\x2d--")
+        quoted = _DASH_BEFORE_TWO.sub(
+            r"\\x2d",
+            yaml.dump(
+                data, Dumper=_NoDashesDumper, sort_keys=False, allow_unicode=True, width=10_000
+            ),
+        )
         if yaml.load(quoted, Loader=_SafeLoader) == data:
             text = quoted
     return text

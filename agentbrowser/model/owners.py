@@ -313,10 +313,15 @@ def opencode_duplicate(key: str) -> str:
 
 #: Claude Code's own tools, as an agent's `tools` names them (its docs' tools reference).
 CLAUDE_TOOLS = frozenset(
-    """Read Write Edit MultiEdit NotebookEdit NotebookRead Bash BashOutput KillShell Grep Glob
-    LS WebFetch WebSearch Task Agent TodoWrite Skill SlashCommand ExitPlanMode AskUserQuestion
-    ListMcpResourcesTool ReadMcpResourceTool""".split()  # noqa: SIM905 (a word list)
+    """Read Write Edit MultiEdit NotebookEdit NotebookRead Bash BashOutput KillShell KillBash
+    Grep Glob LS LSP WebFetch WebSearch Task TaskOutput TaskCreate TaskGet TaskList TaskUpdate
+    TaskStop Agent TodoWrite Skill SlashCommand EnterPlanMode ExitPlanMode EnterWorktree
+    ExitWorktree AskUserQuestion ListMcpResourcesTool ReadMcpResourceTool Monitor ToolSearch
+    SendMessage CronCreate CronDelete CronList""".split()  # noqa: SIM905 (a word list)
 )
+#: At least this many names of a list that are no Claude Code tool, and it is another tool's
+#: list (VS Code's `codebase, fetch, search`): said once, not as typos.
+FOREIGN_TOOLS = 3
 
 
 _FOLDED_TOOLS = {tool.lower(): tool for tool in CLAUDE_TOOLS}
@@ -334,6 +339,18 @@ def claude_tool_problems(tools: Sequence[str]) -> list[str]:
 
     found = []
     folded = _FOLDED_TOOLS
+    foreign = [
+        name
+        for name in (t.split("(", 1)[0].strip() for t in tools)
+        if name and name.lower() not in folded and not name.startswith("mcp__")
+    ]
+    if len(foreign) >= FOREIGN_TOOLS and 2 * len(foreign) >= len(tools):
+        shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+        found.append(
+            f"{len(foreign)} of the tools ({shown}) are no Claude Code tools (another tool's "
+            "names, as VS Code's): the agent gets none of them"
+        )
+        tools = [t for t in tools if "\n" in t]  # (a line read into a name is still said)
     for written in tools:
         name = written.split("(", 1)[0].strip()  # `Bash(git add:*)`: the tool is Bash
         if "\n" in written:

@@ -22,9 +22,10 @@ from agentbrowser.model.schema import RULE_LIMIT, check_frontmatter
 from agentbrowser.model.text import FileText, one_line, read_text
 
 _FENCE = re.compile(r"^---[ \t]*$")
-# Only `---` closes frontmatter: Claude Code, OpenCode and python-frontmatter read a file
-# whose block ends in YAML's `...` as one without frontmatter (checked with each).
-_CLOSE_ANYWHERE = re.compile(r"^---[ \t]*$", re.MULTILINE)
+# A line that starts with `---` closes frontmatter (`----` and `--- x` too: Claude Code and
+# OpenCode end it at the first `---`); YAML's `...` does not (no owner reads a block ended so
+# as frontmatter: checked with each).
+_CLOSE_ANYWHERE = re.compile(r"^---.*$", re.MULTILINE)
 # A top-level key as the owning tools read one: at column 0, starting with a lower-case letter
 # (real keys do: name, description, allowedTools...). `Examples:` or `Context:` at column 0 in a
 # broken multi-line description are text, not keys.
@@ -67,18 +68,13 @@ def split_frontmatter(text: str) -> tuple[list[str] | None, str, int, bool]:
 
 
 def _close_fence(text: str, after: int) -> tuple[int, int] | None:
-    """(start, end) of the first `---` line after position `after` (a line break).
-
-    str.find for the usual `\n---\n`; the regex where that line has more on it (blanks, or
-    not a fence at all, `----`).
-    """
+    """(start, end) of the first line starting with `---` after position `after` (a line
+    break): two str.find calls (`_CLOSE_ANYWHERE` says the same, slower)."""
     dashes = text.find("\n---", after)
-    if dashes >= 0:
-        end = dashes + 4
-        if end == len(text) or text[end] == "\n":
-            return dashes + 1, end
-    match = _CLOSE_ANYWHERE.search(text, after + 1)
-    return match.span() if match is not None else None
+    if dashes < 0:
+        return None
+    end = text.find("\n", dashes + 4)
+    return dashes + 1, len(text) if end < 0 else end
 
 
 def _strip_quotes(value: str) -> str:
@@ -268,7 +264,7 @@ def parse_text(
                 if message is not None:
                     line = _key_line(fm_lines, key) if key is not None else 1
                     found.append(Problem(ERROR, message, line))
-                    unloaded_keys.add(why.split("`", 2)[1])
+                    unloaded_keys.add(key or "description")  # (no key: no description)
         read = failure is None or failure.reader == "claude"  # (the values Claude Code reads)
         if fmt in _AGENT_FORMATS and claude_view.get("name") in (None, "") and read:
             found.append(
@@ -309,10 +305,12 @@ def parse_text(
     found.extend(tool_problems)
     if fmt == "claude-skill" and not blank:
         _say_copilot_drops_skill(found, frontmatter if fm_lines is not None else None, failure)
-    if tools and fmt in owners.CLAUDE_FORMATS:
+    # Only the key the format documents: a skill's `tools: [claude, cursor]` is its own note
+    # of the tools it suits, which Claude Code does not read.
+    key = "tools" if fmt == "claude-agent" else "allowed-tools"
+    if tools and fmt in owners.CLAUDE_FORMATS and key in frontmatter:
         wrong = owners.claude_tool_problems(tools)
         if wrong:
-            key = "tools" if "tools" in frontmatter else "allowed-tools"
             line = _key_line(fm_lines, key) if fm_lines is not None else None
             found.extend(Problem(WARNING, message, line, RULE_TOOL_NAME) for message in wrong)
     if fm_lines is not None and (not body or body.isspace()) and not blank:
@@ -374,14 +372,19 @@ def _claude_cut(
     line = block.count("\n", 0, cut) + 2
     ok, theirs = owners.claude_read(block + "\n", crlf)
     view = theirs if ok and isinstance(theirs, dict) else {}
-    lost = [key for key in frontmatter if key not in view or view[key] != frontmatter[key]]
-    if lost:
-        keys = ", ".join(f"`{key}`" for key in lost)
+    lost = [key for key in frontmatter if key not in view]
+    cut_short = [key for key in frontmatter if key in view and view[key] != frontmatter[key]]
+    said = [
+        f"it {verb} {', '.join(f'`{key}`' for key in keys)}"
+        for verb, keys in (("loses", lost), ("cuts short", cut_short))
+        if keys
+    ]
+    if said:
         found.append(
             Problem(
                 WARNING,
                 f"`---` on line {line} ends the frontmatter for Claude Code, which reads only "
-                f"what comes before it: it loses {keys}",
+                f"what comes before it: {' and '.join(said)}",
                 line,
             )
         )

@@ -67,6 +67,7 @@ _TYPE_NAMES: dict[type, str] = {
     bool: "a boolean",
     int: "an integer",
     float: "a number",
+    type(None): "null",
 }
 
 
@@ -242,6 +243,8 @@ INSTRUCTIONS_EXCLUDE = Field(
     noun="agent to exclude", expect="code-review or coding-agent",
 )  # fmt: skip
 
+#: A comment after a value: blanks, then `#`.
+_COMMENT_AFTER = re.compile(r"[ \t]+#.*")
 #: A date or timestamp as js-yaml's default schema reads one (YAML 1.1's timestamp type).
 _JS_DATE = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
@@ -558,7 +561,8 @@ def check_frontmatter(
         if schema.reads_dates and value.__class__ is str and _JS_DATE.fullmatch(value):
             number = key_line(lines, str(key))
             written = lines[number - 2] if lines and number and number - 2 < len(lines) else ""
-            if written.split(":", 1)[-1].strip() == value:  # unquoted: a date to the owner
+            plain = _COMMENT_AFTER.sub("", written.split(":", 1)[-1]).strip()
+            if plain == value:  # unquoted: a date to the owner
                 found.append(_problem(
                     schema.type_severity, f"`{key}: {value}` is a date to {schema.owner}, not "
                     f"text: {spec.consequence or 'it refuses it'} (quote it)", spec.source,

@@ -27,12 +27,13 @@ _INT_TAG = "tag:yaml.org,2002:int"
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 _NULL_TAG = "tag:yaml.org,2002:null"
 
-#: How a plain scalar resolves: YAML 1.2's core schema, as the owners read frontmatter
-#: (Claude Code, OpenCode and Copilot CLI are JavaScript; their YAML readers follow 1.2), not
-#: PyYAML's YAML 1.1. So `yes`, `no`, `on` and `off` are text (`name: yes` is the agent `yes`),
-#: and so are `2024-01-01` (no implicit dates: OpenCode's own date reading is said by its
-#: checks), `1:30` and `1_000`; `0777` is 777 and `0o17` 15; `1e3` is a float. Keyed by the
-#: first character, as PyYAML's own table.
+#: How a plain scalar resolves: YAML 1.2's core schema, nearer the owners' JavaScript readers
+#: than PyYAML's YAML 1.1 on what real frontmatter holds: `yes`, `no`, `on` and `off` are text
+#: to Claude Code, OpenCode and Copilot CLI (`name: yes` is the agent `yes`), and so, here, are
+#: `2024-01-01` (OpenCode's own date reading is said by its checks), `1:30` and `1_000`; `0777`
+#: is 777 and `0o17` 15; `1e3` is a float. The owners part from it and from each other on rarer
+#: numbers (OpenCode reads `1_000`, `1:30` and `0b101` as numbers, Claude Code `+0x1`): not
+#: modelled. Keyed by the first character, as PyYAML's own table.
 _CORE: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
 
 

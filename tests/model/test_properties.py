@@ -324,7 +324,7 @@ FENCY = st.lists(
 
 @given(text=FENCY)
 @example(text="...\n---\n")  # a `...` line does not close: the `---` after it does
-@example(text="x: y\n----\n---")  # `----` is not a fence
+@example(text="x: y\n----\n---")  # `----` closes (a line that starts with `---`)
 @example(text="--- \n---\n")  # a fence with blanks after it
 @example(text="---x\n")
 @settings(max_examples=300)

@@ -1025,7 +1025,7 @@ def test_a_value_holding_three_dashes_is_written_so_that_claude_code_reads_it_wh
     values are the same to every reader, and no `---` is left before the closing line."""
     rule = tmp_path / "rules" / ".cursor" / "rules" / "chakra-ui---semantic.mdc"
     rule.parent.mkdir(parents=True)
-    rule.write_text("---\ndescription: Use a --- separator\nglobs: '*.tsx'\n---\nRule.\n")
+    rule.write_text("---\ndescription: Use a ---- separator\nglobs: '*.tsx'\n---\nRule.\n")
     code, _, err = run(["install", str(rule), "--to", "project", "--as", "claude-agent"], capsys)
     assert code == 0, err
     written = project / ".claude" / "agents" / "chakra-ui---semantic.md"
@@ -1033,7 +1033,17 @@ def test_a_value_holding_three_dashes_is_written_so_that_claude_code_reads_it_wh
     frontmatter_text = text.split("\n---\n", 1)[0]
     assert "---" not in frontmatter_text[3:], text
     back = parse_file(str(written))
-    assert (back.name, back.description) == ("chakra-ui---semantic", "Use a --- separator")
+    assert (back.name, back.description) == ("chakra-ui---semantic", "Use a ---- separator")
     assert not [p for p in back.problems if p.severity == "error"], back.problems
     post = frontmatter.load(str(written))
-    assert (post["name"], post["description"]) == ("chakra-ui---semantic", "Use a --- separator")
+    assert (post["name"], post["description"]) == ("chakra-ui---semantic", "Use a ---- separator")
+
+
+def test_install_with_no_cache_writes_no_index_cache(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cache = Path(os.environ["XDG_CACHE_HOME"])
+    args = ["install", "code-reviewer", str(BUNDLED), "--to", "user", "--no-cache", "--dry-run"]
+    code, _, err = run(args, capsys)
+    assert code == 0, err
+    assert not list(cache.rglob("index-*")), list(cache.rglob("*"))
