@@ -162,8 +162,8 @@ class InstallDialog(ModalScreen[InstallChoice | None]):
         return self._scopes
 
     def _planned(self, generation: int, plan: Plan | None, error: str | None) -> None:
-        if generation != self._generation:
-            return
+        if generation != self._generation or not self.query("#install-choices"):
+            return  # (a newer plan is coming, or the dialog was closed meanwhile)
         self.plan, self.error, self.planning = plan, error, False
         self._show()
         if self._confirm_when_planned:
@@ -240,10 +240,11 @@ class InstallDialog(ModalScreen[InstallChoice | None]):
         self.call_after_refresh(self._fit_now)
 
     def _fit_now(self) -> None:
-        if not self.is_mounted:
+        # (after a refresh: the dialog may have been closed meanwhile, its parts gone)
+        dialog = next(iter(self.query("#install-dialog")), None)
+        details = next(iter(self.query("#install-details")), None)
+        if not self.is_mounted or dialog is None or details is None:
             return
-        dialog = self.query_one("#install-dialog")
-        details = self.query_one("#install-details")
         rest = 2  # the border
         for child in dialog.children:
             if child is not details:

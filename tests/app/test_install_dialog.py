@@ -484,3 +484,24 @@ async def test_the_dialog_says_a_project_agent_of_the_name_shadows_a_user_instal
         await pilot.press("s")
         said = await planned(pilot)
         assert "a project agent named 'code-reviewer'" in said and "shadowed" in said, said
+
+
+async def test_a_fit_pending_when_the_dialog_closes_is_dropped(repo: Path) -> None:
+    """The dialog measures its parts after a refresh; closed meanwhile (enter installs and
+    closes it at once), the measure finds no parts and must do nothing (it stopped the app
+    with NoMatches in a fresh-clone CI run)."""
+    app = build_app([str(BUNDLED)], use_cache=False)
+    async with app.run_test(size=SIZE) as pilot:
+        browse = await loaded(pilot)
+        await pilot.press("i")
+        await planned(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, InstallDialog)
+        dialog.dismiss(None)
+        await pilot.pause()
+        for part in list(dialog.query("*")):  # (its parts gone, as when it is torn down)
+            await part.remove()
+        dialog._fit_now()
+        dialog._planned(dialog._generation, dialog.plan, None)
+        await pilot.pause()
+        assert app.screen is browse and app.is_running
