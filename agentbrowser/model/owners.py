@@ -81,10 +81,12 @@ def _is_list(value: str) -> bool:
 
 
 def claude_read(source: str, crlf: bool = False) -> tuple[bool, Any]:
-    """(True, values) when Claude Code's second attempt parses the frontmatter, else (False, None).
+    """(True, values) when Claude Code reads the frontmatter, else (False, None): cut at its
+    first `---` (then read as it is), else its second attempt on the whole.
 
-    Call it once strict YAML has failed. With CRLF line endings every line ends in `\\r`,
-    which Claude Code's line pattern does not match: nothing is quoted, the attempt fails.
+    For a frontmatter strict YAML rejects, or one holding `---`. With CRLF line endings every
+    line ends in `\\r`, which Claude Code's line pattern does not match: nothing is quoted, the
+    second attempt fails.
     """
     # Claude Code's frontmatter ends at the first `---` anywhere, even inside a line.
     cut = source.find("---")
@@ -296,19 +298,21 @@ def unclosed_frontmatter(fmt: str, semantics: str | None) -> str:
     if fmt in CLAUDE_FORMATS:
         return f"{opened}: Claude Code reads no frontmatter in it, the whole file is the prompt"
     if fmt == "opencode-agent":
-        return (
-            f"{opened}: OpenCode reads no frontmatter in it: the agent loads with the whole "
-            "file as its prompt, no description, mode all"
-        )
+        return f"{opened}: {OPENCODE_NO_FRONTMATTER}"
     return f"{opened}: tools read no frontmatter in it"
 
 
+#: What OpenCode (1.18.33) does with a file whose frontmatter it does not read (never closed,
+#: a key written twice, a list rather than keys).
+OPENCODE_NO_FRONTMATTER = (
+    "OpenCode reads no frontmatter in this file: the agent loads with the whole file as its "
+    "prompt, no description, mode all"
+)
+
+
 def opencode_duplicate(key: str) -> str:
-    """OpenCode (1.18.33) reads a frontmatter with a key written twice as no frontmatter."""
-    return (
-        f"duplicate key `{key}`: OpenCode reads no frontmatter in this file: the agent loads "
-        "with the whole file as its prompt, no description, mode all"
-    )
+    """OpenCode reads a frontmatter with a key written twice as no frontmatter."""
+    return f"duplicate key `{key}`: {OPENCODE_NO_FRONTMATTER}"
 
 
 #: Claude Code's own tools, as an agent's `tools` names them (its docs' tools reference).

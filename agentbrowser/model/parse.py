@@ -284,8 +284,9 @@ def parse_text(
             for message, key in owners.claude_value_errors(fmt, frontmatter, raw):
                 if key in unloaded_keys:  # (said: the agent is not loaded for it)
                     continue
-                plugin = owners.claude_semantics(path, scope) == "plugin"
-                if key == "name" and plugin and fmt == "claude-agent":
+                if key == "name" and fmt == "claude-agent" and (
+                    owners.claude_semantics(path, scope) == "plugin"
+                ):
                     message = owners.plugin_name_not_text(frontmatter["name"])
                 found.append(Problem(ERROR, message, _key_line(fm_lines, key)))
         if fmt in _NEEDS_DESCRIPTION and raw_description is None and not unloaded_keys:
@@ -478,10 +479,7 @@ def _read_frontmatter(
     if not isinstance(value, dict):
         message = f"frontmatter is a {_yaml_kind(value)}, not a mapping of keys"
         if detect_format(path, None, hint) == "opencode-agent":  # (measured with 1.18.33)
-            message += (
-                ": OpenCode reads no frontmatter in this file: the agent loads with the whole "
-                "file as its prompt, no description, mode all"
-            )
+            message += f": {owners.OPENCODE_NO_FRONTMATTER}"
         found.append(Problem(ERROR, message, 2))
         return {}, None
     return value, None

@@ -542,8 +542,7 @@ def check_frontmatter(
                     RULE_VALUE, key, lines,
                 ))  # fmt: skip
             elif schema.refuses_null:
-                number = key_line(lines, str(key))
-                written = lines[number - 2] if lines and number and number - 2 < len(lines) else ""
+                written = _written_line(lines, str(key))
                 # `color: #ff0000` unquoted is a key and a comment: no value.
                 comment = " (a `#` after `: ` starts a comment: quote the value)"
                 found.append(_problem(
@@ -559,8 +558,7 @@ def check_frontmatter(
                 found.append(_wrong_type(schema, spec, key, value, lines))
                 continue
         if schema.reads_dates and value.__class__ is str and _JS_DATE.fullmatch(value):
-            number = key_line(lines, str(key))
-            written = lines[number - 2] if lines and number and number - 2 < len(lines) else ""
+            written = _written_line(lines, str(key))
             plain = _COMMENT_AFTER.sub("", written.split(":", 1)[-1]).strip()
             if plain == value:  # unquoted: a date to the owner
                 found.append(_problem(
@@ -608,6 +606,12 @@ def _is_instance(value: Any, types: tuple[type, ...]) -> bool:
     if isinstance(value, bool):
         return bool in types
     return isinstance(value, types)
+
+
+def _written_line(lines: Sequence[str] | None, key: str) -> str:
+    """A top-level key's line as written ("" when not found)."""
+    number = key_line(lines, key)
+    return lines[number - 2] if lines and number and number - 2 < len(lines) else ""
 
 
 def key_line(lines: Sequence[str] | None, key: str) -> int | None:
