@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from rich import box
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 
 from agentbrowser.model.fields import canonical
 from agentbrowser.model.multi import ALL, UNIQUE, MultiComparison, Part, letters, word_spans
 from agentbrowser.model.serialize import value_line
-from agentbrowser.model.text import hidden_runs, one_line, sanitize, shorten_apart
+from agentbrowser.model.text import hidden_runs, one_line, plural, sanitize, shorten_apart
 from agentbrowser.render.pieces import hanging
 
 #: How the words that only the shown agent uses stand out in its paragraphs.
@@ -49,11 +50,20 @@ def cell_width(count: int, width: int) -> int:
     return max(6, (width - 2 - 16 - 3 - 2 * count) // count)
 
 
-def _header(first: str, count: int) -> Table:
+def _label_width(comparison: MultiComparison) -> int:
+    """The first column's width, one for the fields table and the tools matrix, folded or not:
+    their agents' columns line up (up to 16 cells, where a long tool name is cut)."""
+    labels = [row.field for row in comparison.fields] + [row.tool for row in comparison.tools]
+    labels += ["(none listed)", plural(len(comparison.tools), "tool")]
+    return min(16, max(cell_len(sanitize(label)) for label in labels))
+
+
+def _header(first: str, comparison: MultiComparison) -> Table:
     table = Table(show_edge=False, pad_edge=False, expand=True, box=None, padding=(0, 1))
-    table.add_column(first, no_wrap=True, style="bold", max_width=16)
+    width = _label_width(comparison)
+    table.add_column(first, no_wrap=True, style="bold", width=width, overflow="ellipsis")
     table.add_column("", no_wrap=True, width=1)
-    for letter in letters(count):
+    for letter in letters(len(comparison.names)):
         table.add_column(letter, no_wrap=True, overflow="ellipsis", ratio=1)
     return table
 
@@ -61,7 +71,7 @@ def _header(first: str, count: int) -> Table:
 def fields_table(comparison: MultiComparison, width: int) -> Table:
     """Fields: one row per key, one column per agent; ≠ marks the rows that differ."""
     count = len(comparison.names)
-    table = _header("field", count)
+    table = _header("field", comparison)
     for row in comparison.fields:
         if row.field == "name":
             # Names of variants share prefixes: cut them where they differ least, told apart.
@@ -81,7 +91,7 @@ def fields_table(comparison: MultiComparison, width: int) -> Table:
 
 def tools_table(comparison: MultiComparison) -> Table:
     """Tools: one row per tool, ✓ where an agent grants it, "all" where it inherits all."""
-    table = _header("tool", len(comparison.names))
+    table = _header("tool", comparison)
     if any(comparison.inherits):
         table.caption = "all: every tool allowed (no tools key, or one that turns none off)"
     if not comparison.tools:
@@ -97,6 +107,24 @@ def tools_table(comparison: MultiComparison) -> Table:
         ]
         mark = Text("\u2260", style="bold") if row.differs else Text(" ")
         table.add_row(Text(sanitize(row.tool)), mark, *cells, style="" if row.differs else "dim")
+    return table
+
+
+def tools_summary(comparison: MultiComparison) -> Table:
+    """The tools matrix folded to one row: how many of the tools listed each agent grants
+    ("all" where it inherits every tool), for a screen too short for a row per tool."""
+    table = _header("tool", comparison)
+    rows = comparison.tools
+    cells = [
+        Text("all" if inherits else f"{sum(1 for row in rows if row.granted[index])} of {len(rows)}")
+        for index, inherits in enumerate(comparison.inherits)
+    ]
+    differing = sum(1 for row in rows if row.differs)
+    mark = Text("\u2260", style="bold") if differing else Text(" ")
+    table.add_row(Text(plural(len(rows), "tool")), mark, *cells, style="" if differing else "dim")
+    table.caption = f"t: tool by tool ({differing} of {len(rows)} differ)"
+    if any(comparison.inherits):
+        table.caption += " \u00b7 all: every tool allowed"
     return table
 
 

@@ -28,6 +28,7 @@ from agentbrowser.render.multi_layout import (
     fields_table,
     marked_paragraph,
     part_label,
+    tools_summary,
     tools_table,
 )
 from agentbrowser.widgets.key_bar import KeyBar
@@ -68,6 +69,7 @@ class MultiCompareScreen(Screen[None]):
         Binding("left,h", "member(-1)", "Previous agent's prompt", show=False),
         Binding("space", "choose", "Choose for two-way"),
         Binding("c", "copy_prompt", "Copy prompt"),
+        Binding("t", "toggle_tools", "Tools matrix"),
         Binding("escape", "back", "Back"),
     ]
 
@@ -82,6 +84,9 @@ class MultiCompareScreen(Screen[None]):
         self.chosen: list[int] = []
         """Members chosen with space for the two-way compare."""
         self._unique_at = -1
+        self.tools_folded: bool | None = None
+        """The tools matrix folded to one row (True), a row per tool (False), or as the
+        screen's height has it (None: folded where it would crowd the prompt out)."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="multi-summary")
@@ -125,7 +130,7 @@ class MultiCompareScreen(Screen[None]):
         """Show the table, the matrix and the first member's prompt."""
         comparison = self.comparison = message.comparison
         self._show_fields()
-        self.query_one("#multi-tools", Static).update(tools_table(comparison))
+        self._show_tools()
         self._show_summary()
         self._show_prompt()
 
@@ -134,11 +139,29 @@ class MultiCompareScreen(Screen[None]):
             table = fields_table(self.comparison, self.size.width)
             self.query_one("#multi-fields", Static).update(table)
 
+    def folds_tools(self) -> bool:
+        """Whether the tools matrix shows folded: as `t` last set it, else when its rows would
+        take more than a third of the body (at 80x24 the tables filled it, and the prompts,
+        which tell the variants apart, began below the screen)."""
+        if self.tools_folded is not None:
+            return self.tools_folded
+        if self.comparison is None or not self.comparison.tools:
+            return False
+        height = self.query_one("#multi-body", VerticalScroll).size.height or self.size.height
+        return len(self.comparison.tools) + 2 > height // 3
+
+    def _show_tools(self) -> None:
+        if self.comparison is not None:
+            fold = self.folds_tools()
+            table = tools_summary(self.comparison) if fold else tools_table(self.comparison)
+            self.query_one("#multi-tools", Static).update(table)
+
     def on_resize(self) -> None:
         """Names are cut to the width: a wider or narrower screen cuts them anew. The paragraph
         read at the top (or the one `n` went to) stays in view: paragraphs wrap anew."""
         self._show_legend()
         self._show_fields()
+        self._show_tools()
         self._show_summary()
         body = self.query_one("#multi-body", VerticalScroll)
         parts = list(self.query(PromptPart))
@@ -292,6 +315,13 @@ class MultiCompareScreen(Screen[None]):
 
         self.app.clear_notifications()  # "A chosen: ..." is done with
         self.app.push_screen(CompareScreen(a, b))
+
+    def action_toggle_tools(self) -> None:
+        """Show the tools matrix a row per tool, or folded to one row."""
+        if self.busy or not self.comparison or not self.comparison.tools:
+            return
+        self.tools_folded = not self.folds_tools()
+        self._show_tools()
 
     def action_copy_prompt(self) -> None:
         """Copy the shown agent's prompt."""

@@ -680,3 +680,35 @@ async def test_enter_in_a_groups_view_without_groups_says_there_is_none(tmp_path
         await wait_for(pilot, lambda: bool(shown))
         assert shown[0]["message"].startswith("No group to compare")
         assert pilot.app.screen is screen
+
+
+async def test_a_short_screen_folds_the_tools_matrix_and_t_unfolds_it(seeds: Path) -> None:
+    """At 80x24 a row per tool filled the screen and the prompts began below it: folded, one
+    row says how many of the tools each agent grants; `t` shows them tool by tool, and back."""
+    async with build_app([str(seeds)], use_cache=False).run_test(size=(80, 24)) as pilot:
+        screen = await open_multi(pilot, 5)
+        assert screen.folds_tools()
+        lines = _screen_lines(pilot.app)
+        (row,) = [line.split() for line in lines if line.split()[:2] == ["13", "tools"]]
+        assert row[2:] == ["\u2260", "4", "of", "13", "all", "all", "all", "9", "of", "13"], row
+        assert any("t: tool by tool (13 of 13 differ)" in line for line in lines), lines
+        assert not any(line.split()[:1] == ["NotebookEdit"] for line in lines), lines
+        # The prompt's first paragraph is on the first screen.
+        assert any("only A" in line for line in lines), lines
+        await pilot.press("t")
+        await pilot.pause()
+        assert not screen.folds_tools()
+        screen.query_one("#multi-body").scroll_to(y=9, animate=False)
+        await pilot.pause()
+        lines = _screen_lines(pilot.app)
+        (row,) = [line.split() for line in lines if line.split()[:1] == ["NotebookEdit"]]
+        assert row[1:7] == ["\u2260", "\u2713", "all", "all", "all", "\u00b7"], row  # (scrollbar)
+        await pilot.press("t")
+        await pilot.pause()
+        assert screen.folds_tools()
+        # A screen tall enough for every row shows them without a key, unless `t` said not to.
+        screen.tools_folded = None
+        await pilot.resize_terminal(160, 60)
+        await pilot.pause(0.2)
+        assert not screen.folds_tools()
+        assert any(line.split()[:1] == ["NotebookEdit"] for line in _screen_lines(pilot.app))
