@@ -649,6 +649,8 @@ class BrowseScreen(Screen[None]):
             for root in roots
         )
         note = " (outside the folders shown here: not listed)" if outside else ""
+        if choice.force and plan.clashes:
+            note = f" in place of the different file that was there{note}"
         self.notify(f"Wrote {where}{files}{note}", title=title, markup=False)
         self._select_after_load = plan.main.path
         if choice.mode == "new":

@@ -61,12 +61,15 @@ class CompareScreen(Screen[None]):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, a: Agent, b: Agent) -> None:
+    def __init__(self, a: Agent, b: Agent, notes: tuple[str, str] | None = None) -> None:
         super().__init__()
         self.a = a
         """The agent in the left column (A)."""
         self.b = b
         """The agent in the right column (B)."""
+        self.notes = notes
+        """What each side is, said over its column in place of its path (`there now`, `as
+        write`), where both sides are one path."""
         self.comparison: Comparison | None = None
         """The comparison shown; None while it is computed."""
         self.compare_seconds = 0.0
@@ -99,12 +102,8 @@ class CompareScreen(Screen[None]):
         self._generation += 1
         self.comparison = None
         header = self.query_one(ColumnHeader)
-        header.names = (
-            self.a.name,
-            display_path(self.a.path),
-            self.b.name,
-            display_path(self.b.path),
-        )
+        note_a, note_b = self.notes or (display_path(self.a.path), display_path(self.b.path))
+        header.names = (self.a.name, note_a, self.b.name, note_b)
         self.sub_title = f"{one_line(self.a.name, 40)} \u2194 {one_line(self.b.name, 40)}"
         summary = Text("Comparing\u2026 ", style="bold")
         summary.append(f"{one_line(self.a.name, 50)} with {one_line(self.b.name, 50)}")
@@ -186,6 +185,8 @@ class CompareScreen(Screen[None]):
     def action_swap(self) -> None:
         """Put B on the left and A on the right, and compare again."""
         self.a, self.b = self.b, self.a
+        if self.notes:
+            self.notes = (self.notes[1], self.notes[0])
         self._start()
 
     def action_copy_diff(self) -> None:
@@ -220,4 +221,25 @@ class CompareScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Back to the list, on the agent that was highlighted."""
+        self.dismiss(None)
+
+
+class ClashCompareScreen(CompareScreen):
+    """From the install dialog: the file there now (A) beside the file install would write in
+    its place (B). `o` replaces the file (the dialog writes it, or first asks for the findings
+    it shows to be read); escape keeps it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("o", "replace", "Replace the file there"),
+        *CompareScreen.BINDINGS,
+    ]
+
+    def __init__(self, there: Agent, coming: Agent) -> None:
+        super().__init__(there, coming, ("(there now)", "(to write)"))
+        self.replace = False
+        """True once `o` asked to replace the file there."""
+
+    def action_replace(self) -> None:
+        """Back to the install dialog, replacing the file there."""
+        self.replace = True
         self.dismiss(None)

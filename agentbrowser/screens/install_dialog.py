@@ -334,11 +334,13 @@ class InstallDialog(ModalScreen[InstallChoice | None]):
 
     def _compare(self, plan: Plan) -> None:
         from agentbrowser.model.parse import parse_file, parse_text
-        from agentbrowser.screens.compare import CompareScreen
+        from agentbrowser.screens.compare import ClashCompareScreen
 
         main = next(f for f in plan.files if f.status == CLASH)
         there = parse_file(main.path)
         coming = parse_text(main.content.decode("utf-8", "replace"), main.path, "path")
+
+        screen = ClashCompareScreen(there, coming)
 
         def seen(_: object = None) -> None:
             self.compared = True
@@ -346,8 +348,10 @@ class InstallDialog(ModalScreen[InstallChoice | None]):
             # `o` now replaces the file: a key for the dialog, not a letter for the name box
             # (where `n` put the focus).
             self.query_one("#install-details").focus()
+            if screen.replace:  # `o` in the comparison: as `o` here
+                self.action_overwrite()
 
-        self.app.push_screen(CompareScreen(there, coming), seen)
+        self.app.push_screen(screen, seen)
 
 
 def _status_text(plan: Plan) -> Text:

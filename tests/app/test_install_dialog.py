@@ -174,6 +174,76 @@ async def test_a_clash_is_compared_before_anything_is_written(repo: Path) -> Non
         assert taken.read_bytes() == (BUNDLED / ".claude/agents/code-reviewer.md").read_bytes()
 
 
+async def test_the_clash_comparison_says_which_side_is_there_and_o_in_it_replaces(
+    repo: Path,
+) -> None:
+    """Both sides are one path: over the columns, what each is; `o` is a key of the comparison
+    (it was only the dialog's, said once the comparison was left), and the message says that
+    the file written replaced a different one."""
+    from agentbrowser.widgets.diff_view import ColumnHeader
+
+    taken = repo / ".claude" / "agents" / "code-reviewer.md"
+    taken.parent.mkdir(parents=True)
+    taken.write_text("---\nname: code-reviewer\ndescription: Mine\n---\nMy own reviewer.\n")
+    before = taken.read_bytes()
+    app = build_app([str(BUNDLED)], use_cache=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        shown = record_notifications(app)
+        await pilot.press("i")
+        assert "a different file is there" in await planned(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen))
+        compare = app.screen
+        await wait_for(pilot, lambda: not compare.busy)  # type: ignore[attr-defined]
+        header = str(compare.query_one(ColumnHeader).render())
+        assert "A code-reviewer  (there now)" in header, header
+        assert "B code-reviewer  (to write)" in header, header
+        assert " o Replace the file there " in str(compare.query_one("KeyBar").render())
+        await pilot.press("s")  # swapped: the notes go with their sides
+        await pilot.pause()
+        header = str(compare.query_one(ColumnHeader).render())
+        assert header.index("(to write)") < header.index("(there now)"), header
+        assert taken.read_bytes() == before
+        await pilot.press("o")
+        await wait_for(pilot, lambda: taken.read_bytes() != before)
+        assert taken.read_bytes() == (BUNDLED / ".claude/agents/code-reviewer.md").read_bytes()
+        await wait_for(pilot, lambda: bool(shown))
+        assert "in place of the different file that was there" in shown[-1]["message"], shown
+
+
+async def test_o_in_the_comparison_of_an_agent_with_findings_asks_for_them_to_be_read(
+    repo: Path,
+) -> None:
+    """What an agent hides or grants is shown in the dialog: `o` in the comparison brings the
+    user back to it (as a first `o` there, which says the findings were read), and only an `o`
+    there replaces the file."""
+    source = repo / "incoming"
+    source.mkdir()
+    (source / "helper.md").write_text(
+        "---\nname: helper\ndescription: Helps\npermissionMode: bypassPermissions\n---\nHelp.\n"
+    )
+    taken = repo / ".claude" / "agents" / "helper.md"
+    taken.parent.mkdir(parents=True)
+    taken.write_text("---\nname: helper\ndescription: Mine\n---\nMine.\n")
+    before = taken.read_bytes()
+    app = build_app([str(source)], use_cache=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("i")
+        assert "a different file is there" in await planned(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen))
+        await pilot.press("o")
+        await wait_for(pilot, lambda: isinstance(app.screen, InstallDialog))
+        await pilot.pause()
+        text = dialog_text(app)
+        assert "bypassPermissions" in text and "o replaces the file there" in text, text
+        assert taken.read_bytes() == before
+        await pilot.press("o")
+        await wait_for(pilot, lambda: taken.read_bytes() != before)
+
+
 async def test_a_file_that_appears_while_the_dialog_is_open_is_kept(repo: Path) -> None:
     app = build_app([str(BUNDLED)], use_cache=False)
     async with app.run_test(size=SIZE) as pilot:
