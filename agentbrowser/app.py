@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from agentbrowser.commands import AgentCommands
-from agentbrowser.messages import CopyRequested
+from agentbrowser.messages import CopyRequested, InstallRequested
 from agentbrowser.screens.browse import BrowseScreen
 
 
@@ -51,3 +51,9 @@ class AgentBrowserApp(App[None]):
         base = self.screen_stack[0] if self.screen_stack else None
         if isinstance(base, BrowseScreen):
             base.copy_part(message.agent, message.part, message.label)
+
+    def on_install_requested(self, message: InstallRequested) -> None:
+        """An install asked for by a screen above the list: the browse screen's dialog, as `i`."""
+        base = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(base, BrowseScreen):
+            base.open_install_dialog(message.agent)

@@ -54,3 +54,10 @@ class CopyRequested(Message):
     part: str
     label: str | None = None
     """How the agent is named in what the copy says (None: its name)."""
+
+
+@dataclass
+class InstallRequested(Message):
+    """A screen above the list asks for an agent to be installed, as `i` does in the list."""
+
+    agent: Agent

@@ -11,11 +11,13 @@ from typing import Any
 
 from rich import box
 from rich.cells import cell_len
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from agentbrowser.model.fields import canonical
 from agentbrowser.model.multi import ALL, UNIQUE, MultiComparison, Part, letters, word_spans
+from agentbrowser.model.records import Agent
 from agentbrowser.model.serialize import value_line
 from agentbrowser.model.text import hidden_runs, one_line, plural, sanitize, shorten_apart
 from agentbrowser.render.pieces import hanging
@@ -115,9 +117,10 @@ def tools_summary(comparison: MultiComparison) -> Table:
     ("all" where it inherits every tool), for a screen too short for a row per tool."""
     table = _header("tool", comparison)
     rows = comparison.tools
+    granted = [sum(1 for row in rows if row.granted[i]) for i in range(len(comparison.names))]
     cells = [
-        Text("all" if inherits else f"{sum(1 for row in rows if row.granted[index])} of {len(rows)}")
-        for index, inherits in enumerate(comparison.inherits)
+        Text("all" if inherits else f"{count} of {len(rows)}")
+        for count, inherits in zip(granted, comparison.inherits)
     ]
     differing = sum(1 for row in rows if row.differs)
     mark = Text("\u2260", style="bold") if differing else Text(" ")
@@ -143,18 +146,30 @@ def part_label(part: Part, member: int, count: int) -> Text:
     return label
 
 
-def marked_paragraph(label: Text, text: str, own: frozenset[str] = frozenset()) -> Table:
-    """A paragraph beside who has it, the words no other agent uses underlined: its wrapped
-    lines stay right of the bar, so the label column reads down the whole prompt."""
+def _beside_label(label: Text, content: RenderableType) -> Table:
     grid = Table(
         show_header=False, show_edge=False, box=box.MINIMAL, padding=(0, 1), pad_edge=False
     )
     grid.add_column(width=LABEL_WIDTH, justify="right", no_wrap=True, style="bold")
     grid.add_column(ratio=1)
+    grid.add_row(label, content)
+    return grid
+
+
+def description_part(agent: Agent) -> Table:
+    """An agent's description whole beside the label `description`, as the detail pane shows
+    it (literal \\n as line breaks, examples as blocks)."""
+    from agentbrowser.render.agent import Palette, description
+
+    return _beside_label(Text("description"), description(agent, Palette()))
+
+
+def marked_paragraph(label: Text, text: str, own: frozenset[str] = frozenset()) -> Table:
+    """A paragraph beside who has it, the words no other agent uses underlined: its wrapped
+    lines stay right of the bar, so the label column reads down the whole prompt."""
     safe = sanitize(text)
     shown = Text(safe)
     if safe == text:  # where placeholders stand for hidden characters, nothing is underlined
         for start, end in word_spans(text, own):
             shown.stylize(OWN_WORD, start, end)
-    grid.add_row(label, hanging(shown))
-    return grid
+    return _beside_label(label, hanging(shown))

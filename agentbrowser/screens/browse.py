@@ -610,11 +610,15 @@ class BrowseScreen(Screen[None]):
         self._open_install_dialog("new")
 
     def _open_install_dialog(self, mode: str) -> None:
+        if self.selected is not None:
+            self.open_install_dialog(self.selected, mode)
+
+    def open_install_dialog(self, agent: Agent, mode: str = "install") -> None:
+        """The install (or new agent) dialog for an agent, over whichever screen shows; what it
+        confirms is written here, and the list read again."""
         from agentbrowser.screens.install_dialog import InstallDialog
 
-        agent = self.selected
-        if agent is not None:
-            self.app.push_screen(InstallDialog(agent, mode), self.write_installed)
+        self.app.push_screen(InstallDialog(agent, mode), self.write_installed)
 
     def write_installed(self, choice: InstallChoice | None) -> None:
         """Write what the install dialog confirmed, say where, and list it."""

@@ -1,9 +1,10 @@
 """Compare 3 to 6 agents at once: fields as a table, tools as a matrix, prompts by paragraph.
 
 The model (agentbrowser.model.multi) computes the comparison in a thread worker; the screen
-shows it, one member's prompt at a time with each paragraph marked shared by all, by some
-(which) or unique, and wires the keys: n/N between unique paragraphs, left/right between
-members, c to copy a member's prompt, space on two members to open the two-way compare.
+shows it, one member's description and prompt at a time with each paragraph marked shared by
+all, by some (which) or unique, and wires the keys: n/N between unique paragraphs, left/right
+between members, c to copy a member's prompt, space on two members to open the two-way
+compare, t to fold or unfold the tools matrix, i to install the member shown.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from agentbrowser.model.multi import ALL, UNIQUE, MultiComparison, letters
 from agentbrowser.model.records import Agent
 from agentbrowser.model.text import distinct_names, one_line, plural, sanitize, shorten_apart
 from agentbrowser.render.multi_layout import (
+    description_part,
     fields_table,
     marked_paragraph,
     part_label,
@@ -70,6 +72,7 @@ class MultiCompareScreen(Screen[None]):
         Binding("space", "choose", "Choose for two-way"),
         Binding("c", "copy_prompt", "Copy prompt"),
         Binding("t", "toggle_tools", "Tools matrix"),
+        Binding("i", "install", "Install the shown agent\u2026", show=False),
         Binding("escape", "back", "Back"),
     ]
 
@@ -128,7 +131,7 @@ class MultiCompareScreen(Screen[None]):
 
     def on_multi_compared(self, message: MultiCompared) -> None:
         """Show the table, the matrix and the first member's prompt."""
-        comparison = self.comparison = message.comparison
+        self.comparison = message.comparison
         self._show_fields()
         self._show_tools()
         self._show_summary()
@@ -161,7 +164,7 @@ class MultiCompareScreen(Screen[None]):
         read at the top (or the one `n` went to) stays in view: paragraphs wrap anew."""
         self._show_legend()
         self._show_fields()
-        self._show_tools()
+        self.call_after_refresh(self._show_tools)  # once the body has its new height
         self._show_summary()
         body = self.query_one("#multi-body", VerticalScroll)
         parts = list(self.query(PromptPart))
@@ -225,7 +228,7 @@ class MultiCompareScreen(Screen[None]):
             return
         names = letters(len(self.agents))
         letter = names[self.member]
-        title = Text(f"Prompt of {letter}: ", style="bold")
+        title = Text(f"Description and prompt of {letter}: ", style="bold")
         title.append(one_line(self._names()[self.member], 80), style="bold")
         self.query_one("#multi-prompt-title", Static).update(title)
         reworded = any(part.reworded for part in comparison.prompts[self.member])
@@ -239,6 +242,11 @@ class MultiCompareScreen(Screen[None]):
         container.remove_children()
         widgets = []
         parts = comparison.prompts[self.member]
+        # The description first, whole: it says when a tool picks the agent, and the fields
+        # table has room for its first words only.
+        agent = self.agents[self.member]
+        if agent.description and agent.description.strip():
+            widgets.append(PromptPart(description_part(agent), classes="description"))
         for part in parts[:MAX_PART_WIDGETS]:
             label = part_label(part, self.member, len(self.agents))
             classes = {ALL: "shared-all", UNIQUE: "unique"}.get(part.kind, "shared-some")
@@ -247,7 +255,7 @@ class MultiCompareScreen(Screen[None]):
         if len(parts) > MAX_PART_WIDGETS:
             rest = "\n\n".join(p.text for p in parts[MAX_PART_WIDGETS:])
             widgets.append(PromptPart(Text(sanitize(rest)), classes="rest"))
-        if not widgets:
+        if not parts:
             widgets.append(PromptPart(Text("(empty prompt)", style="dim")))
         container.mount_all(widgets)
         self._unique_at = -1
@@ -266,6 +274,11 @@ class MultiCompareScreen(Screen[None]):
             self.notify("Nothing unique here: every paragraph is in another agent too")
             return
         target = self._unique_at + step
+        if self._unique_at == -1:  # none gone to yet: the first below (or above) the view
+            top = self.query_one("#multi-body", VerticalScroll).scroll_y
+            below = [i for i, w in enumerate(found) if w.virtual_region.y >= top]
+            above = [i for i, w in enumerate(found) if w.virtual_region.y < top]
+            target = (below[:1] or [len(found)])[0] if step > 0 else (above[-1:] or [-1])[0]
         if not 0 <= target < len(found):
             self.notify(
                 "No more unique paragraphs "
@@ -294,6 +307,12 @@ class MultiCompareScreen(Screen[None]):
             return
         self.member = (self.member + step) % len(self.agents)
         self._show_prompt()
+        # Read from the start: scrolled into one prompt, the next began at that depth (and `n`
+        # then went back up to its first paragraph of its own).
+        body = self.query_one("#multi-body", VerticalScroll)
+        title = self.query_one("#multi-prompt-title", Static)
+        if body.scroll_y > title.virtual_region.y:
+            self.call_after_refresh(body.scroll_to_widget, title, animate=False, top=True)
 
     def action_choose(self) -> None:
         """Choose the shown agent for a two-way compare; the second choice opens it."""
@@ -329,6 +348,12 @@ class MultiCompareScreen(Screen[None]):
 
         agent, label = self.agents[self.member], self._names()[self.member]
         self.app.post_message(CopyRequested(agent, "prompt", label))
+
+    def action_install(self) -> None:
+        """Install the agent whose prompt is shown (the install dialog, as `i` in the list)."""
+        from agentbrowser.messages import InstallRequested
+
+        self.app.post_message(InstallRequested(self.agents[self.member]))
 
     def action_back(self) -> None:
         """Back to where the comparison was opened."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -367,7 +368,10 @@ async def test_n_jumps_between_unique_paragraphs_and_right_shows_the_next_prompt
         assert unique[0].has_class("current")
         await pilot.press("right")
         assert screen.member == 1
-        await wait_for(pilot, lambda: len(screen.query("PromptPart")) == len(comparison.prompts[1]))
+        # (a part for the description, then the prompt's)
+        await wait_for(
+            pilot, lambda: len(screen.query("PromptPart")) == len(comparison.prompts[1]) + 1
+        )
         await pilot.press("c")
         await wait_for(pilot, lambda: pilot.app.clipboard == screen.agents[1].body)
 
@@ -499,7 +503,8 @@ async def test_agents_of_one_name_are_told_apart_by_their_paths_in_groups_and_th
                 label,
                 lines[:6],
             )
-        assert any(line.strip() == f"Prompt of A: {ordered[0]}" for line in lines), lines
+        title = f"Description and prompt of A: {ordered[0]}"
+        assert any(line.strip() == title for line in lines), lines
         shown = record_notifications(pilot.app)
         await pilot.press("c")
         await wait_for(pilot, lambda: bool(system_clipboard) and bool(shown))
@@ -711,4 +716,75 @@ async def test_a_short_screen_folds_the_tools_matrix_and_t_unfolds_it(seeds: Pat
         await pilot.resize_terminal(160, 60)
         await pilot.pause(0.2)
         assert not screen.folds_tools()
-        assert any(line.split()[:1] == ["NotebookEdit"] for line in _screen_lines(pilot.app))
+        screen.query_one("#multi-body").scroll_home(animate=False)
+        await pilot.pause()
+        lines = _screen_lines(pilot.app)
+        assert any(line.split()[:1] == ["NotebookEdit"] for line in lines), lines
+
+
+async def test_the_shown_agent_s_description_is_whole_above_its_prompt_and_i_installs_it(
+    seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fields table shows a description's first words; what a tool reads to pick an agent
+    is read whole above the prompt. `i` opens the install dialog for the agent shown."""
+    from agentbrowser.screens.install_dialog import InstallDialog
+
+    monkeypatch.chdir(tmp_path)
+    async with build_app([str(seeds)], use_cache=False).run_test(size=(100, 30)) as pilot:
+        screen = await open_multi(pilot, 5)
+        await pilot.press("l")
+        await wait_for(pilot, lambda: screen.member == 1 and len(screen.query(PromptPart)) > 1)
+        first = screen.query(PromptPart).first()
+        assert first.has_class("description")
+        from rich.console import Console
+
+        console = Console(width=100, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+        console.print(first.content)
+        shown = console.export_text()
+        description = screen.agents[1].description
+        # Whole, its literal \n as line breaks and its examples as blocks (as the detail pane)
+        assert description and "\\n" in description and "\\n" not in shown
+        assert "example" in shown and "\u256d" in shown  # a panel's corner
+        assert "backend-implementation-engineer agent." in shown  # its last words
+        await pilot.press("i")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, InstallDialog))
+        dialog = pilot.app.screen
+        assert isinstance(dialog, InstallDialog) and dialog.agent is screen.agents[1]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: pilot.app.screen is screen)
+
+
+async def test_the_next_prompt_is_read_from_its_start_and_n_goes_down_from_the_view(
+    seeds: Path,
+) -> None:
+    """Three `n` into A's prompt, `l` showed B at that depth, and `n` then went back up to B's
+    first paragraph of its own. Now B starts at its title, and `n` goes to the first unique
+    paragraph below what is on screen (also after scrolling by hand)."""
+    from textual.containers import VerticalScroll
+
+    async with build_app([str(seeds)], use_cache=False).run_test(size=(120, 36)) as pilot:
+        screen = await open_multi(pilot, 5)
+        body = screen.query_one("#multi-body", VerticalScroll)
+        title = screen.query_one("#multi-prompt-title")
+        await pilot.press("n", "n", "n")
+        await pilot.pause()
+        assert body.scroll_y > title.virtual_region.y
+        await pilot.press("l")
+        await wait_for(pilot, lambda: screen.member == 1 and bool(screen.query("PromptPart")))
+        await pilot.pause(0.2)
+        assert body.scroll_y == title.virtual_region.y
+        await pilot.press("n")
+        await pilot.pause()
+        unique = list(screen.query("#multi-prompt PromptPart.unique"))
+        assert unique[0].has_class("current")
+        # Scrolled by hand below the first four: `n` goes to the first below the view.
+        body.scroll_to(y=unique[4].virtual_region.y - 1, animate=False)
+        await pilot.press("l", "h")
+        await wait_for(pilot, lambda: screen.member == 1 and bool(screen.query("PromptPart")))
+        await pilot.pause(0.2)
+        unique = list(screen.query("#multi-prompt PromptPart.unique"))
+        body.scroll_to(y=unique[4].virtual_region.y - 1, animate=False)
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert [u.has_class("current") for u in unique].index(True) == 4
