@@ -44,7 +44,7 @@ class AgentBrowserApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss(None)
         else:
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(type(self.screen)))
 
     def on_copy_requested(self, message: CopyRequested) -> None:
         """A copy asked for by a screen above the list: the browse screen copies, as for `c`."""

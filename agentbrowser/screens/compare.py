@@ -61,7 +61,13 @@ class CompareScreen(Screen[None]):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, a: Agent, b: Agent, notes: tuple[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        a: Agent,
+        b: Agent,
+        notes: tuple[str, str] | None = None,
+        letters: tuple[str, str] = ("A", "B"),
+    ) -> None:
         super().__init__()
         self.a = a
         """The agent in the left column (A)."""
@@ -70,6 +76,8 @@ class CompareScreen(Screen[None]):
         self.notes = notes
         """What each side is, said over its column in place of its path (`there now`, `as
         write`), where both sides are one path."""
+        self.letters = letters
+        """What the columns are called (the N-way compare's letters, when opened from it)."""
         self.comparison: Comparison | None = None
         """The comparison shown; None while it is computed."""
         self.compare_seconds = 0.0
@@ -104,6 +112,7 @@ class CompareScreen(Screen[None]):
         header = self.query_one(ColumnHeader)
         note_a, note_b = self.notes or (display_path(self.a.path), display_path(self.b.path))
         header.names = (self.a.name, note_a, self.b.name, note_b)
+        header.letters = self.letters
         self.sub_title = f"{one_line(self.a.name, 40)} \u2194 {one_line(self.b.name, 40)}"
         summary = Text("Comparing\u2026 ", style="bold")
         summary.append(f"{one_line(self.a.name, 50)} with {one_line(self.b.name, 50)}")
@@ -185,6 +194,7 @@ class CompareScreen(Screen[None]):
     def action_swap(self) -> None:
         """Put B on the left and A on the right, and compare again."""
         self.a, self.b = self.b, self.a
+        self.letters = (self.letters[1], self.letters[0])
         if self.notes:
             self.notes = (self.notes[1], self.notes[0])
         self._start()

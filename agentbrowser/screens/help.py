@@ -36,22 +36,27 @@ Section = tuple[str, list[tuple[str, str]]]
 
 
 def binding_rows(app: App[object], bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
-    """(keys, description) rows; keys bound to one action are shown together."""
+    """(keys, description) rows; keys bound to one action are shown together, a hidden key
+    that another's display names (`N` of `n/N`) not again, and a key bar's short word as the
+    binding's tooltip says it in full."""
     rows: dict[str, list[str]] = {}
     descriptions: dict[str, str] = {}
-    for binding in Binding.make_bindings(bindings):
-        if not binding.description:
+    made = list(Binding.make_bindings(bindings))
+    named = {part.strip() for b in made if b.key_display for part in b.key_display.split("/")}
+    for binding in made:
+        if not binding.description or (not binding.show and binding.key in named):
             continue
         rows.setdefault(binding.action, [])
         key = app.get_key_display(binding)
         if key not in rows[binding.action]:
             rows[binding.action].append(key)
-        descriptions[binding.action] = binding.description
+        descriptions[binding.action] = binding.tooltip or binding.description
     return [(" ".join(keys), descriptions[action]) for action, keys in rows.items()]
 
 
-def help_sections(app: App[object]) -> list[Section]:
-    """Every binding of the browser, grouped by where it works."""
+def help_sections(app: App[object], here: type | None = None) -> list[Section]:
+    """Every binding of the browser, grouped by where it works; the section of the screen
+    ``here`` (the one help was opened over) first."""
     from textual.containers import ScrollableContainer
 
     from agentbrowser.screens.browse import BrowseScreen
@@ -65,30 +70,46 @@ def help_sections(app: App[object]) -> list[Section]:
     from agentbrowser.widgets.agent_view import AgentView
     from agentbrowser.widgets.filter_input import FilterInput
 
-    scrolling = [
+    scroll = [
         b
         for b in Binding.make_bindings(ScrollableContainer.BINDINGS)
         if "left" not in b.action and "right" not in b.action
     ]
-    return [
-        ("Everywhere", binding_rows(app, [*app.BINDINGS, *BrowseScreen.BINDINGS])),
-        ("List", binding_rows(app, AgentList.BINDINGS)),
-        ("Detail pane (tab to focus)", binding_rows(app, [*AgentView.BINDINGS, *scrolling])),
+    sections: list[tuple[type | None, Section]] = [
+        (None, ("Everywhere", binding_rows(app, app.BINDINGS))),
+        (BrowseScreen, ("Browser (list and detail)", binding_rows(app, BrowseScreen.BINDINGS))),
+        (None, ("List", binding_rows(app, AgentList.BINDINGS))),
+        (None, ("Detail pane (tab to focus)", binding_rows(app, [*AgentView.BINDINGS, *scroll]))),
         (
-            "Search box",
-            binding_rows(app, FilterInput.BINDINGS)
-            + [("enter", "Go to the list"), ("esc", "Go to the list, keeping the filter")],
+            None,
+            (
+                "Search box",
+                binding_rows(app, FilterInput.BINDINGS)
+                + [("enter", "Go to the list"), ("esc", "Go to the list, keeping the filter")],
+            ),
         ),
-        ("Copy menu (y)", binding_rows(app, CopyMenu.BINDINGS)),
-        ("Install dialog (i, n)", binding_rows(app, InstallDialog.BINDINGS)),
-        ("Frontmatter repair (F)", binding_rows(app, FixConfirm.BINDINGS)),
-        ("Compare screen (d)", binding_rows(app, CompareScreen.BINDINGS)),
+        (CopyMenu, ("Copy menu (y)", binding_rows(app, CopyMenu.BINDINGS))),
+        (InstallDialog, ("Install dialog (i, n)", binding_rows(app, InstallDialog.BINDINGS))),
+        (FixConfirm, ("Frontmatter repair (F)", binding_rows(app, FixConfirm.BINDINGS))),
+        (CompareScreen, ("Compare screen (d)", binding_rows(app, CompareScreen.BINDINGS))),
         (
-            "Compare 3 to 6 agents (mark them, d; or enter in the groups view)",
-            binding_rows(app, MultiCompareScreen.BINDINGS),
+            MultiCompareScreen,
+            (
+                "Compare 3 to 6 agents (mark them, d; or enter in the groups view)",
+                binding_rows(app, MultiCompareScreen.BINDINGS),
+            ),
         ),
-        ("Groups view (v)", binding_rows(app, GroupsScreen.BINDINGS)),
+        (GroupsScreen, ("Groups view (v)", binding_rows(app, GroupsScreen.BINDINGS))),
     ]
+    if here is not None and here is not BrowseScreen:
+        for index, (screen, (title, rows)) in enumerate(sections):
+            if screen is not None and issubclass(here, screen):
+                if here is not screen and hasattr(here, "BINDINGS"):  # its own keys too
+                    rows = binding_rows(app, here.BINDINGS)
+                del sections[index]
+                sections.insert(0, (screen, (f"This screen: {title}", rows)))
+                break
+    return [section for _, section in sections]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -108,11 +129,16 @@ class HelpScreen(ModalScreen[None]):
             yield Static(self._table("List markers", MARKERS), id="help-markers")
             yield Label(Text("escape, q, ? or F1 closes this screen"), id="help-hint")
 
+    def __init__(self, here: type | None = None) -> None:
+        super().__init__()
+        self.here = here
+        """The kind of screen help was opened over: its keys come first."""
+
     def _keys(self) -> Table:
         grid = Table.grid(padding=(0, 2))
         grid.add_column(justify="right", no_wrap=True, min_width=12)
         grid.add_column()
-        for title, rows in help_sections(self.app):
+        for title, rows in help_sections(self.app, self.here):
             grid.add_row("", "")
             grid.add_row("", Text(title, style="bold underline"))
             for keys, description in rows:

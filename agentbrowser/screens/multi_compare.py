@@ -65,13 +65,33 @@ class MultiCompareScreen(Screen[None]):
     AUTO_FOCUS = "#multi-body"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "next_unique", "Next/previous unique", key_display="n/N"),
+        # Short words for the key bar (all of it fits 80 columns); help says them in full.
+        Binding(
+            "n",
+            "next_unique",
+            "Unique",
+            key_display="n/N",
+            tooltip="Next / previous paragraph that no other agent has",
+        ),
         Binding("N", "previous_unique", "Previous unique", show=False),
-        Binding("right,l", "member(1)", "Next prompt", key_display="\u2192 l"),
-        Binding("left,h", "member(-1)", "Previous agent's prompt", show=False),
-        Binding("space", "choose", "Choose for two-way"),
-        Binding("c", "copy_prompt", "Copy prompt"),
-        Binding("t", "toggle_tools", "Tools matrix"),
+        Binding(
+            "right,l",
+            "member(1)",
+            "Next agent",
+            key_display="\u2192 l",
+            tooltip="Show the next agent's description and prompt",
+        ),
+        Binding(
+            "left,h", "member(-1)", "Show the previous agent's description and prompt", show=False
+        ),
+        Binding(
+            "space",
+            "choose",
+            "Pick two",
+            tooltip="Choose the agent shown; choosing a second compares the two side by side",
+        ),
+        Binding("c", "copy_prompt", "Copy", tooltip="Copy the shown agent's prompt"),
+        Binding("t", "toggle_tools", "Tools", tooltip="The tools matrix tool by tool, or folded"),
         Binding("i", "install", "Install the shown agent\u2026", show=False),
         Binding("escape", "back", "Back"),
     ]
@@ -328,12 +348,14 @@ class MultiCompareScreen(Screen[None]):
             )
             return
         a, b = (self.agents[i] for i in self.chosen[:2])
+        names = letters(len(self.agents))
+        pair = (names[self.chosen[0]], names[self.chosen[1]])
         self.chosen = []
         self._show_legend()
         from agentbrowser.screens.compare import CompareScreen
 
         self.app.clear_notifications()  # "A chosen: ..." is done with
-        self.app.push_screen(CompareScreen(a, b))
+        self.app.push_screen(CompareScreen(a, b, letters=pair))
 
     def action_toggle_tools(self) -> None:
         """Show the tools matrix a row per tool, or folded to one row."""

@@ -329,6 +329,9 @@ class ColumnHeader(Widget):
     names: reactive[tuple[str, str, str, str]] = reactive(("", "", "", ""))
     """Name and path of A, then of B (file text: sanitised when drawn)."""
 
+    letters: reactive[tuple[str, str]] = reactive(("A", "B"))
+    """What the columns are called: A and B, or the letters the N-way compare gave them."""
+
     def render(self) -> Text:
         """The names, placed over the columns the diff view draws."""
         name_a, path_a, name_b, path_b = self.names
@@ -337,18 +340,20 @@ class ColumnHeader(Widget):
         style = self.get_component_rich_style
         if self.unified:
             text = Text(" " * MARGIN, end="")
-            text.append("- A ", style("column-header--a"))
+            letter_a, letter_b = self.letters
+            text.append(f"- {letter_a} ", style("column-header--a"))
             text.append(one_line(name_a, 80), style("column-header--name"))
             text.append("    ")
-            text.append("+ B ", style("column-header--b"))
+            text.append(f"+ {letter_b} ", style("column-header--b"))
             text.append(one_line(name_b, 80), style("column-header--name"))
             text.truncate(width, overflow="ellipsis")
             return text
         cols = columns(width)
         out = Text(" " * MARGIN, end="")
+        left, right = (f"{letter} " for letter in self.letters)
         for label, label_style, name, path, cell in (
-            ("A ", "column-header--a", name_a, path_a, cols.left_width),
-            ("B ", "column-header--b", name_b, path_b, cols.right_width),
+            (left, "column-header--a", name_a, path_a, cols.left_width),
+            (right, "column-header--b", name_b, path_b, cols.right_width),
         ):
             part = Text(" ", end="")
             part.append(label, style(label_style))
@@ -362,6 +367,6 @@ class ColumnHeader(Widget):
                 part.append(shown, style("column-header--label"))
             part.truncate(cell, overflow="ellipsis", pad=True)
             out.append_text(part)
-            if label == "A ":
+            if label_style == "column-header--a":
                 out.append(SEPARATOR, style("column-header--label"))
         return out

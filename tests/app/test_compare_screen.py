@@ -421,7 +421,15 @@ async def test_help_lists_the_compare_keys() -> None:
         sections = dict(help_sections(pilot.app))
         compare_keys = dict(sections["Compare screen (d)"])
         assert compare_keys["n"] == "Next change" and compare_keys["u"] == "Split / unified"
-        assert ("S", "Similar agents") in sections["Everywhere"]
+        assert ("S", "Similar agents") in sections["Browser (list and detail)"]
+        assert [k for k, _ in sections["Everywhere"]] == ["? f1", "q", "^p"], sections["Everywhere"]
+        # Opened over the compare screen, its keys come first (there `c` copies the diff).
+        await pilot.press("escape")
+        await open_compare(pilot, "code-reviewer", "strict-code-reviewer")
+        await pilot.press("question_mark")
+        assert isinstance(pilot.app.screen, HelpScreen)
+        title, rows = help_sections(pilot.app, pilot.app.screen.here)[0]
+        assert title == "This screen: Compare screen (d)" and ("c", "Copy diff") in rows
 
 
 async def test_the_command_palette_offers_the_compare_commands() -> None:

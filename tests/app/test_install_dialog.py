@@ -438,7 +438,7 @@ async def test_help_and_palette_list_install_and_new_agent(repo: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         sections = dict(help_sections(app))
-        everywhere = {d: k for k, d in sections["Everywhere"]}
+        everywhere = {d: k for k, d in sections["Browser (list and detail)"]}
         assert everywhere["Install where a tool reads it\u2026"] == "i"
         assert everywhere["New agent from this one\u2026"] == "n"
         assert [d for _, d in sections["Install dialog (i, n)"]][:3] == [

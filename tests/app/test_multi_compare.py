@@ -288,10 +288,22 @@ async def test_d_with_five_marked_opens_the_n_way_compare_and_names_stay_apart_a
         lines = _screen_lines(pilot.app)
         assert not any(line.split()[:1] == ["field"] for line in lines), lines
         assert any("A's prompt" in line and "only A says it" in line for line in lines), lines
-        # The key bar at 80 columns keeps the way out and help, and copying, in sight.
+        # The key bar at 80 columns has every key of the screen (space was left out).
         bar = lines[-1]
-        for key in ("n/N Next/previous unique", "c Copy prompt", "esc Back", "? Help"):
+        keys = ("n/N Unique", "\u2192 l Next agent", "space Pick two", "c Copy", "t Tools")
+        for key in (*keys, "esc Back", "? Help"):
             assert f" {key} " in bar, bar
+        # Help says each in full, and `N` once, with `n`.
+        from agentbrowser.screens.help import help_sections
+
+        await pilot.press("question_mark")
+        title, rows = help_sections(pilot.app, MultiCompareScreen)[0]
+        assert title.startswith("This screen: Compare 3 to 6 agents")
+        described = dict(rows)
+        assert described["n/N"] == "Next / previous paragraph that no other agent has"
+        assert described["space"].startswith("Choose the agent shown; choosing a second")
+        assert not any(key == "N" for key, _ in rows), rows
+        await pilot.press("escape")
 
 
 def _cut_from(name: str, shown: str) -> bool:
@@ -384,6 +396,12 @@ async def test_space_on_two_members_opens_the_two_way_compare(seeds: Path) -> No
         compare = pilot.app.screen
         assert isinstance(compare, CompareScreen)
         assert (compare.a.name, compare.b.name) == (screen.agents[0].name, screen.agents[2].name)
+        # The columns keep the letters the agents had here (C was not called B).
+        from agentbrowser.widgets.diff_view import ColumnHeader
+
+        await wait_for(pilot, lambda: not compare.busy)
+        header = str(compare.query_one(ColumnHeader).render())
+        assert f"A {compare.a.name}" in header and f"C {compare.b.name}" in header, header
         # The hint that asked for the second choice is gone with it.
         assert not any("chosen" in n.message for n in pilot.app._notifications)
         await pilot.press("escape")

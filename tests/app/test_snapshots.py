@@ -158,9 +158,10 @@ def test_help_screen(snap_compare) -> None:  # type: ignore[no-untyped-def]
     """`?` over the bundled agents.
 
     The picture must show: a modal titled "agentbrowser help" over the dimmed browser, listing
-    the keys under "Everywhere" (? F1 Help, q Quit, / Search, c Copy prompt, y Copy…, space
-    Mark, d Compare, S Similar agents, e Open in $EDITOR, r Raw file / rendered, ^r f5 Reload,
-    esc Back), then "List" (up/k, down/j, home/g, end/G, pgup, pgdn, enter); the rest scrolls.
+    the keys under "Everywhere" (? F1 Help, q Quit, ^p Command palette), then "Browser (list
+    and detail)" (/ Search, c Copy prompt, y Copy…, space Mark, d Compare, S Similar agents,
+    v Variants, e Open in $EDITOR, i Install, n New agent, F Repair, r Raw file / rendered,
+    o a skill's files, ^r f5 Reload, esc Back), then "List"; the rest scrolls.
     """
     assert snap_compare(
         build_app([str(BUNDLED)], use_cache=False),
