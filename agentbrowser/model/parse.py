@@ -152,7 +152,9 @@ def entry_value(entry: Entry) -> Any:
         ok, value = yamlsafe.load_scalar_line(inline)
         if ok and not isinstance(value, str):
             return value
-        if ok and value is not None and not inline.startswith(("'", '"')):
+        if ok and value is not None and inline.startswith(("'", '"')):
+            return value  # a quoted value YAML reads alone: its escapes decoded (`"a\tb"`)
+        if ok and value is not None:
             return value if ": " not in inline else inline
         return _strip_quotes(inline)
     if not block:

@@ -96,6 +96,8 @@ def repair_text(text: str, path: str, scope: str = "path", hint: str | None = No
         ):
             new_lines.extend(lines)
             continue
+        if _one_flow_collection(entry.inline):  # quoted, it would be text, not a list
+            return refuse(f"`{entry.key}` is a list or map that does not parse: fix it by hand")
         written = _rewrite(entry, lines, values[entry.key])
         if written is None:
             return refuse(f"`{entry.key}` is not text that quoting or a block can hold")
@@ -109,6 +111,32 @@ def repair_text(text: str, path: str, scope: str = "path", hint: str | None = No
         return refuse(problem)
     owner = owners.owner_name(fmt)
     return Repair(new_text, new_text != text, owner_needed, None, values, tuple(rewritten), owner)
+
+
+def _one_flow_collection(inline: str) -> bool:
+    """Whether a value as written is one `[...]` or `{...}` from its first character to its
+    last (quoted text inside skipped): a list or map, not a hint such as `[--dry-run] [path]`
+    that merely begins with a bracket."""
+    if not inline.startswith(("[", "{")):
+        return False
+    depth, quote_char, index = 0, "", 0
+    while index < len(inline):
+        char = inline[index]
+        if quote_char:
+            if char == "\\" and quote_char == '"':
+                index += 1
+            elif char == quote_char:
+                quote_char = ""
+        elif char in "\"'":
+            quote_char = char
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth == 0:
+                return index == len(inline.rstrip()) - 1
+        index += 1
+    return False
 
 
 def _owner_needed(fmt: str, source: str, crlf: bool) -> bool:

@@ -260,6 +260,29 @@ def test_what_cannot_be_repaired_is_left_and_said(tmp_path: Path) -> None:
     assert run(["fix", "--check", str(path)])[0] == 1
 
 
+def test_a_raw_control_character_elsewhere_changes_no_quoted_value_and_no_list(
+    tmp_path: Path,
+) -> None:
+    """A raw ESC on one line made the whole frontmatter unreadable, and the values were then
+    read line by line: a double-quoted `"tab\\there"` kept its backslash (and was written
+    `'tab\\there'`, a different value), and a list was written as one quoted string."""
+    path = tmp_path / "u.md"
+    path.write_text('---\nname: "tab\\there"\nmodel: \x1b[1m\ndescription: d\n---\nB\n')
+    assert parse_file(str(path)).name == "tab\there"
+    code, out = run(["fix", str(path)])
+    assert code == 0, out
+    fixed = frontmatter.loads(path.read_text())
+    assert fixed["name"] == "tab\there" and fixed["model"] == "\x1b[1m"
+    assert path.read_text().splitlines()[1] == 'name: "tab\\there"'  # that line untouched
+    listed = tmp_path / ".github" / "agents" / "x.agent.md"
+    listed.parent.mkdir(parents=True)
+    original = '---\ndescription: c\nhandoffs: [{label: "\x1b[2J", agent: x}]\n---\nB\n'
+    listed.write_text(original)
+    code, out = run(["fix", str(listed)])
+    assert code == 1 and "`handoffs` is a list or map that does not parse" in out, out
+    assert listed.read_text() == original
+
+
 def test_a_symlink_is_not_replaced(tmp_path: Path) -> None:
     target = tmp_path / "real.agent.md"
     target.write_text("---\ndescription: a: b\n---\n")
