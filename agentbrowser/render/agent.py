@@ -291,12 +291,22 @@ def prompt(
 
 
 def plain_pieces(text: str, size: int = PLAIN_CHUNK) -> list[Text]:
-    """Plain text as Texts of about `size` characters, each ending at a line end where it can."""
+    """Plain text as Texts of about `size` characters, each ending at a line end where it can.
+
+    A line of more than twice `size` is cut too (at a space where there is one): rich wraps a
+    Text in time that grows with the square of its longest line (a 5 MB line took 16 s)."""
     pieces = []
     start = 0
     while start < len(text):
-        end = text.find("\n", start + size)
-        end = len(text) if end < 0 else end
+        end = text.find("\n", start + size, start + 2 * size)
+        if end < 0 and len(text) - start <= 2 * size:
+            end = len(text)
+        elif end < 0:  # no line end near: cut the line at a space, or where it stands
+            space = text.rfind(" ", start + size // 2, start + size)
+            cut = space + 1 if space > 0 else start + size
+            pieces.append(Text(text[start:cut]))
+            start = cut
+            continue
         pieces.append(Text(text[start:end]))
         start = end + 1
     return pieces

@@ -459,6 +459,15 @@ def test_a_long_prompt_renders_in_bounded_time(hostile: tuple[Path, dict[str, Pa
     assert len(agent.body) > 5_000_000
     pieces = plain_pieces(agent.body)
     assert "\n".join(p.plain for p in pieces) == agent.body.rstrip("\n")
+    # A line of megabytes is cut too (rich wraps one in time that grows with its square: a 5 MB
+    # line took 16 s), at spaces where it has them: every word is kept.
+    line = " ".join(f"w{i}" for i in range(400_000))
+    pieces = plain_pieces(line)
+    assert max(len(p.plain) for p in pieces) <= 100_000 and len(pieces) > 20
+    assert "".join(p.plain for p in pieces) == line
+    assert all(p.plain.endswith(" ") for p in pieces[:-1])
+    solid = "x" * 250_000
+    assert [len(p.plain) for p in plain_pieces(solid)] == [50_000] * 3 + [100_000]
     out = StringIO()
     in_thread(lambda: render_agent(agent, out), bound=120)
     assert "rendered as markdown up to" in out.getvalue()
