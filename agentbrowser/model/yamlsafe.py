@@ -111,6 +111,10 @@ def _core_bool(node: yaml.ScalarNode) -> bool:
 
 MAX_DEPTH = 64
 MAX_NODES = 200_000
+#: Characters a document may expand to through aliases beyond its own length: a 10 KB text that
+#: repeats one long string by alias made 100 MB of values (within MAX_NODES), and `show` ran
+#: out of memory on it.
+MAX_EXPANDED_CHARS = 1_000_000
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _MAP_TAG = "tag:yaml.org,2002:map"
@@ -174,9 +178,14 @@ class _Builder:
         self.duplicates: list[tuple[str, int]] = []
         self.odd_tags: list[tuple[str, int]] = []
 
-    def expanded_size(self, root: yaml.Node) -> int:
-        """Count the values the document expands to, sharing work across aliases."""
+    def expanded_size(self, root: yaml.Node, text_length: int = 0) -> int:
+        """Count the values the document expands to, sharing work across aliases, and refuse
+        one of more than MAX_NODES values, or of more characters than its text has plus
+        MAX_EXPANDED_CHARS."""
         sizes = self.sizes
+        chars: dict[int, int] = {}
+        char_limit = text_length + MAX_EXPANDED_CHARS
+        aliased = False
         # Nodes being counted: everything popped while a node is here is its descendant, so
         # meeting it again means it contains itself (`a: &a [*a]`), which would loop for ever.
         open_nodes: set[int] = set()
@@ -184,9 +193,11 @@ class _Builder:
         while stack:
             node, done = stack.pop()
             if id(node) in sizes:
+                aliased = True  # a node met a second time: an alias
                 continue
             if isinstance(node, yaml.ScalarNode):
                 sizes[id(node)] = 1
+                chars[id(node)] = len(node.value)
                 continue
             if not done and id(node) in open_nodes:
                 message = "an alias refers to a value that contains it"
@@ -200,14 +211,26 @@ class _Builder:
                 open_nodes.discard(id(node))
                 total = 1 + sum(sizes.get(id(c), 0) for c in children)
                 sizes[id(node)] = total
+                text = chars[id(node)] = sum(chars.get(id(c), 0) for c in children)
                 if total > MAX_NODES:
                     raise YamlLimitError(
-                        f"expands to more than {MAX_NODES:,} values (an alias bomb?)",
+                        f"expands to more than {MAX_NODES:,} values through aliases (an alias "
+                        "bomb?)"
+                        if aliased
+                        else f"holds more than {MAX_NODES:,} values",
+                        node.start_mark.line,
+                    )
+                if text > char_limit:
+                    raise YamlLimitError(
+                        f"expands to more than {char_limit:,} characters through aliases (an "
+                        "alias bomb?)",
                         node.start_mark.line,
                     )
             else:
                 open_nodes.add(id(node))
                 stack.append((node, True))
+                if not aliased and any(id(c) in sizes for c in children):
+                    aliased = True
                 stack.extend((c, False) for c in children if id(c) not in sizes)
         return sizes[id(root)]
 
@@ -553,7 +576,7 @@ def load_libyaml(text: str) -> tuple[Any, list[tuple[str, int]], list[tuple[str,
     # Without aliases every node is built once, and a short text cannot hold MAX_NODES nodes
     # (each takes at least half a character): the size pass is needed only with `*` or length.
     if "*" in text or len(text) >= MAX_NODES // 2:
-        builder.expanded_size(node)
+        builder.expanded_size(node, len(text))
     value = builder.build(node)
     return value, builder.duplicates, builder.odd_tags
 

@@ -288,3 +288,20 @@ def test_plain_scalars_resolve_by_yaml_1_2_s_core_schema_as_the_owners_read_them
     source = f"a: {text}\n".replace("a: \n", "a:\n")
     for loaded in (yamlsafe.load(source)[0], yamlsafe.load_libyaml(source)[0]):
         assert loaded == {"a": value} and type(loaded["a"]) is type(value), (text, loaded)
+
+
+def test_a_long_string_repeated_by_aliases_is_refused_by_its_characters() -> None:
+    """10,000 values of 10,000 characters from a 10 KB text: within the count of values, it was
+    100 MB of frontmatter (`show` ran out of memory). Aliases may add up to a million
+    characters; a large text without aliases is said to be large, not an alias bomb."""
+    bomb = f'a: &a "{"x" * 10_000}"\n'
+    for name, ref in (("b", "a"), ("c", "b"), ("d", "c"), ("e", "d")):
+        bomb += f"{name}: &{name} [{', '.join([f'*{ref}'] * 10)}]\n"
+    with pytest.raises(yamlsafe.YamlLimitError, match="characters through aliases"):
+        yamlsafe.load(bomb)
+    # A few repeats of an anchor are fine.
+    value, _, _ = yamlsafe.load(f'a: &a "{"x" * 10_000}"\nb: [*a, *a, *a]\n')
+    assert value["b"] == ["x" * 10_000] * 3
+    flat = "".join(f"k{i}: [v]\n" for i in range(70_000))
+    with pytest.raises(yamlsafe.YamlLimitError, match="^holds more than 200,000 values$"):
+        yamlsafe.load(flat)
