@@ -41,6 +41,7 @@ from agentbrowser.model.text import (
     mixed_script_word,
     read_text,
     reveal_hidden,
+    sanitize,
 )
 
 #: At most this many problems about hidden characters per file (then one that counts the rest).
@@ -391,7 +392,13 @@ _TOKEN_SECRETS = re.compile(
 # ns a character, a bytes.translate or a substring test ~1). A byte per character: upper-case
 # letters -> A, digits -> 1, the rest -> space: a random token (a credential, a private key's
 # lines) has an upper-case letter next to a digit somewhere, which prose rarely has.
-_SIGNALS = bytes(0x41 if 65 <= b <= 90 else 0x31 if 48 <= b <= 57 else 0x20 for b in range(256))
+_SIGNALS = bytes(
+    0x41 if 65 <= b <= 90  # A: upper-case letters
+    else 0x31 if 48 <= b <= 57  # 1: digits
+    else 0x43 if b < 9 or 11 <= b < 32 or b == 127  # C: a control (carriage return included)
+    else 0x20
+    for b in range(256)
+)  # fmt: skip
 #: Token characters (letters, digits, + / = _ -) -> a, the rest -> space: an 80-byte run of a is
 #: a blob long enough to hide a sentence.
 _TOKEN_CLASSES = bytes(
@@ -603,6 +610,67 @@ def _hidden_char_problems(text: str) -> list[Problem]:
         )
     if skipped:
         found.append(Problem(WARNING, f"{skipped} more lines with hidden characters", None))
+    return found
+
+
+# -- controls a terminal acts on ---------------------------------------------------------------
+
+#: What a terminal acts on in a file's text: C0 controls but tab and line feed, DEL, C1
+#: controls, and a carriage return that does not end a line (the line's end in a CRLF file).
+_TERMINAL_ACTS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]+|\r(?!\n)")
+_C1_BYTES = re.compile(b"\xc2[\x80-\x9f]")
+_CONTROL_NAMES = {0x1B: "escape", 0x0D: "carriage return", 0x08: "backspace", 0x07: "bell"}
+
+
+def _control_what(run: str, names: str) -> str:
+    if "\x1b" in run or "\x9b" in run:
+        return (
+            f"a terminal escape sequence ({names}): a terminal acts on it (it can hide text, move "
+            "the cursor or set the clipboard)"
+        )
+    if run == "\r":
+        return (
+            "a carriage return inside a line: in a terminal what follows it is written over "
+            "the text before it"
+        )
+    if "\x08" in run:
+        return f"a backspace ({names}): in a terminal it erases the character before it"
+    return f"control characters ({names}): a terminal acts on them"
+
+
+def _control_problems(text: str) -> list[Problem]:
+    """Controls a terminal acts on, a finding per line (MAX_HIDDEN at most): shown by `cat`, a
+    pager or a diff, such a line reads otherwise than the text the model reads."""
+    found: list[Problem] = []
+    line, counted, last_line, skipped = 1, 0, 0, 0
+    for match in _TERMINAL_ACTS.finditer(text):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        if line == last_line:
+            continue
+        last_line = line
+        if len(found) >= MAX_HIDDEN:
+            skipped += 1
+            continue
+        run = match.group()
+        names = ", ".join(
+            f"U+{ord(c):04X} {_CONTROL_NAMES.get(ord(c), 'control character')}"
+            for c in list(dict.fromkeys(run))[:3]
+        )
+        start = max(text.rfind("\n", 0, match.start()) + 1, match.start() - 24)
+        end = text.find("\n", match.end())
+        end = min(len(text) if end < 0 else end, match.end() + 40)
+        context = sanitize(text[start:end])
+        found.append(
+            Problem(
+                WARNING,
+                f"{_control_what(run, names)}, so `cat` or a diff shows this line otherwise than "
+                f"the model reads it: \u201c{_quote(context, 80)}\u201d",
+                line,
+            )
+        )
+    if skipped:
+        found.append(Problem(WARNING, f"{skipped} more lines with terminal controls", None))
     return found
 
 
@@ -818,6 +886,8 @@ def findings(
     # (The default codec's call skips the lookup of an error handler, which ASCII never needs.)
     data = text.encode() if is_ascii else text.encode("utf-8", "surrogatepass")
     signals = data.translate(_SIGNALS)
+    if b"C" in signals or (not is_ascii and b"\xc2" in data and _C1_BYTES.search(data)):
+        found += _ruled(RULE_HIDDEN, _control_problems(text))
     if _SIGNAL_PAIRS.search(signals) is not None:
         mixed = b"A1" in signals or b"1A" in signals
         if mixed:
