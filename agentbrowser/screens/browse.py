@@ -426,16 +426,20 @@ class BrowseScreen(Screen[None]):
         """Arrow keys in the box move the list's highlight."""
         self.agent_list.move_to(self.agent_list.cursor + event.delta)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """In the search box, `/` is text (`edit/editFiles`): the priority binding of `search`
+        stands aside, and the key reaches the box after the keys typed before it (inserted by
+        the binding, it went ahead of them: `ab/cd` read `/abcd`)."""
+        if action == "search" and self.focused is self.filter_input:
+            return False
+        return True
+
     def action_search(self) -> None:
         """Focus the search box.
 
         Focus moves at once (Screen.set_focus), not later as Widget.focus() does: keys typed
         straight after `/` (a fast typist, tmux send-keys, a paste) must land in the box.
-        In the box, `/` is text (`edit/editFiles`): the binding is a priority one.
         """
-        if self.focused is self.filter_input:
-            self.filter_input.insert_text_at_cursor("/")
-            return
         self.set_focus(self.filter_input)
 
     def action_back(self) -> None:

@@ -267,6 +267,22 @@ async def test_slash_and_strict_on_the_bundled_agents() -> None:
         assert len({segment.style for segment in strip if segment.text in set("strict")}) >= 1
 
 
+async def test_a_slash_typed_in_the_box_lands_after_the_keys_typed_before_it() -> None:
+    """Keys arriving together (a fast typist, a paste, tmux send-keys): the `/` of `ab/cd` was
+    inserted by the priority binding ahead of the keys still queued, and the box read `/abcd`."""
+    from textual import events
+
+    async with bundled_app().run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("slash")
+        assert pilot.app.focused is screen.filter_input
+        for char in "ab/cd/":
+            key = "slash" if char == "/" else char
+            pilot.app.post_message(events.Key(key, char))  # all queued before any is handled
+        await pilot.pause(0.2)
+        assert screen.filter_input.value == "ab/cd/"
+
+
 async def test_field_filter_tool_bash() -> None:
     async with bundled_app().run_test(size=SIZE) as pilot:
         screen = await loaded(pilot)
