@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
@@ -628,6 +629,12 @@ def cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
     """`diff`: compare two agents."""
     from agentbrowser.cli.compare import run_diff
 
+    for word in (args.a, args.b):
+        if os.path.isdir(word):  # an agent is a name or a file: a folder is one of the PATHs
+            raise CliError(
+                f"{word!r} is a folder: diff compares two agents (names or files), then the "
+                f"folders to look in: agentbrowser diff A B {shlex.quote(word)}"
+            )
     names, paths = _names_then_paths([args.a, args.b], args.paths)
     _check_paths(paths)
     if len(names) > 2:

@@ -182,6 +182,19 @@ def test_missing_path_is_one_line_on_stderr(
     )
 
 
+def test_diff_with_a_folder_for_an_agent_says_so(
+    seeds: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`diff backend-engineer SEEDS` took the folder for B and looked for backend-engineer
+    elsewhere: "no agent named 'backend-engineer'", of an agent that is there."""
+    code, out, err = run(["diff", "backend-engineer", str(seeds)], capsys)
+    assert code == 2 and out == ""
+    assert err.strip() == (
+        f"agentbrowser: error: {str(seeds)!r} is a folder: diff compares two agents (names or "
+        f"files), then the folders to look in: agentbrowser diff A B {seeds}"
+    )
+
+
 def test_copy_without_any_clipboard_fails_cleanly(
     broken: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
