@@ -482,7 +482,7 @@ def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
 
     agents = _load_own(args.paths, use_cache=False)
     seen: set[str] = set()
-    changed = owner = failed = unread = plugins = 0
+    changed = owner = failed = unread = plugins = blocked = 0
     for agent in agents:
         if agent.path in seen:
             continue
@@ -514,11 +514,10 @@ def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
             failed += 1
             out.write(f"{where}: not fixed: {inline(item.blocked)}\n")
             continue
-        if item.blocked is not None:  # a preview shows it, counted as the run would count it
-            failed += 1
-        elif args.diff or args.check:  # counted as it would be fixed
+        if args.diff or args.check:  # counted as it would be fixed, said if it cannot be
             changed += 1
             owner += needed
+            blocked += item.blocked is not None
         if args.diff:
             relative = os.path.relpath(agent.path)
             label = agent.path if relative.startswith("..") else relative
@@ -551,9 +550,15 @@ def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
     verb = "fixed" if not (args.diff or args.check) else "would fix"
     skipped = f"; {unread + plugins} skipped" if unread + plugins else ""
     if changed or failed:
+        held = (
+            f"; {blocked} of them cannot be written as {'it is' if blocked == 1 else 'they are'}"
+            " (see above)"
+            if blocked
+            else ""
+        )
         print(
             f"agentbrowser: {verb} {changed} file{'s' * (changed != 1)} "
-            f"({owner} that the owning tool could not read); {failed} not fixed{skipped}",
+            f"({owner} that the owning tool could not read){held}; {failed} not fixed{skipped}",
             file=sys.stderr,
         )
     else:

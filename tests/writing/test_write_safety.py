@@ -785,7 +785,11 @@ def test_fix_leaves_a_read_only_file_and_says_why(
     code, out, err = run(["fix", "--diff", str(path)], capsys)
     assert code == 0 and "-description: Use it: now" in out and "+description:" in out, out
     assert "cannot be written as it is: read-only" in err
-    assert "would fix 0 files (0 that the owning tool could not read); 1 not fixed" in err, err
+    # (it said "would fix 0 files; 1 not fixed" beside the diff of its repair)
+    assert (
+        "would fix 1 file (0 that the owning tool could not read); 1 of them cannot be written "
+        "as it is (see above); 0 not fixed" in err
+    ), err
     code, out, err = run(["fix", "--check", str(path)], capsys)
     assert code == 1 and "would rewrite `description`" in out and "; read-only" in out, out
     assert path.read_text() == BROKEN and mode(path) == 0o444
