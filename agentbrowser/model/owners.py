@@ -401,7 +401,7 @@ def copilot_skill_failure(
         if not _COPILOT_SKILL_NAME.fullmatch(name):
             return (
                 "its name must start with an ASCII letter or digit and hold only ASCII letters, "
-                "digits, hyphens, underscores, dots and colons"
+                "digits, hyphens, underscores, dots, colons and spaces"
             )
     if "description" in values:
         description = values["description"]
@@ -416,13 +416,48 @@ def copilot_skill_message(reason: str) -> str:
     return f"GitHub Copilot CLI, which loads .claude/skills too, does not load this skill: {reason}"
 
 
-def claude_portability(fmt: str, why: str) -> str:
+def copilot_command_failure(
+    values: dict[str, Any] | None, duplicate: bool = False, unparsed: bool = False
+) -> str | None:
+    """Why GitHub Copilot CLI, which loads the commands of a `.claude/commands` folder as
+    skills, reports one as failed to load, or None (measured with `copilot skill list`, 1.0.102):
+    a skill's rules but that a command without frontmatter loads (its first line describes it),
+    and its `argument-hint` must be text (`argument-hint: [file]` is a list)."""
+    if values is None and not unparsed:
+        return None
+    if values is not None and not unparsed and not duplicate:
+        hint = values.get("argument-hint")
+        if "argument-hint" in values and not isinstance(hint, str):
+            return "its argument-hint must be a string (quote it: `argument-hint: '[file]'`)"
+    return copilot_skill_failure(values, duplicate, unparsed)
+
+
+def copilot_command_message(reason: str) -> str:
+    return (
+        "GitHub Copilot CLI, which loads .claude/commands as skills, does not load this "
+        f"command: {reason}"
+    )
+
+
+def in_claude_commands(path: str) -> bool:
+    """Whether a file lies directly in a `.claude/commands` folder (Copilot CLI reads those,
+    not the ones in folders below)."""
+    parts = path.replace("\\", "/").split("/")
+    return len(parts) >= 3 and parts[-2] == "commands" and parts[-3] == ".claude"
+
+
+def claude_portability(fmt: str, why: str, path: str = "") -> str:
     """The warning for a Claude file that Claude Code reads and strict YAML readers reject."""
     who = "python-frontmatter and other strict YAML readers reject it"
     if fmt == "claude-skill":
         who = (
             "GitHub Copilot CLI, which loads .claude/skills too, reports it as failed to load, "
             "and python-frontmatter and other strict YAML readers reject it"
+        )
+    elif fmt == "claude-command" and in_claude_commands(path):
+        who = (
+            "GitHub Copilot CLI, which loads .claude/commands as skills, reports it as failed "
+            "to load, and python-frontmatter and other strict YAML readers reject it"
         )
     return f"Claude Code reads this frontmatter, but strict YAML does not ({why}): {who}"
 

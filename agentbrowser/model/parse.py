@@ -308,6 +308,10 @@ def parse_text(
     found.extend(tool_problems)
     if fmt == "claude-skill" and not blank:
         _say_copilot_drops_skill(found, frontmatter if fm_lines is not None else None, failure)
+    elif fmt == "claude-command" and not blank and owners.in_claude_commands(path):
+        _say_copilot_drops_skill(
+            found, frontmatter if fm_lines is not None else None, failure, command=True
+        )
     # Only the key the format documents: a skill's `tools: [claude, cursor]` is its own note
     # of the tools it suits, which Claude Code does not read.
     key = "tools" if fmt == "claude-agent" else "allowed-tools"
@@ -336,19 +340,24 @@ def parse_text(
 
 
 def _say_copilot_drops_skill(
-    found: list[Problem], values: dict[str, Any] | None, failure: _Failure | None
+    found: list[Problem],
+    values: dict[str, Any] | None,
+    failure: _Failure | None,
+    command: bool = False,
 ) -> None:
-    """What GitHub Copilot CLI, which loads `.claude/skills` too, does with a skill that it
-    drops and Claude Code keeps (`values` None: no frontmatter). A limit the skills spec sets
-    too is one problem: its warning then says both. Said already where Claude Code's own
-    reading of a failed parse is reported (`claude_portability`)."""
+    """What GitHub Copilot CLI, which loads `.claude/skills` too (and `.claude/commands` as
+    skills: `command`), does with a skill that it drops and Claude Code keeps (`values` None:
+    no frontmatter). A limit the skills spec sets too is one problem: its warning then says
+    both. Said already where Claude Code's own reading of a failed parse is reported
+    (`claude_portability`)."""
     if failure is not None and failure.reader == "claude":
         return
     twice = any(p.message.startswith("duplicate key") for p in found)
-    why = owners.copilot_skill_failure(values, twice, unparsed=failure is not None)
+    failure_of = owners.copilot_command_failure if command else owners.copilot_skill_failure
+    why = failure_of(values, twice, unparsed=failure is not None)
     if why is None:
         return
-    said = owners.copilot_skill_message(why)
+    said = (owners.copilot_command_message if command else owners.copilot_skill_message)(why)
     key = "description" if "description" in why else "name"
     for index, problem in enumerate(found):
         if "at most" in why and problem.rule == RULE_LIMIT and problem.message.startswith(
@@ -492,7 +501,7 @@ def _owner_verdict(failure: _Failure, fmt: str, path: str, scope: str) -> Proble
     Its rule is `yaml/syntax` whatever its words: they say what the owner does."""
     if fmt in owners.CLAUDE_FORMATS:
         if failure.reader == "claude":
-            why = owners.claude_portability(fmt, failure.why)
+            why = owners.claude_portability(fmt, failure.why, path)
             return Problem(WARNING, why, failure.line, YAML_SYNTAX)
         semantics = owners.claude_semantics(path, scope)
         why = owners.claude_rejects(fmt, semantics, failure.why)

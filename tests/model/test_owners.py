@@ -496,6 +496,64 @@ def test_the_skills_we_say_copilot_cli_drops_are_the_ones_it_drops_live(tmp_path
     }, (done.stdout + done.stderr)[-3000:]
 
 
+#: Commands in `.claude/commands`, which Copilot CLI loads as skills: whether it fails to load
+#: each (measured with `copilot skill list`, 1.0.102). Unlike a skill, a command without
+#: frontmatter loads, and an `argument-hint` must be text.
+COPILOT_COMMAND_FAILS = {
+    "c-fine": ("---\ndescription: d\nargument-hint: '[file]'\n---\nB\n", False),
+    "c-no-frontmatter": ("Just the prompt.\n", False),
+    "c-list-hint": ("---\ndescription: d\nargument-hint: [file]\n---\nB\n", True),
+    "c-list-description": ("---\ndescription: [a, b]\n---\nB\n", True),
+    "c-number-description": ("---\ndescription: 123\n---\nB\n", True),
+    "c-long-description": ("---\ndescription: " + "x " * 600 + "\n---\nB\n", True),
+    "c-duplicate": ("---\ndescription: a\ndescription: b\n---\nB\n", True),
+    "c-colon": ("---\ndescription: a: b: c\n---\nB\n", True),
+    "c-unicode-name": ("---\nname: \u00fcn\u00ef\ndescription: d\n---\nB\n", True),
+    "c-long-name": ("---\nname: " + "k" * 70 + "\ndescription: d\n---\nB\n", True),
+    "c-spaced-name": ("---\nname: has space\ndescription: d\n---\nB\n", False),
+}
+
+
+def _we_say_copilot_fails_command(name: str, text: str) -> bool:
+    agent = parse_text(text, f"/p/.claude/commands/{name}.md", scope="project")
+    return any(
+        "Copilot CLI" in p.message
+        and ("does not load" in p.message or "failed to load" in p.message)
+        for p in agent.problems
+    )
+
+
+def test_the_commands_we_say_copilot_cli_drops_are_the_ones_it_dropped() -> None:
+    ours = {
+        name: _we_say_copilot_fails_command(name, text)
+        for name, (text, _) in COPILOT_COMMAND_FAILS.items()
+    }
+    assert ours == {name: fails for name, (_, fails) in COPILOT_COMMAND_FAILS.items()}
+    # A command in a folder below is no command of Copilot CLI's: nothing said.
+    nested = parse_text("---\ndescription: [a]\n---\nB\n", "/p/.claude/commands/sub/x.md")
+    assert not any("Copilot CLI" in p.message for p in nested.problems)
+
+
+def test_the_commands_we_say_copilot_cli_drops_are_the_ones_it_drops_live(
+    tmp_path: Path,
+) -> None:
+    binary = require_owner("copilot")
+    project = tmp_path / "project"
+    folder = project / ".claude" / "commands"
+    folder.mkdir(parents=True)
+    for name, (text, _) in COPILOT_COMMAND_FAILS.items():
+        (folder / f"{name}.md").write_text(text, encoding="utf-8")
+    (project / ".git").mkdir()
+    done = run_owner(binary, ["skill", "list"], project, tmp_path / "home")
+    failed = set(re.findall(r"\.claude/commands/([\w-]+)\.md:", done.stdout + done.stderr))
+    assert {name: name in failed for name in COPILOT_COMMAND_FAILS} == {
+        name: fails for name, (_, fails) in COPILOT_COMMAND_FAILS.items()
+    }, (done.stdout + done.stderr)[-3000:]
+    # and the others are listed
+    for name in ("c-fine", "c-no-frontmatter"):
+        assert f"  {name} - " in done.stdout, done.stdout[-2000:]
+
+
 def test_a_skill_s_own_tools_note_is_no_tools_list() -> None:
     """`tools: [claude, cursor, gemini]` in a SKILL.md names the assistants it suits: Claude
     Code reads a skill's `allowed-tools`, not this key."""
