@@ -841,11 +841,13 @@ def _written_in(text: str, script: str) -> bool:
     return bool(letters) and ours * 2 > len(letters)
 
 
-def _line_of(text: str, needle: str, before: int, default: int | None) -> int | None:
-    """The 1-based line of needle's first occurrence before position `before`."""
+def _line_of(
+    text: str, needle: str, before: int, default: int | None, last: bool = False
+) -> int | None:
+    """The 1-based line of needle's first (or `last`) occurrence before position `before`."""
     if not needle:
         return default
-    index = text.find(needle, 0, before)
+    index = text.rfind(needle, 0, before) if last else text.find(needle, 0, before)
     return default if index < 0 else text.count("\n", 0, index) + 1
 
 
@@ -968,7 +970,8 @@ def _power_problem(power: Power, text: str, fm_end: int, body: str, body_line: i
             line,
         )
     key = {"allowed-tools": "allowed-tools", "mcpServer": "mcpServers"}.get(power.kind, power.kind)
-    line = _line_of(text, f"\n{key}:", fm_end, None)
+    # A key written twice has its last value (as its owner reads it): the line of that one.
+    line = _line_of(text, f"\n{key}:", fm_end, None, last=True)
     line = line + 1 if line is not None else 1
     if power.kind == "mcpServer":
         return Problem(ERROR, f"MCP server {_quote(power.text, 120)} {power.danger}", line)
