@@ -17,6 +17,7 @@ from agentbrowser.model.records import (
     Problem,
     agent_from_values,
     as_text,
+    evolve,
 )
 from agentbrowser.model.schema import RULE_LIMIT, check_frontmatter
 from agentbrowser.model.text import FileText, one_line, read_text
@@ -574,6 +575,19 @@ def parse_read(path: str, read: FileText, scope: str = "path", hint: str | None 
             size=read.size,
             mtime_ns=read.mtime_ns,
         )
-    return parse_text(
+    agent = parse_text(
         read.text, path, scope, hint, read.problems, read.size, read.mtime_ns, read.crlf
     )
+    if any(p.message.startswith("file is ") and "were read" in p.message for p in read.problems):
+        # Read in part: a frontmatter not closed in the part read may close after it.
+        unclosed = "frontmatter opened on line 1 is never closed"
+        if any(p.message.startswith(unclosed) for p in agent.problems):
+            said = Problem(
+                WARNING,
+                "frontmatter opened on line 1 is not closed in the part of the file read (see "
+                "above): it may close after it, and its fields are not shown",
+                1,
+            )
+            problems = [said if p.message.startswith(unclosed) else p for p in agent.problems]
+            agent = evolve(agent, problems=tuple(problems))
+    return agent

@@ -643,7 +643,10 @@ def _control_problems(text: str) -> list[Problem]:
     pager or a diff, such a line reads otherwise than the text the model reads."""
     found: list[Problem] = []
     line, counted, last_line, skipped = 1, 0, 0, 0
+    lines_end_in_cr = "\n" not in text  # a classic Mac OS file: its read says so
     for match in _TERMINAL_ACTS.finditer(text):
+        if lines_end_in_cr and match.group() == "\r":
+            continue
         line += text.count("\n", counted, match.start())
         counted = match.start()
         if line == last_line:

@@ -38,6 +38,15 @@ def looks_binary(data: bytes) -> bool:
     return nontext / max(len(head), 1) > 0.10
 
 
+def _wide_encoding(data: bytes) -> str | None:
+    """UTF-16 or UTF-32 when the bytes start with that encoding's byte-order mark."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    return None
+
+
 def decode(data: bytes) -> tuple[str, list[Problem]]:
     """Decode file bytes: UTF-8 (BOM allowed), else with replacement and a warning."""
     problems: list[Problem] = []
@@ -117,11 +126,25 @@ def read_text(path: str, cap: int = SIZE_CAP) -> FileText:
             Problem(WARNING, f"file is {fst.st_size:,} bytes: only the first {cap:,} were read")
         )
     if looks_binary(data):
-        return FileText(
-            None, (Problem(ERROR, "binary file, not shown"),), fst.st_size, fst.st_mtime_ns
+        encoding = _wide_encoding(data)
+        said = (
+            f"{encoding} text, not UTF-8 (its byte-order mark says so): not shown; the tools "
+            "read agent files as UTF-8 and find no frontmatter in it (save it as UTF-8)"
+            if encoding
+            else "binary file, not shown"
         )
+        return FileText(None, (Problem(ERROR, said),), fst.st_size, fst.st_mtime_ns)
     text, decode_problems = decode(data)
     problems.extend(decode_problems)
+    if b"\r" in data and b"\n" not in data and data.count(b"\r") > 1:
+        problems.append(
+            Problem(
+                WARNING,
+                "its lines end with a carriage return alone (as on classic Mac OS): read as one "
+                "line, by agentbrowser and the tools, so no frontmatter is read in it (save it "
+                "with line feeds)",
+            )
+        )
     # A one-byte test first: it runs at memchr speed, the two-byte search ~10x slower (~4 us
     # over a 3 KB file), and most files have no CR at all.
     crlf = b"\r" in data and b"\r\n" in data

@@ -270,6 +270,38 @@ def test_size_cap_reads_the_start_with_a_warning(tmp_path: Path) -> None:
     assert any("only the first" in p.message for p in agent.problems)
 
 
+def test_frontmatter_past_the_part_read_is_not_called_never_closed(tmp_path: Path) -> None:
+    """A 6 MB description closed after the 5 MB read: "never closed ... tools read no
+    frontmatter" said of a file whose frontmatter does close."""
+    from agentbrowser.model.lint import rule_id
+
+    path = tmp_path / "big.md"
+    path.write_text("---\nname: ld\ndescription: " + "y " * 3_000_000 + "\n---\nB\n")
+    agent = parse_file(str(path))
+    messages = [p.message for p in agent.problems]
+    assert not any("never closed" in m for m in messages), messages
+    (said,) = [p for p in agent.problems if "not closed in the part of the file read" in p.message]
+    assert said.severity == "warning" and rule_id(said) == "file/truncated"
+
+
+def test_utf16_and_classic_mac_line_ends_are_named(tmp_path: Path) -> None:
+    """A UTF-16 file was "binary"; a file of CR line ends was listed as markdown, no word."""
+    from agentbrowser.model.lint import rule_id
+
+    wide = tmp_path / "u.md"
+    wide.write_text("\ufeff---\nname: u\ndescription: d\n---\nB\n", encoding="utf-16")
+    (problem,) = parse_file(str(wide)).problems
+    assert problem.message.startswith("UTF-16 text, not UTF-8") and problem.severity == "error"
+    assert rule_id(problem) == "file/encoding"
+    mac = tmp_path / "cr.md"
+    mac.write_bytes(b"---\rname: lonecr\rdescription: d\r---\rBody.\r")
+    agent = parse_file(str(mac))
+    assert agent.format == "markdown" and agent.frontmatter == {}
+    said = [p for p in agent.problems if "carriage return alone" in p.message]
+    assert len(said) == 1 and rule_id(said[0]) == "file/line-ends"
+    assert not any("inside a line" in p.message for p in agent.problems)  # said once
+
+
 def test_fifo_is_reported_and_never_opened(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.md"
     os.mkfifo(fifo)
