@@ -61,7 +61,7 @@ def _system_copy(text: str, timeout: float) -> str | None:
         except Exception as exc:  # pyperclip raises its own and OS errors alike
             said = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             if "could not find a copy/paste mechanism" in said:  # in the user's terms
-                said = "found none of xclip, xsel and wl-clipboard"
+                said = _no_mechanism()
             outcome.append(said)
 
     thread = threading.Thread(target=worker, daemon=True, name="agentbrowser-clipboard")
@@ -70,6 +70,23 @@ def _system_copy(text: str, timeout: float) -> str | None:
     if thread.is_alive():
         return f"system clipboard did not answer within {timeout:g} s"
     return outcome[0] if outcome else "system clipboard failed"
+
+
+def _no_mechanism() -> str:
+    """Why no system clipboard was found, in the user's terms: no program for it, or programs
+    that need a display this session does not have (pyperclip looks for them only then)."""
+    import shutil
+
+    found = [name for name in ("xclip", "xsel", "wl-copy") if shutil.which(name)]
+    if not found:
+        return "found none of xclip, xsel and wl-clipboard"
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        programs = " and ".join(found)
+        return (
+            f"{programs} {'is' if len(found) == 1 else 'are'} installed, but this session has no "
+            "display to copy to (neither DISPLAY nor WAYLAND_DISPLAY is set)"
+        )
+    return "found no clipboard program that works here (" + ", ".join(found) + " tried)"
 
 
 def _tmux_clipboard() -> str | None:

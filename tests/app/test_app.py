@@ -418,7 +418,10 @@ async def test_a_system_clipboard_failure_is_a_notification(
     def broken(text: str) -> None:
         raise pyperclip.PyperclipException("could not find a copy/paste mechanism")
 
+    import shutil
+
     monkeypatch.setattr(pyperclip, "copy", broken)
+    monkeypatch.setattr(shutil, "which", lambda name: None)  # no clipboard program here
     monkeypatch.delenv("TMUX", raising=False)
     app = bundled_app()
     async with app.run_test(size=SIZE) as pilot:

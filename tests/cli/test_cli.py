@@ -209,6 +209,32 @@ def test_copy_without_any_clipboard_fails_cleanly(
     assert "Could not copy the prompt of good" in err and "no backend" in err
 
 
+def test_a_clipboard_program_without_a_display_is_said_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """xclip installed and no DISPLAY: pyperclip finds no mechanism, and the message said that
+    none of xclip, xsel and wl-clipboard was there."""
+    import shutil
+
+    import pyperclip
+
+    from agentbrowser.clipboard import copy_text
+
+    def none_found(text: str) -> None:
+        raise pyperclip.PyperclipException("Pyperclip could not find a copy/paste mechanism")
+
+    monkeypatch.setattr(pyperclip, "copy", none_found)
+    monkeypatch.setattr(shutil, "which", lambda name: "/usr/bin/xclip" if name == "xclip" else None)
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    result = copy_text("x", None)
+    assert not result.ok
+    assert result.failures == (
+        "system clipboard: xclip is installed, but this session has no display to copy to "
+        "(neither DISPLAY nor WAYLAND_DISPLAY is set)",
+    ), result.failures
+
+
 def test_copy_reports_where_it_went(
     broken: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
