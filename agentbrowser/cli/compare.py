@@ -290,7 +290,12 @@ def _many_report(comparison: MultiComparison, width: int, plain: bool) -> Iterat
             (f"\nonly {letter} ", "bold"),
             (sanitize(comparison.names[member]), "bold"),
             f": {plural(comparison.unique_count(member), 'paragraph')} of {len(parts)} no other "
-            f"agent has; {reworded} shared in other words",
+            "agent has"
+            + (
+                f"; {plural(reworded, 'shared paragraph')} worded otherwise by another (\u2248)"
+                if reworded
+                else ""
+            ),
         )
         for part in parts:
             if part.kind != UNIQUE:

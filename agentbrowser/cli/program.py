@@ -177,8 +177,9 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         from agentbrowser.model.convert import FORMAT_ALIASES, TARGET_FORMATS
 
         parser.description = (
-            "Write an agent where a tool reads it (converted with --as), and print what was "
-            "written. A different file under the same name is never replaced without --force."
+            "Write an agent where a tool reads it (converted with --as), and print where it "
+            "wrote (--dry-run prints the file instead). A different file under the same name "
+            "is never replaced without --force."
         )
         parser.add_argument("name", help="the agent's name (or a file's path)")
         parser.add_argument("--to", required=True, choices=("project", "user"), help=(

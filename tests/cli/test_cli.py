@@ -374,11 +374,10 @@ def test_diff_with_three_to_six_names_compares_them_all(capsys: pytest.CaptureFi
         ["B", names[1]],
         ["C", names[2]],
     ]
-    assert (
-        "only C debugger: 13 paragraphs of 15 no other agent has; 0 shared in other words" in lines
-    )
+    assert "only C debugger: 13 paragraphs of 15 no other agent has" in lines
     start = lines.index(
-        "only A code-reviewer: 1 paragraph of 18 no other agent has; 7 shared in other words"
+        "only A code-reviewer: 1 paragraph of 18 no other agent has; 7 shared paragraphs worded "
+        "otherwise by another (\u2248)"
     )
     assert lines[start + 1 : start + 3] == [
         "  line 58:",  # the line of the file (its prompt's line 51)
