@@ -806,3 +806,17 @@ async def test_the_next_prompt_is_read_from_its_start_and_n_goes_down_from_the_v
         await pilot.press("n")
         await pilot.pause()
         assert [u.has_class("current") for u in unique].index(True) == 4
+
+
+async def test_the_groups_view_says_what_its_percentages_are(seeds: Path) -> None:
+    """`19% alike` alone read as "these are not variants"."""
+    from textual.widgets import Label
+
+    async with build_app([str(seeds)], use_cache=False).run_test(size=(80, 24)) as pilot:
+        _, screen = await open_groups(pilot)
+        await wait_for(pilot, lambda: screen.groups is not None)
+        await pilot.pause()
+        note = screen.query_one("#groups-note", Label)
+        assert note.display and "rewrites of one job score about 10-20 %" in str(note.render())
+        text = "\n".join(_screen_lines(pilot.app))
+        assert "% alike: role similarity" in text and "5 agents \u00b7 " in text
