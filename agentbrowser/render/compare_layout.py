@@ -157,6 +157,8 @@ class _Builder:
     def __init__(self, width: int, styles: DiffStyles) -> None:
         self.width = width
         self.styles = styles
+        self.letters = ("A", "B")
+        """What the two sides are called."""
         self.cols = columns(width)
         self.console = Console(
             width=max(width, 1),
@@ -268,12 +270,23 @@ class _Builder:
 # -- fields and tools ----------------------------------------------------------------------
 
 
+def _status_label(status: str, letters: tuple[str, str]) -> str:
+    """`same`, `changed`, `only A`: the sides called by their letters."""
+    if status == ONLY_A:
+        return f"only {letters[0]}"
+    if status == ONLY_B:
+        return f"only {letters[1]}"
+    return STATUS_LABELS[status]
+
+
 def _fields(builder: _Builder, comparison: Comparison) -> None:
     styles = builder.styles
     counts = {status: 0 for status in STATUS_LABELS}
     for row in comparison.fields:
         counts[row.status] += 1
-    note = ", ".join(f"{n} {STATUS_LABELS[s]}" for s, n in counts.items() if n)
+    note = ", ".join(
+        f"{n} {_status_label(s, builder.letters)}" for s, n in counts.items() if n
+    )
     builder.heading("Fields", note)
     key_width = min(max((len(row.field) for row in comparison.fields), default=4), KEY_WIDTH)
     inherits = (comparison.tools.a_inherits, comparison.tools.b_inherits)
@@ -321,7 +334,7 @@ def _field_cells(
     )
     right.truncate(cols.right_width - STATUS_WIDTH - 1, overflow="ellipsis", pad=True)
     right.append(
-        STATUS_LABELS[row.status].rjust(STATUS_WIDTH),
+        _status_label(row.status, builder.letters).rjust(STATUS_WIDTH),
         right_style + styles.status.get(row.status, Style()),
     )
     right.append(" ")
@@ -350,8 +363,9 @@ def _tools(builder: _Builder, comparison: Comparison) -> None:
         text.append(_safe(body))
         return text, style
 
-    left, left_style = side("only in A", tools.only_a, tools.a_inherits, styles.delete)
-    right, right_style = side("only in B", tools.only_b, tools.b_inherits, styles.insert)
+    letter_a, letter_b = builder.letters
+    left, left_style = side(f"only in {letter_a}", tools.only_a, tools.a_inherits, styles.delete)
+    right, right_style = side(f"only in {letter_b}", tools.only_b, tools.b_inherits, styles.insert)
     builder.changed(not tools.same)
     builder.emit_split(
         builder.cell(" ", left, cols.left_width, left_style),
@@ -467,19 +481,32 @@ def _unified_text(builder: _Builder, title: str, hunks: Sequence[Hunk]) -> None:
     builder.close_change()
 
 
-def lay_out(comparison: Comparison, width: int, unified: bool, styles: DiffStyles) -> DiffDocument:
-    """Every line of the compare view for ``width`` cells: fields, tools, description, prompt."""
+def lay_out(
+    comparison: Comparison,
+    width: int,
+    unified: bool,
+    styles: DiffStyles,
+    letters: tuple[str, str] = ("A", "B"),
+) -> DiffDocument:
+    """Every line of the compare view for ``width`` cells: fields, tools, description, prompt
+    (the sides called by ``letters``: the N-way compare's, when opened from it)."""
     started = time.perf_counter()
     # ~100,000 new segments for a 100 KB diff would set off full collections of every object the
     # app holds, pausing the event loop too (~90 ms measured): collect after, not during.
     with gc_paused():
-        return _lay_out(comparison, width, unified, styles, started)
+        return _lay_out(comparison, width, unified, styles, started, letters)
 
 
 def _lay_out(
-    comparison: Comparison, width: int, unified: bool, styles: DiffStyles, started: float
+    comparison: Comparison,
+    width: int,
+    unified: bool,
+    styles: DiffStyles,
+    started: float,
+    letters: tuple[str, str],
 ) -> DiffDocument:
     builder = _Builder(width, styles)
+    builder.letters = letters
     _fields(builder, comparison)
     builder.blank()
     _tools(builder, comparison)

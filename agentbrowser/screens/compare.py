@@ -112,7 +112,7 @@ class CompareScreen(Screen[None]):
         header = self.query_one(ColumnHeader)
         note_a, note_b = self.notes or (display_path(self.a.path), display_path(self.b.path))
         header.names = (self.a.name, note_a, self.b.name, note_b)
-        header.letters = self.letters
+        header.letters = self.diff_view.letters = self.letters
         self.sub_title = f"{one_line(self.a.name, 40)} \u2194 {one_line(self.b.name, 40)}"
         summary = Text("Comparing\u2026 ", style="bold")
         summary.append(f"{one_line(self.a.name, 50)} with {one_line(self.b.name, 50)}")
@@ -194,7 +194,8 @@ class CompareScreen(Screen[None]):
     def action_swap(self) -> None:
         """Put B on the left and A on the right, and compare again."""
         self.a, self.b = self.b, self.a
-        self.letters = (self.letters[1], self.letters[0])
+        if self.letters != ("A", "B"):  # the N-way compare's letters name agents, not sides
+            self.letters = (self.letters[1], self.letters[0])
         if self.notes:
             self.notes = (self.notes[1], self.notes[0])
         self._start()

@@ -296,8 +296,10 @@ class MultiCompareScreen(Screen[None]):
         target = self._unique_at + step
         if self._unique_at == -1:  # none gone to yet: the first below (or above) the view
             top = self.query_one("#multi-body", VerticalScroll).scroll_y
-            below = [i for i, w in enumerate(found) if w.virtual_region.y >= top]
-            above = [i for i, w in enumerate(found) if w.virtual_region.y < top]
+            # (a paragraph's place in the prompt's container, plus the container's in the body)
+            offset = self.query_one("#multi-prompt", Vertical).virtual_region.y
+            below = [i for i, w in enumerate(found) if offset + w.virtual_region.y >= top]
+            above = [i for i, w in enumerate(found) if offset + w.virtual_region.y < top]
             target = (below[:1] or [len(found)])[0] if step > 0 else (above[-1:] or [-1])[0]
         if not 0 <= target < len(found):
             self.notify(

@@ -50,6 +50,7 @@ class _Job:
     unified: bool
     styles: DiffStyles
     generation: int
+    letters: tuple[str, str] = ("A", "B")
 
 
 class DiffView(ScrollView, can_focus=True):
@@ -134,6 +135,8 @@ class DiffView(ScrollView, can_focus=True):
         """Index into the document's changes of the change `n`/`N` went to."""
         self.laying_out = False
         """True while a layout thread is running (tests wait on it)."""
+        self.letters = ("A", "B")
+        """What the two sides are called (set before `show`)."""
         self._generation = 0
         self._laid_out: tuple[int, bool, DiffStyles] | None = None
 
@@ -218,12 +221,14 @@ class DiffView(ScrollView, can_focus=True):
             )
             return
         self.laying_out = True
-        self._lay_out(_Job(self.comparison, width, self.unified, styles, self._generation))
+        self._lay_out(
+            _Job(self.comparison, width, self.unified, styles, self._generation, self.letters)
+        )
 
     @work(thread=True, exclusive=True, group="diff-layout", exit_on_error=False)
     def _lay_out(self, job: _Job) -> None:
         """Build every line in a thread: the event loop only swaps the result in."""
-        document = lay_out(job.comparison, job.width, job.unified, job.styles)
+        document = lay_out(job.comparison, job.width, job.unified, job.styles, job.letters)
         self.post_message(self.LaidOut(job.generation, document))
 
     def on_diff_view_laid_out(self, message: LaidOut) -> None:

@@ -402,6 +402,9 @@ async def test_space_on_two_members_opens_the_two_way_compare(seeds: Path) -> No
         await wait_for(pilot, lambda: not compare.busy)
         header = str(compare.query_one(ColumnHeader).render())
         assert f"A {compare.a.name}" in header and f"C {compare.b.name}" in header, header
+        # and so does its body: `only C`, `only in C`, not B
+        body = "\n".join(_screen_lines(pilot.app))
+        assert "only in C" in body and "only in B" not in body, body
         # The hint that asked for the second choice is gone with it.
         assert not any("chosen" in n.message for n in pilot.app._notifications)
         await pilot.press("escape")
@@ -776,8 +779,9 @@ async def test_the_next_prompt_is_read_from_its_start_and_n_goes_down_from_the_v
     seeds: Path,
 ) -> None:
     """Three `n` into A's prompt, `l` showed B at that depth, and `n` then went back up to B's
-    first paragraph of its own. Now B starts at its title, and `n` goes to the first unique
-    paragraph below what is on screen (also after scrolling by hand)."""
+    first paragraph of its own. Now B starts at its title, and a first `n` goes to the first
+    unique paragraph from the top of the view (also after scrolling by hand); the next `n`
+    from the one marked, as in the two-way compare."""
     from textual.containers import VerticalScroll
 
     async with build_app([str(seeds)], use_cache=False).run_test(size=(120, 36)) as pilot:
@@ -795,13 +799,14 @@ async def test_the_next_prompt_is_read_from_its_start_and_n_goes_down_from_the_v
         await pilot.pause()
         unique = list(screen.query("#multi-prompt PromptPart.unique"))
         assert unique[0].has_class("current")
-        # Scrolled by hand below the first four: `n` goes to the first below the view.
-        body.scroll_to(y=unique[4].virtual_region.y - 1, animate=False)
+        # Scrolled by hand to the fifth (the second and third on screen): `n` goes to it, the
+        # first at the top of the view (it went to the eighth: places in the prompt's container
+        # were taken for places in the body).
         await pilot.press("l", "h")
         await wait_for(pilot, lambda: screen.member == 1 and bool(screen.query("PromptPart")))
         await pilot.pause(0.2)
         unique = list(screen.query("#multi-prompt PromptPart.unique"))
-        body.scroll_to(y=unique[4].virtual_region.y - 1, animate=False)
+        body.scroll_to_widget(unique[4], animate=False, top=True)
         await pilot.pause()
         await pilot.press("n")
         await pilot.pause()
