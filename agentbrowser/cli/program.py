@@ -636,7 +636,9 @@ def cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
     from agentbrowser.cli.compare import run_diff
 
     for word in (args.a, args.b):
-        if os.path.isdir(word):  # an agent is a name or a file: a folder is one of the PATHs
+        # An agent is a name or a file: a folder written as a path is one of the PATHs (a bare
+        # word such as `docs` stays a name, as an agent may be called so).
+        if os.path.isdir(word) and (os.sep in word or word in (".", "..")):
             raise CliError(
                 f"{word!r} is a folder: diff compares two agents (names or files), then the "
                 f"folders to look in: agentbrowser diff A B {shlex.quote(word)}"

@@ -45,7 +45,7 @@ WORD_DIFF_MAX_CHARS = 20_000
 WORD_DIFF_MIN_SIMILARITY = 0.3
 #: Replace blocks up to this many line pairs (len(a) * len(b)) are paired by similarity.
 PAIRING_MAX_CELLS = 64
-#: ... each line compared by this many of its first characters.
+#: ... each line compared by this many of its characters (its opening and its end).
 PAIRING_MAX_CHARS = 2_000
 #: Two lines this similar (0..1, by characters) are shown as one changed line, not two.
 PAIRING_MIN_SIMILARITY = 0.5
@@ -194,13 +194,22 @@ def _pairs(a_lines: Sequence[str], b_lines: Sequence[str]) -> list[tuple[int | N
     return out
 
 
+def _ends(line: str) -> str:
+    """A line, or the first and last PAIRING_MAX_CHARS / 2 characters of a longer one."""
+    if len(line) <= PAIRING_MAX_CHARS:
+        return line
+    half = PAIRING_MAX_CHARS // 2
+    return line[:half] + line[-half:]
+
+
 def _anchors(a_lines: Sequence[str], b_lines: Sequence[str]) -> list[tuple[int, int]]:
     """The in-order line pairs with the highest total similarity (each at least the minimum)."""
     n, m = len(a_lines), len(b_lines)
-    # Each line by its opening: the similarity of two lines costs the product of their lengths
-    # (two different 1 MB lines took 30 s).
-    a_lines = [line[:PAIRING_MAX_CHARS] for line in a_lines]
-    b_lines = [line[:PAIRING_MAX_CHARS] for line in b_lines]
+    # A long line by its opening and its end: the similarity of two lines costs the product of
+    # their lengths (two different 1 MB lines took 30 s); lines that share a preamble differ
+    # at their ends.
+    a_lines = [_ends(line) for line in a_lines]
+    b_lines = [_ends(line) for line in b_lines]
     sim = [
         [Indel.normalized_similarity(a, b, score_cutoff=PAIRING_MIN_SIMILARITY) for b in b_lines]
         for a in a_lines

@@ -195,6 +195,21 @@ def test_diff_with_a_folder_for_an_agent_says_so(
     )
 
 
+def test_an_agent_named_as_a_folder_here_is_still_an_agent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`diff reviewer docs` where the project has a `docs` folder and an agent called docs."""
+    agents = tmp_path / ".claude" / "agents"
+    agents.mkdir(parents=True)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / ".git").mkdir()
+    for name in ("docs", "reviewer"):
+        (agents / f"{name}.md").write_text(f"---\nname: {name}\ndescription: d\n---\nx {name}\n")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(["diff", "reviewer", "docs"], capsys)
+    assert code == 0 and "docs" in out and not err, err
+
+
 def test_copy_without_any_clipboard_fails_cleanly(
     broken: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -325,13 +325,22 @@ def test_inserted_line_before_a_changed_one_keeps_the_pairing() -> None:
     ]
 
 
-def test_long_lines_are_paired_by_their_openings() -> None:
-    """Pairing compares each line pair's characters: two different 1 MB lines took 30 s. Lines
-    are compared by their first 2,000 characters: alike there, they are one changed line."""
-    a = "intro\n" + "same " * 500 + "x" * 300_000 + "\n"
-    b = "intro\nnew line\n" + "same " * 500 + "y " * 150_000 + "\n"
+def test_long_lines_are_paired_by_their_openings_and_ends() -> None:
+    """Pairing compares each line pair's characters: two different 1 MB lines took 30 s. A long
+    line is compared by its first and last 1,000 characters: alike there, they are one changed
+    line; and of two lines with one preamble, the one whose end is alike is paired."""
+    a = "intro\n" + "same " * 300 + "x" * 300_000 + " same end" * 200 + "\n"
+    b = "intro\nnew line\n" + "same " * 300 + "y " * 150_000 + " same end" * 200 + "\n"
     kinds = [r.kind for r in rows(diff_text(a, b))]
     assert kinds == [EQUAL, INSERT, REPLACE], kinds
+    preamble = "The agent must follow these rules carefully. " * 50
+    first = preamble + " ".join(["alpha", "beta"] * 150)
+    second = preamble + " ".join(["red", "green"] * 150)
+    edited = second.replace("red", "RED", 3)
+    paired = [
+        (r.kind, r.a_text, r.b_text) for r in rows(diff_text(f"{first}\n{second}\n", f"{edited}\n"))
+    ]
+    assert paired == [(DELETE, first, None), (REPLACE, second, edited)], [p[0] for p in paired]
 
 
 def test_deleted_lines_are_delete_rows() -> None:
