@@ -97,7 +97,7 @@ def repair_text(text: str, path: str, scope: str = "path", hint: str | None = No
             new_lines.extend(lines)
             continue
         if _one_flow_collection(entry.inline):  # quoted, it would be text, not a list
-            return refuse(f"`{entry.key}` is a list or map that does not parse: fix it by hand")
+            return refuse(_why_not_a_list(entry, lines, values[entry.key], fmt))
         written = _rewrite(entry, lines, values[entry.key])
         if written is None:
             return refuse(f"`{entry.key}` is not text that quoting or a block can hold")
@@ -113,10 +113,29 @@ def repair_text(text: str, path: str, scope: str = "path", hint: str | None = No
     return Repair(new_text, new_text != text, owner_needed, None, values, tuple(rewritten), owner)
 
 
+def _why_not_a_list(entry: Entry, lines: list[str], value: Any, fmt: str) -> str:
+    """Why a value written as a list or map is left for its author: the least a repair could
+    do is quote it, and quoted it would be text, not a list (the author's meaning unknown)."""
+    key = f"`{entry.key}`"
+    if _reads_as(lines, entry.key, value):
+        return (
+            f"{key} is a list or map that YAML 1.1 readers (python-frontmatter) read otherwise "
+            "(`yes`, `on`, a date): quote those values by hand"
+        )
+    ok, alone = yamlsafe.load_scalar_line(entry.inline)
+    if ok and not isinstance(alone, str) and isinstance(value, str):
+        owner = owners.owner_name(fmt) or "its tool"
+        return (
+            f"{key} is written as a list or map, which {owner} reads as text in this file: "
+            "fix it by hand"
+        )
+    return f"{key} is a list or map that does not parse: fix it by hand"
+
+
 def _one_flow_collection(inline: str) -> bool:
     """Whether a value as written is one `[...]` or `{...}` from its first character to its
-    last (quoted text inside skipped): a list or map, not a hint such as `[--dry-run] [path]`
-    that merely begins with a bracket."""
+    last (quoted text inside skipped), or one never closed (`[Read, Grep`): a list or map, not
+    a hint such as `[--dry-run] [path]` that merely begins with a bracket."""
     if not inline.startswith(("[", "{")):
         return False
     depth, quote_char, index = 0, "", 0
@@ -136,7 +155,7 @@ def _one_flow_collection(inline: str) -> bool:
             if depth == 0:
                 return index == len(inline.rstrip()) - 1
         index += 1
-    return False
+    return depth > 0  # opened and never closed
 
 
 def _owner_needed(fmt: str, source: str, crlf: bool) -> bool:

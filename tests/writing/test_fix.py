@@ -281,6 +281,18 @@ def test_a_raw_control_character_elsewhere_changes_no_quoted_value_and_no_list(
     code, out = run(["fix", str(listed)])
     assert code == 1 and "`handoffs` is a list or map that does not parse" in out, out
     assert listed.read_text() == original
+    # Never closed, it is no less a list; one that Claude Code reads as text here is said so.
+    for line, said in (
+        ("tools: [Read, Grep", "`tools` is a list or map that does not parse"),
+        ("meta: {enabled: yes}", "`meta` is written as a list or map, which Claude Code reads as"),
+    ):
+        broken = tmp_path / ".claude" / "agents" / "b.md"
+        broken.parent.mkdir(parents=True, exist_ok=True)
+        text = f"---\nname: b\ndescription: Use when: x\n{line}\n---\nB\n"
+        broken.write_text(text)
+        code, out = run(["fix", str(broken)])
+        assert code == 1 and said in out, out
+        assert broken.read_text() == text
 
 
 def test_a_symlink_is_not_replaced(tmp_path: Path) -> None:
