@@ -73,20 +73,24 @@ def _system_copy(text: str, timeout: float) -> str | None:
 
 
 def _no_mechanism() -> str:
-    """Why no system clipboard was found, in the user's terms: no program for it, or programs
-    that need a display this session does not have (pyperclip looks for them only then)."""
+    """Why no system clipboard was found, in the user's terms, by pyperclip's rules: xclip and
+    xsel are tried only with DISPLAY set, wl-copy only with WAYLAND_DISPLAY set and wl-paste
+    installed."""
     import shutil
 
-    found = [name for name in ("xclip", "xsel", "wl-copy") if shutil.which(name)]
-    if not found:
+    x11 = [name for name in ("xclip", "xsel") if shutil.which(name)]
+    wayland = shutil.which("wl-copy") is not None
+    if not x11 and not wayland:
         return "found none of xclip, xsel and wl-clipboard"
-    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        programs = " and ".join(found)
-        return (
-            f"{programs} {'is' if len(found) == 1 else 'are'} installed, but this session has no "
-            "display to copy to (neither DISPLAY nor WAYLAND_DISPLAY is set)"
-        )
-    return "found no clipboard program that works here (" + ", ".join(found) + " tried)"
+    reasons = []
+    if x11 and not os.environ.get("DISPLAY"):
+        verb = "needs" if len(x11) == 1 else "need"
+        reasons.append(f"{' and '.join(x11)} {verb} DISPLAY, which is not set")
+    if wayland and not os.environ.get("WAYLAND_DISPLAY"):
+        reasons.append("wl-copy needs WAYLAND_DISPLAY, which is not set")
+    elif wayland and not shutil.which("wl-paste"):
+        reasons.append("wl-copy is used with wl-paste, which is not installed")
+    return "; ".join(reasons) or "found no clipboard program that works here"
 
 
 def _tmux_clipboard() -> str | None:

@@ -395,7 +395,7 @@ _TOKEN_SECRETS = re.compile(
 _SIGNALS = bytes(
     0x41 if 65 <= b <= 90  # A: upper-case letters
     else 0x31 if 48 <= b <= 57  # 1: digits
-    else 0x43 if b < 9 or 11 <= b < 32 or b == 127  # C: a control (carriage return included)
+    else 0x43 if 0 < b < 9 or 11 <= b < 32 or b == 127  # C: a control (CR too; NUL is said apart)
     else 0x20
     for b in range(256)
 )  # fmt: skip
@@ -615,9 +615,10 @@ def _hidden_char_problems(text: str) -> list[Problem]:
 
 # -- controls a terminal acts on ---------------------------------------------------------------
 
-#: What a terminal acts on in a file's text: C0 controls but tab and line feed, DEL, C1
-#: controls, and a carriage return that does not end a line (the line's end in a CRLF file).
-_TERMINAL_ACTS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]+|\r(?!\n)")
+#: What a terminal acts on in a file's text: C0 controls but NUL (said apart, and shown as
+#: nothing), tab and line feed; DEL, C1 controls, and a carriage return that does not end a
+#: line (the line's end in a CRLF file).
+_TERMINAL_ACTS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]+|\r(?!\n)")
 _C1_BYTES = re.compile(b"\xc2[\x80-\x9f]")
 _CONTROL_NAMES = {0x1B: "escape", 0x0D: "carriage return", 0x08: "backspace", 0x07: "bell"}
 
@@ -643,7 +644,7 @@ def _control_problems(text: str) -> list[Problem]:
     pager or a diff, such a line reads otherwise than the text the model reads."""
     found: list[Problem] = []
     line, counted, last_line, skipped = 1, 0, 0, 0
-    lines_end_in_cr = "\n" not in text  # a classic Mac OS file: its read says so
+    lines_end_in_cr = "\n" not in text.rstrip("\r\n")  # a classic Mac OS file: said apart
     for match in _TERMINAL_ACTS.finditer(text):
         if lines_end_in_cr and match.group() == "\r":
             continue

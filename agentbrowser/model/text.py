@@ -136,7 +136,7 @@ def read_text(path: str, cap: int = SIZE_CAP) -> FileText:
         return FileText(None, (Problem(ERROR, said),), fst.st_size, fst.st_mtime_ns)
     text, decode_problems = decode(data)
     problems.extend(decode_problems)
-    if b"\r" in data and b"\n" not in data and data.count(b"\r") > 1:
+    if b"\r" in data and data.count(b"\r") > 1 and b"\n" not in data.rstrip(b"\r\n"):
         problems.append(
             Problem(
                 WARNING,

@@ -301,7 +301,12 @@ def plain_pieces(text: str, size: int = PLAIN_CHUNK) -> list[Text]:
         end = text.find("\n", start + size, start + 2 * size)
         if end < 0 and len(text) - start <= 2 * size:
             end = len(text)
-        elif end < 0:  # no line end near: cut the line at a space, or where it stands
+        elif end < 0:  # no line end past `size`: at the last one before it, else at a space
+            newline = text.rfind("\n", start + size // 2, start + size)
+            if newline >= 0:
+                pieces.append(Text(text[start:newline]))
+                start = newline + 1
+                continue
             space = text.rfind(" ", start + size // 2, start + size)
             cut = space + 1 if space > 0 else start + size
             pieces.append(Text(text[start:cut]))

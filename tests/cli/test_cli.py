@@ -244,10 +244,15 @@ def test_a_clipboard_program_without_a_display_is_said_so(
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     result = copy_text("x", None)
     assert not result.ok
-    assert result.failures == (
-        "system clipboard: xclip is installed, but this session has no display to copy to "
-        "(neither DISPLAY nor WAYLAND_DISPLAY is set)",
-    ), result.failures
+    assert result.failures == ("system clipboard: xclip needs DISPLAY, which is not set",)
+    # wl-copy without wl-paste, in a Wayland session: pyperclip does not use it
+    programs = {"xclip": "/usr/bin/xclip", "wl-copy": "/usr/bin/wl-copy"}
+    monkeypatch.setattr(shutil, "which", programs.get)
+    monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-0")
+    assert copy_text("x", None).failures == (
+        "system clipboard: xclip needs DISPLAY, which is not set; wl-copy is used with wl-paste, "
+        "which is not installed",
+    )
 
 
 def test_copy_reports_where_it_went(

@@ -468,6 +468,10 @@ def test_a_long_prompt_renders_in_bounded_time(hostile: tuple[Path, dict[str, Pa
     assert all(p.plain.endswith(" ") for p in pieces[:-1])
     solid = "x" * 250_000
     assert [len(p.plain) for p in plain_pieces(solid)] == [50_000] * 3 + [100_000]
+    # A line of prose before a huge one ends its piece: the cut is at its line end.
+    prose = "word " * 8_000 + "lastword"
+    pieces = plain_pieces(prose + "\n" + "x" * 150_000)
+    assert pieces[0].plain == prose and pieces[1].plain.startswith("xxx")
     out = StringIO()
     in_thread(lambda: render_agent(agent, out), bound=120)
     assert "rendered as markdown up to" in out.getvalue()

@@ -300,6 +300,14 @@ def test_utf16_and_classic_mac_line_ends_are_named(tmp_path: Path) -> None:
     said = [p for p in agent.problems if "carriage return alone" in p.message]
     assert len(said) == 1 and rule_id(said[0]) == "file/line-ends"
     assert not any("inside a line" in p.message for p in agent.problems)  # said once
+    mac.write_bytes(b"---\rname: cr\rdescription: d\r---\rbody\r\n")  # a last CRLF
+    said = [p.message for p in parse_file(str(mac)).problems]
+    assert any("carriage return alone" in m for m in said), said
+    assert not any("inside a line" in m for m in said), said
+    nul = tmp_path / "n.md"
+    nul.write_bytes(b"---\nname: n\ndescription: d\n---\nab\x00cd\n")
+    said = [p.message for p in parse_file(str(nul)).problems]
+    assert any("NUL" in m for m in said) and not any("U+0000" in m for m in said), said
 
 
 def test_fifo_is_reported_and_never_opened(tmp_path: Path) -> None:
