@@ -561,6 +561,14 @@ def _char_names(run: str) -> str:
     return ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
 
 
+def _around(text: str, start: int, end: int, before: int, after: int) -> str:
+    """text[start:end] with up to `before` and `after` characters of its line around it."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    return text[max(line_start, start - before) : min(line_end, end + after)]
+
+
 def _hidden_char_problems(text: str) -> list[Problem]:
     runs = hidden_runs(text)
     if not runs:
@@ -596,10 +604,7 @@ def _hidden_char_problems(text: str) -> list[Problem]:
                 )
             )
             continue
-        start = text.rfind("\n", 0, run.start) + 1
-        end = text.find("\n", run.end)
-        end = len(text) if end < 0 else end
-        context = reveal_hidden(text[max(start, run.start - 24) : min(end, run.end + 24)])
+        context = reveal_hidden(_around(text, run.start, run.end, 24, 24))
         found.append(
             Problem(
                 WARNING,
@@ -661,10 +666,7 @@ def _control_problems(text: str) -> list[Problem]:
             f"U+{ord(c):04X} {_CONTROL_NAMES.get(ord(c), 'control character')}"
             for c in list(dict.fromkeys(run))[:3]
         )
-        start = max(text.rfind("\n", 0, match.start()) + 1, match.start() - 24)
-        end = text.find("\n", match.end())
-        end = min(len(text) if end < 0 else end, match.end() + 40)
-        context = sanitize(text[start:end])
+        context = sanitize(_around(text, match.start(), match.end(), 24, 40))
         found.append(
             Problem(
                 WARNING,

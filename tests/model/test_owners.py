@@ -465,8 +465,8 @@ COPILOT_SKILL_FAILS = {
 }
 
 
-def _we_say_copilot_fails(name: str, text: str) -> bool:
-    agent = parse_text(text, f"/p/.claude/skills/{name}/SKILL.md", scope="project")
+def _we_say_copilot_fails(path: str, text: str) -> bool:
+    agent = parse_text(text, path, scope="project")
     return any(
         "Copilot CLI" in p.message
         and ("does not load" in p.message or "failed to load" in p.message)
@@ -476,7 +476,8 @@ def _we_say_copilot_fails(name: str, text: str) -> bool:
 
 def test_the_skills_we_say_copilot_cli_drops_are_the_ones_it_dropped() -> None:
     ours = {
-        name: _we_say_copilot_fails(name, text) for name, (text, _) in COPILOT_SKILL_FAILS.items()
+        name: _we_say_copilot_fails(f"/p/.claude/skills/{name}/SKILL.md", text)
+        for name, (text, _) in COPILOT_SKILL_FAILS.items()
     }
     assert ours == {name: fails for name, (_, fails) in COPILOT_SKILL_FAILS.items()}
 
@@ -514,18 +515,9 @@ COPILOT_COMMAND_FAILS = {
 }
 
 
-def _we_say_copilot_fails_command(name: str, text: str) -> bool:
-    agent = parse_text(text, f"/p/.claude/commands/{name}.md", scope="project")
-    return any(
-        "Copilot CLI" in p.message
-        and ("does not load" in p.message or "failed to load" in p.message)
-        for p in agent.problems
-    )
-
-
 def test_the_commands_we_say_copilot_cli_drops_are_the_ones_it_dropped() -> None:
     ours = {
-        name: _we_say_copilot_fails_command(name, text)
+        name: _we_say_copilot_fails(f"/p/.claude/commands/{name}.md", text)
         for name, (text, _) in COPILOT_COMMAND_FAILS.items()
     }
     assert ours == {name: fails for name, (_, fails) in COPILOT_COMMAND_FAILS.items()}
