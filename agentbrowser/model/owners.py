@@ -439,6 +439,21 @@ def copilot_command_message(reason: str) -> str:
     )
 
 
+def copilot_command_file_ignored(path: str) -> str | None:
+    """Why Copilot CLI leaves a `.claude/commands` file out of its skills without a word, or
+    None: its file name (without `.md`) must be a skill's name, whatever its `name` key says
+    (measured with `copilot skill list`, 1.0.102)."""
+    stem = path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if _COPILOT_SKILL_NAME.fullmatch(stem):
+        return None
+    return (
+        "GitHub Copilot CLI, which loads .claude/commands as skills, leaves this one out "
+        "without a word: its file name must start with an ASCII letter or digit, hold only "
+        "ASCII letters, digits, hyphens, underscores, dots, colons and spaces, and be at most 64 "
+        "characters"
+    )
+
+
 def in_claude_commands(path: str) -> bool:
     """Whether a file lies directly in a `.claude/commands` folder (Copilot CLI reads those,
     not the ones in folders below)."""

@@ -310,9 +310,13 @@ def parse_text(
     if fmt == "claude-skill" and not blank:
         _say_copilot_drops_skill(found, frontmatter if fm_lines is not None else None, failure)
     elif fmt == "claude-command" and not blank and owners.in_claude_commands(path):
-        _say_copilot_drops_skill(
-            found, frontmatter if fm_lines is not None else None, failure, command=True
-        )
+        ignored = owners.copilot_command_file_ignored(path)
+        if ignored is not None:
+            found.append(Problem(WARNING, ignored, 1, RULE_COPILOT))
+        else:
+            _say_copilot_drops_skill(
+                found, frontmatter if fm_lines is not None else None, failure, command=True
+            )
     # Only the key the format documents: a skill's `tools: [claude, cursor]` is its own note
     # of the tools it suits, which Claude Code does not read.
     key = "tools" if fmt == "claude-agent" else "allowed-tools"

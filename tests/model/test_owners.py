@@ -513,6 +513,13 @@ COPILOT_COMMAND_FAILS = {
     "c-long-name": ("---\nname: " + "k" * 70 + "\ndescription: d\n---\nB\n", True),
     "c-spaced-name": ("---\nname: has space\ndescription: d\n---\nB\n", False),
 }
+#: Command files Copilot CLI leaves out of its list without a word, whatever their `name` key
+#: says: their file names are no skill names (measured as above).
+COPILOT_COMMAND_FILES_LEFT_OUT = {
+    "\u00fc-named": "---\nname: named-ok\ndescription: d\n---\nB\n",
+    "q" * 65: "---\nname: long-file\ndescription: d\n---\nB\n",
+    "-dash": "---\ndescription: d\n---\nB\n",
+}
 
 
 def test_the_commands_we_say_copilot_cli_drops_are_the_ones_it_dropped() -> None:
@@ -521,6 +528,13 @@ def test_the_commands_we_say_copilot_cli_drops_are_the_ones_it_dropped() -> None
         for name, (text, _) in COPILOT_COMMAND_FAILS.items()
     }
     assert ours == {name: fails for name, (_, fails) in COPILOT_COMMAND_FAILS.items()}
+    for name, text in COPILOT_COMMAND_FILES_LEFT_OUT.items():
+        said = [
+            p
+            for p in parse_text(text, f"/p/.claude/commands/{name}.md").problems
+            if "Copilot CLI" in p.message
+        ]
+        assert len(said) == 1 and "leaves this one out without a word" in said[0].message, said
     # A command in a folder below is no command of Copilot CLI's: nothing said.
     nested = parse_text("---\ndescription: [a]\n---\nB\n", "/p/.claude/commands/sub/x.md")
     assert not any("Copilot CLI" in p.message for p in nested.problems)
@@ -535,15 +549,21 @@ def test_the_commands_we_say_copilot_cli_drops_are_the_ones_it_drops_live(
     folder.mkdir(parents=True)
     for name, (text, _) in COPILOT_COMMAND_FAILS.items():
         (folder / f"{name}.md").write_text(text, encoding="utf-8")
+    for name, text in COPILOT_COMMAND_FILES_LEFT_OUT.items():
+        (folder / f"{name}.md").write_text(text, encoding="utf-8")
     (project / ".git").mkdir()
     done = run_owner(binary, ["skill", "list"], project, tmp_path / "home")
     failed = set(re.findall(r"\.claude/commands/([\w-]+)\.md:", done.stdout + done.stderr))
     assert {name: name in failed for name in COPILOT_COMMAND_FAILS} == {
         name: fails for name, (_, fails) in COPILOT_COMMAND_FAILS.items()
     }, (done.stdout + done.stderr)[-3000:]
-    # and the others are listed
+    # and the others are listed; those whose file names are no skill names are not, unsaid
     for name in ("c-fine", "c-no-frontmatter"):
         assert f"  {name} - " in done.stdout, done.stdout[-2000:]
+    for name, text in COPILOT_COMMAND_FILES_LEFT_OUT.items():
+        listed = re.search(r"^name: (.*)$", text, re.MULTILINE)
+        for shown in (name, listed.group(1) if listed else name):
+            assert f"  {shown} - " not in done.stdout and shown not in done.stderr, shown
 
 
 def test_a_skill_s_own_tools_note_is_no_tools_list() -> None:
